@@ -1,0 +1,131 @@
+"""User configuration: a TOML file in the platform config folder.
+
+Example (``diglot config path`` prints where it is looked for)::
+
+    device = "auto"              # auto | cpu | cuda
+    batch_size = 16              # sentences per generation batch
+    num_beams = 4
+    favourite_targets = ["ru", "zh", "de", "fr", "es"]
+    max_input_bytes = 5000000
+
+    [models]
+    summarize = "sshleifer/distilbart-cnn-6-6"   # hub id or local folder
+    multilingual = "facebook/m2m100_418M"
+
+    [models.translate]
+    "en-ru" = "/models/my-en-ru"
+
+Unknown keys are rejected, so a typo is an error rather than a silent no-op.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from diglot.document import DEFAULT_MAX_BYTES
+from diglot.errors import ConfigError
+from diglot.languages import normalize_code
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Settings from the config file, with defaults for everything."""
+
+    device: str = "auto"
+    batch_size: int = 16
+    num_beams: int = 4
+    favourite_targets: tuple[str, ...] = ("ru", "zh", "de", "fr", "es")
+    max_input_bytes: int = DEFAULT_MAX_BYTES
+    summarize_model: str | None = None
+    multilingual_model: str | None = None
+    translate_models: dict[str, str] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def config_path() -> Path:
+    """Where the config file is read from: ``$DIGLOT_CONFIG`` or the platform config dir."""
+    if env := os.environ.get("DIGLOT_CONFIG"):
+        return Path(env).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("diglot") / "config.toml"
+
+
+def _expect(value: Any, kind: type | tuple[type, ...], key: str, path: Path) -> Any:
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        names = kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind)
+        raise ConfigError(f"{path}: '{key}' must be a {names}")
+    return value
+
+
+def _model_ref(value: Any, key: str, path: Path) -> str:
+    """A hub id stays as is; a relative folder is taken relative to the config file."""
+    ref = _expect(value, str, key, path)
+    local = Path(ref).expanduser()
+    if ref.startswith((".", "~", "/")) and not local.is_absolute():
+        local = path.parent / local
+    return str(local) if ref.startswith((".", "~", "/")) else ref
+
+
+def _pair(key: str, path: Path) -> str:
+    parts = key.split("-")
+    if len(parts) != 2 or not all(parts):
+        raise ConfigError(f"{path}: [models.translate] key '{key}' must be a language pair like \"en-ru\"")
+    return "-".join(normalize_code(p) for p in parts)
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Read the config file; a missing file gives the defaults.
+
+    Raises ``ConfigError`` (one line, naming the file) for invalid TOML,
+    unknown keys and values of the wrong type.
+    """
+    path = path or config_path()
+    if not path.exists():
+        return Config(path=path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    models = data.pop("models", {})
+    _expect(models, dict, "models", path)
+    translate = models.pop("translate", {})
+    _expect(translate, dict, "models.translate", path)
+    known = {"device", "batch_size", "num_beams", "favourite_targets", "max_input_bytes"}
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{path}: unknown setting '{key}' (known: {', '.join(sorted(known))}, [models])")
+    for key in models:
+        if key not in ("summarize", "multilingual"):
+            raise ConfigError(f"{path}: unknown setting 'models.{key}' (known: summarize, multilingual, translate)")
+    device = _expect(data.get("device", "auto"), str, "device", path)
+    if device not in DEVICES:
+        raise ConfigError(f"{path}: 'device' must be one of {', '.join(DEVICES)}")
+    favourites = _expect(data.get("favourite_targets", list(Config.favourite_targets)), list, "favourite_targets", path)
+    positive = {}
+    for key in ("batch_size", "num_beams", "max_input_bytes"):
+        value = _expect(data.get(key, getattr(Config, key)), int, key, path)
+        if value < 1:
+            raise ConfigError(f"{path}: '{key}' must be at least 1")
+        positive[key] = value
+    return Config(
+        device=device,
+        favourite_targets=tuple(normalize_code(_expect(c, str, "favourite_targets", path)) for c in favourites),
+        summarize_model=_model_ref(models["summarize"], "models.summarize", path) if "summarize" in models else None,
+        multilingual_model=(
+            _model_ref(models["multilingual"], "models.multilingual", path) if "multilingual" in models else None
+        ),
+        translate_models={
+            _pair(k, path): _model_ref(v, f"models.translate.{k}", path) for k, v in translate.items()
+        },
+        path=path,
+        **positive,
+    )

@@ -1,0 +1,158 @@
+"""Reading an article: from a file, stdin or pasted text, to a sanitised Document."""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from diglot.errors import InputError
+
+DEFAULT_MAX_BYTES = 5_000_000
+
+# CSI (ESC [ ... final), OSC (ESC ] ... BEL or ST), other two-byte escapes,
+# and their 8-bit C1 forms. Article text is untrusted: none of it may reach
+# the terminal as a control sequence.
+_ANSI = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]            # CSI
+    | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?  # OSC, up to BEL or ST
+    | \x1b[PX^_][^\x1b]*(?:\x1b\\)?    # DCS, SOS, PM, APC strings
+    | \x1b[@-Z\\-_]                    # other Fe escapes
+    | \x9b[0-?]*[ -/]*[@-~]            # 8-bit CSI
+    """,
+    re.VERBOSE,
+)
+# C0 controls except tab and newline, DEL, C1 controls, and the bidi
+# overrides that can make text read differently from what it is.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
+
+
+@dataclass(frozen=True)
+class Document:
+    """An article ready for the engines: sanitised paragraphs and a title if any.
+
+    ``source`` names where it came from (a path, ``<stdin>``, ``pasted text``)
+    for headers and export metadata.
+    """
+
+    paragraphs: tuple[str, ...]
+    title: str | None = None
+    source: str = "<text>"
+
+    @property
+    def text(self) -> str:
+        """The whole article, paragraphs separated by blank lines."""
+        return "\n\n".join(self.paragraphs)
+
+    @property
+    def name(self) -> str:
+        """A short name for headers: the title, else the file name."""
+        return self.title or Path(self.source).name or self.source
+
+
+def sanitize(text: str) -> str:
+    """Strip terminal escape sequences and control characters; normalise newlines."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ANSI.sub("", text)
+    text = text.replace("\t", "    ")
+    return _CONTROL.sub("", text)
+
+
+def _split_paragraphs(text: str, markdown: bool) -> tuple[str | None, list[str]]:
+    """Paragraphs from text; blank lines separate them when there are any.
+
+    Text with no blank lines at all (one paragraph a line, as many exports
+    are) takes each line as a paragraph. Hard-wrapped lines inside a block
+    are joined with spaces.
+    """
+    lines = [line.rstrip() for line in text.split("\n")]
+    has_blank_separators = any(not line.strip() for line in lines[1:-1]) and len(
+        [line for line in lines if line.strip()]
+    ) > 1
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if not line.strip():
+            blocks.append([])
+        elif has_blank_separators:
+            blocks[-1].append(line.strip())
+        else:
+            blocks.append([line.strip()])
+    title = None
+    paragraphs = []
+    for block in blocks:
+        if not block:
+            continue
+        if markdown and (heading := _HEADING.match(block[0])):
+            # A heading line stands alone, whatever follows it in the block.
+            if title is None and len(heading.group(1)) == 1 and not paragraphs:
+                title = heading.group(2)
+            else:
+                paragraphs.append(heading.group(2))
+            block = block[1:]
+            if not block:
+                continue
+        paragraphs.append(" ".join(block))
+    return title, [p for p in paragraphs if p.strip()]
+
+
+def load_document(text: str, *, source: str = "pasted text", markdown: bool = False) -> Document:
+    """A Document from text already in memory (pasted, or read elsewhere)."""
+    clean = sanitize(text)
+    if not clean.strip():
+        raise InputError(f"{source}: the text is empty")
+    title, paragraphs = _split_paragraphs(clean, markdown)
+    if not paragraphs:
+        # A file with only a title: the title is the text.
+        paragraphs = [title or clean.strip()]
+        title = None
+    return Document(paragraphs=tuple(paragraphs), title=title, source=source)
+
+
+def _decode(data: bytes, source: str) -> str:
+    if b"\x00" in data:
+        raise InputError(f"{source}: binary file, not text")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}: not valid UTF-8 text (bad byte at offset {exc.start})") from None
+
+
+def _read_limited(stream: BinaryIO, source: str, max_bytes: int) -> bytes:
+    data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(f"{source}: larger than the {max_bytes:,}-byte limit (set max_input_bytes to raise it)")
+    return data
+
+
+def read_source(source: str, *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None) -> Document:
+    """Read SOURCE (a path, or ``-`` for stdin) into a Document.
+
+    Raises ``InputError`` with a one-line message for a missing file, a
+    directory, binary or undecodable content, empty text or text over
+    ``max_bytes``.
+    """
+    if source == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = _read_limited(stream, "<stdin>", max_bytes)
+        return load_document(_decode(data, "<stdin>"), source="<stdin>")
+    if re.match(r"^[a-z][a-z0-9+.-]*://", source, re.IGNORECASE):
+        raise InputError(f"{source}: URLs are not read directly; save the article to a file first")
+    path = Path(source).expanduser()
+    if path.is_dir():
+        raise InputError(f"{source}: is a directory, not a file")
+    try:
+        with path.open("rb") as stream:
+            data = _read_limited(stream, source, max_bytes)
+    except FileNotFoundError:
+        raise InputError(f"{source}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{source}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from None
+    markdown = path.suffix.lower() in _MARKDOWN_SUFFIXES
+    return load_document(_decode(data, source), source=source, markdown=markdown)

@@ -1,0 +1,42 @@
+"""Errors that front ends turn into one-line messages."""
+
+from __future__ import annotations
+
+
+class DiglotError(Exception):
+    """Base class: its message is a complete sentence shown to the user as is."""
+
+
+class InputError(DiglotError):
+    """The article cannot be read: missing, binary, empty, too large, ..."""
+
+
+class ConfigError(DiglotError):
+    """The configuration file or an option is invalid."""
+
+
+class ModelUnavailable(DiglotError):
+    """A model is not downloaded or failed to load.
+
+    ``model_id`` names the model (``also``: others the same job lacks);
+    ``fetch_command`` is the exact command that downloads them, or ``None``
+    for a local folder.
+    """
+
+    def __init__(self, model_id: str, reason: str, *, fetch: bool = True, also: tuple[str, ...] = ()) -> None:
+        self.model_id = model_id
+        self.reason = reason
+        self.fetch_command = f"diglot models pull {' '.join((model_id, *also))}" if fetch else None
+        message = f"model {model_id} {reason}"
+        if also:
+            message += f" (so is {', '.join(also)})"
+        if self.fetch_command:
+            message += f"; fetch it with: {self.fetch_command}"
+        super().__init__(message)
+
+
+class Cancelled(DiglotError):
+    """A job was cancelled through its ``threading.Event``."""
+
+    def __init__(self) -> None:
+        super().__init__("cancelled")

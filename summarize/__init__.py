@@ -1,0 +1,86 @@
+"""Summarisers: abstractive (a seq2seq model) and extractive (no model).
+
+    from diglot import read_source
+    from summarize import load_summarizer
+
+    summary = load_summarizer().summarize(read_source("article.txt"))
+    print(summary.label, summary.text)
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Protocol
+
+from diglot.config import Config
+from diglot.document import Document
+from diglot.errors import ModelUnavailable
+from diglot.models import ModelPool
+from diglot.registry import SUMMARIZER
+from summarize.abstractive import AbstractiveSummarizer, PivotTranslator
+from summarize.extractive import ExtractiveSummarizer
+from summarize.result import LENGTHS, METHODS, Summary
+
+__all__ = [
+    "LENGTHS",
+    "METHODS",
+    "AbstractiveSummarizer",
+    "ExtractiveSummarizer",
+    "Summarizer",
+    "Summary",
+    "load_summarizer",
+    "summarizer_model",
+]
+
+
+class Summarizer(Protocol):
+    """What front ends call: ``summarize(document, length=..., cancel=...) -> Summary``."""
+
+    method: str
+
+    def summarize(
+        self,
+        document: Document,
+        *,
+        length: str = "medium",
+        source_language: str | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Summary: ...
+
+
+def summarizer_model(config: Config | None = None, model: str | None = None) -> str:
+    """The model the abstractive summariser uses: flag, then config, then the default."""
+    return model or (config.summarize_model if config else None) or SUMMARIZER
+
+
+def load_summarizer(
+    method: str = "abstractive",
+    *,
+    model: str | None = None,
+    config: Config | None = None,
+    pool: ModelPool | None = None,
+    pivot: PivotTranslator | None = None,
+    fallback: bool = True,
+) -> AbstractiveSummarizer | ExtractiveSummarizer:
+    """A summariser for ``method``.
+
+    With ``fallback`` (the default), an abstractive model that is not on this
+    machine gives an ExtractiveSummarizer whose summaries carry the reason in
+    ``note``; without it, ``ModelUnavailable`` is raised.
+    """
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {', '.join(METHODS)}")
+    if method == "extractive":
+        return ExtractiveSummarizer()
+    config = config or Config()
+    pool = pool or ModelPool(device=config.device)
+    ref = summarizer_model(config, model)
+    try:
+        loaded = pool.get(ref)
+    except ModelUnavailable as exc:
+        if not fallback:
+            raise
+        return ExtractiveSummarizer(note=str(exc))
+    return AbstractiveSummarizer(
+        loaded, pivot=pivot, num_beams=config.num_beams, fallback=ExtractiveSummarizer() if fallback else None
+    )

@@ -1,0 +1,158 @@
+"""Abstractive summaries with a seq2seq model, map-reduce over long articles."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from diglot.backends import GenerationOptions
+from diglot.document import Document
+from diglot.errors import Cancelled, ModelUnavailable
+from diglot.langid import detect_language
+from diglot.models import Seq2SeqModel
+from diglot.segment import is_cjk, pack_chunks, split_sentences
+from summarize.extractive import ExtractiveSummarizer
+from summarize.result import LENGTHS, Summary
+
+# (min_new_tokens, max_new_tokens) of the final summary; "medium" is the
+# setting distilbart-cnn was tuned with.
+LENGTH_TOKENS = {"short": (20, 70), "medium": (56, 142), "long": (100, 260)}
+# Partial summaries of chunks are shorter so that their joined text shrinks
+# at every reduce round.
+_PARTIAL_TOKENS = (16, 120)
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class PivotTranslator(Protocol):
+    """Translates paragraphs into English for models that read only English."""
+
+    def translate_texts(
+        self, texts: Sequence[str], *, src: str, tgt: str, cancel: threading.Event | None = None
+    ) -> tuple[list[str], str]:
+        """Translations of ``texts``, and the model(s) that made them."""
+        ...
+
+
+class AbstractiveSummarizer:
+    """Summarises with a seq2seq model (distilbart-cnn by default).
+
+    An article longer than the model's input is packed into chunks of whole
+    sentences; each chunk is summarised, and the joined partial summaries are
+    summarised again until they fit one input (map-reduce), so every part of
+    the article is read. Non-English articles go through ``pivot`` into
+    English first, since the default model reads only English.
+    """
+
+    method = "abstractive"
+
+    def __init__(
+        self,
+        model: Seq2SeqModel,
+        *,
+        pivot: PivotTranslator | None = None,
+        num_beams: int = 4,
+        model_language: str = "en",
+        batch_tokens: int = 4096,
+        fallback: ExtractiveSummarizer | None = None,
+    ) -> None:
+        self.model = model
+        self.fallback = fallback
+        self.pivot = pivot
+        self.num_beams = num_beams
+        self.model_language = model_language
+        self.batch_tokens = batch_tokens
+
+    def _options(self, bounds: tuple[int, int]) -> GenerationOptions:
+        return GenerationOptions(
+            num_beams=self.num_beams,
+            min_new_tokens=bounds[0],
+            max_new_tokens=bounds[1],
+            no_repeat_ngram_size=3,
+            length_penalty=2.0,
+        )
+
+    def _generate(self, texts: list[str], bounds: tuple[int, int], cancel: threading.Event | None) -> list[str]:
+        return self.model.generate(texts, self._options(bounds), batch_tokens=self.batch_tokens, cancel=cancel)
+
+    def summarize(
+        self,
+        document: Document,
+        *,
+        length: str = "medium",
+        source_language: str | None = None,
+        cancel: threading.Event | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> Summary:
+        """Summarise ``document``; ``on_progress(done, total)`` counts model inputs."""
+        if length not in LENGTHS:
+            raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
+        source = source_language or detect_language(document.text).code
+        paragraphs = list(document.paragraphs)
+        pivot_model = None
+        if source != self.model_language:
+            if self.pivot is None:
+                raise ValueError(f"no translator to bring {source} text into {self.model_language}")
+            try:
+                paragraphs, pivot_model = self.pivot.translate_texts(
+                    paragraphs, src=source, tgt=self.model_language, cancel=cancel
+                )
+            except ModelUnavailable as exc:
+                if self.fallback is None:
+                    raise
+                fallback = ExtractiveSummarizer(note=f"no {source}->{self.model_language} translation: {exc}")
+                return fallback.summarize(document, length=length, source_language=source, cancel=cancel)
+        sentences = [s for p in paragraphs for s in split_sentences(p)]
+        budget = self.model.input_budget
+        chunks = pack_chunks(sentences, budget, self.model.count_tokens)
+        # Each partial summary may use a third of the budget, so three fit
+        # one input and every reduce round shrinks the text.
+        partial = (min(_PARTIAL_TOKENS[0], budget // 6), min(_PARTIAL_TOKENS[1], budget // 3))
+        # Model inputs: the chunks, then about a third as many each reduce
+        # round, then the final one. An estimate until the last report.
+        total, n = 1, len(chunks)
+        while n > 1:
+            total, n = total + n, -(-n // 3)
+        done = 0
+
+        def report(n: int, *, last: bool = False) -> None:
+            nonlocal done
+            done += n
+            if on_progress is not None:
+                on_progress(done, done if last else max(total, done + 1))
+
+        partials: list[str] = []
+        level = [c.text for c in chunks]
+        while len(level) > 1:
+            summaries = self._generate(level, partial, cancel)
+            report(len(level))
+            partials = partials or summaries
+            packed = [c.text for c in pack_chunks(
+                [s for text in summaries for s in split_sentences(text) or [text]], budget, self.model.count_tokens
+            )]
+            if len(packed) >= len(level):
+                # Decoded text can take more tokens than were generated; group
+                # in threes so every round shrinks. Any overflow the encoder
+                # trims is the model's own summary text, never the article's.
+                packed = [" ".join(summaries[i : i + 3]) for i in range(0, len(summaries), 3)]
+            level = packed
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        final = self._generate(level, LENGTH_TOKENS[length], cancel)[0]
+        report(1, last=True)
+        final_sentences = tuple(split_sentences(final)) or (final,)
+        joiner = "" if is_cjk(final) else " "
+        return Summary(
+            text=joiner.join(final_sentences),
+            sentences=final_sentences,
+            method="abstractive",
+            length=length,
+            language=self.model_language,
+            source_language=source,
+            model=self.model.ref,
+            backend=self.model.backend_name,
+            chunks=len(chunks),
+            partials=tuple(partials),
+            pivot_model=pivot_model,
+        )

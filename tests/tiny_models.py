@@ -1,0 +1,229 @@
+"""Tiny random seq2seq models with tokenizers trained in-process.
+
+The Hugging Face hub is never reached: each builder trains a small
+sentencepiece (or byte-level BPE) vocabulary on text shipped with the
+project, builds a randomly initialised model of the real architecture with a
+few thousand parameters, and saves both with ``save_pretrained`` so that the
+normal loader reads them back from a local folder.
+
+Random weights produce random tokens, but from the right vocabulary (a Russian
+target vocabulary yields Cyrillic, a Chinese one Han characters), which is
+what the tests assert on. End-of-sequence and padding are made unreachable so
+that outputs are never empty.
+
+Run ``python -m tests.tiny_models OUTDIR`` to build the whole set plus a
+``config.toml`` that points diglot at them, for trying the app by hand.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import sentencepiece as spm
+import torch
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = next((ROOT / "seeds").glob("*.txt"))
+CORPORA = {
+    "en": SEED,
+    "ru": ROOT / "tests" / "data" / "ru.txt",
+    "zh": ROOT / "tests" / "data" / "zh.txt",
+}
+
+SMALL = dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+             decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64)
+
+
+def _corpus(lang: str) -> list[str]:
+    text = CORPORA[lang].read_text(encoding="utf-8")
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # Split long lines so sentencepiece sees many short samples.
+    return [part for line in lines for part in line.replace("。", "。\n").splitlines() if part]
+
+
+def train_spm(lang: str, path: Path, vocab_size: int = 300) -> list[tuple[str, float]]:
+    """Train a unigram sentencepiece model on the ``lang`` corpus; return its pieces."""
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(_corpus(lang)),
+        model_writer=buffer,
+        vocab_size=vocab_size,
+        hard_vocab_limit=False,
+        character_coverage=1.0,
+        model_type="unigram",
+        pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
+        minloglevel=2,
+    )
+    path.write_bytes(buffer.getvalue())
+    proc = spm.SentencePieceProcessor(model_file=str(path))
+    return [(proc.id_to_piece(i), proc.get_score(i)) for i in range(proc.get_piece_size())]
+
+
+def _never_end(model: torch.nn.Module, token_ids: list[int]) -> None:
+    """Make ``token_ids`` (eos, pad) unreachable so random models emit text."""
+    with torch.no_grad():
+        if hasattr(model, "final_logits_bias"):
+            model.final_logits_bias[0, token_ids] = -1e4
+        else:
+            # An untied head: a zero row gives logit 0, and among hundreds of
+            # random rows some logit is always positive, so these never win.
+            head = model.get_output_embeddings()
+            head.weight[token_ids] = 0.0
+
+
+def build_marian(out: Path, src: str, tgt: str, *, target_token: str | None = None,
+                 max_positions: int = 128) -> Path:
+    """A tiny ``MarianMTModel`` for ``src`` -> ``tgt`` with a ``MarianTokenizer``."""
+    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
+
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / "_spm"
+    work.mkdir(exist_ok=True)
+    src_pieces = train_spm(src, work / "source.spm")
+    tgt_pieces = train_spm(tgt, work / "target.spm")
+    vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
+    for piece, _ in src_pieces + tgt_pieces:
+        vocab.setdefault(piece, len(vocab))
+    if target_token:
+        vocab.setdefault(target_token, len(vocab))
+    vocab.pop("<pad>", None)
+    vocab = {piece: i for i, piece in enumerate(vocab)}
+    vocab["<pad>"] = len(vocab)
+    (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+
+    tokenizer = MarianTokenizer(source_spm=str(work / "source.spm"), target_spm=str(work / "target.spm"),
+                                vocab=str(work / "vocab.json"), model_max_length=max_positions)
+    torch.manual_seed(0)
+    config = MarianConfig(vocab_size=len(vocab), pad_token_id=vocab["<pad>"], eos_token_id=0,
+                          decoder_start_token_id=vocab["<pad>"], forced_eos_token_id=0,
+                          max_position_embeddings=max_positions, **SMALL)
+    model = MarianMTModel(config).eval()
+    # Emit only target-language pieces, and never end early.
+    target = {piece for piece, _ in tgt_pieces}
+    _never_end(model, [0, vocab["<pad>"]] + [i for p, i in vocab.items() if p not in target])
+    model.generation_config.num_beams = 2
+    model.generation_config.bad_words_ids = [[vocab["<pad>"]]]
+    tokenizer.save_pretrained(out)
+    model.save_pretrained(out)
+    for f in work.iterdir():
+        f.unlink()
+    work.rmdir()
+    return out
+
+
+def build_bart(out: Path, *, max_positions: int = 64) -> Path:
+    """A tiny English ``BartForConditionalGeneration`` with a byte-level BPE tokenizer."""
+    from tokenizers import ByteLevelBPETokenizer
+    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
+
+    out.mkdir(parents=True, exist_ok=True)
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    bpe = ByteLevelBPETokenizer()
+    bpe.train_from_iterator(_corpus("en"), vocab_size=400, min_frequency=1, special_tokens=specials,
+                            show_progress=False)
+    model_json = json.loads(bpe.to_str())["model"]
+    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in model_json["merges"]]
+    tokenizer = BartTokenizer(vocab=model_json["vocab"], merges=merges, model_max_length=max_positions)
+    vocab_size = len(model_json["vocab"])
+    torch.manual_seed(0)
+    config = BartConfig(vocab_size=vocab_size, pad_token_id=1, bos_token_id=0, eos_token_id=2,
+                        decoder_start_token_id=2, forced_bos_token_id=0, forced_eos_token_id=2,
+                        max_position_embeddings=max_positions, **SMALL)
+    model = BartForConditionalGeneration(config).eval()
+    _never_end(model, [1, 2])
+    model.generation_config.num_beams = 2
+    tokenizer.save_pretrained(out)
+    model.save_pretrained(out)
+    return out
+
+
+def build_t5(out: Path, *, max_positions: int = 64) -> Path:
+    """A tiny English ``T5ForConditionalGeneration`` (a summariser)."""
+    from transformers import T5Config, T5ForConditionalGeneration, T5Tokenizer
+
+    out.mkdir(parents=True, exist_ok=True)
+    pieces = train_spm("en", out / "_tmp.spm")
+    (out / "_tmp.spm").unlink()
+    tokenizer = T5Tokenizer(vocab=pieces, extra_ids=0, model_max_length=max_positions)
+    torch.manual_seed(0)
+    config = T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=16, d_ff=64, num_layers=1,
+                      num_decoder_layers=1, num_heads=2, pad_token_id=0, eos_token_id=1,
+                      decoder_start_token_id=0, tie_word_embeddings=False)
+    model = T5ForConditionalGeneration(config).eval()
+    _never_end(model, [0, 1])
+    tokenizer.save_pretrained(out)
+    model.save_pretrained(out)
+    return out
+
+
+def build_m2m100(out: Path, langs: tuple[str, ...] = ("en", "ru", "zh")) -> Path:
+    """A tiny multilingual ``M2M100ForConditionalGeneration`` over ``langs``."""
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    out.mkdir(parents=True, exist_ok=True)
+    work = out / "_spm"
+    work.mkdir(exist_ok=True)
+    # One shared vocabulary trained on all the languages.
+    joined = work / "all.txt"
+    joined.write_text("\n".join(line for lang in langs for line in _corpus(lang)), encoding="utf-8")
+    buffer = io.BytesIO()
+    spm.SentencePieceTrainer.train(input=str(joined), model_writer=buffer, vocab_size=600,
+                                   hard_vocab_limit=False, character_coverage=1.0, minloglevel=2)
+    (work / "sentencepiece.bpe.model").write_bytes(buffer.getvalue())
+    proc = spm.SentencePieceProcessor(model_file=str(work / "sentencepiece.bpe.model"))
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
+    for i in range(proc.get_piece_size()):
+        vocab.setdefault(proc.id_to_piece(i), len(vocab))
+    (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    tokenizer = M2M100Tokenizer(vocab_file=str(work / "vocab.json"),
+                                spm_file=str(work / "sentencepiece.bpe.model"), num_madeup_words=0)
+    torch.manual_seed(0)
+    vocab_size = max(len(vocab), *(tokenizer.get_lang_id(code) + 1 for code in tokenizer.lang_code_to_token))
+    config = M2M100Config(vocab_size=vocab_size, pad_token_id=1, bos_token_id=0, eos_token_id=2,
+                          decoder_start_token_id=2, max_position_embeddings=128, scale_embedding=True,
+                          tie_word_embeddings=False,
+                          **SMALL)
+    model = M2M100ForConditionalGeneration(config).eval()
+    # Language tokens come only from forced_bos_token_id, as in the real model.
+    _never_end(model, [1, 2] + [tokenizer.get_lang_id(code) for code in tokenizer.lang_code_to_token])
+    model.generation_config.num_beams = 2
+    tokenizer.save_pretrained(out)
+    model.save_pretrained(out)
+    for f in work.iterdir():
+        f.unlink()
+    work.rmdir()
+    return out
+
+
+def build_all(root: Path) -> dict[str, Path]:
+    """Build every tiny model under ``root``; return them by role."""
+    models = {
+        "summarize": build_bart(root / "bart-en"),
+        "en-ru": build_marian(root / "marian-en-ru", "en", "ru"),
+        "ru-en": build_marian(root / "marian-ru-en", "ru", "en"),
+        "en-zh": build_marian(root / "marian-en-zh", "en", "zh", target_token=">>cmn_Hans<<"),
+        "zh-en": build_marian(root / "marian-zh-en", "zh", "en"),
+        "multilingual": build_m2m100(root / "m2m100"),
+    }
+    return models
+
+
+def write_config(root: Path, models: dict[str, Path]) -> Path:
+    """A diglot config file that maps every task to the tiny models."""
+    lines = ["[models]", f'summarize = "{models["summarize"].as_posix()}"',
+             f'multilingual = "{models["multilingual"].as_posix()}"', "", "[models.translate]"]
+    lines += [f'"{pair}" = "{path.as_posix()}"' for pair, path in models.items() if "-" in pair]
+    path = root / "config.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m tests.tiny_models OUTDIR")
+    target = Path(sys.argv[1]).resolve()
+    config_path = write_config(target, build_all(target))
+    print(f"tiny models in {target}\nuse them with: DIGLOT_CONFIG={config_path} diglot")

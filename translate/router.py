@@ -1,0 +1,64 @@
+"""Choosing models for a language pair: direct, pivot through English, multilingual."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from diglot.config import Config
+from diglot.errors import ModelUnavailable
+from diglot.models import is_available, is_local_ref, local_folder
+from diglot.registry import MULTILINGUAL, opus_model
+from translate.result import Route, Step
+
+PIVOT = "en"
+
+
+def _pair_model(config: Config, src: str, tgt: str) -> str | None:
+    return config.translate_models.get(f"{src}-{tgt}") or opus_model(src, tgt)
+
+
+def candidate_routes(src: str, tgt: str, config: Config, *, model: str | None = None) -> list[Route]:
+    """Every way diglot knows to translate ``src`` -> ``tgt``, best first.
+
+    An explicit ``model`` is the only candidate. Otherwise: the pair's own
+    model (config, then Helsinki-NLP opus-mt), then two hops through English,
+    then the multilingual model.
+    """
+    if src == tgt:
+        return [Route("same", ())]
+    if model:
+        return [Route("direct", (Step(model, src, tgt),))]
+    routes = []
+    if direct := _pair_model(config, src, tgt):
+        routes.append(Route("direct", (Step(direct, src, tgt),)))
+    if PIVOT not in (src, tgt):
+        first, second = _pair_model(config, src, PIVOT), _pair_model(config, PIVOT, tgt)
+        if first and second:
+            routes.append(Route("pivot", (Step(first, src, PIVOT), Step(second, PIVOT, tgt))))
+    routes.append(Route("multilingual", (Step(config.multilingual_model or MULTILINGUAL, src, tgt),)))
+    return routes
+
+
+def choose_route(
+    src: str,
+    tgt: str,
+    config: Config,
+    *,
+    model: str | None = None,
+    available: Callable[[str], bool] = is_available,
+) -> Route:
+    """The best route whose models are all on this machine.
+
+    Raises ``ModelUnavailable`` naming the first missing model of the best
+    route, with a command that fetches every model that route lacks.
+    """
+    routes = candidate_routes(src, tgt, config, model=model)
+    for route in routes:
+        if all(available(m) for m in route.models):
+            return route
+    best = routes[0]
+    missing = [m for m in best.models if not available(m)]
+    if is_local_ref(missing[0]):
+        local_folder(missing[0])  # raises with the precise reason
+    raise ModelUnavailable(missing[0], f"is not downloaded (needed to translate {src}->{tgt})",
+                           also=tuple(missing[1:]))

@@ -1,0 +1,171 @@
+"""Sentence-wise, batched translation that keeps the paragraph structure."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+from diglot.backends import GenerationOptions
+from diglot.config import Config
+from diglot.document import Document
+from diglot.errors import Cancelled, ModelUnavailable
+from diglot.langid import detect_language, script_profile
+from diglot.models import ModelPool, Seq2SeqModel
+from diglot.segment import split_long, split_sentences
+from translate.result import Route, SentencePair, TranslatedParagraph, Translation
+from translate.router import choose_route
+
+# A paragraph gets its own language only when it has this many letters and
+# langdetect is this sure; shorter ones follow the document.
+_OWN_LANGUAGE_LETTERS = 60
+_OWN_LANGUAGE_CONFIDENCE = 0.9
+# Paragraphs are translated in windows of about this many sentences, so that
+# batches stay full while results still arrive paragraph by paragraph.
+_WINDOW_SENTENCES = 48
+
+_NO_SPACES = {"zh", "ja", "th"}
+
+ParagraphCallback = Callable[[int, TranslatedParagraph], None]
+
+
+class Translator:
+    """Translates documents and texts between any two languages it has models for.
+
+    Routes come from ``choose_route`` (direct, pivot through English,
+    multilingual); models come from a shared ``ModelPool``. Text is
+    translated sentence by sentence (Marian models drop sentences from long
+    multi-sentence inputs), with the sentences of many paragraphs batched
+    together.
+    """
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        pool: ModelPool | None = None,
+        model: str | None = None,
+        num_beams: int | None = None,
+    ) -> None:
+        self.config = config or Config()
+        self.pool = pool or ModelPool(device=self.config.device)
+        self.model = model
+        self.num_beams = num_beams or self.config.num_beams
+
+    def route(self, src: str, tgt: str) -> Route:
+        """The route this translator takes for ``src`` -> ``tgt`` (raises ModelUnavailable)."""
+        route = choose_route(src, tgt, self.config, model=self.model)
+        for step in route.steps:
+            loaded = self.pool.get(step.model)
+            if not loaded.supports_target(step.tgt):
+                raise ModelUnavailable(step.model, f"cannot translate into '{step.tgt}'", fetch=False)
+        return route
+
+    def _translate_sentences(
+        self, model: Seq2SeqModel, sentences: list[str], src: str, tgt: str, cancel: threading.Event | None
+    ) -> list[str]:
+        """Translate sentences with one model; sentences over its input budget go in pieces."""
+        budget = model.input_budget
+        pieces: list[str] = []
+        owners: list[int] = []
+        for index, sentence in enumerate(sentences):
+            parts = [sentence] if model.count_tokens(sentence) <= budget else split_long(sentence, budget,
+                                                                                         model.count_tokens)
+            pieces.extend(parts)
+            owners.extend([index] * len(parts))
+        longest = max((model.count_tokens(p) for p in pieces), default=1)
+        options = GenerationOptions(num_beams=self.num_beams, max_new_tokens=min(512, 2 * longest + 16))
+        translated = model.generate(
+            pieces, options, src=src, tgt=tgt, cancel=cancel,
+            batch_tokens=self.config.batch_size * 64, max_batch=self.config.batch_size,
+        )
+        joined: list[list[str]] = [[] for _ in sentences]
+        for owner, text in zip(owners, translated, strict=True):
+            joined[owner].append(text)
+        joiner = "" if tgt in _NO_SPACES else " "
+        return [joiner.join(parts) for parts in joined]
+
+    def translate_sentences(
+        self, sentences: Sequence[str], route: Route, *, cancel: threading.Event | None = None
+    ) -> list[str]:
+        """Sentences through every step of ``route``, in order."""
+        current = list(sentences)
+        for step in route.steps:
+            if not current:
+                break
+            current = self._translate_sentences(self.pool.get(step.model), current, step.src, step.tgt, cancel)
+        return current
+
+    def translate_texts(
+        self, texts: Sequence[str], *, src: str, tgt: str, cancel: threading.Event | None = None
+    ) -> tuple[list[str], str]:
+        """Translate paragraphs of plain text; returns them and the models used.
+
+        This is what the summariser's English pivot calls.
+        """
+        document = Document(paragraphs=tuple(texts))
+        translation = self.translate(document, src=src, tgt=tgt, cancel=cancel, detect_paragraphs=False)
+        return [p.text for p in translation.paragraphs], " + ".join(translation.models)
+
+    def paragraph_language(self, paragraph: str, default: str) -> str:
+        """The language of one paragraph, where it is long enough to tell and differs."""
+        if sum(script_profile(paragraph).values()) < _OWN_LANGUAGE_LETTERS:
+            return default
+        guess = detect_language(paragraph)
+        return guess.code if guess.confidence >= _OWN_LANGUAGE_CONFIDENCE else default
+
+    def translate(
+        self,
+        document: Document,
+        *,
+        src: str,
+        tgt: str,
+        cancel: threading.Event | None = None,
+        on_paragraph: ParagraphCallback | None = None,
+        detect_paragraphs: bool = True,
+    ) -> Translation:
+        """Translate ``document`` from ``src`` into ``tgt``, paragraph structure kept.
+
+        Paragraphs in another language than the document (a quotation, a
+        mixed article) are routed by their own language; paragraphs already
+        in ``tgt`` are kept as they are. ``on_paragraph(index, paragraph)`` is
+        called as paragraphs are finished, in order. Raises ``Cancelled`` once
+        ``cancel`` is set, and ``ModelUnavailable`` before any work when a
+        model is missing.
+        """
+        languages = [self.paragraph_language(p, src) if detect_paragraphs else src for p in document.paragraphs]
+        routes = {lang: self.route(lang, tgt) for lang in dict.fromkeys(languages)}
+        sentences = [split_sentences(p) or [p] for p in document.paragraphs]
+        results: list[TranslatedParagraph] = []
+        start = 0
+        while start < len(sentences):
+            # A window of whole paragraphs, about _WINDOW_SENTENCES sentences.
+            end = start + 1
+            while end < len(sentences) and sum(len(s) for s in sentences[start:end + 1]) <= _WINDOW_SENTENCES:
+                end += 1
+            window = range(start, end)
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            translated: dict[int, list[str]] = {}
+            for lang in dict.fromkeys(languages[i] for i in window):
+                members = [i for i in window if languages[i] == lang]
+                flat = [s for i in members for s in sentences[i]]
+                out = iter(self.translate_sentences(flat, routes[lang], cancel=cancel))
+                for i in members:
+                    translated[i] = [next(out) for _ in sentences[i]]
+            for i in window:
+                paragraph = TranslatedParagraph(
+                    sentences=tuple(SentencePair(s, t) for s, t in zip(sentences[i], translated[i], strict=True)),
+                    source_language=languages[i],
+                    route=routes[languages[i]],
+                )
+                results.append(paragraph)
+                if on_paragraph is not None:
+                    on_paragraph(i, paragraph)
+            start = end
+        backends = {self.pool.get(m).backend_name for r in routes.values() for m in r.models}
+        return Translation(
+            paragraphs=tuple(results),
+            source_language=src,
+            target_language=tgt,
+            backend=", ".join(sorted(backends)) or None,
+        )
