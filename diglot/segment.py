@@ -20,10 +20,9 @@ _END = re.compile(
 )
 _ABBREVIATIONS = {
     # English
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "inc", "ltd", "co", "corp",
+    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "inc", "ltd", "co", "corp",
     "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "pres", "rev", "no", "vol", "fig",
     "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "e.g", "i.e",
-    "u.s", "u.k", "u.n", "a.m", "p.m",
     # Russian
     "г", "гг", "т.е", "т.д", "т.п", "др", "пр", "им", "ул", "д", "стр", "см", "тыс", "млн", "млрд", "руб",
 }

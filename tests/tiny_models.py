@@ -207,6 +207,7 @@ def build_all(root: Path) -> dict[str, Path]:
         "en-zh": build_marian(root / "marian-en-zh", "en", "zh", target_token=">>cmn_Hans<<"),
         "zh-en": build_marian(root / "marian-zh-en", "zh", "en"),
         "multilingual": build_m2m100(root / "m2m100"),
+        "t5": build_t5(root / "t5-en"),
     }
     return models
 
@@ -215,7 +216,7 @@ def write_config(root: Path, models: dict[str, Path]) -> Path:
     """A diglot config file that maps every task to the tiny models."""
     lines = ["[models]", f'summarize = "{models["summarize"].as_posix()}"',
              f'multilingual = "{models["multilingual"].as_posix()}"', "", "[models.translate]"]
-    lines += [f'"{pair}" = "{path.as_posix()}"' for pair, path in models.items() if "-" in pair]
+    lines += [f'"{pair}" = "{path.as_posix()}"' for pair, path in models.items() if len(pair.split("-")) == 2]
     path = root / "config.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -1,0 +1,266 @@
+"""The ``diglot`` command line: a thin layer over the summarize and translate APIs.
+
+Exit status: 0 success, 1 runtime error (one line on stderr), 2 usage error,
+130 interrupted. ``--debug`` shows tracebacks. Nothing heavy is imported
+until a command needs it, so ``diglot --help`` answers at once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from diglot import __version__
+
+if TYPE_CHECKING:
+    from diglot.config import Config
+    from diglot.document import Document
+    from diglot.langid import LanguageGuess
+
+COMMANDS = ("summarize", "translate", "models", "config")
+_LANGUAGE_HELP = "ISO 639-1 code (ru, zh, de, ...) or English name"
+
+
+def _language(value: str) -> str:
+    from diglot.languages import normalize_code
+
+    code = normalize_code(value)
+    if not code.isalpha() or not 2 <= len(code) <= 3:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a language code (try ru, zh, de)")
+    return code
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where models run (default: config, else auto)")
+    parser.add_argument("--max-bytes", type=int, metavar="N", help="largest input accepted (default 5000000)")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def _source(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
+    parser.add_argument(
+        "source", nargs="?" if optional else None, metavar="SOURCE",
+        help="UTF-8 text or Markdown file, or - for stdin" + (" (default: the bundled seed article)" if optional else ""),
+    )
+    parser.add_argument("--from", dest="src", type=_language, metavar="LANG", help="source language (default: detected)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="diglot",
+        description="Read an article next to its summary and translation, with models that run on your machine.",
+        epilog="With no command, diglot opens the terminal app: diglot [SOURCE] [--to LANG]. "
+               "Run 'diglot COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"diglot {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    app = commands.add_parser("open", help="open the terminal app (the default command)")
+    _source(app, optional=True)
+    app.add_argument("--to", dest="tgt", type=_language, metavar="LANG", help="target language (default: first favourite)")
+    _common(app)
+
+    summarize = commands.add_parser("summarize", help="print a summary of an article")
+    _source(summarize)
+    summarize.add_argument("--method", choices=("abstractive", "extractive"), default="abstractive")
+    summarize.add_argument("--length", choices=("short", "medium", "long"), default="medium")
+    summarize.add_argument("--model", metavar="ID|PATH", help="summarisation model (hub id or local folder)")
+    summarize.add_argument("--json", action="store_true", help="print one JSON object")
+    _common(summarize)
+
+    translate = commands.add_parser("translate", help="print a translation of an article or of its summary")
+    _source(translate)
+    translate.add_argument("--to", dest="tgt", type=_language, required=True, metavar="LANG", help=_LANGUAGE_HELP)
+    translate.add_argument("--summary", action="store_true", help="translate the summary instead of the article")
+    translate.add_argument("--method", choices=("abstractive", "extractive"), default="abstractive",
+                           help="summary method with --summary")
+    translate.add_argument("--length", choices=("short", "medium", "long"), default="medium",
+                           help="summary length with --summary")
+    translate.add_argument("--model", metavar="ID|PATH", help="translation model for this pair (hub id or local folder)")
+    translate.add_argument("--json", action="store_true", help="print one JSON object with sentence pairs")
+    _common(translate)
+
+    models = commands.add_parser("models", help="list, download or remove models")
+    actions = models.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser("list", help="default models and what is downloaded")
+    pull = actions.add_parser("pull", help="download models from the Hugging Face hub")
+    pull.add_argument("ids", nargs="+", metavar="ID")
+    remove = actions.add_parser("remove", help="delete a downloaded model")
+    remove.add_argument("ids", nargs="+", metavar="ID")
+    models.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    config = commands.add_parser("config", help="show the configuration file and its settings")
+    config.add_argument("action", choices=("path", "show"), nargs="?", default="show")
+    config.add_argument("--debug", action="store_true", help="show tracebacks")
+    return parser
+
+
+def _load_config(args: argparse.Namespace) -> Config:
+    import dataclasses
+
+    from diglot.config import load_config
+
+    config = load_config()
+    changes: dict[str, Any] = {}
+    if getattr(args, "device", None):
+        changes["device"] = args.device
+    if getattr(args, "max_bytes", None):
+        changes["max_input_bytes"] = args.max_bytes
+    return dataclasses.replace(config, **changes)
+
+
+def _read(args: argparse.Namespace, config: Config) -> tuple[Document, LanguageGuess]:
+    from diglot.document import read_source
+    from diglot.langid import LanguageGuess, detect_language
+
+    document = read_source(args.source, max_bytes=config.max_input_bytes)
+    guess = LanguageGuess(args.src, 1.0, "given") if args.src else detect_language(document.text)
+    return document, guess
+
+
+def _note(message: str) -> None:
+    print(f"diglot: note: {message}", file=sys.stderr)
+
+
+def _summarize(args: argparse.Namespace, config: Config, document: Document, guess: LanguageGuess, pool: Any,
+               translator: Any) -> Any:
+    from summarize import load_summarizer
+
+    summarizer = load_summarizer(args.method, model=args.model if args.command == "summarize" else None,
+                                 config=config, pool=pool, pivot=translator)
+    summary = summarizer.summarize(document, length=args.length, source_language=guess.code)
+    if summary.note:
+        _note(f"{summary.note}; this is an extractive summary")
+    return summary
+
+
+def cmd_summarize(args: argparse.Namespace) -> int:
+    from diglot.export import summary_dict
+    from diglot.models import ModelPool
+    from translate import Translator
+
+    config = _load_config(args)
+    document, guess = _read(args, config)
+    pool = ModelPool(device=config.device)
+    summary = _summarize(args, config, document, guess, pool, Translator(config, pool=pool))
+    if args.json:
+        payload = {"source": document.source, "source_language": guess.code, "confidence": guess.confidence,
+                   **summary_dict(summary)}
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(summary.text)
+    return 0
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    from diglot.document import Document
+    from diglot.export import summary_dict, translation_dict
+    from diglot.models import ModelPool
+    from translate import Translator
+
+    config = _load_config(args)
+    document, guess = _read(args, config)
+    pool = ModelPool(device=config.device)
+    translator = Translator(config, pool=pool, model=args.model)
+    source_language = guess.code
+    summary = None
+    if args.summary:
+        # The summary's own pivot must not use --model, which is for the requested pair.
+        summary = _summarize(args, config, document, guess, pool, Translator(config, pool=pool))
+        source_language = summary.language
+        document = Document(paragraphs=(summary.text,), source=document.source)
+    translator.route(source_language, args.tgt)  # fail fast, before any work, if a model is missing
+    translation = translator.translate(document, src=source_language, tgt=args.tgt)
+    if args.json:
+        payload = {"source": document.source, "source_language": guess.code, "confidence": guess.confidence,
+                   "translated": "summary" if args.summary else "article", **translation_dict(translation)}
+        payload["method"] = payload.pop("routes")
+        if summary is not None:
+            payload["summary"] = summary_dict(summary)
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(translation.text)
+    return 0
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from diglot import hub
+    from diglot.registry import default_models, licence
+
+    if args.action == "pull":
+        for model_id in args.ids:
+            path = hub.pull(model_id)
+            print(f"{model_id}: downloaded to {path} (licence: {licence(model_id)})")
+        return 0
+    if args.action == "remove":
+        for model_id in args.ids:
+            freed = hub.remove(model_id)
+            print(f"{model_id}: removed ({freed / 1e6:.0f} MB freed)")
+        return 0
+    cached = {m.model_id: m for m in hub.cached_models()}
+    print(f"{'MODEL':<42} {'TASK':<28} {'LICENCE':<12} DOWNLOADED")
+    for row in default_models():
+        have = cached.pop(row.model_id, None)
+        print(f"{row.model_id:<42} {row.task:<28} {licence(row.model_id):<12} "
+              f"{f'yes, {have.size_bytes / 1e6:.0f} MB' if have else 'no'}")
+    for model_id, other in cached.items():
+        print(f"{model_id:<42} {'(other)':<28} {licence(model_id):<12} yes, {other.size_bytes / 1e6:.0f} MB")
+    return 0
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    from diglot.config import config_path, load_config
+
+    path = config_path()
+    if args.action == "path":
+        print(path)
+        return 0
+    config = load_config(path)
+    print(f"# {path}{'' if path.exists() else ' (not present: defaults)'}")
+    for key, value in vars(config).items():
+        if key != "path":
+            print(f"{key} = {value!r}")
+    return 0
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from tui.app import run
+
+    config = _load_config(args)
+    return run(args.source, target=args.tgt, source_language=args.src, config=config)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in (*COMMANDS, "open") and argv[0] not in ("-h", "--help", "--version")):
+        argv.insert(0, "open")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handlers = {"summarize": cmd_summarize, "translate": cmd_translate, "models": cmd_models,
+                "config": cmd_config, "open": cmd_open}
+    from diglot.errors import DiglotError
+
+    try:
+        return handlers[args.command](args)
+    except DiglotError as exc:
+        if args.debug:
+            raise
+        print(f"diglot: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("diglot: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0  # the reader went away (diglot ... | head)
+    except Exception as exc:  # a model that crashes, a disk that fills
+        if args.debug:
+            raise
+        first_line = (str(exc).splitlines() or [""])[0]
+        print(f"diglot: error: {type(exc).__name__}: {first_line} (run with --debug for details)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
