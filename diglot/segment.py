@@ -31,13 +31,14 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 def _is_abbreviation(before: str) -> bool:
     """True where the text before a full stop ends with an abbreviation or an initial."""
-    word = re.split(r"[\s(\"'“«]", before)[-1].lower().rstrip(".")
+    word = re.split(r"[\s(\"'“«]", before)[-1].rstrip(".")
     if not word:
         return False
-    if word in _ABBREVIATIONS:
+    if word.lower() in _ABBREVIATIONS:
         return True
-    # A single letter ("J. Smith") or dotted initials ("U.S.").
-    return len(word) == 1 and word.isalpha() or bool(re.fullmatch(r"(?:\w\.)+\w", word))
+    # A single letter ("J. Smith") or capital initials ("U.S. officials"),
+    # but not "5 p.m. The".
+    return len(word) == 1 and word.isalpha() or bool(re.fullmatch(r"(?:[A-ZА-Я]\.)+[A-ZА-Я]", word))
 
 
 def _split_western(text: str) -> list[str]:
