@@ -55,9 +55,12 @@ class TransformersBackend:
         class StopOnCancel(StoppingCriteria):
             """Ends generation for every sequence once ``cancel`` is set."""
 
-            def __call__(self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any) -> torch.BoolTensor:
+            def __call__(
+                self, input_ids: torch.LongTensor, scores: torch.FloatTensor, **kwargs: Any
+            ) -> torch.BoolTensor:
                 stop = cancel is not None and cancel.is_set()
-                return torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
+                flags = torch.full((input_ids.shape[0],), stop, dtype=torch.bool, device=input_ids.device)
+                return flags  # type: ignore[return-value]  # a bool tensor is what BoolTensor means
 
         pad = self.model.config.pad_token_id
         pad = 0 if pad is None else pad

@@ -123,9 +123,7 @@ def load_config(path: Path | None = None) -> Config:
         multilingual_model=(
             _model_ref(models["multilingual"], "models.multilingual", path) if "multilingual" in models else None
         ),
-        translate_models={
-            _pair(k, path): _model_ref(v, f"models.translate.{k}", path) for k, v in translate.items()
-        },
+        translate_models={_pair(k, path): _model_ref(v, f"models.translate.{k}", path) for k, v in translate.items()},
         path=path,
         **positive,
     )

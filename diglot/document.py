@@ -71,9 +71,9 @@ def _split_paragraphs(text: str, markdown: bool) -> tuple[str | None, list[str]]
     are joined with spaces.
     """
     lines = [line.rstrip() for line in text.split("\n")]
-    has_blank_separators = any(not line.strip() for line in lines[1:-1]) and len(
-        [line for line in lines if line.strip()]
-    ) > 1
+    has_blank_separators = (
+        any(not line.strip() for line in lines[1:-1]) and len([line for line in lines if line.strip()]) > 1
+    )
     blocks: list[list[str]] = [[]]
     for line in lines:
         if not line.strip():
@@ -83,7 +83,7 @@ def _split_paragraphs(text: str, markdown: bool) -> tuple[str | None, list[str]]
         else:
             blocks.append([line.strip()])
     title = None
-    paragraphs = []
+    paragraphs: list[str] = []
     for block in blocks:
         if not block:
             continue

@@ -97,8 +97,12 @@ def render(data: dict[str, Any], fmt: str) -> str:
         meta.append(("Summary", f"{data['summary']['method']} ({data['summary']['model'] or 'no model'})"))
     if data["translation"]:
         t = data["translation"]
-        meta.append(("Translation", f"{language(t['target_language']).name} of the {t['of']}, "
-                                    f"by {', '.join(t['models']) or 'no model'}"))
+        meta.append(
+            (
+                "Translation",
+                f"{language(t['target_language']).name} of the {t['of']}, by {', '.join(t['models']) or 'no model'}",
+            )
+        )
     lines.extend([f"- {k}: {v}" if markdown else f"{k}: {v}" for k, v in meta] + [""])
     if data["summary"]:
         heading("Summary", 2)

@@ -63,8 +63,11 @@ def cached_models() -> list[CachedModel]:
     except CacheNotFound:
         return []
     return sorted(
-        (CachedModel(repo.repo_id, repo.size_on_disk, Path(repo.repo_path)) for repo in info.repos
-         if repo.repo_type == "model"),
+        (
+            CachedModel(repo.repo_id, repo.size_on_disk, Path(repo.repo_path))
+            for repo in info.repos
+            if repo.repo_type == "model"
+        ),
         key=lambda m: m.model_id,
     )
 

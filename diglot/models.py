@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diglot.backends import Backend, GenerationOptions, TransformersBackend
+from diglot.document import sanitize
 from diglot.errors import Cancelled, ConfigError, ModelUnavailable
 from diglot.languages import language
 
@@ -183,7 +184,8 @@ class Seq2SeqModel:
         if drop_first is not None and ids[:1] == [drop_first]:
             ids = ids[1:]
         text = self.tokenizer.decode(ids, skip_special_tokens=True, clean_up_tokenization_spaces=True)
-        return text.strip()
+        # Model output reaches the terminal too: no control sequences in it.
+        return sanitize(text).strip()
 
     def generate(
         self,
@@ -261,8 +263,9 @@ def load_model(ref: str, *, device: str = "auto", backend: str = "transformers")
         config = AutoConfig.from_pretrained(path, local_files_only=True, trust_remote_code=False)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)
     except Exception as exc:
-        raise ModelUnavailable(ref, f"could not be loaded ({type(exc).__name__}: {exc})",
-                               fetch=not is_local_ref(ref)) from None
+        raise ModelUnavailable(
+            ref, f"could not be loaded ({type(exc).__name__}: {exc})", fetch=not is_local_ref(ref)
+        ) from None
     if not getattr(config, "is_encoder_decoder", False):
         raise ModelUnavailable(ref, f"is a {config.model_type} model, not a sequence-to-sequence one", fetch=False)
     resolved = resolve_device(device)
@@ -271,8 +274,9 @@ def load_model(ref: str, *, device: str = "auto", backend: str = "transformers")
             path, local_files_only=True, trust_remote_code=False, use_safetensors=_has_safetensors(path)
         )
     except Exception as exc:
-        raise ModelUnavailable(ref, f"could not be loaded ({type(exc).__name__}: {exc})",
-                               fetch=not is_local_ref(ref)) from None
+        raise ModelUnavailable(
+            ref, f"could not be loaded ({type(exc).__name__}: {exc})", fetch=not is_local_ref(ref)
+        ) from None
     model.eval().to(resolved)
     max_positions = int(getattr(config, "max_position_embeddings", 0) or getattr(config, "n_positions", 0) or 512)
     tokenizer_limit = getattr(tokenizer, "model_max_length", None)
@@ -302,8 +306,14 @@ class ModelPool:
     ``capacity`` are held.
     """
 
-    def __init__(self, *, device: str = "auto", backend: str = "transformers", capacity: int = 4,
-                 loader: Callable[..., Seq2SeqModel] = load_model) -> None:
+    def __init__(
+        self,
+        *,
+        device: str = "auto",
+        backend: str = "transformers",
+        capacity: int = 4,
+        loader: Callable[..., Seq2SeqModel] = load_model,
+    ) -> None:
         self.device = device
         self.backend = backend
         self.capacity = capacity

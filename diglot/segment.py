@@ -20,11 +20,63 @@ _END = re.compile(
 )
 _ABBREVIATIONS = {
     # English
-    "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "inc", "ltd", "co", "corp",
-    "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "pres", "rev", "no", "vol", "fig",
-    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "e.g", "i.e",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "sr",
+    "jr",
+    "st",
+    "vs",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "capt",
+    "gov",
+    "sen",
+    "rep",
+    "pres",
+    "rev",
+    "no",
+    "vol",
+    "fig",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "e.g",
+    "i.e",
     # Russian
-    "г", "гг", "т.е", "т.д", "т.п", "др", "пр", "им", "ул", "д", "стр", "см", "тыс", "млн", "млрд", "руб",
+    "г",
+    "гг",
+    "т.е",
+    "т.д",
+    "т.п",
+    "др",
+    "пр",
+    "им",
+    "ул",
+    "д",
+    "стр",
+    "см",
+    "тыс",
+    "млн",
+    "млрд",
+    "руб",
 }
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
@@ -38,7 +90,7 @@ def _is_abbreviation(before: str) -> bool:
         return True
     # A single letter ("J. Smith") or capital initials ("U.S. officials"),
     # but not "5 p.m. The".
-    return len(word) == 1 and word.isalpha() or bool(re.fullmatch(r"(?:[A-ZА-Я]\.)+[A-ZА-Я]", word))
+    return (len(word) == 1 and word.isalpha()) or bool(re.fullmatch(r"(?:[A-ZА-Я]\.)+[A-ZА-Я]", word))
 
 
 def _split_western(text: str) -> list[str]:
@@ -46,9 +98,9 @@ def _split_western(text: str) -> list[str]:
     start = 0
     for match in _END.finditer(text):
         end = match.end("end")
-        if match.group("end").startswith(".") and len(match.group("end").rstrip(_CLOSERS)) == 1:
-            if _is_abbreviation(text[start : match.start("end")]):
-                continue
+        single_stop = match.group("end").rstrip(_CLOSERS) == "."
+        if single_stop and _is_abbreviation(text[start : match.start("end")]):
+            continue
         sentences.append(text[start:end].strip())
         start = match.end()
     sentences.append(text[start:].strip())

@@ -1,10 +1,10 @@
 """Summarisers: abstractive (a seq2seq model) and extractive (no model).
 
-    from diglot import read_source
-    from summarize import load_summarizer
+from diglot import read_source
+from summarize import load_summarizer
 
-    summary = load_summarizer().summarize(read_source("article.txt"))
-    print(summary.label, summary.text)
+summary = load_summarizer().summarize(read_source("article.txt"))
+print(summary.label, summary.text)
 """
 
 from __future__ import annotations

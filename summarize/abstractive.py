@@ -128,9 +128,12 @@ class AbstractiveSummarizer:
             summaries = self._generate(level, partial, cancel)
             report(len(level))
             partials = partials or summaries
-            packed = [c.text for c in pack_chunks(
-                [s for text in summaries for s in split_sentences(text) or [text]], budget, self.model.count_tokens
-            )]
+            packed = [
+                c.text
+                for c in pack_chunks(
+                    [s for text in summaries for s in split_sentences(text) or [text]], budget, self.model.count_tokens
+                )
+            ]
             if len(packed) >= len(level):
                 # Decoded text can take more tokens than were generated; group
                 # in threes so every round shrinks. Any overflow the encoder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import threading
@@ -15,18 +16,19 @@ from summarize.result import LENGTHS, Summary
 
 SENTENCES_FOR_LENGTH = {"short": 3, "medium": 4, "long": 6}
 
-_STOPWORDS = set(
+# Words too common to say what a sentence is about (en, ru, zh).
+_STOPWORDS = frozenset(
     """a an the and or but if of to in on at by for with from as is are was were be been being it its this that
     these those he she they we you i his her their our your them him us not no so than then there here which who
     whom what when where while also has have had do does did will would can could should may might said says
     и в во не что он она они на я с со как а то все так его её их но да ты к у же вы за бы по только ее мне
     было вот от меня еще нет о из ему теперь когда даже ну вдруг ли если уже или ни быть был была были него
-    до вас нибудь опять уж вам ведь там потом себя ничего ей может они тут где есть надо ней для мы тебя
+    до вас нибудь опять уж вам ведь там потом себя ничего ей может тут где есть надо ней для мы тебя
     чем сам чтобы без будто чего раз тоже себе под будет ж тогда кто этот того потому этого какой совсем
-    ним здесь этом один почти мой тем чтобы нее сейчас были куда зачем всех никогда можно при наконец два об
+    ним здесь этом один почти мой тем нее сейчас куда зачем всех никогда можно при наконец два об
     другой хоть после над больше тот через эти нас про всего них какая много разве три эту моя впрочем хорошо
     свою этой перед иногда лучше чуть том нельзя такой им более всегда конечно всю между
-    的 了 和 是 在 也 有 就 不 都 而 及 与 着 或 一个 没有 我们 你们 他们 这 那""".split()
+    的 了 和 是 在 也 有 就 不 都 而 及 与 着 或 一个 没有 我们 你们 他们 这 那""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -35,7 +37,7 @@ def _terms(sentence: str) -> list[str]:
     """Content terms: words for spaced scripts, character bigrams for Chinese/Japanese."""
     if is_cjk(sentence):
         chars = [c for c in sentence if c.isalnum()]
-        return [a + b for a, b in zip(chars, chars[1:], strict=False) if a + b not in _STOPWORDS]
+        return [a + b for a, b in itertools.pairwise(chars) if a + b not in _STOPWORDS]
     return [w for w in (m.group().lower() for m in _WORD.finditer(sentence)) if w not in _STOPWORDS and len(w) > 1]
 
 
@@ -60,8 +62,7 @@ def rank_sentences(sentences: list[str], *, damping: float = 0.85, iterations: i
     scores = [1.0 / n] * n
     for _ in range(iterations):
         scores = [
-            (1 - damping) / n
-            + damping * sum(weights[j][i] / out_sums[j] * scores[j] for j in range(n) if out_sums[j])
+            (1 - damping) / n + damping * sum(weights[j][i] / out_sums[j] * scores[j] for j in range(n) if out_sums[j])
             for i in range(n)
         ]
     return scores

@@ -28,7 +28,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 @pytest.fixture(autouse=True)
-def _offline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+def _offline(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     """Every test runs with an empty HF cache, offline, and with no config file of the user's."""
     if "network" in request.keywords:
         return
@@ -41,7 +43,9 @@ def _offline(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tm
     real_connect = socket.socket.connect
 
     def guarded(self: socket.socket, address: object) -> None:
-        if self.family == socket.AF_UNIX or (isinstance(address, tuple) and str(address[0]) in ("127.0.0.1", "::1", "localhost")):
+        if self.family == socket.AF_UNIX or (
+            isinstance(address, tuple) and str(address[0]) in ("127.0.0.1", "::1", "localhost")
+        ):
             return real_connect(self, address)  # type: ignore[arg-type]
         raise AssertionError(f"a test tried to reach the network: {address}")
 

@@ -33,8 +33,15 @@ CORPORA = {
     "zh": ROOT / "tests" / "data" / "zh.txt",
 }
 
-SMALL = dict(d_model=32, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
-             decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64)
+SMALL = dict(
+    d_model=32,
+    encoder_layers=1,
+    decoder_layers=1,
+    encoder_attention_heads=2,
+    decoder_attention_heads=2,
+    encoder_ffn_dim=64,
+    decoder_ffn_dim=64,
+)
 
 
 def _corpus(lang: str) -> list[str]:
@@ -54,7 +61,10 @@ def train_spm(lang: str, path: Path, vocab_size: int = 300) -> list[tuple[str, f
         hard_vocab_limit=False,
         character_coverage=1.0,
         model_type="unigram",
-        pad_id=0, eos_id=1, unk_id=2, bos_id=-1,
+        pad_id=0,
+        eos_id=1,
+        unk_id=2,
+        bos_id=-1,
         minloglevel=2,
     )
     path.write_bytes(buffer.getvalue())
@@ -74,8 +84,7 @@ def _never_end(model: torch.nn.Module, token_ids: list[int]) -> None:
             head.weight[token_ids] = 0.0
 
 
-def build_marian(out: Path, src: str, tgt: str, *, target_token: str | None = None,
-                 max_positions: int = 128) -> Path:
+def build_marian(out: Path, src: str, tgt: str, *, target_token: str | None = None, max_positions: int = 128) -> Path:
     """A tiny ``MarianMTModel`` for ``src`` -> ``tgt`` with a ``MarianTokenizer``."""
     from transformers import MarianConfig, MarianMTModel, MarianTokenizer
 
@@ -94,12 +103,22 @@ def build_marian(out: Path, src: str, tgt: str, *, target_token: str | None = No
     vocab["<pad>"] = len(vocab)
     (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
 
-    tokenizer = MarianTokenizer(source_spm=str(work / "source.spm"), target_spm=str(work / "target.spm"),
-                                vocab=str(work / "vocab.json"), model_max_length=max_positions)
+    tokenizer = MarianTokenizer(
+        source_spm=str(work / "source.spm"),
+        target_spm=str(work / "target.spm"),
+        vocab=str(work / "vocab.json"),
+        model_max_length=max_positions,
+    )
     torch.manual_seed(0)
-    config = MarianConfig(vocab_size=len(vocab), pad_token_id=vocab["<pad>"], eos_token_id=0,
-                          decoder_start_token_id=vocab["<pad>"], forced_eos_token_id=0,
-                          max_position_embeddings=max_positions, **SMALL)
+    config = MarianConfig(
+        vocab_size=len(vocab),
+        pad_token_id=vocab["<pad>"],
+        eos_token_id=0,
+        decoder_start_token_id=vocab["<pad>"],
+        forced_eos_token_id=0,
+        max_position_embeddings=max_positions,
+        **SMALL,
+    )
     model = MarianMTModel(config).eval()
     # Emit only target-language pieces, and never end early.
     target = {piece for piece, _ in tgt_pieces}
@@ -122,18 +141,36 @@ def build_bart(out: Path, *, max_positions: int = 64) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
     bpe = ByteLevelBPETokenizer()
-    bpe.train_from_iterator(_corpus("en"), vocab_size=400, min_frequency=1, special_tokens=specials,
-                            show_progress=False)
+    bpe.train_from_iterator(
+        _corpus("en"), vocab_size=400, min_frequency=1, special_tokens=specials, show_progress=False
+    )
     model_json = json.loads(bpe.to_str())["model"]
     merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in model_json["merges"]]
     tokenizer = BartTokenizer(vocab=model_json["vocab"], merges=merges, model_max_length=max_positions)
     vocab_size = len(model_json["vocab"])
     torch.manual_seed(0)
-    config = BartConfig(vocab_size=vocab_size, pad_token_id=1, bos_token_id=0, eos_token_id=2,
-                        decoder_start_token_id=2, forced_bos_token_id=0, forced_eos_token_id=2,
-                        max_position_embeddings=max_positions, **SMALL)
+    config = BartConfig(
+        vocab_size=vocab_size,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        forced_bos_token_id=0,
+        forced_eos_token_id=2,
+        max_position_embeddings=max_positions,
+        **SMALL,
+    )
     model = BartForConditionalGeneration(config).eval()
-    _never_end(model, [1, 2])
+    # Byte-level pieces that decode to control bytes or half characters would
+    # make empty outputs: only whole printable words may be generated.
+    unprintable = [
+        i
+        for i in range(vocab_size)
+        if not tokenizer.decode([i]).strip().isprintable()
+        or "\ufffd" in tokenizer.decode([i])
+        or not tokenizer.decode([i]).strip()
+    ]
+    _never_end(model, [1, 2, *unprintable])
     model.generation_config.num_beams = 2
     tokenizer.save_pretrained(out)
     model.save_pretrained(out)
@@ -149,9 +186,19 @@ def build_t5(out: Path, *, max_positions: int = 64) -> Path:
     (out / "_tmp.spm").unlink()
     tokenizer = T5Tokenizer(vocab=pieces, extra_ids=0, model_max_length=max_positions)
     torch.manual_seed(0)
-    config = T5Config(vocab_size=len(tokenizer), d_model=32, d_kv=16, d_ff=64, num_layers=1,
-                      num_decoder_layers=1, num_heads=2, pad_token_id=0, eos_token_id=1,
-                      decoder_start_token_id=0, tie_word_embeddings=False)
+    config = T5Config(
+        vocab_size=len(tokenizer),
+        d_model=32,
+        d_kv=16,
+        d_ff=64,
+        num_layers=1,
+        num_decoder_layers=1,
+        num_heads=2,
+        pad_token_id=0,
+        eos_token_id=1,
+        decoder_start_token_id=0,
+        tie_word_embeddings=False,
+    )
     model = T5ForConditionalGeneration(config).eval()
     _never_end(model, [0, 1])
     tokenizer.save_pretrained(out)
@@ -170,22 +217,36 @@ def build_m2m100(out: Path, langs: tuple[str, ...] = ("en", "ru", "zh")) -> Path
     joined = work / "all.txt"
     joined.write_text("\n".join(line for lang in langs for line in _corpus(lang)), encoding="utf-8")
     buffer = io.BytesIO()
-    spm.SentencePieceTrainer.train(input=str(joined), model_writer=buffer, vocab_size=600,
-                                   hard_vocab_limit=False, character_coverage=1.0, minloglevel=2)
+    spm.SentencePieceTrainer.train(
+        input=str(joined),
+        model_writer=buffer,
+        vocab_size=600,
+        hard_vocab_limit=False,
+        character_coverage=1.0,
+        minloglevel=2,
+    )
     (work / "sentencepiece.bpe.model").write_bytes(buffer.getvalue())
     proc = spm.SentencePieceProcessor(model_file=str(work / "sentencepiece.bpe.model"))
     vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}
     for i in range(proc.get_piece_size()):
         vocab.setdefault(proc.id_to_piece(i), len(vocab))
     (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    tokenizer = M2M100Tokenizer(vocab_file=str(work / "vocab.json"),
-                                spm_file=str(work / "sentencepiece.bpe.model"), num_madeup_words=0)
+    tokenizer = M2M100Tokenizer(
+        vocab_file=str(work / "vocab.json"), spm_file=str(work / "sentencepiece.bpe.model"), num_madeup_words=0
+    )
     torch.manual_seed(0)
     vocab_size = max(len(vocab), *(tokenizer.get_lang_id(code) + 1 for code in tokenizer.lang_code_to_token))
-    config = M2M100Config(vocab_size=vocab_size, pad_token_id=1, bos_token_id=0, eos_token_id=2,
-                          decoder_start_token_id=2, max_position_embeddings=128, scale_embedding=True,
-                          tie_word_embeddings=False,
-                          **SMALL)
+    config = M2M100Config(
+        vocab_size=vocab_size,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+        max_position_embeddings=128,
+        scale_embedding=True,
+        tie_word_embeddings=False,
+        **SMALL,
+    )
     model = M2M100ForConditionalGeneration(config).eval()
     # Language tokens come only from forced_bos_token_id, as in the real model.
     _never_end(model, [1, 2] + [tokenizer.get_lang_id(code) for code in tokenizer.lang_code_to_token])
@@ -214,8 +275,13 @@ def build_all(root: Path) -> dict[str, Path]:
 
 def write_config(root: Path, models: dict[str, Path]) -> Path:
     """A diglot config file that maps every task to the tiny models."""
-    lines = ["[models]", f'summarize = "{models["summarize"].as_posix()}"',
-             f'multilingual = "{models["multilingual"].as_posix()}"', "", "[models.translate]"]
+    lines = [
+        "[models]",
+        f'summarize = "{models["summarize"].as_posix()}"',
+        f'multilingual = "{models["multilingual"].as_posix()}"',
+        "",
+        "[models.translate]",
+    ]
     lines += [f'"{pair}" = "{path.as_posix()}"' for pair, path in models.items() if len(pair.split("-")) == 2]
     path = root / "config.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

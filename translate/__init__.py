@@ -1,10 +1,10 @@
 """Translators: direct pair models, pivot through English, multilingual fallback.
 
-    from diglot import read_source
-    from translate import Translator
+from diglot import read_source
+from translate import Translator
 
-    translation = Translator().translate(read_source("article.txt"), src="en", tgt="ru")
-    print(translation.text)
+translation = Translator().translate(read_source("article.txt"), src="en", tgt="ru")
+print(translation.text)
 """
 
 from translate.result import Route, SentencePair, Step, TranslatedParagraph, Translation

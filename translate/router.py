@@ -60,5 +60,4 @@ def choose_route(
     missing = [m for m in best.models if not available(m)]
     if is_local_ref(missing[0]):
         local_folder(missing[0])  # raises with the precise reason
-    raise ModelUnavailable(missing[0], f"is not downloaded (needed to translate {src}->{tgt})",
-                           also=tuple(missing[1:]))
+    raise ModelUnavailable(missing[0], f"is not downloaded (needed to translate {src}->{tgt})", also=tuple(missing[1:]))

@@ -68,15 +68,23 @@ class Translator:
         pieces: list[str] = []
         owners: list[int] = []
         for index, sentence in enumerate(sentences):
-            parts = [sentence] if model.count_tokens(sentence) <= budget else split_long(sentence, budget,
-                                                                                         model.count_tokens)
+            parts = (
+                [sentence]
+                if model.count_tokens(sentence) <= budget
+                else split_long(sentence, budget, model.count_tokens)
+            )
             pieces.extend(parts)
             owners.extend([index] * len(parts))
         longest = max((model.count_tokens(p) for p in pieces), default=1)
         options = GenerationOptions(num_beams=self.num_beams, max_new_tokens=min(512, 2 * longest + 16))
         translated = model.generate(
-            pieces, options, src=src, tgt=tgt, cancel=cancel,
-            batch_tokens=self.config.batch_size * 64, max_batch=self.config.batch_size,
+            pieces,
+            options,
+            src=src,
+            tgt=tgt,
+            cancel=cancel,
+            batch_tokens=self.config.batch_size * 64,
+            max_batch=self.config.batch_size,
         )
         joined: list[list[str]] = [[] for _ in sentences]
         for owner, text in zip(owners, translated, strict=True):
@@ -140,7 +148,7 @@ class Translator:
         while start < len(sentences):
             # A window of whole paragraphs, about _WINDOW_SENTENCES sentences.
             end = start + 1
-            while end < len(sentences) and sum(len(s) for s in sentences[start:end + 1]) <= _WINDOW_SENTENCES:
+            while end < len(sentences) and sum(len(s) for s in sentences[start : end + 1]) <= _WINDOW_SENTENCES:
                 end += 1
             window = range(start, end)
             if cancel is not None and cancel.is_set():

@@ -34,17 +34,24 @@ def _language(value: str) -> str:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where models run (default: config, else auto)")
+    parser.add_argument(
+        "--device", choices=("auto", "cpu", "cuda", "mps"), help="where models run (default: config, else auto)"
+    )
     parser.add_argument("--max-bytes", type=int, metavar="N", help="largest input accepted (default 5000000)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
 def _source(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
     parser.add_argument(
-        "source", nargs="?" if optional else None, metavar="SOURCE",
-        help="UTF-8 text or Markdown file, or - for stdin" + (" (default: the bundled seed article)" if optional else ""),
+        "source",
+        nargs="?" if optional else None,
+        metavar="SOURCE",
+        help="UTF-8 text or Markdown file, or - for stdin"
+        + (" (default: the bundled seed article)" if optional else ""),
     )
-    parser.add_argument("--from", dest="src", type=_language, metavar="LANG", help="source language (default: detected)")
+    parser.add_argument(
+        "--from", dest="src", type=_language, metavar="LANG", help="source language (default: detected)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,14 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="diglot",
         description="Read an article next to its summary and translation, with models that run on your machine.",
         epilog="With no command, diglot opens the terminal app: diglot [SOURCE] [--to LANG]. "
-               "Run 'diglot COMMAND --help' for a command's options.",
+        "Run 'diglot COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"diglot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     app = commands.add_parser("open", help="open the terminal app (the default command)")
     _source(app, optional=True)
-    app.add_argument("--to", dest="tgt", type=_language, metavar="LANG", help="target language (default: first favourite)")
+    app.add_argument(
+        "--to", dest="tgt", type=_language, metavar="LANG", help="target language (default: first favourite)"
+    )
     _common(app)
 
     summarize = commands.add_parser("summarize", help="print a summary of an article")
@@ -74,11 +83,15 @@ def build_parser() -> argparse.ArgumentParser:
     _source(translate)
     translate.add_argument("--to", dest="tgt", type=_language, required=True, metavar="LANG", help=_LANGUAGE_HELP)
     translate.add_argument("--summary", action="store_true", help="translate the summary instead of the article")
-    translate.add_argument("--method", choices=("abstractive", "extractive"), default="abstractive",
-                           help="summary method with --summary")
-    translate.add_argument("--length", choices=("short", "medium", "long"), default="medium",
-                           help="summary length with --summary")
-    translate.add_argument("--model", metavar="ID|PATH", help="translation model for this pair (hub id or local folder)")
+    translate.add_argument(
+        "--method", choices=("abstractive", "extractive"), default="abstractive", help="summary method with --summary"
+    )
+    translate.add_argument(
+        "--length", choices=("short", "medium", "long"), default="medium", help="summary length with --summary"
+    )
+    translate.add_argument(
+        "--model", metavar="ID|PATH", help="translation model for this pair (hub id or local folder)"
+    )
     translate.add_argument("--json", action="store_true", help="print one JSON object with sentence pairs")
     _common(translate)
 
@@ -124,12 +137,18 @@ def _note(message: str) -> None:
     print(f"diglot: note: {message}", file=sys.stderr)
 
 
-def _summarize(args: argparse.Namespace, config: Config, document: Document, guess: LanguageGuess, pool: Any,
-               translator: Any) -> Any:
+def _summarize(
+    args: argparse.Namespace, config: Config, document: Document, guess: LanguageGuess, pool: Any, translator: Any
+) -> Any:
     from summarize import load_summarizer
 
-    summarizer = load_summarizer(args.method, model=args.model if args.command == "summarize" else None,
-                                 config=config, pool=pool, pivot=translator)
+    summarizer = load_summarizer(
+        args.method,
+        model=args.model if args.command == "summarize" else None,
+        config=config,
+        pool=pool,
+        pivot=translator,
+    )
     summary = summarizer.summarize(document, length=args.length, source_language=guess.code)
     if summary.note:
         _note(f"{summary.note}; this is an extractive summary")
@@ -146,8 +165,12 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     pool = ModelPool(device=config.device)
     summary = _summarize(args, config, document, guess, pool, Translator(config, pool=pool))
     if args.json:
-        payload = {"source": document.source, "source_language": guess.code, "confidence": guess.confidence,
-                   **summary_dict(summary)}
+        payload = {
+            "source": document.source,
+            "source_language": guess.code,
+            "confidence": guess.confidence,
+            **summary_dict(summary),
+        }
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         print(summary.text)
@@ -174,8 +197,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
     translator.route(source_language, args.tgt)  # fail fast, before any work, if a model is missing
     translation = translator.translate(document, src=source_language, tgt=args.tgt)
     if args.json:
-        payload = {"source": document.source, "source_language": guess.code, "confidence": guess.confidence,
-                   "translated": "summary" if args.summary else "article", **translation_dict(translation)}
+        payload = {
+            "source": document.source,
+            "source_language": guess.code,
+            "confidence": guess.confidence,
+            "translated": "summary" if args.summary else "article",
+            **translation_dict(translation),
+        }
         payload["method"] = payload.pop("routes")
         if summary is not None:
             payload["summary"] = summary_dict(summary)
@@ -203,8 +231,10 @@ def cmd_models(args: argparse.Namespace) -> int:
     print(f"{'MODEL':<42} {'TASK':<28} {'LICENCE':<12} DOWNLOADED")
     for row in default_models():
         have = cached.pop(row.model_id, None)
-        print(f"{row.model_id:<42} {row.task:<28} {licence(row.model_id):<12} "
-              f"{f'yes, {have.size_bytes / 1e6:.0f} MB' if have else 'no'}")
+        print(
+            f"{row.model_id:<42} {row.task:<28} {licence(row.model_id):<12} "
+            f"{f'yes, {have.size_bytes / 1e6:.0f} MB' if have else 'no'}"
+        )
     for model_id, other in cached.items():
         print(f"{model_id:<42} {'(other)':<28} {licence(model_id):<12} yes, {other.size_bytes / 1e6:.0f} MB")
     return 0
@@ -238,8 +268,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         argv.insert(0, "open")
     parser = build_parser()
     args = parser.parse_args(argv)
-    handlers = {"summarize": cmd_summarize, "translate": cmd_translate, "models": cmd_models,
-                "config": cmd_config, "open": cmd_open}
+    handlers = {
+        "summarize": cmd_summarize,
+        "translate": cmd_translate,
+        "models": cmd_models,
+        "config": cmd_config,
+        "open": cmd_open,
+    }
     from diglot.errors import DiglotError
 
     try:

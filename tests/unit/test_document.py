@@ -8,7 +8,10 @@ from diglot.errors import InputError
 
 
 def test_sanitize_strips_escapes_and_controls():
-    text = "a\x1b[31mred\x1b[0m b\x1b]0;title\x07c \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ d\x00e\x07f\x9bg\u202eh\r\ni\rj\tk"
+    text = (
+        "a\x1b[31mred\x1b[0m b\x1b]0;title\x07c \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ "
+        "d\x00e\x07f\x9bg\u202eh\r\ni\rj\tk"
+    )
     # \x9bg is a whole 8-bit CSI sequence ("g" is its final byte).
     assert sanitize(text) == "ared bc link defh\ni\nj    k"
 
@@ -47,7 +50,7 @@ def test_crlf_and_bom_are_normalised(tmp_path: Path):
 
 
 def test_stdin_is_read():
-    doc = read_source("-", stdin=io.BytesIO("Hello from stdin.".encode()))
+    doc = read_source("-", stdin=io.BytesIO(b"Hello from stdin."))
     assert doc.paragraphs == ("Hello from stdin.",) and doc.source == "<stdin>"
 
 

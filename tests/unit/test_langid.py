@@ -20,8 +20,16 @@ def test_deterministic(seed: Path):
 
 @pytest.mark.parametrize(
     ("text", "code"),
-    [("Привет", "ru"), ("你好", "zh"), ("こんにちは", "ja"), ("안녕하세요", "ko"), ("مرحبا", "ar"), ("Γειά σου", "el"),
-     ("שלום", "he"), ("नमस्ते", "hi")],
+    [
+        ("Привет", "ru"),
+        ("你好", "zh"),
+        ("こんにちは", "ja"),
+        ("안녕하세요", "ko"),
+        ("مرحبا", "ar"),
+        ("Γειά σου", "el"),
+        ("שלום", "he"),
+        ("नमस्ते", "hi"),
+    ],
 )
 def test_short_text_by_script(text: str, code: str):
     guess = detect_language(text)

@@ -9,8 +9,10 @@ def words(text: str) -> int:
 
 
 def test_english_with_abbreviations_and_quotes():
-    text = ('Mr. Smith met Dr. J. Jones in Washington on Monday. "It went well," he said. '
-            "The U.S. delegation left at 5 p.m. Did it help? Nobody knows!")
+    text = (
+        'Mr. Smith met Dr. J. Jones in Washington on Monday. "It went well," he said. '
+        "The U.S. delegation left at 5 p.m. Did it help? Nobody knows!"
+    )
     assert split_sentences(text) == [
         "Mr. Smith met Dr. J. Jones in Washington on Monday.",
         '"It went well," he said.',
@@ -69,8 +71,10 @@ def test_chinese_sentence_split_by_characters():
     assert pieces == ["一二三", "四五六", "七八九", "十"]
 
 
-@given(st.lists(st.text(alphabet="abcdef ", min_size=1, max_size=40), min_size=1, max_size=20),
-       st.integers(min_value=1, max_value=12))
+@given(
+    st.lists(st.text(alphabet="abcdef ", min_size=1, max_size=40), min_size=1, max_size=20),
+    st.integers(min_value=1, max_value=12),
+)
 def test_packing_never_loses_a_word(sentences: list[str], budget: int):
     chunks = pack_chunks(sentences, budget, words)
     assert all(c.tokens <= budget or words(c.sentences[0]) <= 1 for c in chunks)

@@ -1,0 +1,174 @@
+"""End-to-end tests of the command line, in-process, on tiny models."""
+
+import io
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from diglot.langid import script_profile
+from tui.cli import main
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_extractive_summary_of_the_seed(capsys, seed: Path):
+    code, out, err = run(capsys, "summarize", str(seed), "--method", "extractive")
+    assert code == 0 and err == ""
+    assert out.startswith("Russian President Vladimir Putin and China's Defense Minister Li Shangfu met in Moscow")
+    assert all(s in seed.read_text(encoding="utf-8") for s in out.strip().split(". ")[:2])
+
+
+def test_abstractive_summary_falls_back_with_a_note(capsys, seed: Path):
+    code, out, err = run(capsys, "summarize", str(seed))
+    assert code == 0 and out.strip()
+    assert "sshleifer/distilbart-cnn-12-6" in err and "extractive" in err and err.count("\n") == 1
+
+
+def test_abstractive_json(capsys, seed: Path, tiny_config):
+    code, out, _ = run(capsys, "summarize", str(seed), "--json", "--length", "short")
+    data = json.loads(out)
+    assert code == 0 and data["method"] == "abstractive" and data["source_language"] == "en"
+    assert data["confidence"] > 0.9 and data["model"].endswith("bart-en") and data["text"]
+    assert data["chunks"] > 1 and data["length"] == "short"
+
+
+def test_summarize_with_model_flag(capsys, seed: Path, tiny_models):
+    code, out, _ = run(capsys, "summarize", str(seed), "--model", str(tiny_models["t5"]), "--json")
+    assert code == 0 and json.loads(out)["model"] == str(tiny_models["t5"])
+
+
+def test_translate_to_russian_keeps_paragraphs(capsys, seed: Path, tiny_models):
+    code, out, err = run(capsys, "translate", str(seed), "--to", "ru", "--model", str(tiny_models["en-ru"]))
+    assert code == 0 and err == ""
+    paragraphs = out.rstrip("\n").split("\n\n")
+    assert len(paragraphs) == 7
+    assert script_profile(out)["CYRILLIC"] > 0.9 * sum(script_profile(out).values())
+
+
+def test_translate_to_chinese_json_has_sentence_pairs(capsys, seed: Path, tiny_config):
+    code, out, _ = run(capsys, "translate", str(seed), "--to", "zh", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["target_language"] == "zh" and data["source_language"] == "en"
+    assert data["method"] == ["direct"] and data["models"][0].endswith("marian-en-zh")
+    assert len(data["paragraphs"]) == 7
+    first = data["paragraphs"][0]["sentences"][0]
+    assert first["source"].startswith("Russian President") and script_profile(first["target"])["CJK"]
+
+
+def test_translate_russian_to_chinese_through_english(capsys, data: Path, tiny_config):
+    code, out, _ = run(capsys, "translate", str(data / "ru.txt"), "--to", "zh", "--json")
+    payload = json.loads(out)
+    assert code == 0 and payload["source_language"] == "ru" and payload["method"] == ["pivot"]
+    assert [Path(m).name for m in payload["models"]] == ["marian-ru-en", "marian-en-zh"]
+
+
+def test_translate_the_summary(capsys, seed: Path, tiny_config):
+    code, out, _ = run(capsys, "translate", str(seed), "--to", "ru", "--summary", "--method", "extractive", "--json")
+    data = json.loads(out)
+    assert code == 0 and data["translated"] == "summary" and data["summary"]["method"] == "extractive"
+    assert len(data["paragraphs"]) == 1
+    sources = [s["source"] for s in data["paragraphs"][0]["sentences"]]
+    assert sources == data["summary"]["sentences"]
+
+
+def test_from_overrides_detection(capsys, seed: Path, tiny_config):
+    code, out, _ = run(capsys, "translate", str(seed), "--to", "zh", "--from", "ru", "--json")
+    assert code == 0 and json.loads(out)["source_language"] == "ru" and json.loads(out)["confidence"] == 1.0
+
+
+def test_stdin(capsys, monkeypatch, tiny_config):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Putin met Li in Moscow. They talked.")))
+    code, out, _ = run(capsys, "summarize", "-", "--method", "extractive")
+    assert code == 0 and out.strip() == "Putin met Li in Moscow. They talked."
+
+
+def test_missing_translation_model_fails_fast_and_names_it(capsys, seed: Path):
+    start = time.monotonic()
+    code, out, err = run(capsys, "translate", str(seed), "--to", "ru")
+    assert code == 1 and out == "" and time.monotonic() - start < 10
+    assert err.startswith("diglot: error: model Helsinki-NLP/opus-mt-en-ru is not downloaded")
+    assert "diglot models pull Helsinki-NLP/opus-mt-en-ru" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["summarize", "nope.txt"], "nope.txt: no such file"),
+        (["summarize", "."], "is a directory"),
+        (["translate", "{seed}", "--to", "ru", "--model", "/no/such/model"], "/no/such/model is not a folder"),
+        (["summarize", "{seed}", "--max-bytes", "100"], "limit"),
+    ],
+)
+def test_runtime_errors_are_one_line_exit_1(capsys, seed: Path, argv, message):
+    code, out, err = run(capsys, *[a.replace("{seed}", str(seed)) for a in argv])
+    assert code == 1 and out == "" and message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_bad_config_is_one_line(capsys, seed: Path, tmp_path: Path, monkeypatch):
+    (tmp_path / "c.toml").write_text("colour = 'blue'\n", encoding="utf-8")
+    monkeypatch.setenv("DIGLOT_CONFIG", str(tmp_path / "c.toml"))
+    code, _, err = run(capsys, "summarize", str(seed))
+    assert code == 1 and "unknown setting 'colour'" in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["summarize"],
+        ["translate", "x.txt"],
+        ["translate", "x.txt", "--to", "12"],
+        ["summarize", "x", "--length", "huge"],
+        ["models"],
+        ["models", "pull"],
+    ],
+)
+def test_usage_errors_exit_2(capsys, argv):
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    assert "usage:" in capsys.readouterr().err
+
+
+def test_debug_shows_the_traceback(seed: Path):
+    from diglot.errors import InputError
+
+    with pytest.raises(InputError):
+        main(["summarize", "nope.txt", "--debug"])
+
+
+def test_models_list_marks_downloads(capsys):
+    code, out, _ = run(capsys, "models", "list")
+    assert code == 0
+    line = next(line for line in out.splitlines() if line.startswith("Helsinki-NLP/opus-mt-en-ru "))
+    assert line.split()[-1] == "no" and "CC-BY-4.0" in line
+
+
+def test_models_pull_offline_is_refused(capsys):
+    code, _, err = run(capsys, "models", "pull", "Helsinki-NLP/opus-mt-en-ru")
+    assert code == 1 and "HF_HUB_OFFLINE" in err
+
+
+def test_models_remove_unknown(capsys):
+    code, _, err = run(capsys, "models", "remove", "org/none")
+    assert code == 1 and "not in the model cache" in err
+
+
+def test_whole_process_exit_codes(seed: Path, tmp_path: Path):
+    """The installed console script, as a user runs it."""
+    script = Path(sys.executable).parent / "diglot"
+    ok = subprocess.run(
+        [str(script), "summarize", str(seed), "--method", "extractive"], capture_output=True, text=True, timeout=120
+    )
+    assert ok.returncode == 0 and "Putin" in ok.stdout
+    bad = subprocess.run(
+        [str(script), "summarize", str(tmp_path / "missing.txt")], capture_output=True, text=True, timeout=120
+    )
+    assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr

@@ -1,0 +1,132 @@
+import time
+from pathlib import Path
+
+import pytest
+
+from diglot.backends import GenerationOptions
+from diglot.errors import ModelUnavailable
+from diglot.models import ModelPool, batches_by_tokens, is_available, load_model, local_folder
+
+
+def test_hub_model_not_in_cache_fails_fast_with_the_fetch_command():
+    start = time.monotonic()
+    with pytest.raises(ModelUnavailable) as info:
+        load_model("Helsinki-NLP/opus-mt-en-ru")
+    assert time.monotonic() - start < 10
+    assert info.value.model_id == "Helsinki-NLP/opus-mt-en-ru"
+    assert info.value.fetch_command == "diglot models pull Helsinki-NLP/opus-mt-en-ru"
+    assert "diglot models pull Helsinki-NLP/opus-mt-en-ru" in str(info.value)
+
+
+def test_missing_local_folder_names_it_without_a_fetch_command(tmp_path: Path):
+    with pytest.raises(ModelUnavailable) as info:
+        local_folder(str(tmp_path / "nope"))
+    assert info.value.fetch_command is None and "not a folder" in str(info.value)
+
+
+def test_folder_without_a_model(tmp_path: Path):
+    with pytest.raises(ModelUnavailable, match=r"no config\.json"):
+        load_model(str(tmp_path))
+    assert not is_available(str(tmp_path))
+
+
+def test_broken_model_folder_is_a_model_error(tmp_path: Path):
+    (tmp_path / "config.json").write_text('{"model_type": "marian"}', encoding="utf-8")
+    with pytest.raises(ModelUnavailable, match="could not be loaded"):
+        load_model(str(tmp_path))
+
+
+def test_a_model_from_the_hub_cache_loads_offline(tiny_models, tmp_path: Path, monkeypatch):
+    """A hub id resolves through the standard cache layout, with HF_HUB_OFFLINE=1."""
+    import shutil
+
+    cache = tmp_path / "hub"
+    repo = cache / "models--org--tiny-en-ru"
+    snapshot = repo / "snapshots" / ("a" * 40)
+    shutil.copytree(tiny_models["en-ru"], snapshot)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("a" * 40)
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    import huggingface_hub.constants as constants
+
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    model = load_model("org/tiny-en-ru", device="cpu")
+    assert model.revision == "a" * 40 and model.ref == "org/tiny-en-ru"
+
+
+@pytest.mark.parametrize("role", ["en-ru", "en-zh", "summarize", "multilingual", "t5"])
+def test_every_tiny_architecture_loads_and_generates(tiny_models, role):
+    model = load_model(str(tiny_models[role]), device="cpu")
+    out = model.generate(
+        ["Putin met Li in Moscow.", "Short."], GenerationOptions(num_beams=1, max_new_tokens=8), src="en", tgt="ru"
+    )
+    assert len(out) == 2 and all(out)
+
+
+def test_target_token_is_prepended_for_chinese(tiny_models):
+    model = load_model(str(tiny_models["en-zh"]), device="cpu")
+    assert model.target_token("zh") == ">>cmn_Hans<<"
+    ids = model.encode(["Hello."], tgt="zh")[0]
+    assert ids[0] == model.tokenizer.convert_tokens_to_ids(">>cmn_Hans<<")
+    assert model.supports_target("zh") and not model.supports_target("de")
+    # A single-target model has no such tokens and needs none.
+    plain = load_model(str(tiny_models["en-ru"]), device="cpu")
+    assert plain.target_token("ru") is None and plain.supports_target("ru")
+
+
+def test_multilingual_model_forces_the_target_language(tiny_models):
+    model = load_model(str(tiny_models["multilingual"]), device="cpu")
+    seen = []
+    real = model.backend.generate
+
+    def spy(batch, options, cancel=None):
+        seen.append(options.forced_bos_token_id)
+        return real(batch, options, cancel=cancel)
+
+    model.backend.generate = spy  # type: ignore[method-assign]
+    out = model.generate(["Hello there."], GenerationOptions(num_beams=1, max_new_tokens=6), src="en", tgt="ru")
+    assert seen == [model.tokenizer.get_lang_id("ru")]
+    assert "__ru__" not in out[0] and out[0]
+
+
+def test_batches_are_sorted_and_padded_budget_is_kept():
+    lengths = [5, 30, 7, 29, 6, 31]
+    batches = list(batches_by_tokens(lengths, batch_tokens=64, max_batch=8))
+    assert sorted(i for b in batches for i in b) == list(range(6))
+    for batch in batches:
+        assert len(batch) * max(lengths[i] for i in batch) <= 64 or len(batch) == 1
+    assert batches[0][0] == 5  # longest first
+    assert all(len(b) <= 2 for b in batches[:1]) and len(list(batches_by_tokens([1] * 10, 1000, 4))) == 3
+
+
+def test_generate_restores_input_order(tiny_models):
+    model = load_model(str(tiny_models["en-ru"]), device="cpu")
+    texts = ["A much longer sentence about the defence ministers meeting in Moscow.", "Short.", "Medium one here."]
+    options = GenerationOptions(num_beams=1, max_new_tokens=6)
+    together = model.generate(texts, options, batch_tokens=16, max_batch=1)
+    alone = [model.generate([t], options)[0] for t in texts]
+    assert together == alone
+
+
+def test_pool_reuses_and_evicts_least_recently_used():
+    loads = []
+
+    def loader(ref, **kwargs):
+        loads.append(ref)
+        return object()
+
+    pool = ModelPool(capacity=2, loader=loader)
+    first = pool.get("a")
+    assert pool.get("a") is first and loads == ["a"]
+    pool.get("b")
+    pool.get("a")
+    pool.get("c")  # evicts b, the least recently used
+    assert pool.loaded() == ["a", "c"]
+    pool.get("b")
+    assert loads == ["a", "b", "c", "b"]
+
+
+def test_never_trusts_remote_code():
+    source = (Path(__file__).resolve().parents[2] / "diglot" / "models.py").read_text(encoding="utf-8")
+    assert "trust_remote_code=True" not in source
+    assert source.count("trust_remote_code=False") == 3

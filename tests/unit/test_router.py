@@ -1,0 +1,40 @@
+import pytest
+
+from diglot.config import Config
+from diglot.errors import ModelUnavailable
+from translate.router import candidate_routes, choose_route
+
+
+def test_direct_then_pivot_then_multilingual():
+    routes = candidate_routes("ru", "de", Config())
+    assert [r.kind for r in routes] == ["pivot", "multilingual"]  # no opus-mt-ru-de in the registry
+    assert routes[0].models == ("Helsinki-NLP/opus-mt-ru-en", "Helsinki-NLP/opus-mt-en-de")
+    assert [r.kind for r in candidate_routes("en", "ru", Config())] == ["direct", "multilingual"]
+
+
+def test_config_overrides_pair_and_multilingual():
+    config = Config(translate_models={"ru-de": "/m/rude"}, multilingual_model="/m/m2m")
+    routes = candidate_routes("ru", "de", config)
+    assert routes[0].models == ("/m/rude",) and routes[-1].models == ("/m/m2m",)
+
+
+def test_explicit_model_is_the_only_route():
+    assert [r.models for r in candidate_routes("en", "ru", Config(), model="x/y")] == [("x/y",)]
+
+
+def test_same_language_needs_nothing():
+    assert choose_route("en", "en", Config(), available=lambda m: False).kind == "same"
+
+
+def test_falls_back_to_what_is_downloaded():
+    have = {"facebook/m2m100_418M"}
+    assert choose_route("en", "ru", Config(), available=have.__contains__).kind == "multilingual"
+    have = {"Helsinki-NLP/opus-mt-ru-en", "Helsinki-NLP/opus-mt-en-zh", "facebook/m2m100_418M"}
+    assert choose_route("ru", "zh", Config(), available=have.__contains__).kind == "pivot"
+
+
+def test_nothing_downloaded_names_the_best_models():
+    with pytest.raises(ModelUnavailable) as info:
+        choose_route("ru", "zh", Config(), available=lambda m: False)
+    assert info.value.model_id == "Helsinki-NLP/opus-mt-ru-en"
+    assert info.value.fetch_command == "diglot models pull Helsinki-NLP/opus-mt-ru-en Helsinki-NLP/opus-mt-en-zh"

@@ -1,0 +1,112 @@
+import threading
+from pathlib import Path
+
+import pytest
+
+from diglot.config import Config
+from diglot.document import read_source
+from diglot.errors import Cancelled
+from diglot.models import ModelPool, load_model
+from diglot.segment import split_sentences
+from summarize import AbstractiveSummarizer, ExtractiveSummarizer, load_summarizer
+from translate import Translator
+
+
+@pytest.mark.parametrize(("name", "lang"), [("seed", "en"), ("ru.txt", "ru"), ("zh.txt", "zh")])
+def test_extractive_picks_article_sentences(seed: Path, data: Path, name: str, lang: str):
+    path = seed if name == "seed" else data / name
+    document = read_source(str(path))
+    summary = ExtractiveSummarizer().summarize(document)
+    article = {s for p in document.paragraphs for s in split_sentences(p)}
+    assert summary.method == "extractive" and summary.language == lang and summary.model is None
+    assert 3 <= len(summary.sentences) <= 5
+    assert set(summary.sentences) <= article
+    # In article order.
+    order = [s for p in document.paragraphs for s in split_sentences(p)]
+    assert [order.index(s) for s in summary.sentences] == sorted(order.index(s) for s in summary.sentences)
+
+
+def test_extractive_lengths(seed: Path):
+    document = read_source(str(seed))
+    counts = [len(ExtractiveSummarizer().summarize(document, length=n).sentences) for n in ("short", "medium", "long")]
+    assert counts == [3, 4, 6]
+
+
+def test_extractive_seed_summary_starts_with_the_lead(seed: Path):
+    summary = ExtractiveSummarizer().summarize(read_source(str(seed)))
+    assert summary.sentences[0].startswith("Russian President Vladimir Putin and China's Defense Minister")
+
+
+def test_abstractive_with_a_tiny_bart(tiny_models, seed: Path):
+    model = load_model(str(tiny_models["summarize"]), device="cpu")
+    summary = AbstractiveSummarizer(model, num_beams=1).summarize(read_source(str(seed)), length="short")
+    assert summary.method == "abstractive" and summary.model == str(tiny_models["summarize"])
+    assert summary.text and summary.backend == "transformers"
+
+
+def test_abstractive_with_a_tiny_t5(tiny_models, data: Path):
+    model = load_model(str(tiny_models["t5"]), device="cpu")
+    document = read_source(str(data / "zh.txt"))
+    summary = AbstractiveSummarizer(model, num_beams=1).summarize(document, source_language="en")
+    assert summary.text and summary.model == str(tiny_models["t5"])
+
+
+def test_long_document_every_chunk_is_summarised(tiny_models, seed: Path):
+    """An article many times the model's input: map-reduce reads every sentence."""
+    model = load_model(str(tiny_models["summarize"]), device="cpu")
+    document = read_source(str(seed))
+    inputs: list[str] = []
+    real = model.generate
+
+    def recording(texts, options, **kwargs):
+        inputs.extend(texts)
+        return real(texts, options, **kwargs)
+
+    model.generate = recording  # type: ignore[method-assign]
+    progress = []
+    summary = AbstractiveSummarizer(model, num_beams=1).summarize(
+        document, length="short", on_progress=lambda done, total: progress.append((done, total))
+    )
+    article_tokens = model.count_tokens(document.text)
+    assert article_tokens > 5 * model.input_budget
+    assert summary.chunks >= 5 and len(summary.partials) == summary.chunks
+    first_round = inputs[: summary.chunks]
+    # Every word of the article, in order, once: sentences over the budget
+    # are cut into pieces, never dropped.
+    assert " ".join(first_round).split() == document.text.split()
+    assert all(model.count_tokens(text) <= model.input_budget for text in first_round)
+    assert progress[-1][0] == progress[-1][1] == len(inputs)
+
+
+def test_non_english_goes_through_the_english_pivot(tiny_models, data: Path):
+    config = Config(translate_models={"zh-en": str(tiny_models["zh-en"])}, num_beams=1)
+    pool = ModelPool(device="cpu")
+    model = pool.get(str(tiny_models["summarize"]))
+    summarizer = AbstractiveSummarizer(model, pivot=Translator(config, pool=pool), num_beams=1)
+    summary = summarizer.summarize(read_source(str(data / "zh.txt")))
+    assert summary.source_language == "zh" and summary.language == "en"
+    assert summary.pivot_model == str(tiny_models["zh-en"])
+
+
+def test_missing_model_falls_back_to_a_labelled_extractive_summary(seed: Path):
+    summarizer = load_summarizer(config=Config(device="cpu"))
+    summary = summarizer.summarize(read_source(str(seed)))
+    assert summary.method == "extractive"
+    assert "sshleifer/distilbart-cnn-12-6" in summary.note and "diglot models pull" in summary.note
+
+
+def test_missing_pivot_falls_back_too(tiny_models, data: Path):
+    pool = ModelPool(device="cpu")
+    summarizer = load_summarizer(
+        config=Config(summarize_model=str(tiny_models["summarize"])), pool=pool, pivot=Translator(Config(), pool=pool)
+    )
+    summary = summarizer.summarize(read_source(str(data / "ru.txt")))
+    assert summary.method == "extractive" and "opus-mt-ru-en" in summary.note and summary.language == "ru"
+
+
+def test_cancel_stops_summarising(tiny_models, seed: Path):
+    model = load_model(str(tiny_models["summarize"]), device="cpu")
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        AbstractiveSummarizer(model, num_beams=1).summarize(read_source(str(seed)), cancel=cancel)

@@ -1,0 +1,128 @@
+import threading
+from pathlib import Path
+
+import pytest
+
+from diglot.config import Config
+from diglot.document import Document, read_source
+from diglot.errors import Cancelled, ModelUnavailable
+from diglot.langid import script_profile
+from diglot.models import ModelPool
+from translate import Translator
+
+
+def tiny_translator(tiny_models, **pairs_and_more) -> Translator:
+    pairs = {k: str(tiny_models[k]) for k in ("en-ru", "ru-en", "en-zh", "zh-en")}
+    config = Config(translate_models=pairs, multilingual_model=str(tiny_models["multilingual"]), num_beams=1)
+    return Translator(config, pool=ModelPool(device="cpu"), **pairs_and_more)
+
+
+def test_en_to_ru_keeps_paragraphs_and_sentences(tiny_models, seed: Path):
+    document = read_source(str(seed))
+    done = []
+    translation = tiny_translator(tiny_models).translate(
+        document, src="en", tgt="ru", on_paragraph=lambda i, p: done.append(i)
+    )
+    assert len(translation.paragraphs) == len(document.paragraphs) == 7
+    assert done == list(range(7))
+    for paragraph, original in zip(translation.paragraphs, document.paragraphs, strict=True):
+        assert " ".join(pair.source for pair in paragraph.sentences) == original
+        assert all(pair.target for pair in paragraph.sentences)
+    assert script_profile(translation.text)["CYRILLIC"] > 0.9 * sum(script_profile(translation.text).values())
+    assert translation.models == (str(tiny_models["en-ru"]),) and translation.routes[0].kind == "direct"
+
+
+def test_en_to_zh_uses_the_target_token(tiny_models, seed: Path):
+    translator = tiny_translator(tiny_models)
+    model = translator.pool.get(str(tiny_models["en-zh"]))
+    encoded = []
+    real = model.encode
+
+    def spy(texts, **kwargs):
+        result = real(texts, **kwargs)
+        encoded.extend(result)
+        return result
+
+    model.encode = spy  # type: ignore[method-assign]
+    translation = translator.translate(read_source(str(seed)), src="en", tgt="zh")
+    token = model.tokenizer.convert_tokens_to_ids(">>cmn_Hans<<")
+    assert encoded and all(ids[0] == token for ids in encoded)
+    profile = script_profile(translation.text)
+    assert profile["CJK"] > 0.9 * sum(profile.values())
+
+
+def test_ru_to_zh_pivots_through_english(tiny_models, data: Path):
+    translation = tiny_translator(tiny_models).translate(read_source(str(data / "ru.txt")), src="ru", tgt="zh")
+    route = translation.routes[0]
+    assert route.kind == "pivot"
+    assert [(s.src, s.tgt) for s in route.steps] == [("ru", "en"), ("en", "zh")]
+    assert len(translation.paragraphs) == 3 and script_profile(translation.text)["CJK"] > 0
+
+
+def test_multilingual_fallback(tiny_models, data: Path):
+    translator = tiny_translator(tiny_models)
+    translation = translator.translate(read_source(str(data / "zh.txt")), src="zh", tgt="ru")
+    # zh-en then en-ru is preferred over the multilingual model.
+    assert translation.routes[0].kind == "pivot"
+    config = Config(multilingual_model=str(tiny_models["multilingual"]), num_beams=1)
+    translation = Translator(config, pool=translator.pool).translate(
+        read_source(str(data / "zh.txt")), src="zh", tgt="ru"
+    )
+    assert translation.routes[0].kind == "multilingual" and all(p.text for p in translation.paragraphs)
+
+
+def test_explicit_model(tiny_models, seed: Path):
+    translator = Translator(Config(num_beams=1), model=str(tiny_models["en-ru"]))
+    assert translator.translate(read_source(str(seed)), src="en", tgt="ru").models == (str(tiny_models["en-ru"]),)
+
+
+def test_a_paragraph_in_the_target_language_is_kept(tiny_models, data: Path):
+    russian = (data / "ru.txt").read_text(encoding="utf-8").split("\n\n")[0]
+    document = Document(paragraphs=("The ministers met in Moscow on Sunday to talk about military ties.", russian))
+    translation = tiny_translator(tiny_models).translate(document, src="en", tgt="ru")
+    assert translation.paragraphs[1].text == russian and translation.paragraphs[1].route.kind == "same"
+    assert translation.paragraphs[0].route.kind == "direct"
+
+
+def test_missing_model_raises_before_any_work(seed: Path):
+    with pytest.raises(ModelUnavailable, match="Helsinki-NLP/opus-mt-en-ru"):
+        Translator(Config()).translate(read_source(str(seed)), src="en", tgt="ru")
+
+
+def test_model_that_cannot_produce_the_target(tiny_models, seed: Path):
+    translator = Translator(Config(), model=str(tiny_models["en-zh"]))
+    with pytest.raises(ModelUnavailable, match="cannot translate into 'de'"):
+        translator.translate(read_source(str(seed)), src="en", tgt="de")
+
+
+def test_cancel(tiny_models, seed: Path):
+    cancel = threading.Event()
+    translator = tiny_translator(tiny_models)
+    seen = []
+
+    def stop_after_first(index, paragraph):
+        seen.append(index)
+        cancel.set()
+
+    with pytest.raises(Cancelled):
+        # Small windows so that a second one would start after the cancel.
+        import translate.translator as module
+
+        old = module._WINDOW_SENTENCES
+        module._WINDOW_SENTENCES = 1
+        try:
+            translator.translate(
+                read_source(str(seed)), src="en", tgt="ru", cancel=cancel, on_paragraph=stop_after_first
+            )
+        finally:
+            module._WINDOW_SENTENCES = old
+    assert seen == [0]
+
+
+def test_long_sentence_is_translated_in_pieces(tiny_models):
+    translator = tiny_translator(tiny_models)
+    model = translator.pool.get(str(tiny_models["en-ru"]))
+    sentence = " ".join(["Putin met Li in Moscow and they discussed cooperation"] * 30) + "."
+    assert model.count_tokens(sentence) > model.input_budget
+    translation = translator.translate(Document(paragraphs=(sentence,)), src="en", tgt="ru")
+    assert len(translation.paragraphs[0].sentences) == 1 and translation.paragraphs[0].sentences[0].target
