@@ -10,6 +10,7 @@ print(summary.label, summary.text)
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Protocol
 
 from diglot.config import Config
@@ -45,6 +46,7 @@ class Summarizer(Protocol):
         length: str = "medium",
         source_language: str | None = None,
         cancel: threading.Event | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> Summary: ...
 
 

@@ -7,6 +7,7 @@ import math
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 
 from diglot.document import Document
 from diglot.errors import Cancelled
@@ -88,7 +89,9 @@ class ExtractiveSummarizer:
         length: str = "medium",
         source_language: str | None = None,
         cancel: threading.Event | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> Summary:
+        """Summarise ``document``; ``on_progress(1, 1)`` is told when done, as with the abstractive one."""
         if length not in LENGTHS:
             raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
         language = source_language or detect_language(document.text).code
@@ -107,6 +110,8 @@ class ExtractiveSummarizer:
             eligible = [i for i in range(n) if len(_terms(sentences[i])) >= 3] or list(range(n))
             chosen = sorted(sorted(eligible, key=lambda i: -weighted[i])[:wanted])
         picked = tuple(sentences[i] for i in chosen)
+        if on_progress is not None:
+            on_progress(1, 1)
         joiner = "" if picked and is_cjk(picked[0]) else " "
         return Summary(
             text=joiner.join(picked),

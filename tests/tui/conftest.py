@@ -1,0 +1,34 @@
+from pathlib import Path
+
+import pytest
+
+from diglot.config import Config
+from diglot.document import read_source
+from diglot.recent import RecentArticles
+from tui.app import DiglotApp, make_app
+
+SIZE = (140, 45)
+
+
+@pytest.fixture
+def seed_document(seed: Path):
+    return read_source(str(seed))
+
+
+@pytest.fixture
+def make(seed_document, tmp_path: Path):
+    """Build the app on the seed article with the given engines; recent list kept in tmp."""
+
+    def build(engines, **kwargs) -> DiglotApp:
+        kwargs.setdefault("config", Config())
+        kwargs.setdefault("recent", RecentArticles(tmp_path / "recent.json"))
+        return make_app(kwargs.pop("document", seed_document), engines=engines, **kwargs)
+
+    return build
+
+
+async def settle(app, pilot) -> None:
+    """Wait until every worker is done and every message they posted is handled."""
+    for _ in range(3):
+        await app.workers.wait_for_complete()
+        await pilot.pause()

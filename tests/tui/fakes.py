@@ -1,0 +1,130 @@
+"""Fake engines for UI tests: instant, deterministic, and controllable."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from diglot.document import Document
+from diglot.errors import Cancelled, ModelUnavailable
+from diglot.segment import is_cjk, split_sentences
+from summarize import Summary
+from translate import Route, SentencePair, Step, TranslatedParagraph, Translation
+from tui.engines import Engines
+
+SENTENCES = {"short": 2, "medium": 3, "long": 4}
+
+
+def fake_target(sentence: str, tgt: str, number: int) -> str:
+    """A recognisable 'translation' in the target language's script."""
+    if tgt == "ru":
+        return f"Перевод предложения {number}."
+    if tgt == "zh":
+        return f"第{number}句的中文译文。"
+    return f"[{tgt}] {sentence}"
+
+
+class FakeSummarizer:
+    def __init__(self, method: str, gate: threading.Event | None = None) -> None:
+        self.method = method
+        self.gate = gate
+        self.calls: list[str] = []
+
+    def summarize(
+        self,
+        document: Document,
+        *,
+        length: str = "medium",
+        source_language: str | None = None,
+        cancel: threading.Event | None = None,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> Summary:
+        self.calls.append(length)
+        _wait(self.gate, cancel)
+        sentences = tuple(s for p in document.paragraphs for s in split_sentences(p))[: SENTENCES[length]]
+        if on_progress:
+            on_progress(1, 1)
+        return Summary(
+            text=("" if sentences and is_cjk(sentences[0]) else " ").join(sentences),
+            sentences=sentences,
+            method=self.method,
+            length=length,
+            language=source_language or "en",
+            source_language=source_language or "en",
+            model="fake/summarizer" if self.method == "abstractive" else None,
+            backend="transformers" if self.method == "abstractive" else None,
+        )
+
+
+class FakeTranslator:
+    """Translates paragraph by paragraph; ``missing`` languages raise ModelUnavailable.
+
+    ``gate`` (if given) must be set before each paragraph is produced;
+    ``delay`` sleeps before each paragraph, so a switch can land mid-way.
+    """
+
+    def __init__(
+        self,
+        *,
+        missing: set[str] = frozenset(),
+        gate: threading.Event | None = None,
+        delay: float = 0.0,
+        error: Exception | None = None,
+    ) -> None:
+        self.missing = set(missing)
+        self.gate = gate
+        self.delay = delay
+        self.error = error
+        self.calls: list[str] = []
+
+    def translate(
+        self,
+        document: Document,
+        *,
+        src: str,
+        tgt: str,
+        cancel: threading.Event | None = None,
+        on_paragraph: Callable[[int, Any], None] | None = None,
+    ) -> Translation:
+        self.calls.append(tgt)
+        if self.error:
+            raise self.error
+        if tgt in self.missing:
+            raise ModelUnavailable(f"Helsinki-NLP/opus-mt-{src}-{tgt}", "is not downloaded")
+        route = Route("direct", (Step(f"fake/opus-{src}-{tgt}", src, tgt),))
+        paragraphs = []
+        number = 0
+        for index, paragraph in enumerate(document.paragraphs):
+            _wait(self.gate, cancel)
+            if self.delay:
+                time.sleep(self.delay)
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            pairs = []
+            for sentence in split_sentences(paragraph) or [paragraph]:
+                number += 1
+                pairs.append(SentencePair(sentence, fake_target(sentence, tgt, number)))
+            done = TranslatedParagraph(tuple(pairs), src, route)
+            paragraphs.append(done)
+            if on_paragraph:
+                on_paragraph(index, done)
+        return Translation(tuple(paragraphs), src, tgt, backend="fake")
+
+
+def _wait(gate: threading.Event | None, cancel: threading.Event | None) -> None:
+    while gate is not None and not gate.wait(0.01):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+
+
+def fake_engines(*, summary_gate: threading.Event | None = None, **translator: Any) -> Engines:
+    made: dict[str, FakeSummarizer] = {}
+
+    def summarizer(method: str) -> FakeSummarizer:
+        return made.setdefault(method, FakeSummarizer(method, summary_gate))
+
+    engines = Engines(summarizer=summarizer, translator=FakeTranslator(**translator))
+    engines.summarizers = made  # type: ignore[attr-defined]  # for assertions
+    return engines

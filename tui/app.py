@@ -1,0 +1,604 @@
+"""The diglot terminal app: Original | Summary | Translation.
+
+The app shows the article at once and fills in the summary and the
+translation from worker threads; it never imports torch itself (the engines
+do, in their threads, on first use).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Container
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from diglot.config import Config
+from diglot.document import Document, read_source
+from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable
+from diglot.export import SUFFIXES, export, export_dict
+from diglot.langid import LanguageGuess, detect_language
+from diglot.languages import language
+from diglot.recent import RecentArticles, save_pasted
+from diglot.segment import split_sentences
+from tui.commands import COMMANDS
+from tui.engines import Engines
+from tui.messages import (
+    JobFailed,
+    LanguageDetected,
+    ModelMissing,
+    SummaryProgress,
+    SummaryReady,
+    TranslationParagraph,
+    TranslationReady,
+)
+from tui.screens.confirm_dialog import ConfirmDialog
+from tui.screens.export_dialog import ExportDialog, ExportRequest
+from tui.screens.help_screen import HelpScreen
+from tui.screens.language_picker import LanguagePicker
+from tui.screens.open_dialog import OpenDialog
+from tui.screens.paste_dialog import PasteDialog
+from tui.screens.recent_dialog import RecentDialog
+from tui.widgets.info_bar import InfoBar
+from tui.widgets.sentence_pane import SentencePane
+
+LENGTH_CYCLE = ("short", "medium", "long")
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha1("\x00".join(parts).encode()).hexdigest()[:12]
+
+
+def _paragraph_sentences(document: Document) -> list[list[str]]:
+    """Sentences per paragraph, split exactly as the translator splits them (for alignment)."""
+    return [split_sentences(p) or [p] for p in document.paragraphs]
+
+
+class DiglotApp(App[int]):
+    """Reads one article at a time next to its summary and translation."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "diglot"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
+    BINDINGS = [Binding(c.key, c.action, c.label, show=c.show) for c in COMMANDS]
+
+    target: reactive[str] = reactive("ru", init=False)
+    """Target language of the Translation pane (ISO 639-1)."""
+    translated: reactive[str] = reactive("article", init=False)
+    """What the Translation pane translates: ``article`` or ``summary``."""
+    length: reactive[str] = reactive("medium", init=False)
+    """Summary length preset."""
+    method: reactive[str] = reactive("abstractive", init=False)
+    """Summary method: ``abstractive`` or ``extractive``."""
+
+    def __init__(
+        self,
+        document: Document,
+        *,
+        engines: Engines,
+        config: Config | None = None,
+        target: str | None = None,
+        source_language: str | None = None,
+        recent: RecentArticles | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config or Config()
+        self.engines = engines
+        self.recent = recent or RecentArticles()
+        self.document = document
+        self.forced_language = source_language
+        self.guess: LanguageGuess | None = None
+        self.summary: Any = None
+        self.translation: Any = None
+        self.summaries: dict[str, Any] = {}
+        self.translations: dict[str, Any] = {}
+        self.summary_key = ""
+        self.translation_key = ""
+        self.translation_note = ""
+        self.set_reactive(DiglotApp.target, target or (self.config.favourite_targets or ("ru",))[0])
+
+    # Layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="⇄")
+        yield InfoBar(id="info")
+        with Container(id="panes"):
+            yield SentencePane("Original", id="original")
+            yield SentencePane("Summary", id="summary")
+            yield SentencePane("Translation", id="translation")
+        yield Footer()
+
+    @property
+    def original_pane(self) -> SentencePane:
+        return self.query_one("#original", SentencePane)
+
+    @property
+    def summary_pane(self) -> SentencePane:
+        return self.query_one("#summary", SentencePane)
+
+    @property
+    def translation_pane(self) -> SentencePane:
+        return self.query_one("#translation", SentencePane)
+
+    def on_mount(self) -> None:
+        self.open_document(self.document)
+        self.original_pane.focus()
+
+    # Opening articles --------------------------------------------------------
+
+    @property
+    def doc_key(self) -> str:
+        return _digest(self.document.source, self.document.text)
+
+    def open_document(self, document: Document) -> None:
+        """Show ``document`` at once; detect its language, then summarise and translate."""
+        self.workers.cancel_all()
+        self.document = document
+        self.guess = None
+        self.summary = self.translation = None
+        self.summary_key = self.translation_key = ""
+        self.sub_title = document.name
+        self.original_pane.show_paragraphs(_paragraph_sentences(document))
+        self.original_pane.border_title = "Original"
+        self.summary_pane.show_message("Waiting for the language of the article…")
+        self.translation_pane.show_message("Waiting for the language of the article…")
+        self.update_info()
+        if self.forced_language:
+            self.post_message(LanguageDetected(self.doc_key, LanguageGuess(self.forced_language, 1.0, "given")))
+        else:
+            self.detect(self.doc_key, document.text)
+        if Path(document.source).is_file():
+            try:
+                self.recent.add(document.source)
+            except OSError as exc:
+                self.notify(f"Could not update the recent list: {exc}", severity="warning")
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="detect")
+    def detect(self, key: str, text: str) -> None:
+        self.post_message(LanguageDetected(key, detect_language(text)))
+
+    @on(LanguageDetected)
+    def _language_detected(self, message: LanguageDetected) -> None:
+        if message.key != self.doc_key:
+            return
+        self.guess = message.guess
+        self.original_pane.border_title = f"Original · {language(message.guess.code).name}"
+        self.update_info()
+        self.start_summary()
+        self.start_translation()
+
+    # Header ------------------------------------------------------------------
+
+    def update_info(self) -> None:
+        guess = self.guess
+        source = f"{language(guess.code).name} {guess.confidence:.0%}" if guess else "detecting language…"
+        summary = f"summary: {self.summary.label}" if self.summary else f"summary: {self.method} {self.length}"
+        if self.translation is not None:
+            backend = f" [{self.translation.backend}]" if self.translation.backend else ""
+            models = ", ".join(self.translation.models) or "no model needed"
+            translation = f"translation: {models}{backend}"
+        else:
+            translation = f"translation: {self.translation_note}" if self.translation_note else ""
+        self.query_one(InfoBar).show(
+            self.document.name, f"{source} → {language(self.target).name}", summary, translation
+        )
+
+    # Summary -----------------------------------------------------------------
+
+    def start_summary(self) -> None:
+        if self.guess is None:
+            return
+        key = f"{self.doc_key}:{self.method}:{self.length}"
+        self.summary_key = key
+        self.summary_pane.border_title = f"Summary · {self.method} · {self.length}"
+        if key in self.summaries:
+            self.show_summary(self.summaries[key])
+            return
+        self.summary = None
+        self.summary_pane.border_subtitle = ""
+        self.summary_pane.show_message(f"Summarising ({self.method}, {self.length})…")
+        self.summarize(key, self.document, self.method, self.length, self.guess.code)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="summarize")
+    def summarize(self, key: str, document: Document, method: str, length: str, source_language: str) -> None:
+        worker = get_current_worker()
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(SummaryProgress(key, done, total))
+
+        try:
+            summarizer = self.engines.summarizer(method)
+            summary = summarizer.summarize(
+                document,
+                length=length,
+                source_language=source_language,
+                cancel=worker.cancelled_event,
+                on_progress=progress,
+            )
+        except Cancelled:
+            return
+        except ModelUnavailable as exc:
+            self.post_message(ModelMissing(key, "summary", exc))
+            return
+        except DiglotError as exc:
+            self.post_message(JobFailed(key, "summary", str(exc)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(SummaryReady(key, summary))
+
+    @on(SummaryProgress)
+    def _summary_progress(self, message: SummaryProgress) -> None:
+        if message.key == self.summary_key and self.summary is None:
+            self.summary_pane.border_subtitle = f"{message.done}/{message.total} model inputs"
+
+    @on(SummaryReady)
+    def _summary_ready(self, message: SummaryReady) -> None:
+        if message.key != self.summary_key:
+            return
+        self.summaries[message.key] = message.summary
+        self.show_summary(message.summary)
+
+    def show_summary(self, summary: Any) -> None:
+        self.summary = summary
+        label = "extractive" if summary.method == "extractive" else f"abstractive · {summary.model}"
+        self.summary_pane.border_title = f"Summary · {label} · {summary.length}"
+        self.summary_pane.border_subtitle = f"{language(summary.language).name}" + (
+            f" · read in {summary.chunks} chunks" if summary.chunks > 1 else ""
+        )
+        self.summary_pane.show_paragraphs([split_sentences(summary.text) or [summary.text]], note=summary.note)
+        self.update_info()
+        if self.translated == "summary":
+            self.start_translation()
+
+    # Translation ---------------------------------------------------------------
+
+    def _translation_source(self) -> tuple[Document, str] | None:
+        """What the Translation pane translates now, and its language; None while the summary is pending."""
+        if self.guess is None:
+            return None
+        if self.translated == "article":
+            return self.document, self.guess.code
+        if self.summary is None:
+            return None
+        return Document(paragraphs=(self.summary.text,), source=self.document.source), self.summary.language
+
+    def start_translation(self) -> None:
+        """Translate into ``target``: at once from this session's results, else in a worker."""
+        self.translation = None
+        self.translation_note = ""
+        name = language(self.target).name
+        self.translation_pane.border_title = f"Translation · {name} · {self.translated}"
+        self.translation_pane.border_subtitle = ""
+        source = self._translation_source()
+        if source is None:
+            self.translation_key = ""
+            self.workers.cancel_group(self, "translate")
+            waiting = "the summary" if self.guess is not None else "the language of the article"
+            self.translation_pane.show_message(f"Waiting for {waiting}…")
+            self.update_info()
+            return
+        document, src = source
+        key = f"{self.translated}:{src}:{self.target}:{_digest(document.source, document.text)}"
+        self.translation_key = key
+        if key in self.translations:
+            self.workers.cancel_group(self, "translate")
+            self.show_translation(self.translations[key])
+            return
+        self.translation_pane.show_message(f"Translating into {name}…")
+        self.translation_pane.border_subtitle = f"0/{len(document.paragraphs)} paragraphs"
+        self.update_info()
+        self.translate(key, document, src, self.target)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="translate")
+    def translate(self, key: str, document: Document, src: str, tgt: str) -> None:
+        worker = get_current_worker()
+        total = len(document.paragraphs)
+
+        def paragraph_done(index: int, paragraph: Any) -> None:
+            self.post_message(TranslationParagraph(key, index, paragraph, total))
+
+        try:
+            translation = self.engines.translator.translate(
+                document, src=src, tgt=tgt, cancel=worker.cancelled_event, on_paragraph=paragraph_done
+            )
+        except Cancelled:
+            return
+        except ModelUnavailable as exc:
+            self.post_message(ModelMissing(key, "translation", exc))
+            return
+        except DiglotError as exc:
+            self.post_message(JobFailed(key, "translation", str(exc)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(TranslationReady(key, translation))
+
+    @on(TranslationParagraph)
+    def _translation_paragraph(self, message: TranslationParagraph) -> None:
+        if message.key != self.translation_key:
+            return  # output for a language or article the user has moved on from
+        pane = self.translation_pane
+        if message.index == 0:
+            pane.show_paragraphs([])
+        pane.append_paragraph([pair.target for pair in message.paragraph.sentences])
+        pane.border_subtitle = f"{message.index + 1}/{message.total} paragraphs"
+
+    @on(TranslationReady)
+    def _translation_ready(self, message: TranslationReady) -> None:
+        if message.key != self.translation_key:
+            return
+        self.translations[message.key] = message.translation
+        self.show_translation(message.translation)
+
+    def show_translation(self, translation: Any) -> None:
+        self.translation = translation
+        pane = self.translation_pane
+        pane.show_paragraphs([[pair.target for pair in p.sentences] for p in translation.paragraphs])
+        kinds = ", ".join(route.kind for route in translation.routes)
+        pane.border_subtitle = f"{kinds} · {', '.join(translation.models) or 'unchanged'}"
+        self.update_info()
+
+    # Failures ------------------------------------------------------------------
+
+    @on(ModelMissing)
+    def _model_missing(self, message: ModelMissing) -> None:
+        error = message.error
+        if message.task == "translation" and message.key == self.translation_key:
+            lines = [f"No translation into {language(self.target).name}: model {error.model_id} {error.reason}."]
+            if error.fetch_command:
+                lines += ["", "Fetch it with:", f"  {error.fetch_command}", "", "then press Ctrl+R."]
+            self.translation_pane.show_message("\n".join(lines), error=True)
+            self.translation_pane.border_subtitle = "model missing"
+            self.translation_note = f"{error.model_id} missing"
+            self.update_info()
+        elif message.task == "summary" and message.key == self.summary_key:
+            self.summary_pane.show_message(str(error), error=True)
+
+    @on(JobFailed)
+    def _job_failed(self, message: JobFailed) -> None:
+        if message.key in (self.summary_key, self.translation_key):
+            pane = self.summary_pane if message.task == "summary" else self.translation_pane
+            pane.show_message(f"The {message.task} failed: {message.message}", error=True)
+
+    @on(Worker.StateChanged)
+    def _worker_changed(self, event: Worker.StateChanged) -> None:
+        """A model that crashes shows up in its pane; the app carries on."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        text = f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}"
+        pane = {"summarize": self.summary_pane, "translate": self.translation_pane}.get(event.worker.group)
+        if pane is not None:
+            pane.show_message(f"Something went wrong: {text}\n\nPress Ctrl+R to try again.", error=True)
+        self.notify(text, title=f"{event.worker.group} failed", severity="error")
+
+    # Alignment -----------------------------------------------------------------
+
+    @on(SentencePane.CursorMoved)
+    def _align(self, event: SentencePane.CursorMoved) -> None:
+        """Highlight the sentence aligned with the cursor in the paired pane."""
+        source = self.summary_pane if self.translated == "summary" else self.original_pane
+        partner = {source: self.translation_pane, self.translation_pane: source}.get(event.pane)
+        if partner is None:
+            return
+        partner.aligned = event.index if event.index < len(partner.sentences) else -1
+
+    # Actions -------------------------------------------------------------------
+
+    def watch_target(self) -> None:
+        self.start_translation()
+
+    def watch_translated(self) -> None:
+        self.original_pane.aligned = self.summary_pane.aligned = -1
+        self.start_translation()
+
+    def watch_length(self) -> None:
+        self._summary_settings_changed()
+
+    def watch_method(self) -> None:
+        self._summary_settings_changed()
+
+    def _summary_settings_changed(self) -> None:
+        self.start_summary()
+        if self.translated == "summary":
+            self.start_translation()
+
+    def action_pick_language(self) -> None:
+        def chosen(code: str | None) -> None:
+            if code:
+                self.target = code
+
+        self.push_screen(LanguagePicker(self.target), chosen)
+
+    def _step_language(self, step: int) -> None:
+        favourites = list(self.config.favourite_targets) or ["ru"]
+        if self.target in favourites:
+            self.target = favourites[(favourites.index(self.target) + step) % len(favourites)]
+        else:
+            self.target = favourites[0 if step > 0 else -1]
+
+    def action_next_language(self) -> None:
+        self._step_language(1)
+
+    def action_previous_language(self) -> None:
+        self._step_language(-1)
+
+    def action_toggle_translated(self) -> None:
+        self.translated = "summary" if self.translated == "article" else "article"
+        self.notify(f"Translating the {self.translated}")
+
+    def action_cycle_length(self) -> None:
+        self.length = LENGTH_CYCLE[(LENGTH_CYCLE.index(self.length) + 1) % len(LENGTH_CYCLE)]
+
+    def action_toggle_method(self) -> None:
+        self.method = "extractive" if self.method == "abstractive" else "abstractive"
+
+    def action_cancel(self) -> None:
+        running = [w for w in self.workers if w.group in ("summarize", "translate") and w.is_running]
+        if not running:
+            return
+        for worker in running:
+            worker.cancel()
+            pane = self.summary_pane if worker.group == "summarize" else self.translation_pane
+            pane.show_message("Cancelled. Press Ctrl+R to run it again.")
+            pane.border_subtitle = "cancelled"
+        # Nothing that arrives from the cancelled jobs may be shown.
+        if any(w.group == "summarize" for w in running):
+            self.summary_key = ""
+        if any(w.group == "translate" for w in running):
+            self.translation_key = ""
+        self.notify("Cancelled")
+
+    def action_retry(self) -> None:
+        self.summaries.pop(f"{self.doc_key}:{self.method}:{self.length}", None)
+        self.translations.pop(self.translation_key, None)
+        if self.guess is None:
+            self.open_document(self.document)
+            return
+        self.start_summary()
+        self.start_translation()
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def focused_pane(self) -> SentencePane | None:
+        focused = self.focused
+        while focused is not None and not isinstance(focused, SentencePane):
+            focused = focused.parent  # type: ignore[assignment]
+        return focused
+
+    def action_copy(self) -> None:
+        pane = self.focused_pane()
+        if pane is None:
+            self.notify("Focus a pane first (Tab), then press c.", severity="warning")
+            return
+        text = pane.plain_text
+        self.copy_to_clipboard(text)
+        self.notify(
+            f"Sent {len(text)} characters of the {pane.id} pane to the clipboard (OSC 52). "
+            "If your terminal ignores OSC 52, export with e instead.",
+            title="Copied",
+        )
+
+    # Export --------------------------------------------------------------------
+
+    def export_data(self) -> dict[str, Any]:
+        guess = self.guess or LanguageGuess("und", 0.0, "none")
+        return export_dict(
+            self.document, guess, summary=self.summary, translation=self.translation, translated=self.translated
+        )
+
+    def suggested_export_path(self) -> Path:
+        stem = Path(self.document.source).stem if Path(self.document.source).name else "article"
+        stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in stem) or "article"
+        return Path(f"{stem}.{self.target}{SUFFIXES['markdown']}")  # in the working folder
+
+    def action_export(self) -> None:
+        def chosen(request: ExportRequest | None) -> None:
+            if request is None:
+                return
+            if request.path.exists():
+
+                def confirmed(yes: bool | None) -> None:
+                    if yes:
+                        self.write_export(request, overwrite=True)
+
+                self.push_screen(ConfirmDialog(f"{request.path} exists. Overwrite it?"), confirmed)
+            else:
+                self.write_export(request, overwrite=False)
+
+        self.push_screen(ExportDialog(self.suggested_export_path()), chosen)
+
+    def write_export(self, request: ExportRequest, *, overwrite: bool) -> None:
+        try:
+            export(request.path, self.export_data(), fmt=request.fmt, overwrite=overwrite)
+        except FileExistsError:
+            self.notify(f"{request.path} appeared meanwhile; nothing was written.", severity="warning")
+            return
+        except OSError as exc:
+            self.notify(f"Could not write {request.path}: {exc.strerror or exc}", severity="error")
+            return
+        missing = [] if self.translation else ["translation (not finished)"]
+        missing += [] if self.summary else ["summary (not finished)"]
+        note = f" Without: {', '.join(missing)}." if missing else ""
+        self.notify(f"Exported {request.fmt} to {request.path}.{note}", title="Exported")
+
+    # Other articles --------------------------------------------------------------
+
+    def action_open(self) -> None:
+        start = Path(self.document.source).parent if Path(self.document.source).is_file() else Path.cwd()
+
+        def chosen(document: Document | None) -> None:
+            if document is not None:
+                self.open_document(document)
+
+        self.push_screen(OpenDialog(self.config.max_input_bytes, start=Path(str(start) + "/")), chosen)
+
+    def action_paste(self) -> None:
+        def pasted(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                path = save_pasted(text)
+                document = read_source(str(path), max_bytes=self.config.max_input_bytes)
+            except (InputError, OSError) as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.open_document(Document(document.paragraphs, document.title, source=str(path)))
+            self.notify(f"Pasted text kept as {path}")
+
+        self.push_screen(PasteDialog(), pasted)
+
+    def action_recent(self) -> None:
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                self.open_document(read_source(path, max_bytes=self.config.max_input_bytes))
+            except InputError as exc:
+                self.notify(str(exc), severity="error")
+
+        self.push_screen(RecentDialog(self.recent.load()), chosen)
+
+    # Command palette ---------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for command in COMMANDS:
+            if command.action != "quit":
+                yield SystemCommand(command.label, command.help, partial(self.run_action, command.action))
+
+
+def make_app(
+    document: Document,
+    *,
+    engines: Engines,
+    config: Config | None = None,
+    target: str | None = None,
+    source_language: str | None = None,
+    recent: RecentArticles | None = None,
+) -> DiglotApp:
+    """The app on ``document`` with the given engines (real ones, tiny models or fakes)."""
+    return DiglotApp(
+        document, engines=engines, config=config, target=target, source_language=source_language, recent=recent
+    )
+
+
+def run(source: str | None, *, target: str | None, source_language: str | None, config: Config) -> int:
+    """Open the app on SOURCE (default: the bundled seed article); returns the exit status."""
+    from diglot.seeds import default_article
+    from tui.engines import default_engines
+
+    document = read_source(source or str(default_article()), max_bytes=config.max_input_bytes)
+    app = make_app(
+        document, engines=default_engines(config), config=config, target=target, source_language=source_language
+    )
+    return app.run() or 0

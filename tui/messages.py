@@ -1,0 +1,80 @@
+"""Messages that workers and widgets send up to the app.
+
+Workers run in threads and post these (``post_message`` is thread-safe);
+each result carries the ``key`` of the job that made it, so the app can drop
+output that arrives after the user moved on (another language, another
+article).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from diglot.langid import LanguageGuess
+
+
+@dataclass
+class LanguageDetected(Message):
+    """The article's language is known."""
+
+    key: str
+    guess: LanguageGuess
+
+
+@dataclass
+class SummaryProgress(Message):
+    """``done`` of ``total`` model inputs of a summary are finished."""
+
+    key: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, SummaryProgress) and message.key == self.key
+
+
+@dataclass
+class SummaryReady(Message):
+    """A summary is finished."""
+
+    key: str
+    summary: Any
+
+
+@dataclass
+class TranslationParagraph(Message):
+    """One more paragraph of a translation is finished (they come in order)."""
+
+    key: str
+    index: int
+    paragraph: Any
+    total: int
+
+
+@dataclass
+class TranslationReady(Message):
+    """A whole translation is finished."""
+
+    key: str
+    translation: Any
+
+
+@dataclass
+class ModelMissing(Message):
+    """A job cannot run: ``error`` (a ModelUnavailable) names the model and the fetch command."""
+
+    key: str
+    task: str
+    error: Any
+
+
+@dataclass
+class JobFailed(Message):
+    """A job failed for another reason; ``message`` is one line for the user."""
+
+    key: str
+    task: str
+    message: str

@@ -1,0 +1,90 @@
+"""Export dialog: choose a path and a format; never overwrites without asking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+
+from diglot.export import SUFFIXES
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """Where to write and in which format (markdown, json, text)."""
+
+    path: Path
+    fmt: str
+
+
+class ExportDialog(ModalScreen[ExportRequest | None]):
+    """Dismisses with an ExportRequest, or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    DEFAULT_CSS = """
+    ExportDialog { align: center middle; }
+    ExportDialog > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    ExportDialog RadioSet { width: 1fr; layout: horizontal; }
+    ExportDialog Horizontal { height: auto; align: right middle; margin-top: 1; }
+    ExportDialog Button { margin-left: 2; }
+    ExportDialog #error { color: $error; height: auto; }
+    """
+
+    def __init__(self, suggested: Path) -> None:
+        super().__init__()
+        self.suggested = suggested
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Export original, summary, translation and metadata")
+            yield Input(str(self.suggested), id="path")
+            with RadioSet(id="format"):
+                yield RadioButton("Markdown", value=True, id="markdown")
+                yield RadioButton("JSON", id="json")
+                yield RadioButton("Plain text", id="text")
+            yield Label("", id="error")
+            with Horizontal():
+                yield Button("Cancel", id="cancel")
+                yield Button("Export", id="export", variant="primary")
+
+    @property
+    def fmt(self) -> str:
+        pressed = self.query_one(RadioSet).pressed_button
+        return pressed.id if pressed and pressed.id else "markdown"
+
+    @on(RadioSet.Changed)
+    def _format_changed(self) -> None:
+        """Keep the file suffix in step with the chosen format."""
+        field = self.query_one("#path", Input)
+        path = Path(field.value)
+        if path.suffix.lower() in SUFFIXES.values() or not path.suffix:
+            field.value = str(path.with_suffix(SUFFIXES[self.fmt]))
+
+    def show_error(self, message: str) -> None:
+        self.query_one("#error", Label).update(message)
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#export")
+    @on(Input.Submitted)
+    def _export(self) -> None:
+        value = self.query_one("#path", Input).value.strip()
+        if not value:
+            self.show_error("Enter a file name.")
+            return
+        path = Path(value).expanduser()
+        if path.is_dir():
+            self.show_error(f"{path} is a folder: add a file name.")
+            return
+        if not path.parent.is_dir():
+            self.show_error(f"The folder {path.parent} does not exist.")
+            return
+        self.dismiss(ExportRequest(path, self.fmt))

@@ -1,0 +1,46 @@
+"""Open an article file by path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from diglot.document import Document, read_source
+from diglot.errors import InputError
+
+
+class OpenDialog(ModalScreen[Document | None]):
+    """Asks for a path; dismisses with the read Document. Errors stay in the dialog."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    DEFAULT_CSS = """
+    OpenDialog { align: center middle; }
+    OpenDialog > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
+    OpenDialog #error { color: $error; height: auto; }
+    """
+
+    def __init__(self, max_bytes: int, start: Path | None = None) -> None:
+        super().__init__()
+        self.max_bytes = max_bytes
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("Open a text or Markdown file (Enter to open, Esc to cancel)")
+            yield Input(str(self.start or ""), placeholder="path/to/article.txt", id="path")
+            yield Label("", id="error")
+
+    @on(Input.Submitted)
+    def _open(self, event: Input.Submitted) -> None:
+        try:
+            document = read_source(str(Path(event.value.strip()).expanduser()), max_bytes=self.max_bytes)
+        except InputError as exc:
+            self.query_one("#error", Label).update(str(exc))
+            return
+        self.dismiss(document)
