@@ -19,9 +19,9 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     Command("t", "pick_language", "Language", "Pick the target language (type to filter)"),
-    Command("left_square_bracket", "previous_language", "Prev lang", "Previous favourite target language"),
-    Command("right_square_bracket", "next_language", "Next lang", "Next favourite target language"),
-    Command("a", "toggle_translated", "Article/Summary", "Translate the whole article or only its summary"),
+    Command("left_square_bracket", "previous_language", "Prev", "Previous favourite target language"),
+    Command("right_square_bracket", "next_language", "Next", "Next favourite target language"),
+    Command("a", "toggle_translated", "Article/Sum.", "Translate the whole article or only its summary"),
     Command("s", "cycle_length", "Length", "Cycle the summary length: short, medium, long"),
     Command("m", "toggle_method", "Method", "Switch the summary between abstractive and extractive"),
     Command("e", "export", "Export", "Export original, summary and translation to a file"),

@@ -28,7 +28,7 @@ class SentencePane(VerticalScroll, can_focus=True):
     DEFAULT_CSS = """
     SentencePane { height: 1fr; padding: 0 1; }
     SentencePane > .sentence-pane--cursor { background: $accent 40%; }
-    SentencePane > .sentence-pane--aligned { background: $warning 30%; }
+    SentencePane > .sentence-pane--aligned { background: $primary 60%; }
     SentencePane > .message { color: $text-muted; width: 1fr; }
     SentencePane > .message.-error { color: $error; }
     SentencePane > .note { margin-bottom: 1; }

@@ -1,0 +1,108 @@
+"""Snapshots of every screen and state, at a fixed size (update: pytest --snapshot-update)."""
+
+import threading
+
+from diglot.config import Config
+from diglot.document import read_source
+from tests.tui.conftest import SIZE, settle
+from tests.tui.fakes import fake_engines
+from tui.engines import default_engines
+
+
+def no_blink(app) -> None:
+    for widget in app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+
+
+def test_loading(snap_compare, make):
+    gate = threading.Event()
+    app = make(fake_engines(summary_gate=gate, gate=gate))
+
+    async def run_before(pilot):
+        await pilot.pause(0.3)
+
+    try:
+        assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+    finally:
+        gate.set()
+
+
+def test_ready_in_russian(snap_compare, make):
+    app = make(fake_engines())
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("down", "down", "down")  # cursor on the third sentence, its translation highlighted
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_ready_in_chinese(snap_compare, make):
+    app = make(fake_engines(), target="zh")
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_chinese_article(snap_compare, make, data):
+    app = make(fake_engines(), document=read_source(str(data / "zh.txt")), target="ru")
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("down", "down")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_model_missing(snap_compare, make):
+    app = make(default_engines(Config(device="cpu")))
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_narrow_terminal(snap_compare, make):
+    app = make(fake_engines())
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(100, 45), run_before=run_before)
+
+
+def test_export_dialog(snap_compare, make):
+    app = make(fake_engines())
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        no_blink(app)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_help(snap_compare, make):
+    app = make(fake_engines())
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_language_picker(snap_compare, make):
+    app = make(fake_engines())
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("t")
+        await pilot.pause()
+        no_blink(app)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
