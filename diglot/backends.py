@@ -46,6 +46,10 @@ class TransformersBackend:
         self.model = model
         self.device = device
 
+    @property
+    def memory_bytes(self) -> int:
+        return sum(p.numel() * p.element_size() for p in self.model.parameters())
+
     def generate(
         self, batch: list[list[int]], options: GenerationOptions, *, cancel: threading.Event | None = None
     ) -> list[list[int]]:

@@ -10,6 +10,8 @@ the network. Nothing here runs code shipped with a model.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
 import logging
 import os
 import re
@@ -140,6 +142,18 @@ class Seq2SeqModel:
     backend: Backend
     model_type: str
     max_positions: int
+    default_forced_bos: int | None = None
+    note: str | None = None
+
+    @property
+    def identity(self) -> ModelIdentity:
+        compute = getattr(self.backend, "compute_type", "float32")
+        return ModelIdentity(self.ref, self.revision, self.backend.name, compute)
+
+    @property
+    def memory_bytes(self) -> int:
+        """Roughly what the model holds in memory (its weights)."""
+        return int(getattr(self.backend, "memory_bytes", 0))
 
     @property
     def backend_name(self) -> str:
@@ -210,6 +224,9 @@ class Seq2SeqModel:
             return []
         if self.is_multilingual and tgt:
             options = options.replace(forced_bos_token_id=self.tokenizer.get_lang_id(tgt))
+        elif options.forced_bos_token_id is None and self.default_forced_bos is not None:
+            # BART starts every output with <s>: given to every backend explicitly.
+            options = options.replace(forced_bos_token_id=self.default_forced_bos)
         limit = max(1, self.max_positions - 2)
         options = options.replace(
             max_new_tokens=min(options.max_new_tokens, limit),
@@ -249,47 +266,148 @@ def batches_by_tokens(lengths: Sequence[int], batch_tokens: int, max_batch: int)
         yield batch
 
 
-def load_model(ref: str, *, device: str = "auto", backend: str = "transformers") -> Seq2SeqModel:
+BACKENDS = ("auto", "ctranslate2", "transformers")
+
+
+def _model_type(path: Path) -> str:
+    try:
+        return str(json.loads((path / "config.json").read_text(encoding="utf-8")).get("model_type", ""))
+    except (OSError, ValueError):
+        return ""
+
+
+def planned_backend(path: Path, backend: str = "auto") -> str:
+    """The backend ``load_model`` will use for the model in ``path``, decided without loading it.
+
+    ``auto`` is CTranslate2 where it is installed and handles the
+    architecture, else transformers.
+    """
+    if backend not in BACKENDS:
+        raise ConfigError(f"unknown backend '{backend}' (use {', '.join(BACKENDS)})")
+    if backend != "auto":
+        return backend
+    from diglot.ct2 import ARCHITECTURES
+
+    if _model_type(path) in ARCHITECTURES and importlib.util.find_spec("ctranslate2") is not None:
+        return "ctranslate2"
+    return "transformers"
+
+
+def _ct2_device(device: str) -> str:
+    """CTranslate2 runs on CUDA or the CPU; it is asked without importing torch."""
+    if device == "auto":
+        import ctranslate2
+
+        return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    if device == "cuda":
+        import ctranslate2
+
+        if ctranslate2.get_cuda_device_count() == 0:
+            raise ConfigError("--device cuda: no CUDA device is available (use --device cpu)")
+    return "cuda" if device == "cuda" else "cpu"
+
+
+@dataclass(frozen=True)
+class ModelIdentity:
+    """What decides a model's outputs, for cache keys: known before the model is loaded."""
+
+    ref: str
+    revision: str
+    backend: str
+    compute: str
+
+
+def model_identity(
+    ref: str, *, device: str = "auto", backend: str = "auto", quantization: str | None = None
+) -> ModelIdentity:
+    """The identity ``load_model`` would give ``ref``; cheap (reads a folder, loads nothing)."""
+    path = local_folder(ref)
+    kind = planned_backend(path, backend)
+    if kind == "ctranslate2":
+        from diglot.ct2 import compute_type
+
+        return ModelIdentity(ref, revision(path), kind, compute_type(_ct2_device(device), quantization))
+    return ModelIdentity(ref, revision(path), kind, "float32")
+
+
+def _failure(ref: str, exc: Exception) -> ModelUnavailable:
+    return ModelUnavailable(ref, f"could not be loaded ({type(exc).__name__}: {exc})", fetch=not is_local_ref(ref))
+
+
+def load_model(
+    ref: str, *, device: str = "auto", backend: str = "auto", quantization: str | None = None
+) -> Seq2SeqModel:
     """Load model ``ref`` (hub id or folder) for inference.
 
+    ``backend``: ``auto`` (CTranslate2 where the architecture allows, else
+    transformers), ``ctranslate2`` or ``transformers``. ``quantization``
+    overrides CTranslate2's compute type (``float32`` for exact comparisons).
     Raises ``ModelUnavailable`` (naming the model and the command that
     fetches it) when it is not on this machine or cannot be loaded.
     """
     path = local_folder(ref)
+    kind = planned_backend(path, backend)
     quiet_libraries()
     try:
-        from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
+        from transformers import AutoConfig, AutoTokenizer, GenerationConfig
 
         config = AutoConfig.from_pretrained(path, local_files_only=True, trust_remote_code=False)
         tokenizer = AutoTokenizer.from_pretrained(path, local_files_only=True, trust_remote_code=False)
     except Exception as exc:
-        raise ModelUnavailable(
-            ref, f"could not be loaded ({type(exc).__name__}: {exc})", fetch=not is_local_ref(ref)
-        ) from None
+        raise _failure(ref, exc) from None
     if not getattr(config, "is_encoder_decoder", False):
         raise ModelUnavailable(ref, f"is a {config.model_type} model, not a sequence-to-sequence one", fetch=False)
-    resolved = resolve_device(device)
     try:
-        model = AutoModelForSeq2SeqLM.from_pretrained(
-            path, local_files_only=True, trust_remote_code=False, use_safetensors=_has_safetensors(path)
-        )
-    except Exception as exc:
-        raise ModelUnavailable(
-            ref, f"could not be loaded ({type(exc).__name__}: {exc})", fetch=not is_local_ref(ref)
-        ) from None
-    model.eval().to(resolved)
+        generation = GenerationConfig.from_pretrained(path, local_files_only=True)
+    except OSError:
+        generation = config
+    forced_bos = getattr(generation, "forced_bos_token_id", None)
+    forced_eos = getattr(generation, "forced_eos_token_id", None) is not None
     max_positions = int(getattr(config, "max_position_embeddings", 0) or getattr(config, "n_positions", 0) or 512)
     tokenizer_limit = getattr(tokenizer, "model_max_length", None)
     if isinstance(tokenizer_limit, int) and 0 < tokenizer_limit < max_positions:
         max_positions = tokenizer_limit
+    engine: Backend | None = None
+    note = None
+    if kind == "ctranslate2":
+        from diglot.ct2 import CTranslate2Backend, compute_type, convert
+
+        try:
+            ct2_device = _ct2_device(device)
+            compute = compute_type(ct2_device, quantization)
+            stored = "float32" if compute == "float32" else ("float16" if ct2_device == "cuda" else "int8")
+            folder = convert(path, ref, revision(path), stored)
+            engine = CTranslate2Backend(folder, tokenizer, ct2_device, compute, forced_eos=forced_eos)
+        except ConfigError:
+            raise
+        except Exception as exc:
+            if backend == "ctranslate2":
+                raise ModelUnavailable(
+                    ref, f"cannot run with CTranslate2 ({type(exc).__name__}: {exc})", fetch=False
+                ) from None
+            note = f"CTranslate2 could not run it ({type(exc).__name__}); using transformers"
+    if engine is None:
+        resolved = resolve_device(device)
+        try:
+            from transformers import AutoModelForSeq2SeqLM
+
+            model = AutoModelForSeq2SeqLM.from_pretrained(
+                path, local_files_only=True, trust_remote_code=False, use_safetensors=_has_safetensors(path)
+            )
+        except Exception as exc:
+            raise _failure(ref, exc) from None
+        model.eval().to(resolved)
+        engine = TransformersBackend(model, resolved)
     return Seq2SeqModel(
         ref=ref,
         path=path,
         revision=revision(path),
         tokenizer=tokenizer,
-        backend=TransformersBackend(model, resolved),
+        backend=engine,
         model_type=config.model_type,
         max_positions=max_positions,
+        default_forced_bos=forced_bos,
+        note=note,
     )
 
 
@@ -302,21 +420,23 @@ class ModelPool:
     """Loaded models kept for reuse, shared by the summariser and the translators.
 
     Loading is serialised by a lock so two workers asking for the same model
-    load it once. Models not used recently are unloaded once more than
-    ``capacity`` are held.
+    load it once. When the models held take more than ``memory_mb``, the
+    least recently used ones are unloaded (the one just asked for stays).
     """
 
     def __init__(
         self,
         *,
         device: str = "auto",
-        backend: str = "transformers",
-        capacity: int = 4,
+        backend: str = "auto",
+        memory_mb: int = 4096,
+        quantization: str | None = None,
         loader: Callable[..., Seq2SeqModel] = load_model,
     ) -> None:
         self.device = device
         self.backend = backend
-        self.capacity = capacity
+        self.memory_mb = memory_mb
+        self.quantization = quantization
         self._loader = loader
         self._models: dict[str, Seq2SeqModel] = {}
         self._lock = threading.Lock()
@@ -326,11 +446,25 @@ class ModelPool:
         with self._lock:
             model = self._models.pop(ref, None)
             if model is None:
-                model = self._loader(ref, device=self.device, backend=self.backend)
+                kwargs: dict[str, Any] = {"device": self.device, "backend": self.backend}
+                if self.quantization:
+                    kwargs["quantization"] = self.quantization
+                model = self._loader(ref, **kwargs)
             self._models[ref] = model  # most recently used last
-            while len(self._models) > self.capacity:
+            while len(self._models) > 1 and self.memory_bytes() > self.memory_mb * 1_000_000:
                 self._models.pop(next(iter(self._models)))
             return model
+
+    def memory_bytes(self) -> int:
+        return sum(getattr(m, "memory_bytes", 0) for m in self._models.values())
+
+    def identity(self, ref: str) -> ModelIdentity:
+        """The identity of ``ref`` (loaded or not) for cache keys."""
+        with self._lock:
+            loaded = self._models.get(ref)
+        if loaded is not None:
+            return loaded.identity
+        return model_identity(ref, device=self.device, backend=self.backend, quantization=self.quantization)
 
     def loaded(self) -> list[str]:
         """References of the models held now, least recently used first."""

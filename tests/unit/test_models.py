@@ -111,11 +111,14 @@ def test_generate_restores_input_order(tiny_models):
 def test_pool_reuses_and_evicts_least_recently_used():
     loads = []
 
+    class Fake:
+        memory_bytes = 400_000_000  # 400 MB each
+
     def loader(ref, **kwargs):
         loads.append(ref)
-        return object()
+        return Fake()
 
-    pool = ModelPool(capacity=2, loader=loader)
+    pool = ModelPool(memory_mb=1000, loader=loader)  # room for two
     first = pool.get("a")
     assert pool.get("a") is first and loads == ["a"]
     pool.get("b")
@@ -124,6 +127,16 @@ def test_pool_reuses_and_evicts_least_recently_used():
     assert pool.loaded() == ["a", "c"]
     pool.get("b")
     assert loads == ["a", "b", "c", "b"]
+
+
+def test_pool_keeps_the_model_just_asked_for_even_over_the_cap():
+    class Huge:
+        memory_bytes = 10**10
+
+    pool = ModelPool(memory_mb=1, loader=lambda ref, **kw: Huge())
+    pool.get("a")
+    pool.get("b")
+    assert pool.loaded() == ["b"]
 
 
 def test_never_trusts_remote_code():

@@ -1,0 +1,114 @@
+"""The CTranslate2 backend: int8 on CPU, float16 on CUDA, converted once into the cache.
+
+Same token ids in and out as the transformers backend, so tokenisation and
+post-processing are shared. Cancellation is checked between batches (a
+CTranslate2 batch cannot be interrupted), so batches are kept small.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from diglot.backends import GenerationOptions
+from diglot.cache import cache_dir
+
+# Architectures the CTranslate2 converter handles.
+ARCHITECTURES = {"marian", "bart", "t5", "m2m_100"}
+
+_convert_lock = threading.Lock()
+
+
+def compute_type(device: str, quantization: str | None) -> str:
+    """What CTranslate2 computes in: int8 on CPU, int8_float16 on CUDA, unless told otherwise."""
+    if quantization:
+        return quantization
+    return "int8_float16" if device == "cuda" else "int8"
+
+
+def converted_folder(ref: str, revision: str, quantization: str) -> Path:
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
+    return cache_dir() / "ctranslate2" / f"{safe}--{revision}--{quantization}"
+
+
+def convert(source: Path, ref: str, revision: str, quantization: str) -> Path:
+    """Convert the checkpoint in ``source`` once; later calls reuse the folder.
+
+    Written into a temporary folder and renamed, so an interrupted conversion
+    never leaves a half-converted model behind.
+    """
+    target = converted_folder(ref, revision, quantization)
+    with _convert_lock:
+        if (target / "model.bin").is_file():
+            return target
+        from ctranslate2.converters import TransformersConverter
+        from transformers import BartConfig
+
+        # transformers 5 dropped BartConfig.normalize_before, which the
+        # converter still reads; BART is post-norm, i.e. False.
+        if not hasattr(BartConfig, "normalize_before"):
+            BartConfig.normalize_before = False  # type: ignore[attr-defined]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
+        try:
+            TransformersConverter(str(source)).convert(str(work / "model"), quantization=quantization, force=True)
+            os.replace(work / "model", target)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return target
+
+
+class CTranslate2Backend:
+    """Runs a converted model with ``ctranslate2.Translator``."""
+
+    name = "ctranslate2"
+
+    def __init__(self, folder: Path, tokenizer: Any, device: str, compute: str, *, forced_eos: bool = False) -> None:
+        import ctranslate2
+
+        self.folder = folder
+        # Models whose generation forces EOS as the last token at the length
+        # limit (Marian, BART) keep one token fewer of text there, as in transformers.
+        self.forced_eos = forced_eos
+        self.tokenizer = tokenizer
+        self.device = "cuda" if device == "cuda" else "cpu"
+        self.compute_type = compute
+        self.translator = ctranslate2.Translator(
+            str(folder), device=self.device, compute_type=compute, intra_threads=os.cpu_count() or 0
+        )
+
+    @property
+    def memory_bytes(self) -> int:
+        return sum(f.stat().st_size for f in self.folder.iterdir() if f.is_file())
+
+    def generate(
+        self, batch: list[list[int]], options: GenerationOptions, *, cancel: threading.Event | None = None
+    ) -> list[list[int]]:
+        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
+        prefix = None
+        if options.forced_bos_token_id is not None:
+            prefix = [[self.tokenizer.convert_ids_to_tokens(options.forced_bos_token_id)]] * len(batch)
+        results = self.translator.translate_batch(
+            tokens,
+            target_prefix=prefix,
+            beam_size=options.num_beams,
+            max_decoding_length=options.max_new_tokens,
+            min_decoding_length=options.min_new_tokens,
+            no_repeat_ngram_size=options.no_repeat_ngram_size,
+            length_penalty=options.length_penalty,
+            return_scores=False,
+        )
+        specials = {self.tokenizer.pad_token_id, self.tokenizer.eos_token_id}
+        output = []
+        for result in results:
+            hypothesis = result.hypotheses[0]
+            if self.forced_eos and len(hypothesis) >= options.max_new_tokens:
+                hypothesis = hypothesis[: options.max_new_tokens - 1]
+            ids = self.tokenizer.convert_tokens_to_ids(hypothesis)
+            output.append([i for i in ids if i not in specials])
+        return output

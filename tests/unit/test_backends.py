@@ -1,0 +1,53 @@
+"""CTranslate2 and transformers: same token ids in, same outputs out."""
+
+import pytest
+
+from diglot.backends import GenerationOptions
+from diglot.ct2 import converted_folder
+from diglot.models import load_model, model_identity
+
+SENTENCES = ["Putin met Li in Moscow on Sunday.", "Short one.", "China is ready to work with Russia on security."]
+
+
+@pytest.mark.parametrize(("role", "tgt"), [("en-ru", "ru"), ("en-zh", "zh"), ("summarize", None), ("t5", None)])
+def test_greedy_outputs_match_in_float32(tiny_models, role, tgt):
+    reference = load_model(str(tiny_models[role]), device="cpu", backend="transformers")
+    fast = load_model(str(tiny_models[role]), device="cpu", backend="ctranslate2", quantization="float32")
+    assert (reference.backend_name, fast.backend_name) == ("transformers", "ctranslate2")
+    options = GenerationOptions(num_beams=1, max_new_tokens=12)
+    expected = reference.generate(SENTENCES, options, tgt=tgt)
+    assert all(expected)
+    assert fast.generate(SENTENCES, options, tgt=tgt) == expected
+
+
+def test_int8_is_the_default_on_cpu_and_conversion_is_reused(tiny_models, monkeypatch):
+    ref = str(tiny_models["en-ru"])
+    model = load_model(ref, device="cpu")
+    assert model.backend_name == "ctranslate2" and model.backend.compute_type == "int8"
+    identity = model_identity(ref, device="cpu")
+    assert identity == model.identity
+    folder = converted_folder(ref, model.revision, "int8")
+    assert (folder / "model.bin").is_file()
+
+    import ctranslate2.converters
+
+    def no_second_conversion(*args, **kwargs):
+        raise AssertionError("converted twice")
+
+    monkeypatch.setattr(ctranslate2.converters, "TransformersConverter", no_second_conversion)
+    again = load_model(ref, device="cpu")
+    assert again.generate(["Hello."], GenerationOptions(num_beams=1, max_new_tokens=4))[0]
+
+
+def test_int8_memory_is_smaller(tiny_models):
+    ref = str(tiny_models["en-ru"])
+    fp32 = load_model(ref, device="cpu", backend="transformers").memory_bytes
+    int8 = load_model(ref, device="cpu", backend="ctranslate2").memory_bytes
+    assert 0 < int8 < fp32
+
+
+def test_unknown_backend_is_a_clear_error(tiny_models):
+    from diglot.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown backend"):
+        load_model(str(tiny_models["en-ru"]), backend="onnx")
