@@ -9,6 +9,7 @@ diglot fail.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -32,8 +33,9 @@ def cache_dir() -> Path:
 
 
 def cache_key(*parts: Any) -> str:
-    """A stable key for the parts (JSON-encoded, then hashed)."""
-    blob = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=str)
+    """A stable key for the parts (dataclasses as tuples, JSON-encoded, then hashed)."""
+    plain = [dataclasses.astuple(p) if dataclasses.is_dataclass(p) and not isinstance(p, type) else p for p in parts]
+    blob = json.dumps(plain, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 

@@ -3,6 +3,8 @@
 Example (``diglot config path`` prints where it is looked for)::
 
     device = "auto"              # auto | cpu | cuda
+    backend = "auto"             # auto (CTranslate2 where possible) | ctranslate2 | transformers
+    model_memory_mb = 4096       # loaded models beyond this are unloaded, least recently used first
     batch_size = 16              # sentences per generation batch
     num_beams = 4
     favourite_targets = ["ru", "zh", "de", "fr", "es"]
@@ -31,6 +33,7 @@ from diglot.errors import ConfigError
 from diglot.languages import normalize_code
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
+BACKENDS = ("auto", "ctranslate2", "transformers")
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class Config:
     """Settings from the config file, with defaults for everything."""
 
     device: str = "auto"
+    backend: str = "auto"
+    model_memory_mb: int = 4096
     batch_size: int = 16
     num_beams: int = 4
     favourite_targets: tuple[str, ...] = ("ru", "zh", "de", "fr", "es")
@@ -99,7 +104,7 @@ def load_config(path: Path | None = None) -> Config:
     _expect(models, dict, "models", path)
     translate = models.pop("translate", {})
     _expect(translate, dict, "models.translate", path)
-    known = {"device", "batch_size", "num_beams", "favourite_targets", "max_input_bytes"}
+    known = {"device", "backend", "model_memory_mb", "batch_size", "num_beams", "favourite_targets", "max_input_bytes"}
     for key in data:
         if key not in known:
             raise ConfigError(f"{path}: unknown setting '{key}' (known: {', '.join(sorted(known))}, [models])")
@@ -109,15 +114,19 @@ def load_config(path: Path | None = None) -> Config:
     device = _expect(data.get("device", "auto"), str, "device", path)
     if device not in DEVICES:
         raise ConfigError(f"{path}: 'device' must be one of {', '.join(DEVICES)}")
+    backend = _expect(data.get("backend", "auto"), str, "backend", path)
+    if backend not in BACKENDS:
+        raise ConfigError(f"{path}: 'backend' must be one of {', '.join(BACKENDS)}")
     favourites = _expect(data.get("favourite_targets", list(Config.favourite_targets)), list, "favourite_targets", path)
     positive = {}
-    for key in ("batch_size", "num_beams", "max_input_bytes"):
+    for key in ("batch_size", "num_beams", "max_input_bytes", "model_memory_mb"):
         value = _expect(data.get(key, getattr(Config, key)), int, key, path)
         if value < 1:
             raise ConfigError(f"{path}: '{key}' must be at least 1")
         positive[key] = value
     return Config(
         device=device,
+        backend=backend,
         favourite_targets=tuple(normalize_code(_expect(c, str, "favourite_targets", path)) for c in favourites),
         summarize_model=_model_ref(models["summarize"], "models.summarize", path) if "summarize" in models else None,
         multilingual_model=(

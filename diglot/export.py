@@ -32,6 +32,7 @@ def summary_dict(summary: Any) -> dict[str, Any]:
         "chunks": summary.chunks,
         "pivot_model": summary.pivot_model,
         "note": summary.note,
+        "cached": summary.cached,
         "text": summary.text,
         "sentences": list(summary.sentences),
     }
@@ -44,6 +45,7 @@ def translation_dict(translation: Any) -> dict[str, Any]:
         "models": list(translation.models),
         "backend": translation.backend,
         "routes": [route.kind for route in translation.routes],
+        "cache": {"hits": translation.cache_hits, "misses": translation.cache_misses},
         "text": translation.text,
         "paragraphs": [
             {

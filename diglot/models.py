@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diglot.backends import Backend, GenerationOptions, TransformersBackend
+from diglot.config import BACKENDS
 from diglot.document import sanitize
 from diglot.errors import Cancelled, ConfigError, ModelUnavailable
 from diglot.languages import language
@@ -264,9 +265,6 @@ def batches_by_tokens(lengths: Sequence[int], batch_tokens: int, max_batch: int)
         batch.append(index)
     if batch:
         yield batch
-
-
-BACKENDS = ("auto", "ctranslate2", "transformers")
 
 
 def _model_type(path: Path) -> str:

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Protocol
 
+from diglot.cache import ResultCache
 from diglot.config import Config
 from diglot.document import Document
 from diglot.errors import ModelUnavailable
@@ -63,6 +64,7 @@ def load_summarizer(
     pool: ModelPool | None = None,
     pivot: PivotTranslator | None = None,
     fallback: bool = True,
+    cache: ResultCache | None = None,
 ) -> AbstractiveSummarizer | ExtractiveSummarizer:
     """A summariser for ``method``.
 
@@ -78,11 +80,16 @@ def load_summarizer(
     pool = pool or ModelPool(device=config.device)
     ref = summarizer_model(config, model)
     try:
-        loaded = pool.get(ref)
+        identity = pool.identity(ref)  # is it here? (loads nothing)
     except ModelUnavailable as exc:
         if not fallback:
             raise
         return ExtractiveSummarizer(note=str(exc))
     return AbstractiveSummarizer(
-        loaded, pivot=pivot, num_beams=config.num_beams, fallback=ExtractiveSummarizer() if fallback else None
+        lambda: pool.get(ref),
+        identity=identity,
+        pivot=pivot,
+        num_beams=config.num_beams,
+        fallback=ExtractiveSummarizer() if fallback else None,
+        cache=cache,
     )

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from diglot.backends import GenerationOptions
+from diglot.cache import ResultCache, cache_key
 from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.langid import detect_language
-from diglot.models import Seq2SeqModel
+from diglot.models import ModelIdentity, Seq2SeqModel
 from diglot.segment import is_cjk, pack_chunks, split_sentences
 from summarize.extractive import ExtractiveSummarizer
-from summarize.result import LENGTHS, Summary
+from summarize.result import LENGTHS, Summary, summary_from_dict
 
 # (min_new_tokens, max_new_tokens) of the final summary; "medium" is the
 # setting distilbart-cnn was tuned with.
@@ -49,20 +51,37 @@ class AbstractiveSummarizer:
 
     def __init__(
         self,
-        model: Seq2SeqModel,
+        model: Seq2SeqModel | Callable[[], Seq2SeqModel],
         *,
+        identity: ModelIdentity | None = None,
         pivot: PivotTranslator | None = None,
         num_beams: int = 4,
         model_language: str = "en",
         batch_tokens: int = 4096,
         fallback: ExtractiveSummarizer | None = None,
+        cache: ResultCache | None = None,
     ) -> None:
-        self.model = model
+        # A loader instead of a model defers loading until a summary is not
+        # in the cache; ``identity`` (for cache keys) is then required.
+        self._model = model if isinstance(model, Seq2SeqModel) else None
+        self._loader = None if isinstance(model, Seq2SeqModel) else model
+        if identity is None and self._model is None:
+            raise ValueError("a model loader needs the model's identity")
+        self.identity = identity or self.model.identity
+        self.cache = cache
         self.fallback = fallback
         self.pivot = pivot
         self.num_beams = num_beams
         self.model_language = model_language
         self.batch_tokens = batch_tokens
+
+    @property
+    def model(self) -> Seq2SeqModel:
+        """The model, loaded on first use."""
+        if self._model is None:
+            assert self._loader is not None
+            self._model = self._loader()
+        return self._model
 
     def _options(self, bounds: tuple[int, int]) -> GenerationOptions:
         return GenerationOptions(
@@ -103,6 +122,25 @@ class AbstractiveSummarizer:
                     raise
                 fallback = ExtractiveSummarizer(note=f"no {source}->{self.model_language} translation: {exc}")
                 return fallback.summarize(document, length=length, source_language=source, cancel=cancel)
+        key = cache_key("summary", self.identity, self.num_beams, length, source, pivot_model, paragraphs)
+        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+            if on_progress is not None:
+                on_progress(1, 1)
+            return summary_from_dict(hit, cached=True)
+        summary = self._summarize(paragraphs, length, source, pivot_model, cancel, on_progress)
+        if self.cache is not None:
+            self.cache.put_many("summary", {key: dataclasses.asdict(summary)})
+        return summary
+
+    def _summarize(
+        self,
+        paragraphs: list[str],
+        length: str,
+        source: str,
+        pivot_model: str | None,
+        cancel: threading.Event | None,
+        on_progress: ProgressCallback | None,
+    ) -> Summary:
         sentences = [s for p in paragraphs for s in split_sentences(p)]
         budget = self.model.input_budget
         chunks = pack_chunks(sentences, budget, self.model.count_tokens)
@@ -153,8 +191,8 @@ class AbstractiveSummarizer:
             length=length,
             language=self.model_language,
             source_language=source,
-            model=self.model.ref,
-            backend=self.model.backend_name,
+            model=self.identity.ref,
+            backend=self.identity.backend,
             chunks=len(chunks),
             partials=tuple(partials),
             pivot_model=pivot_model,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 LENGTHS = ("short", "medium", "long")
 METHODS = ("abstractive", "extractive")
@@ -16,7 +17,8 @@ class Summary:
     extractive summary stands in for an abstractive one. ``chunks`` is how
     many pieces the article was read in, ``partials`` their summaries (one
     per chunk, empty for a single chunk). ``pivot_model`` translated a
-    non-English article into English first.
+    non-English article into English first. ``cached``: it came from the
+    result cache.
     """
 
     text: str
@@ -31,8 +33,17 @@ class Summary:
     partials: tuple[str, ...] = ()
     pivot_model: str | None = None
     note: str | None = None
+    cached: bool = False
 
     @property
     def label(self) -> str:
         """How the summary was made, for headers: ``abstractive (model)`` or ``extractive``."""
         return f"{self.method} ({self.model})" if self.model else self.method
+
+
+def summary_from_dict(data: dict[str, Any], *, cached: bool = False) -> Summary:
+    """A Summary from ``dataclasses.asdict`` output (the cache's JSON)."""
+    fields = dict(data, cached=cached)
+    fields["sentences"] = tuple(fields["sentences"])
+    fields["partials"] = tuple(fields["partials"])
+    return Summary(**fields)

@@ -61,12 +61,18 @@ class TranslatedParagraph:
 
 @dataclass(frozen=True)
 class Translation:
-    """A translated document: paragraphs in the original order and structure."""
+    """A translated document: paragraphs in the original order and structure.
+
+    ``cache_hits`` / ``cache_misses`` count sentence lookups in the result
+    cache (each hop of a pivot route counts).
+    """
 
     paragraphs: tuple[TranslatedParagraph, ...]
     source_language: str
     target_language: str
     backend: str | None = None
+    cache_hits: int = 0
+    cache_misses: int = 0
 
     @property
     def text(self) -> str:

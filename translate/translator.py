@@ -6,6 +6,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from diglot.backends import GenerationOptions
+from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
@@ -45,20 +46,49 @@ class Translator:
         pool: ModelPool | None = None,
         model: str | None = None,
         num_beams: int | None = None,
+        cache: ResultCache | None = None,
     ) -> None:
         self.config = config or Config()
         self.pool = pool or ModelPool(device=self.config.device)
         self.model = model
         self.num_beams = num_beams or self.config.num_beams
+        self.cache = cache
+        self._counts = threading.local()
 
     def route(self, src: str, tgt: str) -> Route:
-        """The route this translator takes for ``src`` -> ``tgt`` (raises ModelUnavailable)."""
-        route = choose_route(src, tgt, self.config, model=self.model)
-        for step in route.steps:
-            loaded = self.pool.get(step.model)
-            if not loaded.supports_target(step.tgt):
-                raise ModelUnavailable(step.model, f"cannot translate into '{step.tgt}'", fetch=False)
-        return route
+        """The route this translator takes for ``src`` -> ``tgt``.
+
+        Checks only that the models are on this machine (nothing is loaded);
+        raises ModelUnavailable naming what is missing.
+        """
+        return choose_route(src, tgt, self.config, model=self.model)
+
+    def _load(self, model: str, tgt: str) -> Seq2SeqModel:
+        loaded = self.pool.get(model)
+        if not loaded.supports_target(tgt):
+            raise ModelUnavailable(model, f"cannot translate into '{tgt}'", fetch=False)
+        return loaded
+
+    def _step(self, model: str, sentences: list[str], src: str, tgt: str, cancel: threading.Event | None) -> list[str]:
+        """One hop: cached sentences from the cache, the rest from the model (then cached)."""
+        if self.cache is None:
+            return self._translate_sentences(self._load(model, tgt), sentences, src, tgt, cancel)
+        identity = self.pool.identity(model)
+        keys = [cache_key("translate", identity, self.num_beams, src, tgt, s) for s in sentences]
+        found = self.cache.get_many(keys)
+        todo = [i for i, key in enumerate(keys) if key not in found]
+        self._count(len(sentences) - len(todo), len(todo))
+        if todo:
+            fresh = self._translate_sentences(self._load(model, tgt), [sentences[i] for i in todo], src, tgt, cancel)
+            self.cache.put_many("translation", {keys[i]: text for i, text in zip(todo, fresh, strict=True)})
+            found.update((keys[i], text) for i, text in zip(todo, fresh, strict=True))
+        return [found[key] for key in keys]
+
+    def _count(self, hits: int, misses: int) -> None:
+        counts = getattr(self._counts, "value", None)
+        if counts is not None:
+            counts[0] += hits
+            counts[1] += misses
 
     def _translate_sentences(
         self, model: Seq2SeqModel, sentences: list[str], src: str, tgt: str, cancel: threading.Event | None
@@ -100,7 +130,7 @@ class Translator:
         for step in route.steps:
             if not current:
                 break
-            current = self._translate_sentences(self.pool.get(step.model), current, step.src, step.tgt, cancel)
+            current = self._step(step.model, current, step.src, step.tgt, cancel)
         return current
 
     def translate_texts(
@@ -140,6 +170,7 @@ class Translator:
         ``cancel`` is set, and ``ModelUnavailable`` before any work when a
         model is missing.
         """
+        self._counts.value = counts = [0, 0]
         languages = [self.paragraph_language(p, src) if detect_paragraphs else src for p in document.paragraphs]
         routes = {lang: self.route(lang, tgt) for lang in dict.fromkeys(languages)}
         sentences = [split_sentences(p) or [p] for p in document.paragraphs]
@@ -170,10 +201,12 @@ class Translator:
                 if on_paragraph is not None:
                     on_paragraph(i, paragraph)
             start = end
-        backends = {self.pool.get(m).backend_name for r in routes.values() for m in r.models}
+        backends = {self.pool.identity(m).backend for r in routes.values() for m in r.models}
         return Translation(
             paragraphs=tuple(results),
             source_language=src,
             target_language=tgt,
             backend=", ".join(sorted(backends)) or None,
+            cache_hits=counts[0],
+            cache_misses=counts[1],
         )

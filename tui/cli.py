@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from diglot.document import Document
     from diglot.langid import LanguageGuess
 
-COMMANDS = ("summarize", "translate", "models", "config")
+COMMANDS = ("summarize", "translate", "models", "config", "cache", "bench")
 _LANGUAGE_HELP = "ISO 639-1 code (ru, zh, de, ...) or English name"
 
 
@@ -37,6 +37,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--device", choices=("auto", "cpu", "cuda", "mps"), help="where models run (default: config, else auto)"
     )
+    parser.add_argument(
+        "--backend",
+        choices=("auto", "ctranslate2", "transformers"),
+        help="inference engine (default: config, else auto = CTranslate2 where the model allows)",
+    )
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     parser.add_argument("--max-bytes", type=int, metavar="N", help="largest input accepted (default 5000000)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
@@ -104,6 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("ids", nargs="+", metavar="ID")
     models.add_argument("--debug", action="store_true", help="show tracebacks")
 
+    cache = commands.add_parser("cache", help="show or clear the result cache")
+    cache.add_argument("action", choices=("info", "clear"), nargs="?", default="info")
+    cache.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    bench = commands.add_parser("bench", help="measure speed and memory on full-size random-weight models")
+    bench.add_argument("--quick", action="store_true", help="one repetition of each measurement")
+    bench.add_argument("--json", action="store_true", help="print the rows as JSON")
+    bench.add_argument("--debug", action="store_true", help="show tracebacks")
+
     config = commands.add_parser("config", help="show the configuration file and its settings")
     config.add_argument("action", choices=("path", "show"), nargs="?", default="show")
     config.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -121,6 +136,8 @@ def _load_config(args: argparse.Namespace) -> Config:
         changes["device"] = args.device
     if getattr(args, "max_bytes", None):
         changes["max_input_bytes"] = args.max_bytes
+    if getattr(args, "backend", None):
+        changes["backend"] = args.backend
     return dataclasses.replace(config, **changes)
 
 
@@ -137,19 +154,34 @@ def _note(message: str) -> None:
     print(f"diglot: note: {message}", file=sys.stderr)
 
 
-def _summarize(
-    args: argparse.Namespace, config: Config, document: Document, guess: LanguageGuess, pool: Any, translator: Any
-) -> Any:
-    from summarize import load_summarizer
+def _engines(args: argparse.Namespace, config: Config) -> tuple[Any, Any]:
+    """The model pool and the result cache (None with --no-cache) for this run."""
+    from diglot.cache import ResultCache
+    from diglot.models import ModelPool
 
-    summarizer = load_summarizer(
+    pool = ModelPool(device=config.device, backend=config.backend, memory_mb=config.model_memory_mb)
+    return pool, None if args.no_cache else ResultCache()
+
+
+def _summarizer(args: argparse.Namespace, config: Config, pool: Any, cache: Any) -> Any:
+    """The summariser for --method (loads nothing yet); notes a fallback to extractive."""
+    from summarize import load_summarizer
+    from translate import Translator
+
+    # The pivot into English must not use --model, which is for the requested pair.
+    pivot = Translator(config, pool=pool, cache=cache)
+    return load_summarizer(
         args.method,
         model=args.model if args.command == "summarize" else None,
         config=config,
         pool=pool,
-        pivot=translator,
+        pivot=pivot,
+        cache=cache,
     )
-    summary = summarizer.summarize(document, length=args.length, source_language=guess.code)
+
+
+def _summarize(summarizer: Any, document: Document, guess: LanguageGuess, length: str) -> Any:
+    summary = summarizer.summarize(document, length=length, source_language=guess.code)
     if summary.note:
         _note(f"{summary.note}; this is an extractive summary")
     return summary
@@ -157,13 +189,11 @@ def _summarize(
 
 def cmd_summarize(args: argparse.Namespace) -> int:
     from diglot.export import summary_dict
-    from diglot.models import ModelPool
-    from translate import Translator
 
     config = _load_config(args)
     document, guess = _read(args, config)
-    pool = ModelPool(device=config.device)
-    summary = _summarize(args, config, document, guess, pool, Translator(config, pool=pool))
+    pool, cache = _engines(args, config)
+    summary = _summarize(_summarizer(args, config, pool, cache), document, guess, args.length)
     if args.json:
         payload = {
             "source": document.source,
@@ -180,21 +210,24 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 def cmd_translate(args: argparse.Namespace) -> int:
     from diglot.document import Document
     from diglot.export import summary_dict, translation_dict
-    from diglot.models import ModelPool
     from translate import Translator
 
     config = _load_config(args)
     document, guess = _read(args, config)
-    pool = ModelPool(device=config.device)
-    translator = Translator(config, pool=pool, model=args.model)
+    pool, cache = _engines(args, config)
+    translator = Translator(config, pool=pool, model=args.model, cache=cache)
     source_language = guess.code
     summary = None
-    if args.summary:
-        # The summary's own pivot must not use --model, which is for the requested pair.
-        summary = _summarize(args, config, document, guess, pool, Translator(config, pool=pool))
-        source_language = summary.language
-        document = Document(paragraphs=(summary.text,), source=document.source)
+    summarizer = _summarizer(args, config, pool, cache) if args.summary else None
+    if summarizer is not None and summarizer.method == "abstractive":
+        source_language = summarizer.model_language  # the summary is in the model's language
     translator.route(source_language, args.tgt)  # fail fast, before any work, if a model is missing
+    if summarizer is not None:
+        summary = _summarize(summarizer, document, guess, args.length)
+        if summary.language != source_language:  # fell back to extractive, in the article's language
+            source_language = summary.language
+            translator.route(source_language, args.tgt)
+        document = Document(paragraphs=(summary.text,), source=document.source)
     translation = translator.translate(document, src=source_language, tgt=args.tgt)
     if args.json:
         payload = {
@@ -211,6 +244,27 @@ def cmd_translate(args: argparse.Namespace) -> int:
     else:
         print(translation.text)
     return 0
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from diglot.cache import ResultCache
+
+    cache = ResultCache()
+    if args.action == "clear":
+        print(f"removed {cache.clear()} cached results from {cache.path}")
+        return 0
+    info = cache.info()
+    print(f"path: {info.path}")
+    print(f"size: {info.size_bytes / 1e6:.1f} MB")
+    print(f"translated sentences: {info.entries.get('translation', 0)}")
+    print(f"summaries: {info.entries.get('summary', 0)}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from diglot.bench import main as bench_main
+
+    return bench_main(quick=args.quick, as_json=args.json)
 
 
 def cmd_models(args: argparse.Namespace) -> int:
@@ -273,10 +327,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         "translate": cmd_translate,
         "models": cmd_models,
         "config": cmd_config,
+        "cache": cmd_cache,
+        "bench": cmd_bench,
         "open": cmd_open,
     }
+    import warnings
+
     from diglot.errors import DiglotError
 
+    def one_line_warning(message: Warning | str, *_: object, **__: object) -> None:
+        print(f"diglot: warning: {message}", file=sys.stderr)
+
+    warnings.showwarning = one_line_warning  # e.g. a damaged cache file set aside
     try:
         return handlers[args.command](args)
     except DiglotError as exc:

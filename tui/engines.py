@@ -41,19 +41,21 @@ class Engines:
 
 def default_engines(config: Config) -> Engines:
     """The real engines: models from the config, loaded lazily in worker threads."""
+    from diglot.cache import ResultCache
     from diglot.models import ModelPool
     from summarize import load_summarizer, summarizer_model
     from translate import Translator
 
-    pool = ModelPool(device=config.device)
-    translator = Translator(config, pool=pool)
+    pool = ModelPool(device=config.device, backend=config.backend, memory_mb=config.model_memory_mb)
+    cache = ResultCache()
+    translator = Translator(config, pool=pool, cache=cache)
     made: dict[str, Summarizer] = {}
     lock = threading.Lock()
 
     def summarizer(method: str) -> Summarizer:
         with lock:  # one load even if two workers ask at once
             if method not in made:
-                made[method] = load_summarizer(method, config=config, pool=pool, pivot=translator)
+                made[method] = load_summarizer(method, config=config, pool=pool, pivot=translator, cache=cache)
             return made[method]
 
     return Engines(summarizer=summarizer, translator=translator, description=summarizer_model(config))

@@ -34,3 +34,26 @@ def test_help_imports_no_ml_library():
     )
     assert "tui.cli" in modules
     assert not any(m in modules for m in HEAVY)
+
+
+def test_first_paint_of_the_app_imports_no_ml_library():
+    """The article is on screen before torch, transformers or ctranslate2 is imported."""
+    modules = loaded_after(
+        "import asyncio\n"
+        "from diglot.config import Config\n"
+        "from diglot.document import read_source\n"
+        "from diglot.seeds import default_article\n"
+        "from tui.app import make_app\n"
+        "from tui.engines import default_engines\n"
+        "engines = default_engines(Config())\n"
+        "engines.summarizer = lambda method: (_ for _ in ()).throw(SystemExit('no model calls here'))\n"
+        "app = make_app(read_source(str(default_article())), engines=engines)\n"
+        "app.detect = lambda key, text: None  # stop before any model work\n"
+        "async def first_paint():\n"
+        "    async with app.run_test(size=(140, 45)) as pilot:\n"
+        "        await pilot.pause()\n"
+        "        assert app.original_pane.sentences\n"
+        "asyncio.run(first_paint())"
+    )
+    assert "textual" in modules and "tui.app" in modules
+    assert not any(m in modules for m in HEAVY), [m for m in HEAVY if m in modules]
