@@ -5,7 +5,7 @@ Example (``diglot config path`` prints where it is looked for)::
     device = "auto"              # auto | cpu | cuda
     backend = "auto"             # auto (CTranslate2 where possible) | ctranslate2 | transformers
     model_memory_mb = 4096       # loaded models beyond this are unloaded, least recently used first
-    batch_size = 16              # sentences per generation batch
+    batch_size = 32              # most sentences in one generation batch
     num_beams = 4
     favourite_targets = ["ru", "zh", "de", "fr", "es"]
     max_input_bytes = 5000000
@@ -43,7 +43,7 @@ class Config:
     device: str = "auto"
     backend: str = "auto"
     model_memory_mb: int = 4096
-    batch_size: int = 16
+    batch_size: int = 32
     num_beams: int = 4
     favourite_targets: tuple[str, ...] = ("ru", "zh", "de", "fr", "es")
     max_input_bytes: int = DEFAULT_MAX_BYTES
@@ -51,6 +51,11 @@ class Config:
     multilingual_model: str | None = None
     translate_models: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+
+    @property
+    def batch_tokens(self) -> int:
+        """Padded tokens per generation batch: room for ``batch_size`` sentences of 64 tokens."""
+        return self.batch_size * 64
 
 
 def config_path() -> Path:

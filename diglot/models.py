@@ -375,7 +375,14 @@ def load_model(
             compute = compute_type(ct2_device, quantization)
             stored = "float32" if compute == "float32" else ("float16" if ct2_device == "cuda" else "int8")
             folder = convert(path, ref, revision(path), stored)
-            engine = CTranslate2Backend(folder, tokenizer, ct2_device, compute, forced_eos=forced_eos)
+            engine = CTranslate2Backend(
+                folder,
+                tokenizer,
+                ct2_device,
+                compute,
+                forced_eos=forced_eos,
+                many_short_inputs=config.model_type in ("marian", "m2m_100"),
+            )
         except ConfigError:
             raise
         except Exception as exc:

@@ -113,7 +113,7 @@ class Translator:
             src=src,
             tgt=tgt,
             cancel=cancel,
-            batch_tokens=self.config.batch_size * 64,
+            batch_tokens=self.config.batch_tokens,
             max_batch=self.config.batch_size,
         )
         joined: list[list[str]] = [[] for _ in sentences]

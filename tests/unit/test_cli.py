@@ -112,6 +112,14 @@ def test_runtime_errors_are_one_line_exit_1(capsys, seed: Path, argv, message):
     assert code == 1 and out == "" and message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
+def test_cuda_without_a_gpu_is_one_line(capsys, seed: Path, tiny_models):
+    for backend in ("ctranslate2", "transformers"):
+        argv = ["translate", str(seed), "--to", "ru", "--model", str(tiny_models["en-ru"]), "--device", "cuda",
+                "--backend", backend, "--no-cache"]  # fmt: skip
+        code, out, err = run(capsys, *argv)
+        assert code == 1 and out == "" and "no CUDA device is available" in err and err.count("\n") == 1
+
+
 def test_bad_config_is_one_line(capsys, seed: Path, tmp_path: Path, monkeypatch):
     (tmp_path / "c.toml").write_text("colour = 'blue'\n", encoding="utf-8")
     monkeypatch.setenv("DIGLOT_CONFIG", str(tmp_path / "c.toml"))
