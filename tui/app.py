@@ -8,7 +8,8 @@ do, in their threads, on first use).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
+from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header
@@ -208,32 +210,40 @@ class DiglotApp(App[int]):
         self.summary_pane.show_message(f"Summarising ({self.method}, {self.length})…")
         self.summarize(key, self.document, self.method, self.length, self.guess.code)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="summarize")
-    def summarize(self, key: str, document: Document, method: str, length: str, source_language: str) -> None:
+    def _run_job(
+        self, key: str, task: str, job: Callable[[threading.Event], Any], ready: Callable[[str, Any], Message]
+    ) -> None:
+        """Run ``job`` in this worker thread and post its result, or why there is none.
+
+        A cancelled job posts nothing; model and input problems become
+        messages for the pane; anything else reaches ``_worker_changed``.
+        """
         worker = get_current_worker()
-
-        def progress(done: int, total: int) -> None:
-            self.post_message(SummaryProgress(key, done, total))
-
         try:
-            summarizer = self.engines.summarizer(method)
-            summary = summarizer.summarize(
-                document,
-                length=length,
-                source_language=source_language,
-                cancel=worker.cancelled_event,
-                on_progress=progress,
-            )
+            result = job(worker.cancelled_event)
         except Cancelled:
             return
         except ModelUnavailable as exc:
-            self.post_message(ModelMissing(key, "summary", exc))
+            self.post_message(ModelMissing(key, task, exc))
             return
         except DiglotError as exc:
-            self.post_message(JobFailed(key, "summary", str(exc)))
+            self.post_message(JobFailed(key, task, str(exc)))
             return
         if not worker.is_cancelled:
-            self.post_message(SummaryReady(key, summary))
+            self.post_message(ready(key, result))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="summarize")
+    def summarize(self, key: str, document: Document, method: str, length: str, source_language: str) -> None:
+        def progress(done: int, total: int) -> None:
+            self.post_message(SummaryProgress(key, done, total))
+
+        def job(cancel: threading.Event) -> Any:
+            summarizer = self.engines.summarizer(method)
+            return summarizer.summarize(
+                document, length=length, source_language=source_language, cancel=cancel, on_progress=progress
+            )
+
+        self._run_job(key, "summary", job, SummaryReady)
 
     @on(SummaryProgress)
     def _summary_progress(self, message: SummaryProgress) -> None:
@@ -300,26 +310,17 @@ class DiglotApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate")
     def translate(self, key: str, document: Document, src: str, tgt: str) -> None:
-        worker = get_current_worker()
         total = len(document.paragraphs)
 
         def paragraph_done(index: int, paragraph: Any) -> None:
             self.post_message(TranslationParagraph(key, index, paragraph, total))
 
-        try:
-            translation = self.engines.translator.translate(
-                document, src=src, tgt=tgt, cancel=worker.cancelled_event, on_paragraph=paragraph_done
+        def job(cancel: threading.Event) -> Any:
+            return self.engines.translator.translate(
+                document, src=src, tgt=tgt, cancel=cancel, on_paragraph=paragraph_done
             )
-        except Cancelled:
-            return
-        except ModelUnavailable as exc:
-            self.post_message(ModelMissing(key, "translation", exc))
-            return
-        except DiglotError as exc:
-            self.post_message(JobFailed(key, "translation", str(exc)))
-            return
-        if not worker.is_cancelled:
-            self.post_message(TranslationReady(key, translation))
+
+        self._run_job(key, "translation", job, TranslationReady)
 
     @on(TranslationParagraph)
     def _translation_paragraph(self, message: TranslationParagraph) -> None:
