@@ -264,7 +264,8 @@ class DiglotApp(App[int]):
         self.summary_pane.border_subtitle = f"{language(summary.language).name}" + (
             f" · read in {summary.chunks} chunks" if summary.chunks > 1 else ""
         )
-        self.summary_pane.show_paragraphs([split_sentences(summary.text) or [summary.text]], note=summary.note)
+        note = f"No abstractive summary: {summary.note}" if summary.note else None
+        self.summary_pane.show_paragraphs([split_sentences(summary.text) or [summary.text]], note=note)
         self.update_info()
         if self.translated == "summary":
             self.start_translation()
