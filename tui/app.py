@@ -594,13 +594,19 @@ def make_app(
     )
 
 
-def run(source: str | None, *, target: str | None, source_language: str | None, config: Config) -> int:
+def run(
+    source: str | None, *, target: str | None, source_language: str | None, config: Config, use_cache: bool = True
+) -> int:
     """Open the app on SOURCE (default: the bundled seed article); returns the exit status."""
     from diglot.seeds import default_article
     from tui.engines import default_engines
 
     document = read_source(source or str(default_article()), max_bytes=config.max_input_bytes)
     app = make_app(
-        document, engines=default_engines(config), config=config, target=target, source_language=source_language
+        document,
+        engines=default_engines(config, use_cache=use_cache),
+        config=config,
+        target=target,
+        source_language=source_language,
     )
     return app.run() or 0

@@ -313,7 +313,7 @@ def cmd_open(args: argparse.Namespace) -> int:
     from tui.app import run
 
     config = _load_config(args)
-    return run(args.source, target=args.tgt, source_language=args.src, config=config)
+    return run(args.source, target=args.tgt, source_language=args.src, config=config, use_cache=not args.no_cache)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -39,15 +39,19 @@ class Engines:
     description: str = ""
 
 
-def default_engines(config: Config) -> Engines:
-    """The real engines: models from the config, loaded lazily in worker threads."""
+def default_engines(config: Config, *, use_cache: bool = True) -> Engines:
+    """The real engines: models from the config, loaded lazily in worker threads.
+
+    With ``use_cache`` (the default) results are read from and kept in the
+    persistent result cache.
+    """
     from diglot.cache import ResultCache
     from diglot.models import ModelPool
     from summarize import load_summarizer, summarizer_model
     from translate import Translator
 
     pool = ModelPool(device=config.device, backend=config.backend, memory_mb=config.model_memory_mb)
-    cache = ResultCache()
+    cache = ResultCache() if use_cache else None
     translator = Translator(config, pool=pool, cache=cache)
     made: dict[str, Summarizer] = {}
     lock = threading.Lock()
