@@ -17,7 +17,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -144,7 +144,8 @@ class Seq2SeqModel:
     model_type: str
     max_positions: int
     default_forced_bos: int | None = None
-    note: str | None = None
+    # M2M100 tokenizers take the source language as state: one encode at a time.
+    _encode_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def identity(self) -> ModelIdentity:
@@ -187,10 +188,11 @@ class Seq2SeqModel:
     def encode(self, texts: Sequence[str], *, src: str | None = None, tgt: str | None = None) -> list[list[int]]:
         """Token ids for ``texts``, with the target token or source language set."""
         token = self.target_token(tgt)
-        if self.is_multilingual and src:
-            self.tokenizer.src_lang = src
         prefixed = [f"{token} {t}" if token else t for t in texts]
-        encoded = self.tokenizer(list(prefixed), truncation=True, max_length=self.max_positions)
+        with self._encode_lock:
+            if self.is_multilingual and src:
+                self.tokenizer.src_lang = src
+            encoded = self.tokenizer(list(prefixed), truncation=True, max_length=self.max_positions)
         return [list(ids) for ids in encoded["input_ids"]]
 
     def decode(self, ids: Sequence[int], *, drop_first: int | None = None) -> str:
@@ -212,14 +214,12 @@ class Seq2SeqModel:
         batch_tokens: int = 2048,
         max_batch: int = 32,
         cancel: threading.Event | None = None,
-        on_batch: Callable[[int], None] | None = None,
     ) -> list[str]:
         """Generate one output per input text, in input order.
 
         Inputs are sorted by length and packed into batches by token count
         (padding included), so similar lengths share a batch; results are put
-        back in their original order. ``on_batch(n)`` is told after each
-        batch how many inputs it finished.
+        back in their original order. ``cancel`` is checked between batches.
         """
         if not texts:
             return []
@@ -243,8 +243,6 @@ class Seq2SeqModel:
                 raise Cancelled()
             for i, ids in zip(batch, generated, strict=True):
                 outputs[i] = self.decode(ids, drop_first=options.forced_bos_token_id)
-            if on_batch is not None:
-                on_batch(len(batch))
         return [o or "" for o in outputs]
 
 
@@ -366,7 +364,6 @@ def load_model(
     if isinstance(tokenizer_limit, int) and 0 < tokenizer_limit < max_positions:
         max_positions = tokenizer_limit
     engine: Backend | None = None
-    note = None
     if kind == "ctranslate2":
         from diglot.ct2 import CTranslate2Backend, compute_type, convert
 
@@ -390,7 +387,7 @@ def load_model(
                 raise ModelUnavailable(
                     ref, f"cannot run with CTranslate2 ({type(exc).__name__}: {exc})", fetch=False
                 ) from None
-            note = f"CTranslate2 could not run it ({type(exc).__name__}); using transformers"
+            logging.getLogger("diglot").info("%s: CTranslate2 cannot run it (%s); using transformers", ref, exc)
     if engine is None:
         resolved = resolve_device(device)
         try:
@@ -412,7 +409,6 @@ def load_model(
         model_type=config.model_type,
         max_positions=max_positions,
         default_forced_bos=forced_bos,
-        note=note,
     )
 
 

@@ -53,7 +53,6 @@ class Translator:
         self.model = model
         self.num_beams = num_beams or self.config.num_beams
         self.cache = cache
-        self._counts = threading.local()
 
     def route(self, src: str, tgt: str) -> Route:
         """The route this translator takes for ``src`` -> ``tgt``.
@@ -69,26 +68,33 @@ class Translator:
             raise ModelUnavailable(model, f"cannot translate into '{tgt}'", fetch=False)
         return loaded
 
-    def _step(self, model: str, sentences: list[str], src: str, tgt: str, cancel: threading.Event | None) -> list[str]:
-        """One hop: cached sentences from the cache, the rest from the model (then cached)."""
+    def _step(
+        self,
+        model: str,
+        sentences: list[str],
+        src: str,
+        tgt: str,
+        cancel: threading.Event | None,
+        tally: list[int] | None,
+    ) -> list[str]:
+        """One hop: cached sentences from the cache, the rest from the model (then cached).
+
+        ``tally`` ([hits, misses]) counts the cache lookups.
+        """
         if self.cache is None:
             return self._translate_sentences(self._load(model, tgt), sentences, src, tgt, cancel)
         identity = self.pool.identity(model)
         keys = [cache_key("translate", identity, self.num_beams, src, tgt, s) for s in sentences]
         found = self.cache.get_many(keys)
         todo = [i for i, key in enumerate(keys) if key not in found]
-        self._count(len(sentences) - len(todo), len(todo))
+        if tally is not None:
+            tally[0] += len(sentences) - len(todo)
+            tally[1] += len(todo)
         if todo:
             fresh = self._translate_sentences(self._load(model, tgt), [sentences[i] for i in todo], src, tgt, cancel)
             self.cache.put_many("translation", {keys[i]: text for i, text in zip(todo, fresh, strict=True)})
             found.update((keys[i], text) for i, text in zip(todo, fresh, strict=True))
         return [found[key] for key in keys]
-
-    def _count(self, hits: int, misses: int) -> None:
-        counts = getattr(self._counts, "value", None)
-        if counts is not None:
-            counts[0] += hits
-            counts[1] += misses
 
     def _translate_sentences(
         self, model: Seq2SeqModel, sentences: list[str], src: str, tgt: str, cancel: threading.Event | None
@@ -97,15 +103,13 @@ class Translator:
         budget = model.input_budget
         pieces: list[str] = []
         owners: list[int] = []
+        longest = 1
         for index, sentence in enumerate(sentences):
-            parts = (
-                [sentence]
-                if model.count_tokens(sentence) <= budget
-                else split_long(sentence, budget, model.count_tokens)
-            )
+            tokens = model.count_tokens(sentence)
+            parts = [sentence] if tokens <= budget else split_long(sentence, budget, model.count_tokens)
             pieces.extend(parts)
             owners.extend([index] * len(parts))
-        longest = max((model.count_tokens(p) for p in pieces), default=1)
+            longest = max(longest, min(tokens, budget))
         options = GenerationOptions(num_beams=self.num_beams, max_new_tokens=min(512, 2 * longest + 16))
         translated = model.generate(
             pieces,
@@ -123,14 +127,19 @@ class Translator:
         return [joiner.join(parts) for parts in joined]
 
     def translate_sentences(
-        self, sentences: Sequence[str], route: Route, *, cancel: threading.Event | None = None
+        self,
+        sentences: Sequence[str],
+        route: Route,
+        *,
+        cancel: threading.Event | None = None,
+        tally: list[int] | None = None,
     ) -> list[str]:
-        """Sentences through every step of ``route``, in order."""
+        """Sentences through every step of ``route``, in order; ``tally`` counts cache [hits, misses]."""
         current = list(sentences)
         for step in route.steps:
             if not current:
                 break
-            current = self._step(step.model, current, step.src, step.tgt, cancel)
+            current = self._step(step.model, current, step.src, step.tgt, cancel, tally)
         return current
 
     def translate_texts(
@@ -170,7 +179,7 @@ class Translator:
         ``cancel`` is set, and ``ModelUnavailable`` before any work when a
         model is missing.
         """
-        self._counts.value = counts = [0, 0]
+        counts = [0, 0]  # cache hits, misses
         languages = [self.paragraph_language(p, src) if detect_paragraphs else src for p in document.paragraphs]
         routes = {lang: self.route(lang, tgt) for lang in dict.fromkeys(languages)}
         sentences = [split_sentences(p) or [p] for p in document.paragraphs]
@@ -188,7 +197,7 @@ class Translator:
             for lang in dict.fromkeys(languages[i] for i in window):
                 members = [i for i in window if languages[i] == lang]
                 flat = [s for i in members for s in sentences[i]]
-                out = iter(self.translate_sentences(flat, routes[lang], cancel=cancel))
+                out = iter(self.translate_sentences(flat, routes[lang], cancel=cancel, tally=counts))
                 for i in members:
                     translated[i] = [next(out) for _ in sentences[i]]
             for i in window:
