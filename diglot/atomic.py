@@ -27,9 +27,18 @@ def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = False) -> N
         if overwrite:
             os.replace(temp, path)
         else:
-            # link() fails if the path appeared meanwhile, unlike rename().
-            os.link(temp, path)
-            os.unlink(temp)
+            try:
+                # link() fails if the path appeared meanwhile, unlike rename().
+                os.link(temp, path)
+            except FileExistsError:
+                raise
+            except OSError:
+                # No hard links on this file system: check, then rename.
+                if path.exists():
+                    raise FileExistsError(f"{path} already exists") from None
+                os.replace(temp, path)
+            else:
+                os.unlink(temp)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp)

@@ -31,7 +31,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _offline(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    """Every test runs with an empty HF cache, offline, and with no config file of the user's."""
+    """Every test runs offline with an empty HF cache and its own diglot cache and data
+    folders, and with no config file of the user's."""
     if "network" in request.keywords:
         return
     home = tmp_path_factory.mktemp("hf-home")
@@ -40,6 +41,7 @@ def _offline(
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     monkeypatch.setenv("DIGLOT_CONFIG", str(home / "no-config.toml"))
     monkeypatch.setenv("DIGLOT_CACHE_DIR", str(home / "diglot-cache"))
+    monkeypatch.setenv("DIGLOT_DATA_DIR", str(home / "diglot-data"))
     real_connect = socket.socket.connect
 
     def guarded(self: socket.socket, address: object) -> None:
