@@ -180,3 +180,29 @@ def test_whole_process_exit_codes(seed: Path, tmp_path: Path):
         [str(script), "summarize", str(tmp_path / "missing.txt")], capture_output=True, text=True, timeout=120
     )
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_models_list_and_remove_a_cached_model(capsys, tiny_models, tmp_path: Path, monkeypatch):
+    import shutil
+
+    import huggingface_hub.constants as constants
+
+    cache = tmp_path / "hub"
+    repo = cache / "models--Helsinki-NLP--opus-mt-en-ru"
+    shutil.copytree(tiny_models["en-ru"], repo / "snapshots" / ("b" * 40))
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text("b" * 40)
+    monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+
+    code, out, _ = run(capsys, "models", "list")
+    line = next(line for line in out.splitlines() if line.startswith("Helsinki-NLP/opus-mt-en-ru "))
+    assert code == 0 and "yes" in line
+    seed = str(Path(__file__).parents[2] / "seeds" / "000_922c510d4ced2dba.txt")
+    code, out, _ = run(capsys, "translate", seed, "--to", "ru", "--no-cache", "--json")
+    data = json.loads(out)  # the default model, found in the hub cache
+    assert code == 0 and data["models"] == ["Helsinki-NLP/opus-mt-en-ru"] and len(data["paragraphs"]) == 7
+    code, out, _ = run(capsys, "models", "remove", "Helsinki-NLP/opus-mt-en-ru")
+    assert code == 0 and "removed" in out and not repo.exists()
+    code, _, err = run(capsys, "translate", seed, "--to", "ru")
+    assert code == 1 and "opus-mt-en-ru is not downloaded" in err
