@@ -55,11 +55,12 @@ class CachedModel:
 
 def cached_models() -> list[CachedModel]:
     """Models in the Hugging Face cache, by id."""
-    from huggingface_hub import scan_cache_dir
+    from huggingface_hub import constants, scan_cache_dir
     from huggingface_hub.errors import CacheNotFound
 
     try:
-        info = scan_cache_dir()
+        # The same folder the loader reads (constants, not scan_cache_dir's import-time default).
+        info = scan_cache_dir(constants.HF_HUB_CACHE)
     except CacheNotFound:
         return []
     return sorted(
