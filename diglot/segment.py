@@ -151,8 +151,9 @@ def split_long(sentence: str, budget: int, count: Callable[[str], int]) -> list[
     word is lost or broken; a single word longer than the budget is cut by
     characters as a last resort.
     """
-    units = list(sentence) if is_cjk(sentence) and " " not in sentence.strip() else sentence.split(" ")
-    joiner = "" if len(units) > 1 and units == list(sentence) else " "
+    by_character = is_cjk(sentence) and " " not in sentence.strip()
+    units = list(sentence) if by_character else sentence.split(" ")
+    joiner = "" if by_character else " "
     pieces: list[str] = []
     current: list[str] = []
     for unit in units:

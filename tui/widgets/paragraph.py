@@ -70,11 +70,8 @@ class Paragraph(Static):
             if row == y:
                 position += min(len(line.plain), _chars_in_cells(line.plain, x))
                 break
-            position += len(line.plain)
-            # wrapping drops the space it breaks at
-            if not self.joiner and row < len(lines) - 1:
-                continue
-            position += 1 if row < len(lines) - 1 else 0
+            # wrapping drops the space it breaks at (there is none between CJK sentences)
+            position += len(line.plain) + len(self.joiner)
         end = 0
         for offset, sentence in enumerate(self.sentences):
             end += len(sentence) + len(self.joiner)
