@@ -7,9 +7,11 @@ CTranslate2 batch cannot be interrupted), so batches are kept small.
 
 from __future__ import annotations
 
+import ctypes
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 from pathlib import Path
@@ -63,6 +65,31 @@ def convert(source: Path, ref: str, revision: str, quantization: str) -> Path:
     return target
 
 
+# mallopt(3) parameter: how many malloc arenas glibc may create.
+_M_ARENA_MAX = -8
+
+
+def share_malloc_arena() -> bool:
+    """Have threads started from now on share glibc's malloc arenas instead of making their own.
+
+    glibc gives each new allocating thread an arena of its own (up to 8 per
+    core), and each arena keeps the memory its thread freed for that thread's
+    reuse. CTranslate2's decoding threads free and reallocate beam-search
+    buffers of tens of MB at every step, so two threads in two arenas hold two
+    such reserves: one shared arena cut diglot's peak translation memory by
+    ~30 MB (of ~310) in ``diglot bench``, at the same speed. Threads that
+    already have an arena keep it. Returns whether the setting was applied
+    (glibc only; elsewhere it is a no-op).
+    """
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(_M_ARENA_MAX, 1))
+
+
 class CTranslate2Backend:
     """Runs a converted model with ``ctranslate2.Translator``."""
 
@@ -93,6 +120,8 @@ class CTranslate2Backend:
         # single long input needs every core on the one batch instead.
         cores = os.cpu_count() or 1
         self.parallel = 2 if self.device == "cpu" and cores >= 2 and many_short_inputs else 1
+        if self.parallel > 1:
+            share_malloc_arena()
         self.translator = ctranslate2.Translator(
             str(folder),
             device=self.device,

@@ -115,7 +115,9 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument("--debug", action="store_true", help="show tracebacks")
 
     bench = commands.add_parser("bench", help="measure speed and memory on full-size random-weight models")
-    bench.add_argument("--quick", action="store_true", help="one repetition of each measurement")
+    bench.add_argument(
+        "--quick", action="store_true", help="best of two timings per measurement instead of three (about six minutes)"
+    )
     bench.add_argument("--json", action="store_true", help="print the rows as JSON")
     bench.add_argument("--debug", action="store_true", help="show tracebacks")
 

@@ -1,5 +1,8 @@
 """CTranslate2 and transformers: same token ids in, same outputs out."""
 
+import subprocess
+import sys
+
 import pytest
 
 from diglot.backends import GenerationOptions
@@ -51,3 +54,28 @@ def test_unknown_backend_is_a_clear_error(tiny_models):
 
     with pytest.raises(ConfigError, match="unknown backend"):
         load_model(str(tiny_models["en-ru"]), backend="onnx")
+
+
+ARENAS_SCRIPT = """
+import ctypes, sys, threading
+from diglot.ct2 import share_malloc_arena
+if sys.argv[1] == "shared":
+    assert share_malloc_arena()
+keep = []
+def work():
+    keep.append(bytearray(100_000))  # below the mmap threshold: served by an arena
+thread = threading.Thread(target=work)
+thread.start()
+thread.join()
+ctypes.CDLL(None).malloc_stats()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc malloc arenas")
+def test_new_threads_share_the_malloc_arena():
+    def arenas(mode: str) -> int:
+        run = subprocess.run([sys.executable, "-c", ARENAS_SCRIPT, mode], capture_output=True, text=True, check=True)
+        return sum(line.startswith("Arena ") for line in run.stderr.splitlines())
+
+    assert arenas("own") == 2  # glibc's default: the thread made an arena of its own
+    assert arenas("shared") == 1

@@ -20,13 +20,13 @@ def test_translation_worker_rows(tiny_models):
         assert 0.9 < row["tokens_per_s"] * row["seconds"] / (bench.SENTENCES * bench.NEW_TOKENS) < 1.1
 
 
-def test_benchmark_sentences_are_about_30_tokens(tiny_models):
+def test_benchmark_sentences_are_distinct_and_about_30_tokens(tiny_models):
     from diglot.models import load_model
 
     model = load_model(str(tiny_models["en-ru"]), device="cpu")
     sentences = bench._sentences(model)
-    assert len(sentences) == bench.SENTENCES
-    assert all(0 < model.count_tokens(s) <= bench.SENTENCE_TOKENS for s in sentences)
+    assert len(set(sentences)) == len(sentences) == bench.SENTENCES
+    assert all(20 <= model.count_tokens(s) <= bench.SENTENCE_TOKENS for s in sentences)
 
 
 def test_full_size_configs_are_the_published_ones():
