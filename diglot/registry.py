@@ -8,6 +8,15 @@ SUMMARIZER = "sshleifer/distilbart-cnn-12-6"
 FAST_SUMMARIZER = "sshleifer/distilbart-cnn-6-6"
 MULTILINGUAL = "facebook/m2m100_418M"
 
+# The languages facebook/m2m100_418M translates between (its model card; the
+# same list as transformers' M2M100 tokenizer, checked by a test).
+_M2M100_CODES = (
+    "af am ar ast az ba be bg bn br bs ca ceb cs cy da de el en es et fa ff fi fr fy ga gd gl gu ha he hi hr ht hu "
+    "hy id ig ilo is it ja jv ka kk km kn ko lb lg ln lo lt lv mg mk ml mn mr ms my ne nl no ns oc or pa pl ps pt ro "
+    "ru sd si sk sl so sq sr ss su sv sw ta th tl tn tr uk ur uz vi wo xh yi yo zh zu"
+)
+M2M100_LANGUAGES = frozenset(_M2M100_CODES.split())
+
 # Helsinki-NLP opus-mt pairs published on the hub (CC-BY 4.0).
 _FROM_ENGLISH = "ru zh de fr es it nl sv fi cs uk bg ar he hi vi id".split()  # noqa: SIM905
 _TO_ENGLISH = "ru zh de fr es it nl sv fi cs uk bg ar he hi vi id ja ko tr pl".split()  # noqa: SIM905

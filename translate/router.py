@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from diglot.config import Config
-from diglot.errors import ModelUnavailable
+from diglot.errors import ConfigError, ModelUnavailable
 from diglot.models import is_available, is_local_ref, local_folder
-from diglot.registry import MULTILINGUAL, opus_model
+from diglot.registry import M2M100_LANGUAGES, MULTILINGUAL, opus_model
 from translate.result import Route, Step
 
 PIVOT = "en"
@@ -22,7 +22,8 @@ def candidate_routes(src: str, tgt: str, config: Config, *, model: str | None = 
 
     An explicit ``model`` is the only candidate. Otherwise: the pair's own
     model (config, then Helsinki-NLP opus-mt), then two hops through English,
-    then the multilingual model.
+    then the multilingual model where it knows both languages. Raises
+    ``ConfigError`` when no model diglot knows of translates the pair.
     """
     if src == tgt:
         return [Route("same", ())]
@@ -35,7 +36,15 @@ def candidate_routes(src: str, tgt: str, config: Config, *, model: str | None = 
         first, second = _pair_model(config, src, PIVOT), _pair_model(config, PIVOT, tgt)
         if first and second:
             routes.append(Route("pivot", (Step(first, src, PIVOT), Step(second, PIVOT, tgt))))
-    routes.append(Route("multilingual", (Step(config.multilingual_model or MULTILINGUAL, src, tgt),)))
+    multilingual = config.multilingual_model or MULTILINGUAL
+    unknown = sorted({src, tgt} - M2M100_LANGUAGES) if multilingual == MULTILINGUAL else []
+    if not unknown:
+        routes.append(Route("multilingual", (Step(multilingual, src, tgt),)))
+    if not routes:
+        raise ConfigError(
+            f"no model translates {src}->{tgt} ({MULTILINGUAL} does not know {' or '.join(unknown)}); "
+            f'name one with --model, or as "{src}-{tgt}" under [models.translate] in the config file'
+        )
     return routes
 
 

@@ -105,6 +105,7 @@ def test_missing_translation_model_fails_fast_and_names_it(capsys, seed: Path):
         (["summarize", "."], "is a directory"),
         (["translate", "{seed}", "--to", "ru", "--model", "/no/such/model"], "/no/such/model is not a folder"),
         (["summarize", "{seed}", "--max-bytes", "100"], "limit"),
+        (["translate", "{seed}", "--to", "tlh"], "no model translates en->tlh"),
     ],
 )
 def test_runtime_errors_are_one_line_exit_1(capsys, seed: Path, argv, message):

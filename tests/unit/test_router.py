@@ -1,7 +1,8 @@
 import pytest
 
 from diglot.config import Config
-from diglot.errors import ModelUnavailable
+from diglot.errors import ConfigError, ModelUnavailable
+from diglot.registry import M2M100_LANGUAGES
 from translate.router import candidate_routes, choose_route
 
 
@@ -38,3 +39,19 @@ def test_nothing_downloaded_names_the_best_models():
         choose_route("ru", "zh", Config(), available=lambda m: False)
     assert info.value.model_id == "Helsinki-NLP/opus-mt-ru-en"
     assert info.value.fetch_command == "diglot models pull Helsinki-NLP/opus-mt-ru-en Helsinki-NLP/opus-mt-en-zh"
+
+
+def test_a_language_no_model_knows_is_a_clear_error():
+    with pytest.raises(ConfigError, match=r"no model translates en->tlh .*m2m100_418M does not know tlh.*--model"):
+        candidate_routes("en", "tlh", Config())
+    # ...unless the config names a model for the pair, or a multilingual model of its own
+    assert candidate_routes("en", "tlh", Config(translate_models={"en-tlh": "/m/entlh"}))[0].models == ("/m/entlh",)
+    assert candidate_routes("en", "tlh", Config(multilingual_model="/m/nllb"))[0].models == ("/m/nllb",)
+    # a pair m2m100 knows keeps its multilingual route
+    assert [r.kind for r in candidate_routes("en", "ta", Config())] == ["multilingual"]
+
+
+def test_m2m100_languages_are_the_tokenizers():
+    from transformers.models.m2m_100.tokenization_m2m_100 import FAIRSEQ_LANGUAGE_CODES
+
+    assert set(FAIRSEQ_LANGUAGE_CODES["m2m100"]) == M2M100_LANGUAGES
