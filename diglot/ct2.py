@@ -48,7 +48,6 @@ def convert(source: Path, ref: str, revision: str, quantization: str) -> Path:
     with _convert_lock:
         if (target / "model.bin").is_file():
             return target
-        from ctranslate2.converters import TransformersConverter
         from transformers import BartConfig
 
         # transformers 5 dropped BartConfig.normalize_before, which the
@@ -58,11 +57,46 @@ def convert(source: Path, ref: str, revision: str, quantization: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
         try:
-            TransformersConverter(str(source)).convert(str(work / "model"), quantization=quantization, force=True)
+            _converter(str(source)).convert(str(work / "model"), quantization=quantization, force=True)
             os.replace(work / "model", target)
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return target
+
+
+class _LanguageTokens:
+    """An M2M100 tokenizer as CTranslate2's converter expects it.
+
+    The converter appends ``special_tokens_map["additional_special_tokens"]``
+    to ``get_vocab()`` to get M2M100's vocabulary; transformers 5 lists the
+    language tokens (``__en__``, ...) in neither, so they are given here, in
+    id order (they follow the base vocabulary).
+    """
+
+    def __init__(self, tokenizer: Any) -> None:
+        self._tokenizer = tokenizer
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._tokenizer, name)
+
+    @property
+    def special_tokens_map(self) -> dict[str, Any]:
+        tokens = dict(self._tokenizer.special_tokens_map)
+        if not tokens.get("additional_special_tokens"):
+            languages = self._tokenizer.lang_token_to_id
+            tokens["additional_special_tokens"] = sorted(languages, key=languages.get)
+        return tokens
+
+
+def _converter(source: str) -> Any:
+    from ctranslate2.converters import TransformersConverter
+
+    class Converter(TransformersConverter):  # type: ignore[misc]
+        def load_tokenizer(self, tokenizer_class: Any, model_name_or_path: str, **kwargs: Any) -> Any:
+            tokenizer = super().load_tokenizer(tokenizer_class, model_name_or_path, **kwargs)
+            return _LanguageTokens(tokenizer) if hasattr(tokenizer, "lang_token_to_id") else tokenizer
+
+    return Converter(source)
 
 
 # mallopt(3) parameter: how many malloc arenas glibc may create.

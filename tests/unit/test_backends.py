@@ -12,7 +12,9 @@ from diglot.models import load_model, model_identity
 SENTENCES = ["Putin met Li in Moscow on Sunday.", "Short one.", "China is ready to work with Russia on security."]
 
 
-@pytest.mark.parametrize(("role", "tgt"), [("en-ru", "ru"), ("en-zh", "zh"), ("summarize", None), ("t5", None)])
+@pytest.mark.parametrize(
+    ("role", "tgt"), [("en-ru", "ru"), ("en-zh", "zh"), ("multilingual", "zh"), ("summarize", None), ("t5", None)]
+)
 def test_greedy_outputs_match_in_float32(tiny_models, role, tgt):
     reference = load_model(str(tiny_models[role]), device="cpu", backend="transformers")
     fast = load_model(str(tiny_models[role]), device="cpu", backend="ctranslate2", quantization="float32")
