@@ -58,7 +58,8 @@ class Translator:
         """The route this translator takes for ``src`` -> ``tgt``.
 
         Checks only that the models are on this machine (nothing is loaded);
-        raises ModelUnavailable naming what is missing.
+        raises ModelUnavailable naming what is missing, or ConfigError when
+        no model diglot knows of translates the pair.
         """
         return choose_route(src, tgt, self.config, model=self.model)
 
