@@ -35,7 +35,8 @@ class RecentArticles:
         return [i for i in items if isinstance(i, str)] if isinstance(items, list) else []
 
     def add(self, source: str) -> list[str]:
-        if source in ("-", "<stdin>"):
+        """Put a file first in the list; stdin and web pages are not files to reopen, and are left out."""
+        if source in ("-", "<stdin>") or "://" in source:
             return self.load()
         source = str(Path(source).expanduser().resolve())
         items = [source] + [i for i in self.load() if i != source]

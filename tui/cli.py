@@ -52,7 +52,7 @@ def _source(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
         "source",
         nargs="?" if optional else None,
         metavar="SOURCE",
-        help="UTF-8 text or Markdown file, or - for stdin"
+        help="text, Markdown or HTML file, http(s) address of a web page, or - for stdin"
         + (" (default: the bundled seed article)" if optional else ""),
     )
     parser.add_argument(
@@ -199,6 +199,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     if args.json:
         payload = {
             "source": document.source,
+            "title": document.title,
             "source_language": guess.code,
             "confidence": guess.confidence,
             **summary_dict(summary),
@@ -229,11 +230,12 @@ def cmd_translate(args: argparse.Namespace) -> int:
         if summary.language != source_language:  # fell back to extractive, in the article's language
             source_language = summary.language
             translator.route(source_language, args.tgt)
-        document = Document(paragraphs=(summary.text,), source=document.source)
+        document = Document(paragraphs=(summary.text,), title=document.title, source=document.source)
     translation = translator.translate(document, src=source_language, tgt=args.tgt)
     if args.json:
         payload = {
             "source": document.source,
+            "title": document.title,
             "source_language": guess.code,
             "confidence": guess.confidence,
             "translated": "summary" if args.summary else "article",

@@ -245,9 +245,12 @@ async def test_open_paste_and_recent(make, data: Path, tmp_path: Path, monkeypat
         await settle(app, pilot)
         await pilot.press("o")
         field = app.screen.query_one("#path")
-        field.value = str(tmp_path / "missing.txt")
+        field.value = str(tmp_path / "missing [red].txt")
         await pilot.press("enter")
-        assert "no such file" in str(app.screen.query_one("#error").render())
+        assert "missing [red].txt: no such file" in str(app.screen.query_one("#error").render())
+        field.value = "https://example.com/news"
+        await pilot.press("enter")  # not downloaded here: that would hold up the interface
+        assert "command line: diglot https://example.com/news" in str(app.screen.query_one("#error").render())
         field.value = str(data / "zh.txt")
         await pilot.press("enter")
         await settle(app, pilot)

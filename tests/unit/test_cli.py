@@ -207,3 +207,29 @@ def test_models_list_and_remove_a_cached_model(capsys, tiny_models, tmp_path: Pa
     assert code == 0 and "removed" in out and not repo.exists()
     code, _, err = run(capsys, "translate", seed, "--to", "ru")
     assert code == 1 and "opus-mt-en-ru is not downloaded" in err
+
+
+def _page(seed: Path) -> bytes:
+    paragraphs = [p for p in seed.read_text(encoding="utf-8").splitlines() if p.strip()][:3]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = f"<html><head><title>x</title></head><body><nav>Menu Sport</nav><article><h1>Putin and Li</h1>{body}"
+    return (html + "</article><footer>All rights reserved</footer></body></html>").encode()
+
+
+def test_html_file_and_web_page(capsys, seed: Path, tmp_path: Path, tiny_models, monkeypatch):
+    page = tmp_path / "saved.html"
+    page.write_bytes(_page(seed))
+    code, out, err = run(capsys, "translate", str(page), "--to", "ru", "--model", str(tiny_models["en-ru"]))
+    assert code == 0 and err == "" and len(out.strip().split("\n\n")) == 3
+
+    import trafilatura
+
+    class Response:
+        status, data = 200, _page(seed)
+
+    monkeypatch.setattr(trafilatura, "fetch_response", lambda url, config: Response())
+    url = "https://news.example.com/putin-li"
+    code, out, err = run(capsys, "summarize", url, "--method", "extractive", "--json")
+    result = json.loads(out)
+    assert code == 0 and result["source"] == url and result["title"] == "Putin and Li"
+    assert "Menu" not in out and "rights reserved" not in out

@@ -64,7 +64,12 @@ def test_stdin_is_read():
         (lambda p: _write(p / "b.bin", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), "binary"),
         (lambda p: _write(p / "l.txt", "caf\xe9".encode("latin-1")), "not valid UTF-8"),
         (lambda p: _write(p / "big.txt", b"word " * 30), "limit"),
-        (lambda p: "https://example.com/article", "URLs"),
+        (lambda p: "ftp://example.com/article.txt", "only http and https"),
+        (
+            lambda p: _write(p / "nav.html", b"<html><body><script>x = 1;</script><img src=a.png></body></html>"),
+            "no article",
+        ),
+        (lambda p: _write(p / "big.html", b"<p>" + b"word " * 30 + b"</p>"), "limit"),
     ],
 )
 def test_bad_input_gives_one_line_error(tmp_path: Path, make, message):
@@ -86,3 +91,80 @@ def test_document_text_joins_paragraphs():
 def _write(path: Path, data: bytes) -> str:
     path.write_bytes(data)
     return str(path)
+
+
+PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Putin meets Li | World News</title></head>
+<body><nav><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></nav>
+<article><h1>Putin meets China's defence minister</h1>
+<p>Russian President Vladimir Putin and China's Defense Minister Li Shangfu met in Moscow on Sunday, where they
+discussed their countries' close military cooperation.</p>
+<p>Li was sanctioned by the US in 2018 for transactions with Russia's state-controlled arms exporter
+Rosoboronexport.]0;pwned</p>
+<p>Во время встречи Путин назвал недавний визит Си Цзиньпина в Россию «очень продуктивным».</p>
+</article>
+<footer>© 2026 World News. All rights reserved. <a href="/privacy">Privacy</a></footer></body></html>"""
+
+
+def _check_page(doc: Document, source: str) -> None:
+    assert doc.title == "Putin meets China's defence minister" and doc.source == source
+    assert len(doc.paragraphs) == 3  # the headline is the title, not a paragraph
+    assert doc.paragraphs[0].startswith("Russian President") and "\n" not in doc.paragraphs[0]
+    assert not any(c in doc.text for c in "\x1b\x07")  # no control sequence reaches the terminal
+    assert doc.paragraphs[2].startswith("Во время встречи")
+    assert not any(word in doc.text for word in ("Home", "Sport", "rights reserved", "Privacy"))
+
+
+def test_html_file_gives_the_article_without_menus(tmp_path: Path):
+    path = tmp_path / "page.html"
+    path.write_bytes(PAGE.encode("utf-8"))
+    _check_page(read_source(str(path)), str(path))
+
+
+class _Response:
+    def __init__(self, status: int, data: bytes) -> None:
+        self.status, self.data = status, data
+
+
+def test_web_page_is_downloaded_and_read(monkeypatch):
+    import trafilatura
+
+    asked = []
+
+    def fetch(url, config):
+        asked.append((url, config.get("DEFAULT", "INSECURE_SSL_FALLBACK"), config.getint("DEFAULT", "MAX_FILE_SIZE")))
+        return _Response(200, PAGE.encode("utf-8"))
+
+    monkeypatch.setattr(trafilatura, "fetch_response", fetch)
+    url = "https://news.example.com/putin-li"
+    _check_page(read_source(url, max_bytes=10_000), url)
+    assert asked == [(url, "off", 10_001)]  # certificates always checked; no more than the limit downloaded
+
+
+@pytest.mark.parametrize(
+    ("response", "message"),
+    [
+        (None, "could not be downloaded"),
+        (_Response(404, b"<p>Not found</p>"), "the server answered HTTP 404"),
+        (_Response(200, b"<p>" + b"word " * 30 + b"</p>"), "limit"),
+        (_Response(200, b"<html><head><title>T</title></head><body></body></html>"), "no article text"),
+    ],
+)
+def test_web_page_problems_are_one_line(monkeypatch, response, message):
+    import trafilatura
+
+    monkeypatch.setattr(trafilatura, "fetch_response", lambda url, config: response)
+    with pytest.raises(InputError) as info:
+        read_source("http://example.com/a", max_bytes=100)
+    assert str(info.value).startswith("http://example.com/a: ") and message in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_recent_list_keeps_files_only(tmp_path: Path):
+    from diglot.recent import RecentArticles
+
+    recent = RecentArticles(tmp_path / "recent.json")
+    article = tmp_path / "a.txt"
+    recent.add(str(article))
+    recent.add("https://news.example.com/putin-li")  # reopening would mean downloading again
+    recent.add("<stdin>")
+    assert recent.load() == [str(article.resolve())]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -32,15 +33,24 @@ class OpenDialog(ModalScreen[Document | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("Open a text or Markdown file (Enter to open, Esc to cancel)")
+            yield Label("Open a text, Markdown or HTML file (Enter to open, Esc to cancel)")
             yield Input(str(self.start or ""), placeholder="path/to/article.txt", id="path")
             yield Label("", id="error")
 
     @on(Input.Submitted)
     def _open(self, event: Input.Submitted) -> None:
+        value = event.value.strip()
+        if "://" in value:
+            # A download would hold up the interface: web pages open from the command line.
+            self._error(f"Web pages open from the command line: diglot {value}")
+            return
         try:
-            document = read_source(str(Path(event.value.strip()).expanduser()), max_bytes=self.max_bytes)
+            document = read_source(str(Path(value).expanduser()), max_bytes=self.max_bytes)
         except InputError as exc:
-            self.query_one("#error", Label).update(str(exc))
+            self._error(str(exc))
             return
         self.dismiss(document)
+
+    def _error(self, message: str) -> None:
+        # Plain text: a path or address may hold characters that read as markup.
+        self.query_one("#error", Label).update(Text(message))
