@@ -139,7 +139,10 @@ def from_html(html: bytes | str, source: str) -> Document:
     """
     import trafilatura
 
-    found = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    try:
+        found = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+    except Exception as exc:  # a page malformed beyond what the HTML parser recovers from
+        raise InputError(f"{source}: cannot read the page ({type(exc).__name__})") from None
     text = getattr(found, "text", None) or ""
     title = sanitize(getattr(found, "title", None) or "").strip() or None
     paragraphs = [line.strip() for line in sanitize(text).split("\n") if line.strip()]

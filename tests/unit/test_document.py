@@ -168,3 +168,14 @@ def test_recent_list_keeps_files_only(tmp_path: Path):
     recent.add("https://news.example.com/putin-li")  # reopening would mean downloading again
     recent.add("<stdin>")
     assert recent.load() == [str(article.resolve())]
+
+
+def test_a_page_the_parser_chokes_on_is_one_line(tmp_path: Path, monkeypatch):
+    import trafilatura
+
+    def broken(*args, **kwargs):
+        raise ValueError("lxml gave up")
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", broken)
+    with pytest.raises(InputError, match=r"page.html: cannot read the page \(ValueError\)$"):
+        read_source(_write(tmp_path / "page.html", b"<p>hello</p>"))
