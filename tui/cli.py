@@ -189,6 +189,16 @@ def _summarize(summarizer: Any, document: Document, guess: LanguageGuess, length
     return summary
 
 
+def _article_fields(document: Document, guess: LanguageGuess) -> dict[str, Any]:
+    """What every ``--json`` object starts with: where the article came from, and its language."""
+    return {
+        "source": document.source,
+        "title": document.title,
+        "source_language": guess.code,
+        "confidence": guess.confidence,
+    }
+
+
 def cmd_summarize(args: argparse.Namespace) -> int:
     from diglot.export import summary_dict
 
@@ -197,13 +207,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     pool, cache = _engines(args, config)
     summary = _summarize(_summarizer(args, config, pool, cache), document, guess, args.length)
     if args.json:
-        payload = {
-            "source": document.source,
-            "title": document.title,
-            "source_language": guess.code,
-            "confidence": guess.confidence,
-            **summary_dict(summary),
-        }
+        payload = {**_article_fields(document, guess), **summary_dict(summary)}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
     else:
         print(summary.text)
@@ -234,10 +238,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     translation = translator.translate(document, src=source_language, tgt=args.tgt)
     if args.json:
         payload = {
-            "source": document.source,
-            "title": document.title,
-            "source_language": guess.code,
-            "confidence": guess.confidence,
+            **_article_fields(document, guess),
             "translated": "summary" if args.summary else "article",
             **translation_dict(translation),
         }
