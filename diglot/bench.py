@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,22 @@ def _fill_vocab(pieces: list[str], size: int, reserved_last: str | None, filler:
     return vocab
 
 
+def train_byte_bpe(
+    lines: Iterable[str], vocab_size: int, *, min_frequency: int = 2
+) -> tuple[dict[str, int], list[tuple[str, ...]]]:
+    """A byte-level BPE vocabulary (piece -> id) and merges trained on ``lines``, as BART tokenizers take them."""
+    from tokenizers import ByteLevelBPETokenizer
+
+    bpe = ByteLevelBPETokenizer()
+    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
+    bpe.train_from_iterator(
+        lines, vocab_size=vocab_size, min_frequency=min_frequency, special_tokens=specials, show_progress=False
+    )
+    trained = json.loads(bpe.to_str())["model"]
+    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in trained["merges"]]
+    return trained["vocab"], merges
+
+
 def build_marian(folder: Path) -> Path:
     """A random opus-mt-en-ru: the real architecture and vocabulary size."""
     if (folder / "model.safetensors").is_file():
@@ -126,17 +143,11 @@ def build_bart(folder: Path) -> Path:
     if (folder / "model.safetensors").is_file():
         return folder
     import torch
-    from tokenizers import ByteLevelBPETokenizer
     from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
 
     folder.mkdir(parents=True, exist_ok=True)
-    bpe = ByteLevelBPETokenizer()
-    bpe.train_from_iterator(_seed_text().splitlines(), vocab_size=1000, special_tokens=["<s>", "<pad>", "</s>",
-                            "<unk>", "<mask>"], show_progress=False)  # fmt: skip
-    trained = json.loads(bpe.to_str())["model"]
-    ordered = sorted(trained["vocab"], key=trained["vocab"].get)
-    vocab = _fill_vocab(ordered, DISTILBART_CNN_12_6["vocab_size"], None, "Ġw")
-    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in trained["merges"]]
+    trained, merges = train_byte_bpe(_seed_text().splitlines(), 1000)
+    vocab = _fill_vocab(sorted(trained, key=trained.__getitem__), DISTILBART_CNN_12_6["vocab_size"], None, "Ġw")
     tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=1024)  # type: ignore[arg-type]
     torch.manual_seed(0)
     model = BartForConditionalGeneration(BartConfig(**DISTILBART_CNN_12_6)).eval()  # type: ignore[arg-type]

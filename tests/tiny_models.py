@@ -135,19 +135,14 @@ def build_marian(out: Path, src: str, tgt: str, *, target_token: str | None = No
 
 def build_bart(out: Path, *, max_positions: int = 64) -> Path:
     """A tiny English ``BartForConditionalGeneration`` with a byte-level BPE tokenizer."""
-    from tokenizers import ByteLevelBPETokenizer
     from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
 
+    from diglot.bench import train_byte_bpe
+
     out.mkdir(parents=True, exist_ok=True)
-    specials = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
-    bpe = ByteLevelBPETokenizer()
-    bpe.train_from_iterator(
-        _corpus("en"), vocab_size=400, min_frequency=1, special_tokens=specials, show_progress=False
-    )
-    model_json = json.loads(bpe.to_str())["model"]
-    merges = [tuple(m.split(" ")) if isinstance(m, str) else tuple(m) for m in model_json["merges"]]
-    tokenizer = BartTokenizer(vocab=model_json["vocab"], merges=merges, model_max_length=max_positions)
-    vocab_size = len(model_json["vocab"])
+    vocab, merges = train_byte_bpe(_corpus("en"), 400, min_frequency=1)
+    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=max_positions)
+    vocab_size = len(vocab)
     torch.manual_seed(0)
     config = BartConfig(
         vocab_size=vocab_size,
