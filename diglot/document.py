@@ -131,6 +131,11 @@ def _read_limited(stream: BinaryIO, source: str, max_bytes: int) -> bytes:
     return data
 
 
+def is_url(source: str) -> bool:
+    """Whether ``source`` is a web address (``scheme://...``) rather than a path."""
+    return _URL.match(source) is not None
+
+
 def from_html(html: bytes | str, source: str) -> Document:
     """The article in a web page: its main text, one paragraph per block, without menus and footers.
 
@@ -195,7 +200,7 @@ def read_source(source: str, *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: Binar
         stream = stdin if stdin is not None else sys.stdin.buffer
         data = _read_limited(stream, "<stdin>", max_bytes)
         return load_document(_decode(data, "<stdin>"), source="<stdin>")
-    if _URL.match(source):
+    if is_url(source):
         return fetch_url(source, max_bytes=max_bytes)
     path = Path(source).expanduser()
     if path.is_dir():

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from diglot.atomic import write_atomic
+from diglot.document import is_url
 
 _LIMIT = 20
 
@@ -36,7 +37,7 @@ class RecentArticles:
 
     def add(self, source: str) -> list[str]:
         """Put a file first in the list; stdin and web pages are not files to reopen, and are left out."""
-        if source in ("-", "<stdin>") or "://" in source:
+        if source in ("-", "<stdin>") or is_url(source):
             return self.load()
         source = str(Path(source).expanduser().resolve())
         items = [source] + [i for i in self.load() if i != source]

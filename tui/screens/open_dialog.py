@@ -12,7 +12,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from diglot.document import Document, read_source
+from diglot.document import Document, is_url, read_source
 from diglot.errors import InputError
 
 
@@ -40,7 +40,7 @@ class OpenDialog(ModalScreen[Document | None]):
     @on(Input.Submitted)
     def _open(self, event: Input.Submitted) -> None:
         value = event.value.strip()
-        if "://" in value:
+        if is_url(value):
             # A download would hold up the interface: web pages open from the command line.
             self._error(f"Web pages open from the command line: diglot {value}")
             return
