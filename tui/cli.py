@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diglot import __version__
@@ -20,7 +22,7 @@ if TYPE_CHECKING:
     from diglot.document import Document
     from diglot.langid import LanguageGuess
 
-COMMANDS = ("summarize", "translate", "models", "config", "cache", "bench")
+COMMANDS = ("summarize", "translate", "batch", "models", "config", "cache", "bench")
 _LANGUAGE_HELP = "ISO 639-1 code (ru, zh, de, ...) or English name"
 
 
@@ -101,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--json", action="store_true", help="print one JSON object with sentence pairs")
     _common(translate)
 
+    _batch_parser(commands)
+
     models = commands.add_parser("models", help="list, download or remove models")
     actions = models.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("list", help="default models and what is downloaded")
@@ -125,6 +129,59 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("action", choices=("path", "show"), nargs="?", default="show")
     config.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser
+
+
+def _languages(value: str) -> tuple[str, ...]:
+    """A comma-separated list of target languages."""
+    codes = tuple(dict.fromkeys(_language(part.strip()) for part in value.split(",") if part.strip()))
+    if not codes:
+        raise argparse.ArgumentTypeError("name at least one language (ru, zh, de, ...)")
+    return codes
+
+
+def _batch_parser(commands: Any) -> None:
+    batch = commands.add_parser(
+        "batch",
+        help="summarise and translate many articles into a folder (resumable)",
+        description="Summarise (and translate) every article named into one file each in --out, "
+        "plus --out/index.jsonl. Run it again with the same arguments to finish what a stopped run left.",
+    )
+    batch.add_argument(
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="a file, a folder (its .txt, .md and .html files), a glob, an http(s) address, "
+        "or @LIST (a file with one source per line)",
+    )
+    batch.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the outputs and index.jsonl")
+    batch.add_argument(
+        "--to", dest="targets", type=_languages, default=(), metavar="LANG[,LANG...]", help="translate into these"
+    )
+    batch.add_argument(
+        "--translate", choices=("article", "summary"), default="article", help="what to translate (default: article)"
+    )
+    batch.add_argument("--method", choices=("abstractive", "extractive"), default="abstractive")
+    batch.add_argument("--length", choices=("short", "medium", "long"), default="medium")
+    batch.add_argument("--format", dest="fmt", choices=("md", "json", "txt"), default="md", help="output format")
+    batch.add_argument(
+        "--from",
+        dest="src",
+        type=_language,
+        metavar="LANG",
+        help="source language of every article (default: detected)",
+    )
+    batch.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
+    batch.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="run on Ray: a local Ray without ADDRESS, else the cluster at ADDRESS (auto, HOST:PORT, ray://HOST:PORT)",
+    )
+    batch.add_argument(
+        "--actors", type=int, metavar="N", help="with --ray: model-holding actors (default: one per CPU)"
+    )
+    _common(batch)
 
 
 def _load_config(args: argparse.Namespace) -> Config:
@@ -251,6 +308,78 @@ def cmd_translate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _looks_like_ray_address(value: str) -> bool:
+    return value in ("local", "auto") or "://" in value or re.fullmatch(r"[\w.-]+:\d+", value) is not None
+
+
+def _print_failures(failures: Sequence[Any]) -> None:
+    """The table of failed sources, on stderr: source, then the reason."""
+    width = min(60, max(len(entry.source) for entry in failures))
+    print(f"diglot: {len(failures)} source(s) failed:", file=sys.stderr)
+    print(f"  {'SOURCE':<{width}}  ERROR", file=sys.stderr)
+    for entry in failures:
+        error = entry.error or ""
+        error = error.removeprefix(f"{entry.source}: ")  # the reader's messages start with the source
+        print(f"  {entry.source:<{width}}  {error}", file=sys.stderr)
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from diglot.batch import BatchOptions, LocalRunner, run_batch
+    from diglot.batch_sources import expand_sources
+    from diglot.errors import ConfigError
+    from tui.batch_progress import BatchProgress
+
+    sources = list(args.sources)
+    if args.ray is not None and not _looks_like_ray_address(args.ray):
+        sources.insert(0, args.ray)  # "--ray a.txt": the file is a source, Ray is local
+        args.ray = "local"
+    if not sources:
+        raise ConfigError("name at least one SOURCE (a file, folder, glob, address or @LIST)")
+    if args.actors is not None and (args.ray is None or args.actors < 1):
+        raise ConfigError("--actors needs --ray and a number of at least 1")
+    if args.out.exists() and not args.out.is_dir():
+        raise ConfigError(f"{args.out}: exists and is not a folder")
+    config = _load_config(args)
+    options = BatchOptions(
+        targets=args.targets,
+        translate=args.translate,
+        method=args.method,
+        length=args.length,
+        fmt=args.fmt,
+        source_language=args.src,
+        use_cache=not args.no_cache,
+    )
+    if args.ray is not None:
+        from diglot.batch_ray import RayRunner
+
+        runner: Any = RayRunner(config, options, address=args.ray, actors=args.actors)
+    else:
+        runner = LocalRunner(config, options)
+    progress = BatchProgress(sys.stderr, enabled=not args.quiet)
+    try:
+        report = run_batch(
+            expand_sources(sources, exclude=args.out),
+            args.out,
+            options,
+            runner,
+            on_start=progress.start,
+            on_article=progress.advance,
+        )
+    finally:
+        progress.stop()
+        if hasattr(runner, "close"):
+            runner.close()
+    if not args.quiet:
+        print(
+            f"{len(report.entries)} sources: {report.count('done')} done, {report.count('skipped')} skipped, "
+            f"{report.count('failed')} failed; index: {report.index}"
+        )
+    if report.failures:
+        _print_failures(report.failures)
+        return 1
+    return 0
+
+
 def cmd_cache(args: argparse.Namespace) -> int:
     from diglot.cache import ResultCache
 
@@ -332,6 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "translate": cmd_translate,
         "models": cmd_models,
         "config": cmd_config,
+        "batch": cmd_batch,
         "cache": cmd_cache,
         "bench": cmd_bench,
         "open": cmd_open,

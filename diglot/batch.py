@@ -1,0 +1,524 @@
+"""Many articles at once (``diglot batch``): one output file per article and an index, resumable.
+
+The batch has two halves. Making an article's documents (read, summarise,
+translate, render) is ``ArticleMaker``'s job, with its models loaded once;
+it runs here (``LocalRunner``) or in Ray actors (``diglot.batch_ray``).
+Everything that touches the output folder is ``OutputFolder``'s, on the
+driver only, and it commits articles in source order, so that the names and
+``index.jsonl`` do not depend on which worker finished first.
+
+Resumability: an article's files are written atomically, and
+``index.jsonl`` is appended to (and flushed to disk) as each article
+finishes, so after a crash or ``SIGKILL`` a re-run with the same arguments
+skips every finished article and makes the rest. At the end of a run the
+index is rewritten (atomically) with one line per source.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from diglot.atomic import write_atomic
+from diglot.batch_sources import Source
+from diglot.document import is_url
+
+FORMATS = ("md", "json", "txt")
+EXPORT_FORMATS = {"md": "markdown", "json": "json", "txt": "text"}
+STATUSES = ("done", "skipped", "failed")
+# Written before an article's files, so that a re-run after a crash reuses its
+# names instead of leaving the half-finished article's files orphaned. Only a
+# killed run leaves such a line; the next run's final index has none.
+_WRITING = "writing"
+INDEX_NAME = "index.jsonl"
+_NAME_CHARACTERS = 60
+
+
+@dataclass(frozen=True)
+class BatchOptions:
+    """What every article of a batch gets: the translations, the summary, the output format."""
+
+    targets: tuple[str, ...] = ()
+    translate: str = "article"  # or "summary"
+    method: str = "abstractive"
+    length: str = "medium"
+    fmt: str = "md"
+    source_language: str | None = None
+    use_cache: bool = True
+
+    def settings(self) -> dict[str, Any]:
+        """What decides an article's outputs: a finished article is skipped only if these are unchanged."""
+        return {
+            "to": list(self.targets),
+            "translate": self.translate,
+            "method": self.method,
+            "length": self.length,
+            "format": self.fmt,
+            "from": self.source_language,
+        }
+
+
+@dataclass(frozen=True)
+class ArticleOutput:
+    """One document an article gives: its translation's target language (``None``: summary only) and text."""
+
+    target: str | None
+    text: str
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """What making one article gave: its documents, or the one-line reason it failed.
+
+    ``sentences`` is how many sentences the article has (for the progress rate).
+    """
+
+    source: str
+    title: str | None = None
+    source_language: str | None = None
+    outputs: tuple[ArticleOutput, ...] = ()
+    sentences: int = 0
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "title": self.title,
+            "source_language": self.source_language,
+            "outputs": [{"target": o.target, "text": o.text} for o in self.outputs],
+            "sentences": self.sentences,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ArticleResult:
+        outputs = tuple(ArticleOutput(o["target"], o["text"]) for o in data["outputs"])
+        return cls(**dict(data, outputs=outputs))
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """One line of ``index.jsonl``: a source, what became of it, and its files (names inside the folder)."""
+
+    source: str
+    status: str
+    outputs: tuple[str, ...] = ()
+    title: str | None = None
+    source_language: str | None = None
+    error: str | None = None
+    settings: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_json(self) -> str:
+        data = {
+            "source": self.source,
+            "status": self.status,
+            "outputs": list(self.outputs),
+            "title": self.title,
+            "source_language": self.source_language,
+            "error": self.error,
+            "settings": self.settings,
+        }
+        return json.dumps(data, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, line: str) -> IndexEntry | None:
+        """The entry on ``line``, or ``None`` for a line that is not one (cut short by a crash)."""
+        try:
+            data = json.loads(line)
+            return cls(
+                source=str(data["source"]),
+                status=str(data["status"]),
+                outputs=tuple(str(name) for name in data.get("outputs") or ()),
+                title=data.get("title"),
+                source_language=data.get("source_language"),
+                error=data.get("error"),
+                settings=dict(data.get("settings") or {}),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+def readable_name(title: str | None, source: str) -> str:
+    """A file name stem for an article: its title, else its file name or web address, made safe.
+
+    Letters of any script are kept (a Russian title gives a Cyrillic name);
+    everything else becomes a hyphen. At most 60 characters, never empty,
+    never hidden.
+    """
+    if title and title.strip():
+        basis = title
+    elif is_url(source):
+        parts = urlsplit(source)
+        basis = Path(parts.path.rstrip("/")).stem or parts.hostname or "page"
+    else:
+        basis = Path(source).stem
+    text = unicodedata.normalize("NFKC", basis).casefold()
+    slug = re.sub(r"[\W_]+", "-", text).strip("-")
+    slug = slug[:_NAME_CHARACTERS].rstrip("-")
+    return slug or "article"
+
+
+def output_names(stem: str, targets: Sequence[str | None], fmt: str) -> tuple[str, ...]:
+    """The file names of an article's documents: ``stem.ru.md`` per translation, ``stem.md`` for none."""
+    return tuple(f"{stem}.{target}.{fmt}" if target else f"{stem}.{fmt}" for target in targets)
+
+
+class OutputFolder:
+    """The batch's output folder: the articles' files and ``index.jsonl``, the record that makes it resumable.
+
+    It decides file names (readable, unique, never an existing file of
+    someone else's), writes files atomically, and appends to the index as
+    articles finish. ``close`` rewrites the index with one line per source.
+    """
+
+    def __init__(self, path: Path, settings: dict[str, Any]) -> None:
+        self.path = path
+        self.index_path = path / INDEX_NAME
+        self.settings = settings
+        path.mkdir(parents=True, exist_ok=True)
+        self._previous = self._read_index()
+        self._owner: dict[str, str] = {}  # file name -> the source whose file it is
+        for entry in self._previous.values():
+            for name in entry.outputs:
+                self._owner[name] = entry.source
+        self._entries: dict[str, IndexEntry] = {}
+
+    def _read_index(self) -> dict[str, IndexEntry]:
+        """The last entry of each source in the index (lines a crash cut short are ignored)."""
+        try:
+            lines = self.index_path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return {}
+        latest: dict[str, IndexEntry] = {}
+        for line in lines:
+            entry = IndexEntry.from_json(line)
+            if entry is None:
+                continue
+            if entry.status == "failed" and entry.source in latest:
+                # A later failure does not give up the names the source's files have.
+                entry = IndexEntry(**{**vars(entry), "outputs": latest[entry.source].outputs})
+            latest[entry.source] = entry
+        return latest
+
+    def finished(self, source: str) -> IndexEntry | None:
+        """The skipped entry for ``source`` if an earlier run finished it with these settings, files present."""
+        entry = self._previous.get(source)
+        if entry is None or entry.status not in ("done", "skipped") or entry.settings != self.settings:
+            return None
+        if not entry.outputs or not all((self.path / name).is_file() for name in entry.outputs):
+            return None
+        return self._record(IndexEntry(**{**vars(entry), "status": "skipped", "error": None}), append=False)
+
+    def _names_for(self, result: ArticleResult) -> tuple[tuple[str, ...], bool]:
+        """File names for the article's documents, and whether they are its own from an earlier run."""
+        targets = [output.target for output in result.outputs]
+        previous = self._previous.get(result.source)
+        if previous is not None and len(previous.outputs) == len(targets):
+            wanted = output_names("", targets, self.settings["format"])
+            if all(name.endswith(end) for name, end in zip(previous.outputs, wanted, strict=True)):
+                return previous.outputs, True
+        stem = readable_name(result.title, result.source)
+        for number in range(1, 100_000):
+            candidate = stem if number == 1 else f"{stem}-{number}"
+            names = output_names(candidate, targets, self.settings["format"])
+            if all(name not in self._owner and not (self.path / name).exists() for name in names) and (
+                INDEX_NAME not in names
+            ):
+                return names, False
+        raise RuntimeError(f"no free file name for {result.source} in {self.path}")
+
+    def commit(self, result: ArticleResult) -> IndexEntry:
+        """Write a made article's files (or record its failure) and append its index line."""
+        if result.error is not None:
+            return self.fail(result.source, result.error, title=result.title, language=result.source_language)
+        names, own = self._names_for(result)
+        for name in names:
+            self._owner[name] = result.source
+        entry = IndexEntry(result.source, _WRITING, names, result.title, result.source_language, settings=self.settings)
+        self._append(entry)  # the names are the source's from now on, even if the run dies mid-article
+        for name, output in zip(names, result.outputs, strict=True):
+            write_atomic(self.path / name, output.text, overwrite=own or (self.path / name).exists())
+        return self._record(IndexEntry(**{**vars(entry), "status": "done"}))
+
+    def fail(self, source: str, error: str, *, title: str | None = None, language: str | None = None) -> IndexEntry:
+        return self._record(IndexEntry(source, "failed", (), title, language, error, settings=self.settings))
+
+    def _record(self, entry: IndexEntry, *, append: bool = True) -> IndexEntry:
+        self._entries[entry.source] = entry
+        if append:
+            self._append(entry)
+        return entry
+
+    def _append(self, entry: IndexEntry) -> None:
+        # One write per line, then fsync: a crash cuts at most the last line, which the reader skips.
+        with self.index_path.open("a", encoding="utf-8") as stream:
+            if stream.tell() > 0 and not self._ends_with_newline():
+                stream.write("\n")  # after a line a crash cut short
+            stream.write(entry.to_json() + "\n")
+            stream.flush()
+            os.fsync(stream.fileno())
+
+    def _ends_with_newline(self) -> bool:
+        with self.index_path.open("rb") as stream:
+            stream.seek(-1, os.SEEK_END)
+            return stream.read(1) == b"\n"
+
+    def close(self, order: Sequence[str]) -> list[IndexEntry]:
+        """Rewrite the index atomically: this run's sources in ``order``, then earlier runs' other sources."""
+        entries = [self._entries[source] for source in order if source in self._entries]
+        others = [e for source, e in self._previous.items() if source not in self._entries and e.status in STATUSES]
+        lines = "".join(entry.to_json() + "\n" for entry in [*entries, *others])
+        write_atomic(self.index_path, lines, overwrite=True)
+        return entries
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What a batch did: one entry per source, in order."""
+
+    entries: tuple[IndexEntry, ...]
+    index: Path
+
+    def count(self, status: str) -> int:
+        return sum(1 for entry in self.entries if entry.status == status)
+
+    @property
+    def failures(self) -> tuple[IndexEntry, ...]:
+        return tuple(entry for entry in self.entries if entry.status == "failed")
+
+
+class Runner(Protocol):
+    """Makes articles: here (``LocalRunner``) or on Ray (``diglot.batch_ray.RayRunner``)."""
+
+    def check(self) -> None:
+        """Raise ``ModelUnavailable`` (naming the pull command) if a model the batch needs is missing."""
+        ...
+
+    def run(self, sources: Sequence[str]) -> Iterator[ArticleResult]:
+        """The results for ``sources``, in the same order."""
+        ...
+
+
+ProgressCallback = Callable[[IndexEntry, int], None]
+
+
+def run_batch(
+    sources: Sequence[Source],
+    out: Path,
+    options: BatchOptions,
+    runner: Runner,
+    *,
+    on_start: Callable[[int, int], None] | None = None,
+    on_article: ProgressCallback | None = None,
+) -> BatchReport:
+    """Make every source's documents into ``out``; finished ones from an earlier run are skipped.
+
+    A missing model stops the batch before any work (``ModelUnavailable``
+    from ``runner.check``); anything wrong with one source fails that source
+    only. ``on_start(to_make, skipped)`` is called once the work is known,
+    ``on_article(entry, sentences)`` as each article is committed.
+    """
+    folder = OutputFolder(out, options.settings())
+    order = [source.name for source in sources]
+    todo: list[str] = []
+    skipped = 0
+    for source in sources:
+        if source.error is not None:
+            folder.fail(source.name, source.error)
+        elif folder.finished(source.name) is not None:
+            skipped += 1
+        else:
+            todo.append(source.name)
+    if todo:
+        runner.check()
+    if on_start is not None:
+        on_start(len(todo), skipped)
+    for result in runner.run(todo):
+        entry = folder.commit(result)
+        if on_article is not None:
+            on_article(entry, result.sentences)
+    return BatchReport(tuple(folder.close(order)), folder.index_path)
+
+
+@dataclass(frozen=True)
+class ReadArticle:
+    """An article read and its language known: what the model-holding workers are handed."""
+
+    source: str
+    paragraphs: tuple[str, ...]
+    title: str | None
+    language: str
+    confidence: float
+    language_method: str
+    sentences: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(vars(self), paragraphs=list(self.paragraphs))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ReadArticle:
+        return cls(**dict(data, paragraphs=tuple(data["paragraphs"])))
+
+
+def read_article(source: str, *, max_bytes: int, source_language: str | None) -> ReadArticle:
+    """Read ``source`` and find its language (raises ``InputError`` with a one-line message)."""
+    from diglot.document import read_source
+    from diglot.langid import LanguageGuess, detect_language
+    from diglot.segment import split_sentences
+
+    document = read_source(source, max_bytes=max_bytes)
+    guess = LanguageGuess(source_language, 1.0, "given") if source_language else detect_language(document.text)
+    return ReadArticle(
+        source=source,
+        paragraphs=document.paragraphs,
+        title=document.title,
+        language=guess.code,
+        confidence=guess.confidence,
+        language_method=guess.method,
+        sentences=sum(len(split_sentences(p) or [p]) for p in document.paragraphs),
+    )
+
+
+def error_line(exc: BaseException) -> str:
+    """The one line an index entry and the failure table show for ``exc``."""
+    from diglot.errors import DiglotError
+
+    if isinstance(exc, DiglotError):
+        return str(exc)
+    first = (str(exc).splitlines() or [""])[0]
+    return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+
+
+class ArticleMaker:
+    """Makes an article's documents from its text: summary, translations, rendered like the app's export.
+
+    Holds the engines (built once); both the local runner and each Ray actor
+    have one.
+    """
+
+    def __init__(self, config: Any, options: BatchOptions, *, when: dt.datetime) -> None:
+        from diglot.cache import ResultCache
+        from diglot.models import ModelPool
+        from summarize import load_summarizer
+        from translate import Translator
+
+        self.config = config
+        self.options = options
+        self.when = when
+        pool = ModelPool(device=config.device, backend=config.backend, memory_mb=config.model_memory_mb)
+        cache = ResultCache() if options.use_cache else None
+        self.translator = Translator(config, pool=pool, cache=cache)
+        self.summarizer = load_summarizer(
+            options.method, config=config, pool=pool, pivot=self.translator, cache=cache, fallback=False
+        )
+
+    def check(self) -> None:
+        """Raise ``ModelUnavailable`` if a model every article needs is missing.
+
+        The summariser was checked when it was made; each translation is
+        checked from the language every route goes through (the summary's,
+        or ``--from``, or English).
+        """
+        if self.options.translate == "summary":
+            start = getattr(self.summarizer, "model_language", None) or self.options.source_language or "en"
+        else:
+            start = self.options.source_language or "en"
+        for target in self.options.targets:
+            if target != start:
+                self.translator.route(start, target)
+
+    def make(self, article: ReadArticle) -> ArticleResult:
+        """The article's documents; any error becomes the result's ``error``."""
+        try:
+            outputs = self._outputs(article)
+        except Exception as exc:
+            return ArticleResult(
+                article.source, article.title, article.language, sentences=article.sentences, error=error_line(exc)
+            )
+        return ArticleResult(article.source, article.title, article.language, outputs, article.sentences)
+
+    def _outputs(self, article: ReadArticle) -> tuple[ArticleOutput, ...]:
+        from diglot.document import Document
+        from diglot.export import export_dict, render
+        from diglot.langid import LanguageGuess
+
+        document = Document(article.paragraphs, article.title, article.source)
+        guess = LanguageGuess(article.language, article.confidence, article.language_method)
+        summary = self.summarizer.summarize(document, length=self.options.length, source_language=guess.code)
+        fmt = EXPORT_FORMATS[self.options.fmt]
+        if not self.options.targets:
+            data = export_dict(document, guess, summary=summary, when=self.when)
+            return (ArticleOutput(None, render(data, fmt)),)
+        if self.options.translate == "summary":
+            text, language = Document((summary.text,), document.title, document.source), summary.language
+        else:
+            text, language = document, guess.code
+        outputs = []
+        for target in self.options.targets:
+            translation = self.translator.translate(text, src=language, tgt=target)
+            data = export_dict(
+                document,
+                guess,
+                summary=summary,
+                translation=translation,
+                translated=self.options.translate,
+                when=self.when,
+            )
+            outputs.append(ArticleOutput(target, render(data, fmt)))
+        return tuple(outputs)
+
+
+def read_or_fail(source: str, config: Any, options: BatchOptions) -> ReadArticle | ArticleResult:
+    """The article read, or a failed result naming why it could not be."""
+    try:
+        return read_article(source, max_bytes=config.max_input_bytes, source_language=options.source_language)
+    except Exception as exc:
+        return ArticleResult(source, error=error_line(exc))
+
+
+class LocalRunner:
+    """Makes articles one after another in this process, with one set of models for all of them."""
+
+    def __init__(self, config: Any, options: BatchOptions, *, when: dt.datetime | None = None) -> None:
+        self.config = config
+        self.options = options
+        self.when = when or dt.datetime.now(dt.UTC)
+        self._maker: ArticleMaker | None = None
+
+    @property
+    def maker(self) -> ArticleMaker:
+        if self._maker is None:
+            self._maker = ArticleMaker(self.config, self.options, when=self.when)
+        return self._maker
+
+    def check(self) -> None:
+        self.maker.check()
+
+    def run(self, sources: Sequence[str]) -> Iterator[ArticleResult]:
+        for source in sources:
+            article = read_or_fail(source, self.config, self.options)
+            yield article if isinstance(article, ArticleResult) else self.maker.make(article)
+
+
+def ordered(results: Iterable[tuple[int, ArticleResult]], count: int) -> Iterator[ArticleResult]:
+    """Results that arrive in any order, given back in index order as soon as each one's turn comes."""
+    waiting: dict[int, ArticleResult] = {}
+    turn = 0
+    for index, result in results:
+        waiting[index] = result
+        while turn in waiting:
+            yield waiting.pop(turn)
+            turn += 1
+    with contextlib.suppress(KeyError):
+        while turn < count:
+            yield waiting.pop(turn)
+            turn += 1
