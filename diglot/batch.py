@@ -41,6 +41,8 @@ STATUSES = ("done", "skipped", "failed")
 _WRITING = "writing"
 INDEX_NAME = "index.jsonl"
 _NAME_CHARACTERS = 60
+# What diglot.atomic.write_atomic names its temporary files, for our formats and the index.
+_TEMPORARY = re.compile(r"^\..+\.(md|json|txt|jsonl)\.[^.]+\.tmp$")
 
 
 @dataclass(frozen=True)
@@ -162,8 +164,8 @@ def readable_name(title: str | None, source: str) -> str:
     else:
         basis = Path(source).stem
     text = unicodedata.normalize("NFKC", basis).casefold()
-    slug = re.sub(r"[\W_]+", "-", text).strip("-")
-    slug = slug[:_NAME_CHARACTERS].rstrip("-")
+    slug = re.sub(r"\W+", "-", text).strip("-_")
+    slug = slug[:_NAME_CHARACTERS].rstrip("-_")
     return slug or "article"
 
 
@@ -184,7 +186,6 @@ class OutputFolder:
         self.path = path
         self.index_path = path / INDEX_NAME
         self.settings = settings
-        path.mkdir(parents=True, exist_ok=True)
         self._previous = self._read_index()
         self._owner: dict[str, str] = {}  # file name -> the source whose file it is
         for entry in self._previous.values():
@@ -208,6 +209,13 @@ class OutputFolder:
                 entry = IndexEntry(**{**vars(entry), "outputs": latest[entry.source].outputs})
             latest[entry.source] = entry
         return latest
+
+    def prepare(self) -> None:
+        """Create the folder, and remove the temporary files of writes a killed run left unfinished."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        for leftover in self.path.iterdir():
+            if _TEMPORARY.match(leftover.name) and leftover.is_file():
+                leftover.unlink(missing_ok=True)
 
     def finished(self, source: str) -> IndexEntry | None:
         """The skipped entry for ``source`` if an earlier run finished it with these settings, files present."""
@@ -272,6 +280,10 @@ class OutputFolder:
             stream.seek(-1, os.SEEK_END)
             return stream.read(1) == b"\n"
 
+    def failed(self) -> list[IndexEntry]:
+        """This run's failed entries so far."""
+        return [entry for entry in self._entries.values() if entry.status == "failed"]
+
     def close(self, order: Sequence[str]) -> list[IndexEntry]:
         """Rewrite the index atomically: this run's sources in ``order``, then earlier runs' other sources."""
         entries = [self._entries[source] for source in order if source in self._entries]
@@ -329,19 +341,15 @@ def run_batch(
     """
     folder = OutputFolder(out, options.settings())
     order = [source.name for source in sources]
-    todo: list[str] = []
-    skipped = 0
+    todo = [s.name for s in sources if s.error is None and folder.finished(s.name) is None]
+    if todo:
+        runner.check()  # before anything is written
+    folder.prepare()
     for source in sources:
         if source.error is not None:
             folder.fail(source.name, source.error)
-        elif folder.finished(source.name) is not None:
-            skipped += 1
-        else:
-            todo.append(source.name)
-    if todo:
-        runner.check()
     if on_start is not None:
-        on_start(len(todo), skipped)
+        on_start(len(todo), len(sources) - len(todo) - len(folder.failed()))
     for result in runner.run(todo):
         entry = folder.commit(result)
         if on_article is not None:

@@ -1,0 +1,165 @@
+"""``diglot batch --ray``: the same batch on Ray Data, on this machine or a cluster.
+
+Articles are read (downloaded, decoded, language identified) by Ray tasks in
+parallel; model-holding actors (one ``ArticleMaker`` each, so one model load
+per actor) make their documents; the results come back to the driver in
+source order, where ``diglot.batch.OutputFolder`` names and writes them
+exactly as a local batch does. Only this module imports ``ray``, and only
+``--ray`` imports this module (``pip install 'diglot[ray]'``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from diglot.batch import ArticleMaker, ArticleResult, BatchOptions, read_or_fail
+from diglot.errors import ConfigError, DiglotError
+
+# Settings a worker on this machine must share with the driver: where models,
+# conversions and the result cache are, and whether the hub may be asked.
+_FORWARDED_PREFIXES = ("HF_", "DIGLOT_", "TRANSFORMERS_", "HUGGINGFACE_")
+
+
+def _local_environment() -> dict[str, str]:
+    return {key: value for key, value in os.environ.items() if key.startswith(_FORWARDED_PREFIXES)}
+
+
+def _use_environment(environment: dict[str, str]) -> None:
+    os.environ.update(environment)
+
+
+def _read_row(row: dict[str, Any], *, config: Any, options: BatchOptions) -> dict[str, Any]:
+    """A Ray Data task: read a row's source into a ``ReadArticle`` (as JSON), or a failed result."""
+    article = read_or_fail(row["source"], config, options)
+    failed = isinstance(article, ArticleResult)
+    return {
+        "source": row["source"],
+        "article": "" if failed else json.dumps(article.to_dict(), ensure_ascii=False),
+        "result": json.dumps(article.to_dict(), ensure_ascii=False) if failed else "",
+    }
+
+
+class _MakeArticles:
+    """A Ray Data actor: holds one ``ArticleMaker`` (the models, loaded once) and makes the articles it is given."""
+
+    def __init__(self, config: Any, options: BatchOptions, when: str, environment: dict[str, str]) -> None:
+        _use_environment(environment)
+        self.maker = ArticleMaker(config, options, when=dt.datetime.fromisoformat(when))
+
+    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
+        from diglot.batch import ReadArticle
+
+        results = []
+        for article, failed in zip(batch["article"], batch["result"], strict=True):
+            if failed:
+                results.append(str(failed))
+                continue
+            made = self.maker.make(ReadArticle.from_dict(json.loads(str(article))))
+            results.append(json.dumps(made.to_dict(), ensure_ascii=False))
+        return {"result": results}
+
+
+def _check(config: Any, options: BatchOptions, environment: dict[str, str]) -> None:
+    """The models a batch needs, checked on a worker: where the actors will look for them."""
+    _use_environment(environment)
+    ArticleMaker(config, options, when=dt.datetime.now(dt.UTC)).check()
+
+
+class RayRunner:
+    """Makes articles on Ray: ``address`` ``local`` starts a Ray on this machine, anything else joins that cluster.
+
+    ``actors`` model-holding actors (default: one per CPU of the cluster, or
+    one per GPU with ``device = "cuda"``) share the work.
+    """
+
+    def __init__(
+        self,
+        config: Any,
+        options: BatchOptions,
+        *,
+        address: str = "local",
+        actors: int | None = None,
+        when: dt.datetime | None = None,
+    ) -> None:
+        self.config = config
+        self.options = options
+        self.address = address
+        self.actors = actors
+        self.when = when or dt.datetime.now(dt.UTC)
+        self._started = False
+        self._environment: dict[str, str] = {}
+
+    def _connect(self) -> Any:
+        try:
+            import ray
+        except ImportError:
+            raise ConfigError("--ray needs Ray: pip install 'diglot[ray]'") from None
+        local = self.address == "local"
+        self._environment = _local_environment() if local else {}
+        if not ray.is_initialized():
+            try:
+                ray.init(
+                    address=self.address,
+                    include_dashboard=False,
+                    log_to_driver=False,
+                    logging_level=logging.ERROR,
+                    configure_logging=True,
+                )
+            except (ConnectionError, ValueError, RuntimeError) as exc:
+                raise ConfigError(f"cannot start or join Ray at '{self.address}': {exc}") from None
+            self._started = True
+        logging.getLogger("ray.data").setLevel(logging.ERROR)  # diglot reports progress and failures itself
+        context = ray.data.DataContext.get_current()
+        context.execution_options.preserve_order = True  # results reach the driver in source order
+        context.enable_progress_bars = False  # diglot draws its own
+        context.print_on_execution_start = False
+        return ray
+
+    def _actor_count(self, ray: Any) -> tuple[int, dict[str, float]]:
+        """How many actors, and what each reserves (a GPU with ``device = "cuda"``, else a CPU)."""
+        resources = ray.cluster_resources()
+        if self.config.device == "cuda" and resources.get("GPU", 0) >= 1:
+            return self.actors or int(resources["GPU"]), {"num_gpus": 1}
+        return self.actors or max(1, int(resources.get("CPU", 1))), {"num_cpus": 1}
+
+    def check(self) -> None:
+        ray = self._connect()
+        try:
+            ray.get(ray.remote(_check).remote(self.config, self.options, self._environment))
+        except ray.exceptions.RayTaskError as exc:
+            cause = getattr(exc, "cause", None)
+            if isinstance(cause, DiglotError):
+                raise cause from None
+            raise
+
+    def run(self, sources: Sequence[str]) -> Iterator[ArticleResult]:
+        if not sources:
+            return
+        ray = self._connect()
+        count, reserve = self._actor_count(ray)
+        dataset = ray.data.from_items([{"source": source} for source in sources], override_num_blocks=len(sources))
+        # Reading is mostly waiting on files and downloads: it reserves no CPU, so it runs beside the actors.
+        dataset = dataset.map(_read_row, fn_kwargs={"config": self.config, "options": self.options}, num_cpus=0)
+        dataset = dataset.map_batches(
+            _MakeArticles,
+            # Ray Data logs a spurious error about these arguments (ray-project/ray#57733).
+            fn_constructor_args=(self.config, self.options, self.when.isoformat(), self._environment),
+            batch_size=1,
+            compute=ray.data.ActorPoolStrategy(size=count),
+            **reserve,
+        )
+        for row in dataset.iter_rows():
+            yield ArticleResult.from_dict(json.loads(row["result"]))
+
+    def close(self) -> None:
+        """Stop the Ray this runner started (a cluster it joined, or a Ray already running, is left alone)."""
+        if self._started:
+            import ray
+
+            ray.shutdown()
+            self._started = False

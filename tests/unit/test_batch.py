@@ -1,0 +1,423 @@
+"""``diglot batch`` on one machine: sources, names, outputs, the index, resuming, failures, progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import pty
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from diglot.batch import (
+    ArticleMaker,
+    ArticleOutput,
+    ArticleResult,
+    BatchOptions,
+    IndexEntry,
+    LocalRunner,
+    OutputFolder,
+    readable_name,
+    run_batch,
+)
+from diglot.batch_sources import Source, expand_sources
+from diglot.config import load_config
+from diglot.langid import script_profile
+from tui.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+WHEN = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+
+
+def index_lines(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "index.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture
+def articles(tmp_path: Path, seed: Path, data: Path) -> Path:
+    """A folder of articles in English, Russian and Chinese, one with an accented Markdown title, one empty."""
+    folder = tmp_path / "in"
+    (folder / "deeper").mkdir(parents=True)
+    shutil.copy(seed, folder / "seed.txt")
+    shutil.copy(data / "ru.txt", folder / "новости.txt")
+    shutil.copy(data / "zh.txt", folder / "deeper" / "zh.txt")
+    body = seed.read_text(encoding="utf-8").split("\n\n")[0]
+    (folder / "cafe.md").write_text(f"# Café Society: the Élysée's Summer\n\n{body}\n", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "notes.pdf").write_bytes(b"%PDF")  # not an article format: left out of the folder
+    (folder / ".hidden.txt").write_text("hidden", encoding="utf-8")
+    return folder
+
+
+# ---- sources -----------------------------------------------------------------------------------
+
+
+def test_a_folder_gives_its_article_files_recursively_sorted_without_hidden_or_the_output(articles: Path):
+    out = articles / "out"
+    out.mkdir()
+    (out / "old.md").write_text("an earlier output", encoding="utf-8")
+    names = [Path(s.name).relative_to(articles).as_posix() for s in expand_sources([str(articles)], exclude=out)]
+    assert names == ["cafe.md", "deeper/zh.txt", "empty.txt", "seed.txt", "новости.txt"]
+
+
+def test_globs_lists_addresses_and_missing_names(articles: Path, tmp_path: Path):
+    lists = tmp_path / "lists"
+    lists.mkdir()
+    (lists / "inner.txt").write_text("../in/seed.txt\n", encoding="utf-8")
+    (lists / "today.txt").write_text(
+        "# morning feeds\n\n../in/новости.txt\nhttps://example.org/news/2026/story.html\n@inner.txt\n",
+        encoding="utf-8",
+    )
+    sources = expand_sources(
+        [
+            str(articles / "*.md"),
+            f"@{lists / 'today.txt'}",
+            str(articles / "seed.txt"),  # named twice: made once
+            str(articles / "*.docx"),
+            f"@{lists / 'nowhere.txt'}",
+            "ftp://example.org/a.txt",
+            str(articles / "missing.txt"),
+        ]
+    )
+    names = [s.name for s in sources]
+    assert names[:4] == [
+        str(articles / "cafe.md"),
+        str(lists / "../in/новости.txt"),
+        "https://example.org/news/2026/story.html",
+        str(lists / "../in/seed.txt"),
+    ]
+    errors = {s.name: s.error for s in sources if s.error}
+    assert errors == {
+        str(articles / "*.docx"): f"{articles / '*.docx'}: no file matches",
+        f"@{lists / 'nowhere.txt'}": f"{lists / 'nowhere.txt'}: no such list file",
+        "ftp://example.org/a.txt": "ftp://example.org/a.txt: only http and https addresses are read",
+    }
+    assert sources[-1] == Source(str(articles / "missing.txt"))  # fails when read, with the reader's message
+    assert len(names) == 8
+
+
+def test_glob_double_star(articles: Path):
+    sources = expand_sources([str(articles / "**" / "*.txt")])
+    assert [Path(s.name).name for s in sources] == [
+        "zh.txt",
+        "empty.txt",
+        "seed.txt",
+        "новости.txt",
+    ]  # sorted by path: deeper/ first
+
+
+# ---- names -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "source", "name"),
+    [
+        ("Café Society: the Élysée's Summer", "a.md", "café-society-the-élysée-s-summer"),
+        ("Путин встретился с министром обороны Китая", "x.txt", "путин-встретился-с-министром-обороны-китая"),
+        ("中俄关系：新的一页", "x.txt", "中俄关系-新的一页"),
+        (None, "/data/in/Morning News (2).txt", "morning-news-2"),
+        (None, "https://example.org/world/putin-meets-li/", "putin-meets-li"),
+        (None, "https://example.org/", "example-org"),
+        ("???", "!!!.txt", "article"),
+        (".hidden", "x.txt", "hidden"),
+        ("A" * 200, "x.txt", "a" * 60),
+        ("../../etc/passwd", "x.txt", "etc-passwd"),
+    ],
+)
+def test_readable_names(title: str | None, source: str, name: str):
+    assert readable_name(title, source) == name
+
+
+def result(source: str, title: str | None, *targets: str | None) -> ArticleResult:
+    outputs = tuple(ArticleOutput(t, f"{source} {t}\n") for t in (targets or (None,)))
+    return ArticleResult(source, title, "en", outputs, sentences=3)
+
+
+def test_names_are_unique_and_never_an_existing_file(tmp_path: Path):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "budget.ru.md").write_text("the user's own notes", encoding="utf-8")
+    folder = OutputFolder(out, BatchOptions(targets=("ru", "zh")).settings())
+    first = folder.commit(result("a.txt", "Budget", "ru", "zh"))
+    second = folder.commit(result("b.txt", "Budget", "ru", "zh"))
+    assert first.outputs == ("budget-2.ru.md", "budget-2.zh.md")
+    assert second.outputs == ("budget-3.ru.md", "budget-3.zh.md")
+    assert (out / "budget.ru.md").read_text(encoding="utf-8") == "the user's own notes"
+    assert (out / "budget-3.zh.md").read_text(encoding="utf-8") == "b.txt zh\n"
+
+
+# ---- the command, end to end on tiny models ----------------------------------------------------
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_batch_writes_one_export_per_article_and_language_and_an_index(capsys, articles: Path, tiny_config):
+    out = articles.parent / "out"
+    missing = str(articles / "gone.txt")
+    code, stdout, stderr = run(capsys, "batch", str(articles), missing, "--out", str(out), "--to", "ru,zh")
+    assert code == 1
+    assert "6 sources: 4 done, 0 skipped, 2 failed" in stdout
+    # The failure table: every failed source, with its reason.
+    assert "2 source(s) failed" in stderr
+    assert f"{articles / 'empty.txt'}  the text is empty" in stderr and "gone.txt  no such file" in stderr
+    lines = index_lines(out)
+    assert [Path(line["source"]).name for line in lines] == [
+        "cafe.md",
+        "zh.txt",
+        "empty.txt",
+        "seed.txt",
+        "новости.txt",
+        "gone.txt",
+    ]
+    by_name = {Path(line["source"]).name: line for line in lines}
+    cafe = by_name["cafe.md"]
+    assert cafe["status"] == "done" and cafe["title"] == "Café Society: the Élysée's Summer"
+    assert cafe["outputs"] == ["café-society-the-élysée-s-summer.ru.md", "café-society-the-élysée-s-summer.zh.md"]
+    assert by_name["новости.txt"]["outputs"] == ["новости.ru.md", "новости.zh.md"]
+    assert by_name["новости.txt"]["source_language"] == "ru" and by_name["zh.txt"]["source_language"] == "zh"
+    assert by_name["empty.txt"]["status"] == "failed" and by_name["empty.txt"]["outputs"] == []
+    assert by_name["gone.txt"]["error"] == f"{missing}: no such file"
+    assert all(set(line) >= {"source", "status", "outputs", "title", "source_language", "error"} for line in lines)
+    written = sorted(p.name for p in out.iterdir())
+    assert written == sorted(["index.jsonl", *(name for line in lines for name in line["outputs"])])
+    russian = (out / "seed.ru.md").read_text(encoding="utf-8")
+    assert russian.startswith("# seed.txt\n") and "## Translation (Russian)" in russian and "## Summary" in russian
+    translation = russian.split("## Translation (Russian)")[1].split("## Original")[0]
+    assert script_profile(translation)["CYRILLIC"] > 0.9 * sum(script_profile(translation).values())
+    chinese = (out / "seed.zh.md").read_text(encoding="utf-8")
+    assert script_profile(chinese.split("## Translation (Chinese)")[1].split("## Original")[0])["CJK"] > 0
+
+
+def test_json_format_without_translation_is_the_export_document(capsys, seed: Path, tmp_path: Path, tiny_config):
+    out = tmp_path / "out"
+    code, _, _ = run(capsys, "batch", str(seed), "--out", str(out), "--format", "json", "--length", "short")
+    assert code == 0
+    [line] = index_lines(out)
+    assert line["outputs"] == [f"{seed.stem}.json"]
+    exported = json.loads((out / line["outputs"][0]).read_text(encoding="utf-8"))
+    assert exported["summary"]["method"] == "abstractive" and exported["summary"]["length"] == "short"
+    assert exported["translation"] is None and exported["original"]["paragraphs"][0].startswith("Russian President")
+
+
+def test_translate_the_summary_in_text_format(capsys, seed: Path, tmp_path: Path, tiny_config):
+    out = tmp_path / "out"
+    argv = ["batch", str(seed), "--out", str(out), "--to", "ru", "--translate", "summary", "--method", "extractive"]
+    code, _, _ = run(capsys, *argv, "--format", "txt", "--quiet")
+    assert code == 0
+    text = (out / f"{seed.stem}.ru.txt").read_text(encoding="utf-8")
+    assert "Translation: Russian of the summary" in text and "SUMMARY" in text
+
+
+def test_a_rerun_skips_finished_articles_and_makes_the_failed_ones(
+    capsys, articles: Path, tiny_config, monkeypatch: pytest.MonkeyPatch
+):
+    out = articles.parent / "out"
+    argv = ["batch", str(articles), "--out", str(out), "--to", "ru"]
+    assert run(capsys, *argv)[0] == 1
+    stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.name != "index.jsonl"}
+    (articles / "empty.txt").write_text("The empty file now has a sentence in it.", encoding="utf-8")
+    made: list[str] = []
+    real_make = ArticleMaker.make
+    monkeypatch.setattr(ArticleMaker, "make", lambda self, a: made.append(a.source) or real_make(self, a))
+    code, stdout, _ = run(capsys, *argv)
+    assert code == 0 and "5 sources: 1 done, 4 skipped, 0 failed" in stdout
+    assert made == [str(articles / "empty.txt")]  # nothing else recomputed
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.name in stamps} == stamps
+    statuses = {Path(line["source"]).name: line["status"] for line in index_lines(out)}
+    assert statuses == {"cafe.md": "skipped", "zh.txt": "skipped", "empty.txt": "done", "seed.txt": "skipped"} | {
+        "новости.txt": "skipped"
+    }
+    # Other settings make other documents: nothing is skipped.
+    code, stdout, _ = run(capsys, *argv[:-1], "zh")
+    assert code == 0 and "5 done, 0 skipped" in stdout
+
+
+def test_a_missing_model_stops_the_batch_before_any_work(capsys, articles: Path):
+    out = articles.parent / "out"
+    code, stdout, stderr = run(capsys, "batch", str(articles), "--out", str(out), "--to", "ru")
+    assert code == 1 and stdout == ""
+    assert stderr.count("\n") == 1 and "diglot models pull sshleifer/distilbart-cnn-12-6" in stderr
+    assert not out.exists()
+    code, _, stderr = run(capsys, "batch", str(articles), "--out", str(out), "--to", "ru", "--method", "extractive")
+    assert code == 1 and "diglot models pull Helsinki-NLP/opus-mt-en-ru" in stderr and not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--out", "OUT"], "name at least one SOURCE"),
+        (["x.txt", "--out", "OUT", "--actors", "2"], "--actors needs --ray"),
+        (["x.txt", "--out", "FILE"], "exists and is not a folder"),
+    ],
+)
+def test_usage_errors_are_one_line(capsys, tmp_path: Path, argv: list[str], message: str):
+    (tmp_path / "FILE").write_text("", encoding="utf-8")
+    argv = [str(tmp_path / a) if a in ("OUT", "FILE") else a for a in argv]
+    code, _, stderr = run(capsys, "batch", *argv)
+    assert code == 1 and message in stderr and stderr.count("\n") == 1
+
+
+# ---- crashes: every state a kill can leave, then a real SIGKILL --------------------------------
+
+
+class FakeRunner:
+    """Makes each source into one document per target whose text names it; counts what it made."""
+
+    def __init__(self, options: BatchOptions) -> None:
+        self.options = options
+        self.made: list[str] = []
+
+    def check(self) -> None:
+        pass
+
+    def run(self, sources):
+        for source in sources:
+            self.made.append(source)
+            targets = self.options.targets or (None,)
+            yield ArticleResult(
+                source, f"Title {Path(source).stem}", "en", tuple(ArticleOutput(t, source) for t in targets)
+            )
+
+
+def test_every_state_a_kill_leaves_is_finished_by_a_rerun(tmp_path: Path):
+    out = tmp_path / "out"
+    options = BatchOptions(targets=("ru",))
+    sources = [Source(f"{name}.txt") for name in ("a", "b", "c", "d")]
+    settings = options.settings()
+    out.mkdir()
+    lines = [
+        IndexEntry("a.txt", "done", ("title-a.ru.md",), "Title a", "en", settings=settings).to_json(),
+        # b was killed after its names were taken, before its file was written
+        IndexEntry("b.txt", "writing", ("title-b.ru.md",), "Title b", "en", settings=settings).to_json(),
+        # c was killed after its file was renamed into place, before its "done" line
+        IndexEntry("c.txt", "writing", ("title-c.ru.md",), "Title c", "en", settings=settings).to_json(),
+        '{"source": "d.txt", "status": "wri',  # a line cut short
+    ]
+    (out / "index.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    (out / "title-a.ru.md").write_text("a.txt", encoding="utf-8")
+    (out / "title-c.ru.md").write_text("c.txt", encoding="utf-8")
+    (out / ".title-d.ru.md.k2j4_x9a.tmp").write_text("half", encoding="utf-8")  # a write cut short
+    runner = FakeRunner(options)
+    report = run_batch(sources, out, options, runner)
+    assert runner.made == ["b.txt", "c.txt", "d.txt"]
+    assert [(e.source, e.status, e.outputs) for e in report.entries] == [
+        ("a.txt", "skipped", ("title-a.ru.md",)),
+        ("b.txt", "done", ("title-b.ru.md",)),
+        ("c.txt", "done", ("title-c.ru.md",)),  # its own name again, not title-c-2
+        ("d.txt", "done", ("title-d.ru.md",)),
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["index.jsonl", *(f"title-{x}.ru.md" for x in "abcd")]
+    assert [json.loads(line)["status"] for line in (out / "index.jsonl").read_text().splitlines()] == [
+        "skipped",
+        "done",
+        "done",
+        "done",
+    ]
+
+
+def _environment(tiny_config: Path) -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=str(ROOT), DIGLOT_CONFIG=str(tiny_config))
+
+
+def test_sigkill_at_any_moment_then_a_rerun_finishes_the_rest(tmp_path: Path, seed: Path, tiny_config):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paragraphs = seed.read_text(encoding="utf-8").split("\n\n")
+    for number in range(8):  # eight different articles
+        rotated = paragraphs[number % len(paragraphs) :] + paragraphs[: number % len(paragraphs)]
+        (folder / f"article-{number}.txt").write_text("\n\n".join(rotated), encoding="utf-8")
+    command = [sys.executable, "-m", "tui.cli", "batch", str(folder), "--to", "ru", "--method", "extractive"]
+    environment = _environment(tiny_config)
+    clean = tmp_path / "clean"
+    subprocess.run([*command, "--out", str(clean), "--quiet"], env=environment, check=True, timeout=300)
+    out = tmp_path / "killed"
+    kills = 0
+    for wanted_lines in (1, 4, 9):  # killed at growing points of the run; each rerun goes on from the last
+        process = subprocess.Popen([*command, "--out", str(out), "--quiet"], env=environment)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            index = out / "index.jsonl"
+            if index.exists() and index.read_text(encoding="utf-8").count("\n") >= wanted_lines:
+                process.send_signal(signal.SIGKILL)
+                kills += 1
+                break
+            time.sleep(0.005)
+        process.wait(timeout=60)
+    assert kills >= 2
+    finished = subprocess.run([*command, "--out", str(out)], env=environment, capture_output=True, text=True)
+    assert finished.returncode == 0, finished.stderr
+    # Same files with the same contents as the uninterrupted run (but for the export time), no leftovers.
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in clean.iterdir())
+    for path in clean.glob("*.md"):
+        strip = lambda text: [line for line in text.splitlines() if not line.startswith("- Exported:")]  # noqa: E731
+        assert strip((out / path.name).read_text(encoding="utf-8")) == strip(path.read_text(encoding="utf-8"))
+    statuses = [line["status"] for line in index_lines(out)]
+    assert len(statuses) == 8 and set(statuses) <= {"done", "skipped"} and "skipped" in statuses
+
+
+# ---- progress ----------------------------------------------------------------------------------
+
+
+def _run_on_a_terminal(argv: list[str], environment: dict[str, str]) -> tuple[int, str]:
+    """Run diglot with stderr (only) on a pseudo-terminal; return its exit status and what the terminal got."""
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tui.cli", *argv],
+        env=dict(environment, COLUMNS="120", TERM="xterm-256color"),
+        stdout=subprocess.DEVNULL,
+        stderr=follower,
+    )
+    os.close(follower)
+    received = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 120)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the process closed its end
+            break
+        if not chunk:
+            break
+        received += chunk
+    os.close(leader)
+    return process.wait(timeout=60), received.decode("utf-8", "replace")
+
+
+def test_a_progress_bar_on_a_terminal_and_none_when_piped_or_quiet(tmp_path: Path, articles: Path, tiny_config):
+    environment = _environment(tiny_config)
+    (articles / "empty.txt").unlink()
+    argv = ["batch", str(articles), "--to", "ru", "--method", "extractive"]
+    code, terminal = _run_on_a_terminal([*argv, "--out", str(tmp_path / "a")], environment)
+    assert code == 0
+    assert "4/4" in terminal and "articles" in terminal and "sentences/s" in terminal and "ETA" in terminal
+    code, terminal = _run_on_a_terminal([*argv, "--out", str(tmp_path / "b"), "--quiet"], environment)
+    assert code == 0 and terminal == ""
+    piped = subprocess.run(
+        [*[sys.executable, "-m", "tui.cli"], *argv, "--out", str(tmp_path / "c")],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    assert piped.returncode == 0 and piped.stderr == ""
+    assert piped.stdout == f"4 sources: 4 done, 0 skipped, 0 failed; index: {tmp_path / 'c' / 'index.jsonl'}\n"
+
+
+def test_run_batch_with_the_local_runner_in_process(tmp_path: Path, seed: Path, tiny_config):
+    options = BatchOptions(targets=("zh",), method="extractive")
+    runner = LocalRunner(load_config(), options, when=WHEN)
+    report = run_batch([Source(str(seed))], tmp_path / "out", options, runner)
+    assert report.count("done") == 1 and report.failures == ()
+    text = (tmp_path / "out" / f"{seed.stem}.zh.md").read_text(encoding="utf-8")
+    assert "- Exported: 2026-01-02T03:04:05+00:00" in text
