@@ -64,10 +64,18 @@ class _MakeArticles:
         return {"result": results}
 
 
-def _check(config: Any, options: BatchOptions, environment: dict[str, str]) -> None:
-    """The models a batch needs, checked on a worker: where the actors will look for them."""
+def _check(config: Any, options: BatchOptions, environment: dict[str, str]) -> str | None:
+    """The models a batch needs, checked on a worker (where the actors will look for them): what is missing.
+
+    The message comes back rather than the exception: diglot's errors do not
+    survive Ray's pickling.
+    """
     _use_environment(environment)
-    ArticleMaker(config, options, when=dt.datetime.now(dt.UTC)).check()
+    try:
+        ArticleMaker(config, options, when=dt.datetime.now(dt.UTC)).check()
+    except DiglotError as exc:
+        return str(exc)
+    return None
 
 
 class RayRunner:
@@ -129,13 +137,9 @@ class RayRunner:
 
     def check(self) -> None:
         ray = self._connect()
-        try:
-            ray.get(ray.remote(_check).remote(self.config, self.options, self._environment))
-        except ray.exceptions.RayTaskError as exc:
-            cause = getattr(exc, "cause", None)
-            if isinstance(cause, DiglotError):
-                raise cause from None
-            raise
+        missing = ray.get(ray.remote(_check).remote(self.config, self.options, self._environment))
+        if missing is not None:
+            raise DiglotError(missing)
 
     def run(self, sources: Sequence[str]) -> Iterator[ArticleResult]:
         if not sources:

@@ -48,7 +48,7 @@ def articles(tmp_path: Path, seed: Path, data: Path) -> Path:
     shutil.copy(seed, folder / "seed.txt")
     shutil.copy(data / "ru.txt", folder / "новости.txt")
     shutil.copy(data / "zh.txt", folder / "deeper" / "zh.txt")
-    body = seed.read_text(encoding="utf-8").split("\n\n")[0]
+    body = seed.read_text(encoding="utf-8").splitlines()[0]
     (folder / "cafe.md").write_text(f"# Café Society: the Élysée's Summer\n\n{body}\n", encoding="utf-8")
     (folder / "empty.txt").write_text("", encoding="utf-8")
     (folder / "notes.pdf").write_bytes(b"%PDF")  # not an article format: left out of the folder
@@ -333,7 +333,7 @@ def _environment(tiny_config: Path) -> dict[str, str]:
 def test_sigkill_at_any_moment_then_a_rerun_finishes_the_rest(tmp_path: Path, seed: Path, tiny_config):
     folder = tmp_path / "in"
     folder.mkdir()
-    paragraphs = seed.read_text(encoding="utf-8").split("\n\n")
+    paragraphs = seed.read_text(encoding="utf-8").splitlines()
     for number in range(8):  # eight different articles
         rotated = paragraphs[number % len(paragraphs) :] + paragraphs[: number % len(paragraphs)]
         (folder / f"article-{number}.txt").write_text("\n\n".join(rotated), encoding="utf-8")

@@ -1,0 +1,82 @@
+"""``diglot batch --ray``: the same outputs and index as the local batch, on a local Ray (2 CPUs, no network)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from diglot.batch import BatchOptions, LocalRunner, run_batch
+from diglot.batch_sources import expand_sources
+from diglot.config import load_config
+from tui.cli import main
+
+ray = pytest.importorskip("ray")
+WHEN = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def local_ray() -> Iterator[None]:
+    """One Ray for these tests (starting one takes seconds): 2 CPUs, on 127.0.0.1 only."""
+    ray.init(
+        num_cpus=2,
+        include_dashboard=False,
+        log_to_driver=False,
+        _node_ip_address="127.0.0.1",
+        configure_logging=False,
+    )
+    yield
+    ray.shutdown()
+
+
+@pytest.fixture
+def articles(tmp_path: Path, seed: Path, data: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(seed, folder / "a-seed.txt")
+    shutil.copy(data / "ru.txt", folder / "b-новости.txt")
+    shutil.copy(data / "zh.txt", folder / "c-zh.txt")
+    (folder / "d-empty.txt").write_text("", encoding="utf-8")
+    paragraphs = seed.read_text(encoding="utf-8").splitlines()
+    (folder / "e-same-title.md").write_text("# Same title\n\n" + "\n\n".join(paragraphs[2:]), encoding="utf-8")
+    (folder / "f-same-title.md").write_text("# Same title\n\n" + "\n\n".join(paragraphs[:3]), encoding="utf-8")
+    return folder
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_ray_batch_resumes_a_local_batch_with_identical_outputs_and_index(
+    local_ray: None, tmp_path: Path, articles: Path, tiny_config
+):
+    config = load_config()
+    options = BatchOptions(targets=("ru", "zh"), use_cache=False)
+    sources = expand_sources([str(articles), str(articles / "missing.txt")])
+    first_part = sources[:2]
+    from diglot.batch_ray import RayRunner
+
+    local, on_ray = tmp_path / "local", tmp_path / "ray"
+    for out in (local, on_ray):  # a first run stopped after two articles, here
+        run_batch(first_part, out, options, LocalRunner(config, options, when=WHEN))
+    local_report = run_batch(sources, local, options, LocalRunner(config, options, when=WHEN))
+    runner = RayRunner(config, options, address="local", actors=2, when=WHEN)
+    ray_report = run_batch(sources, on_ray, options, runner)
+    runner.close()
+    assert ray.is_initialized()  # a Ray it did not start is left running
+    assert [e.status for e in ray_report.entries] == ["skipped", "skipped", "done", "failed", "done", "done", "failed"]
+    assert ray_report.entries == local_report.entries
+    assert contents(on_ray) == contents(local)  # every file byte for byte, index.jsonl included
+    names = sorted(contents(on_ray))
+    assert "same-title.ru.md" in names and "same-title-2.ru.md" in names  # uniqueness, decided in source order
+
+
+def test_ray_batch_stops_before_any_work_when_a_model_is_missing(local_ray: None, capsys, articles: Path):
+    out = articles.parent / "out"
+    code = main(["batch", str(articles), "--out", str(out), "--to", "ru", "--method", "extractive", "--ray"])
+    _, stderr = capsys.readouterr()
+    assert code == 1 and "diglot models pull Helsinki-NLP/opus-mt-en-ru" in stderr and stderr.count("\n") == 1
+    assert not out.exists()
