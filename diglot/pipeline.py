@@ -103,9 +103,10 @@ class Pipeline:
     ``summarize_model`` and ``translate_model`` override the configured model
     for this pipeline (``--model``); the English pivot of the summariser
     always uses the configured models. With ``use_cache`` (the default)
-    results are read from and kept in the persistent result cache.
-    ``summarizers`` and ``translator`` replace the real engines (tests pass
-    fakes); the rules stay the same. Safe to call from several threads.
+    results are read from and kept in the persistent result cache. ``pool``
+    shares loaded models with another pipeline; ``summarizers`` and
+    ``translator`` replace the real engines (tests pass fakes) while the
+    rules stay the same. Safe to call from several threads.
     """
 
     def __init__(
@@ -115,11 +116,12 @@ class Pipeline:
         use_cache: bool = True,
         summarize_model: str | None = None,
         translate_model: str | None = None,
+        pool: ModelPool | None = None,
         summarizers: Callable[[str], Summarizer] | None = None,
         translator: DocumentTranslator | None = None,
     ) -> None:
         self.config = config or Config()
-        self.pool = ModelPool.from_config(self.config)
+        self.pool = pool or ModelPool.from_config(self.config)
         self.cache = ResultCache() if use_cache else None
         self.summarize_model = summarize_model
         # The pivot into English serves the summariser and must not use a

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -19,10 +20,27 @@ def loaded_after(code: str) -> set[str]:
     return set(result.stdout.split())
 
 
-@pytest.mark.parametrize("package", ["diglot", "summarize", "translate"])
+@pytest.mark.parametrize("package", ["diglot", "summarize", "translate", "diglot.pipeline"])
 def test_core_packages_do_not_import_textual(package: str):
     modules = loaded_after(f"import {package}")
     assert "textual" not in modules and not any(m in modules for m in HEAVY)
+
+
+def test_only_the_pipeline_sits_above_the_engines():
+    """In the core, only diglot/pipeline.py imports summarize or translate (the layer above them)."""
+    import ast
+
+    core = Path(__file__).resolve().parents[2] / "diglot"
+    above: dict[str, set[str]] = {}
+    for path in sorted(core.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                if name.split(".")[0] in ("summarize", "translate", "tui", "benchmarks", "tests"):
+                    above.setdefault(path.relative_to(core).as_posix(), set()).add(name.split(".")[0])
+    assert above == {"pipeline.py": {"summarize", "translate"}}
 
 
 def test_help_imports_no_ml_library():
