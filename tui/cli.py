@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from diglot import __version__
 
@@ -133,14 +133,12 @@ def _load_config(args: argparse.Namespace) -> Config:
     from diglot.config import load_config
 
     config = load_config()
-    changes: dict[str, Any] = {}
-    if getattr(args, "device", None):
-        changes["device"] = args.device
-    if getattr(args, "max_bytes", None):
-        changes["max_input_bytes"] = args.max_bytes
-    if getattr(args, "backend", None):
-        changes["backend"] = args.backend
-    return dataclasses.replace(config, **changes)
+    return dataclasses.replace(
+        config,
+        device=getattr(args, "device", None) or config.device,
+        backend=getattr(args, "backend", None) or config.backend,
+        max_input_bytes=getattr(args, "max_bytes", None) or config.max_input_bytes,
+    )
 
 
 def _pipeline(args: argparse.Namespace, config: Config) -> Pipeline:
