@@ -16,21 +16,25 @@ index is rewritten (atomically) with one line per source.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from diglot.atomic import write_atomic
 from diglot.batch_sources import Source
 from diglot.document import is_url
+
+if TYPE_CHECKING:
+    from diglot.config import Config
+    from diglot.export import Serialisable
+    from diglot.pipeline import Article
 
 FORMATS = ("md", "json", "txt")
 EXPORT_FORMATS = {"md": "markdown", "json": "json", "txt": "text"}
@@ -78,7 +82,7 @@ class ArticleOutput:
 
 
 @dataclass(frozen=True)
-class ArticleResult:
+class ArticleOutcome:
     """What making one article gave: its documents, or the one-line reason it failed.
 
     ``sentences`` is how many sentences the article has (for the progress rate).
@@ -102,7 +106,7 @@ class ArticleResult:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ArticleResult:
+    def from_dict(cls, data: dict[str, Any]) -> ArticleOutcome:
         outputs = tuple(ArticleOutput(o["target"], o["text"]) for o in data["outputs"])
         return cls(**dict(data, outputs=outputs))
 
@@ -226,7 +230,7 @@ class OutputFolder:
             return None
         return self._record(IndexEntry(**{**vars(entry), "status": "skipped", "error": None}), append=False)
 
-    def _names_for(self, result: ArticleResult) -> tuple[tuple[str, ...], bool]:
+    def _names_for(self, result: ArticleOutcome) -> tuple[tuple[str, ...], bool]:
         """File names for the article's documents, and whether they are its own from an earlier run."""
         targets = [output.target for output in result.outputs]
         previous = self._previous.get(result.source)
@@ -244,7 +248,7 @@ class OutputFolder:
                 return names, False
         raise RuntimeError(f"no free file name for {result.source} in {self.path}")
 
-    def commit(self, result: ArticleResult) -> IndexEntry:
+    def commit(self, result: ArticleOutcome) -> IndexEntry:
         """Write a made article's files (or record its failure) and append its index line."""
         if result.error is not None:
             return self.fail(result.source, result.error, title=result.title, language=result.source_language)
@@ -315,8 +319,12 @@ class Runner(Protocol):
         """Raise ``ModelUnavailable`` (naming the pull command) if a model the batch needs is missing."""
         ...
 
-    def run(self, sources: Sequence[str]) -> Iterator[ArticleResult]:
-        """The results for ``sources``, in the same order."""
+    def run(self, sources: Sequence[str]) -> Iterator[ArticleOutcome]:
+        """The outcomes for ``sources``, in the same order."""
+        ...
+
+    def close(self) -> None:
+        """Give back what the runner started."""
         ...
 
 
@@ -357,43 +365,31 @@ def run_batch(
     return BatchReport(tuple(folder.close(order)), folder.index_path)
 
 
-@dataclass(frozen=True)
-class ReadArticle:
-    """An article read and its language known: what the model-holding workers are handed."""
-
-    source: str
-    paragraphs: tuple[str, ...]
-    title: str | None
-    language: str
-    confidence: float
-    language_method: str
-    sentences: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(vars(self), paragraphs=list(self.paragraphs))
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ReadArticle:
-        return cls(**dict(data, paragraphs=tuple(data["paragraphs"])))
+def article_to_dict(article: Article) -> dict[str, Any]:
+    """An article read, as JSON data (Ray hands it from the reading task to a model-holding actor)."""
+    document, guess = article.document, article.language
+    return {
+        "source": document.source,
+        "title": document.title,
+        "paragraphs": list(document.paragraphs),
+        "language": {"code": guess.code, "confidence": guess.confidence, "method": guess.method},
+    }
 
 
-def read_article(source: str, *, max_bytes: int, source_language: str | None) -> ReadArticle:
-    """Read ``source`` and find its language (raises ``InputError`` with a one-line message)."""
-    from diglot.document import read_source
-    from diglot.langid import LanguageGuess, detect_language
+def article_from_dict(data: dict[str, Any]) -> Article:
+    from diglot.document import Document
+    from diglot.langid import LanguageGuess
+    from diglot.pipeline import Article
+
+    document = Document(tuple(data["paragraphs"]), data["title"], data["source"])
+    return Article(document, LanguageGuess(**data["language"]))
+
+
+def sentence_count(article: Article) -> int:
+    """How many sentences the article has, for the progress bar's rate."""
     from diglot.segment import split_sentences
 
-    document = read_source(source, max_bytes=max_bytes)
-    guess = LanguageGuess(source_language, 1.0, "given") if source_language else detect_language(document.text)
-    return ReadArticle(
-        source=source,
-        paragraphs=document.paragraphs,
-        title=document.title,
-        language=guess.code,
-        confidence=guess.confidence,
-        language_method=guess.method,
-        sentences=sum(len(split_sentences(p) or [p]) for p in document.paragraphs),
-    )
+    return sum(len(split_sentences(p) or [p]) for p in article.document.paragraphs)
 
 
 def error_line(exc: BaseException) -> str:
@@ -406,97 +402,101 @@ def error_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first}" if first else type(exc).__name__
 
 
-class ArticleMaker:
-    """Makes an article's documents from its text: summary, translations, rendered like the app's export.
+def read_or_fail(source: str, config: Config, options: BatchOptions) -> Article | ArticleOutcome:
+    """The article read and its language known (by the pipeline's rules), or a failed outcome saying why."""
+    from diglot.pipeline import Pipeline
 
-    Holds the engines (built once); both the local runner and each Ray actor
-    have one.
+    try:
+        return Pipeline(config, use_cache=False).read(source, language=options.source_language)
+    except Exception as exc:
+        return ArticleOutcome(source, error=error_line(exc))
+
+
+class ArticleMaker:
+    """Makes an article's documents: its summary and translations through one ``Pipeline``, rendered as exports.
+
+    The pipeline (models, result cache) is built once; the local runner has
+    one ArticleMaker, and so has each Ray actor.
     """
 
-    def __init__(self, config: Any, options: BatchOptions, *, when: dt.datetime) -> None:
-        from diglot.cache import ResultCache
-        from diglot.models import ModelPool
-        from summarize import load_summarizer
-        from translate import Translator
+    def __init__(self, config: Config, options: BatchOptions, *, when: dt.datetime) -> None:
+        from diglot.pipeline import Pipeline
 
-        self.config = config
         self.options = options
         self.when = when
-        pool = ModelPool(device=config.device, backend=config.backend, memory_mb=config.model_memory_mb)
-        cache = ResultCache() if options.use_cache else None
-        self.translator = Translator(config, pool=pool, cache=cache)
-        self.summarizer = load_summarizer(
-            options.method, config=config, pool=pool, pivot=self.translator, cache=cache, fallback=False
-        )
+        self.pipeline = Pipeline(config, use_cache=options.use_cache)
 
     def check(self) -> None:
-        """Raise ``ModelUnavailable`` if a model every article needs is missing.
+        """Raise ``DiglotError`` naming the pull command if a model every article needs is missing.
 
-        The summariser was checked when it was made; each translation is
-        checked from the language every route goes through (the summary's,
-        or ``--from``, or English).
+        The abstractive summariser's model is needed (the batch does not fall
+        back to extractive summaries); each translation is checked from the
+        language every route goes through: the summary's, or ``--from``, or
+        English.
         """
-        if self.options.translate == "summary":
-            start = getattr(self.summarizer, "model_language", None) or self.options.source_language or "en"
-        else:
-            start = self.options.source_language or "en"
-        for target in self.options.targets:
-            if target != start:
-                self.translator.route(start, target)
+        from diglot.document import Document
+        from diglot.errors import DiglotError
+        from diglot.langid import LanguageGuess
+        from diglot.pipeline import Article
 
-    def make(self, article: ReadArticle) -> ArticleResult:
-        """The article's documents; any error becomes the result's ``error``."""
+        summarizer = self.pipeline.summarizer(self.options.method)
+        if summarizer.method != self.options.method:
+            note = getattr(summarizer, "note", None) or "the summarisation model is missing"
+            raise DiglotError(f"{note} (or use --method extractive)")
+        start = self.options.source_language or "en"
+        probe = Article(Document(("",)), LanguageGuess(start, 1.0, "given"))
+        for target in self.options.targets:
+            if self.options.translate == "summary":
+                self.pipeline.check_summary_translation(probe, target, method=self.options.method)
+            else:
+                self.pipeline.check_translation(start, target)
+
+    def make(self, article: Article) -> ArticleOutcome:
+        """The article's documents; any error becomes the outcome's ``error``."""
+        document = article.document
+        sentences = sentence_count(article)
         try:
             outputs = self._outputs(article)
         except Exception as exc:
-            return ArticleResult(
-                article.source, article.title, article.language, sentences=article.sentences, error=error_line(exc)
+            return ArticleOutcome(
+                document.source, document.title, article.language.code, sentences=sentences, error=error_line(exc)
             )
-        return ArticleResult(article.source, article.title, article.language, outputs, article.sentences)
+        return ArticleOutcome(document.source, document.title, article.language.code, outputs, sentences)
 
-    def _outputs(self, article: ReadArticle) -> tuple[ArticleOutput, ...]:
-        from diglot.document import Document
+    def _outputs(self, article: Article) -> tuple[ArticleOutput, ...]:
         from diglot.export import export_dict, render
-        from diglot.langid import LanguageGuess
 
-        document = Document(article.paragraphs, article.title, article.source)
-        guess = LanguageGuess(article.language, article.confidence, article.language_method)
-        summary = self.summarizer.summarize(document, length=self.options.length, source_language=guess.code)
-        fmt = EXPORT_FORMATS[self.options.fmt]
-        if not self.options.targets:
-            data = export_dict(document, guess, summary=summary, when=self.when)
-            return (ArticleOutput(None, render(data, fmt)),)
-        if self.options.translate == "summary":
-            text, language = Document((summary.text,), document.title, document.source), summary.language
-        else:
-            text, language = document, guess.code
-        outputs = []
-        for target in self.options.targets:
-            translation = self.translator.translate(text, src=language, tgt=target)
+        pipeline, options = self.pipeline, self.options
+        summary = pipeline.summarize(article, method=options.method, length=options.length)
+        fmt = EXPORT_FORMATS[options.fmt]
+
+        def document(translation: Serialisable | None = None) -> str:
             data = export_dict(
-                document,
-                guess,
+                article.document,
+                article.language,
                 summary=summary,
                 translation=translation,
-                translated=self.options.translate,
+                translated=options.translate,
                 when=self.when,
             )
-            outputs.append(ArticleOutput(target, render(data, fmt)))
+            return render(data, fmt)
+
+        if not options.targets:
+            return (ArticleOutput(None, document()),)
+        outputs = []
+        for target in options.targets:
+            if options.translate == "summary":
+                translation = pipeline.translate_summary(article, summary, target)
+            else:
+                translation = pipeline.translate(article, target)
+            outputs.append(ArticleOutput(target, document(translation)))
         return tuple(outputs)
-
-
-def read_or_fail(source: str, config: Any, options: BatchOptions) -> ReadArticle | ArticleResult:
-    """The article read, or a failed result naming why it could not be."""
-    try:
-        return read_article(source, max_bytes=config.max_input_bytes, source_language=options.source_language)
-    except Exception as exc:
-        return ArticleResult(source, error=error_line(exc))
 
 
 class LocalRunner:
     """Makes articles one after another in this process, with one set of models for all of them."""
 
-    def __init__(self, config: Any, options: BatchOptions, *, when: dt.datetime | None = None) -> None:
+    def __init__(self, config: Config, options: BatchOptions, *, when: dt.datetime | None = None) -> None:
         self.config = config
         self.options = options
         self.when = when or dt.datetime.now(dt.UTC)
@@ -511,22 +511,10 @@ class LocalRunner:
     def check(self) -> None:
         self.maker.check()
 
-    def run(self, sources: Sequence[str]) -> Iterator[ArticleResult]:
+    def run(self, sources: Sequence[str]) -> Iterator[ArticleOutcome]:
         for source in sources:
             article = read_or_fail(source, self.config, self.options)
-            yield article if isinstance(article, ArticleResult) else self.maker.make(article)
+            yield article if isinstance(article, ArticleOutcome) else self.maker.make(article)
 
-
-def ordered(results: Iterable[tuple[int, ArticleResult]], count: int) -> Iterator[ArticleResult]:
-    """Results that arrive in any order, given back in index order as soon as each one's turn comes."""
-    waiting: dict[int, ArticleResult] = {}
-    turn = 0
-    for index, result in results:
-        waiting[index] = result
-        while turn in waiting:
-            yield waiting.pop(turn)
-            turn += 1
-    with contextlib.suppress(KeyError):
-        while turn < count:
-            yield waiting.pop(turn)
-            turn += 1
+    def close(self) -> None:
+        pass  # the models go with the process

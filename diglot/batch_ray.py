@@ -17,7 +17,8 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from diglot.batch import ArticleMaker, ArticleResult, BatchOptions, read_or_fail
+from diglot.batch import ArticleMaker, ArticleOutcome, BatchOptions, article_from_dict, article_to_dict, read_or_fail
+from diglot.config import Config
 from diglot.errors import ConfigError, DiglotError
 
 # Settings a worker on this machine must share with the driver: where models,
@@ -33,38 +34,33 @@ def _use_environment(environment: dict[str, str]) -> None:
     os.environ.update(environment)
 
 
-def _read_row(row: dict[str, Any], *, config: Any, options: BatchOptions) -> dict[str, Any]:
-    """A Ray Data task: read a row's source into a ``ReadArticle`` (as JSON), or a failed result."""
+def _read_row(row: dict[str, Any], *, config: Config, options: BatchOptions) -> dict[str, Any]:
+    """A Ray Data task: read a row's source into an article (as JSON), or a failed outcome."""
     article = read_or_fail(row["source"], config, options)
-    failed = isinstance(article, ArticleResult)
-    return {
-        "source": row["source"],
-        "article": "" if failed else json.dumps(article.to_dict(), ensure_ascii=False),
-        "result": json.dumps(article.to_dict(), ensure_ascii=False) if failed else "",
-    }
+    if isinstance(article, ArticleOutcome):
+        return {"source": row["source"], "article": "", "outcome": json.dumps(article.to_dict(), ensure_ascii=False)}
+    return {"source": row["source"], "article": json.dumps(article_to_dict(article), ensure_ascii=False), "outcome": ""}
 
 
 class _MakeArticles:
     """A Ray Data actor: holds one ``ArticleMaker`` (the models, loaded once) and makes the articles it is given."""
 
-    def __init__(self, config: Any, options: BatchOptions, when: str, environment: dict[str, str]) -> None:
+    def __init__(self, config: Config, options: BatchOptions, when: str, environment: dict[str, str]) -> None:
         _use_environment(environment)
         self.maker = ArticleMaker(config, options, when=dt.datetime.fromisoformat(when))
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        from diglot.batch import ReadArticle
-
-        results = []
-        for article, failed in zip(batch["article"], batch["result"], strict=True):
+        outcomes = []
+        for article, failed in zip(batch["article"], batch["outcome"], strict=True):
             if failed:
-                results.append(str(failed))
+                outcomes.append(str(failed))
                 continue
-            made = self.maker.make(ReadArticle.from_dict(json.loads(str(article))))
-            results.append(json.dumps(made.to_dict(), ensure_ascii=False))
-        return {"result": results}
+            made = self.maker.make(article_from_dict(json.loads(str(article))))
+            outcomes.append(json.dumps(made.to_dict(), ensure_ascii=False))
+        return {"outcome": outcomes}
 
 
-def _check(config: Any, options: BatchOptions, environment: dict[str, str]) -> str | None:
+def _check(config: Config, options: BatchOptions, environment: dict[str, str]) -> str | None:
     """The models a batch needs, checked on a worker (where the actors will look for them): what is missing.
 
     The message comes back rather than the exception: diglot's errors do not
@@ -87,7 +83,7 @@ class RayRunner:
 
     def __init__(
         self,
-        config: Any,
+        config: Config,
         options: BatchOptions,
         *,
         address: str = "local",
@@ -141,7 +137,7 @@ class RayRunner:
         if missing is not None:
             raise DiglotError(missing)
 
-    def run(self, sources: Sequence[str]) -> Iterator[ArticleResult]:
+    def run(self, sources: Sequence[str]) -> Iterator[ArticleOutcome]:
         if not sources:
             return
         ray = self._connect()
@@ -158,7 +154,7 @@ class RayRunner:
             **reserve,
         )
         for row in dataset.iter_rows():
-            yield ArticleResult.from_dict(json.loads(row["result"]))
+            yield ArticleOutcome.from_dict(json.loads(row["outcome"]))
 
     def close(self) -> None:
         """Stop the Ray this runner started (a cluster it joined, or a Ray already running, is left alone)."""

@@ -18,8 +18,8 @@ import pytest
 
 from diglot.batch import (
     ArticleMaker,
+    ArticleOutcome,
     ArticleOutput,
-    ArticleResult,
     BatchOptions,
     IndexEntry,
     LocalRunner,
@@ -135,9 +135,9 @@ def test_readable_names(title: str | None, source: str, name: str):
     assert readable_name(title, source) == name
 
 
-def result(source: str, title: str | None, *targets: str | None) -> ArticleResult:
+def result(source: str, title: str | None, *targets: str | None) -> ArticleOutcome:
     outputs = tuple(ArticleOutput(t, f"{source} {t}\n") for t in (targets or (None,)))
-    return ArticleResult(source, title, "en", outputs, sentences=3)
+    return ArticleOutcome(source, title, "en", outputs, sentences=3)
 
 
 def test_names_are_unique_and_never_an_existing_file(tmp_path: Path):
@@ -229,7 +229,7 @@ def test_a_rerun_skips_finished_articles_and_makes_the_failed_ones(
     (articles / "empty.txt").write_text("The empty file now has a sentence in it.", encoding="utf-8")
     made: list[str] = []
     real_make = ArticleMaker.make
-    monkeypatch.setattr(ArticleMaker, "make", lambda self, a: made.append(a.source) or real_make(self, a))
+    monkeypatch.setattr(ArticleMaker, "make", lambda self, a: made.append(a.document.source) or real_make(self, a))
     code, stdout, _ = run(capsys, *argv)
     assert code == 0 and "5 sources: 1 done, 4 skipped, 0 failed" in stdout
     assert made == [str(articles / "empty.txt")]  # nothing else recomputed
@@ -281,11 +281,14 @@ class FakeRunner:
     def check(self) -> None:
         pass
 
+    def close(self) -> None:
+        pass
+
     def run(self, sources):
         for source in sources:
             self.made.append(source)
             targets = self.options.targets or (None,)
-            yield ArticleResult(
+            yield ArticleOutcome(
                 source, f"Title {Path(source).stem}", "en", tuple(ArticleOutput(t, source) for t in targets)
             )
 
