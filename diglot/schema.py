@@ -142,3 +142,28 @@ RESULT_SCHEMA: dict[str, Any] = {
         },
     },
 }
+
+
+INDEX_LINE_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "diglot batch index line",
+    "description": "one line of a batch's index.jsonl: a source and what became of it",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["source", "status", "outputs", "title", "source_language", "error", "settings"],
+    "properties": {
+        "source": RESULT_SCHEMA["properties"]["source"],
+        "status": {
+            "enum": ["done", "skipped", "failed", "writing"],
+            "description": "'writing' only after a killed run: the article's names are taken, its files may not be",
+        },
+        "outputs": {"type": "array", "items": {"type": "string"}, "description": "file names inside the folder"},
+        "title": RESULT_SCHEMA["properties"]["title"],
+        "source_language": {"type": ["string", "null"]},
+        "error": {"type": ["string", "null"], "description": "failed only: why, in one line"},
+        "settings": {
+            "type": "object",
+            "description": "what decided the outputs; a finished article is skipped only if they are unchanged",
+        },
+    },
+}

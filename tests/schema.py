@@ -6,13 +6,21 @@ from typing import Any
 
 import jsonschema
 
-from diglot.schema import RESULT_SCHEMA
+from diglot.schema import INDEX_LINE_SCHEMA, RESULT_SCHEMA
 
 _VALIDATOR = jsonschema.Draft202012Validator(RESULT_SCHEMA)
+_INDEX_VALIDATOR = jsonschema.Draft202012Validator(INDEX_LINE_SCHEMA)
 
 
 def valid_result(data: Any) -> dict[str, Any]:
     """``data`` itself, once it is shown to be one object of the result schema (else the test fails)."""
     errors = sorted(_VALIDATOR.iter_errors(data), key=lambda e: list(e.path))
+    assert not errors, "; ".join(f"{'/'.join(map(str, e.path)) or '(top)'}: {e.message}" for e in errors)
+    return data
+
+
+def valid_index_line(data: Any) -> dict[str, Any]:
+    """``data`` itself, once it is shown to be one line of a batch's index (else the test fails)."""
+    errors = sorted(_INDEX_VALIDATOR.iter_errors(data), key=lambda e: list(e.path))
     assert not errors, "; ".join(f"{'/'.join(map(str, e.path)) or '(top)'}: {e.message}" for e in errors)
     return data

@@ -30,6 +30,7 @@ from diglot.batch import (
 from diglot.batch_sources import Source, expand_sources
 from diglot.config import load_config
 from diglot.langid import script_profile
+from tests.schema import valid_index_line, valid_result
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,7 +38,8 @@ WHEN = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 
 
 def index_lines(out: Path) -> list[dict]:
-    return [json.loads(line) for line in (out / "index.jsonl").read_text(encoding="utf-8").splitlines()]
+    lines = (out / "index.jsonl").read_text(encoding="utf-8").splitlines()
+    return [valid_index_line(json.loads(line)) for line in lines]
 
 
 @pytest.fixture
@@ -199,15 +201,20 @@ def test_batch_writes_one_export_per_article_and_language_and_an_index(capsys, a
     assert script_profile(chinese.split("## Translation (Chinese)")[1].split("## Original")[0])["CJK"] > 0
 
 
-def test_json_format_without_translation_is_the_export_document(capsys, seed: Path, tmp_path: Path, tiny_config):
+def test_json_format_is_the_export_document_of_diglot_s_one_schema(capsys, seed: Path, tmp_path: Path, tiny_config):
     out = tmp_path / "out"
     code, _, _ = run(capsys, "batch", str(seed), "--out", str(out), "--format", "json", "--length", "short")
     assert code == 0
     [line] = index_lines(out)
     assert line["outputs"] == [f"{seed.stem}.json"]
-    exported = json.loads((out / line["outputs"][0]).read_text(encoding="utf-8"))
+    exported = valid_result(json.loads((out / line["outputs"][0]).read_text(encoding="utf-8")))
     assert exported["summary"]["method"] == "abstractive" and exported["summary"]["length"] == "short"
     assert exported["translation"] is None and exported["original"]["paragraphs"][0].startswith("Russian President")
+    code, _, _ = run(capsys, "batch", str(seed), "--out", str(out), "--format", "json", "--to", "zh")
+    assert code == 0
+    translated = valid_result(json.loads((out / f"{seed.stem}.zh.json").read_text(encoding="utf-8")))
+    assert translated["translation"]["target_language"] == "zh" and translated["translation"]["of"] == "article"
+    assert [line["outputs"] for line in index_lines(out)] == [[f"{seed.stem}.zh.json"]]  # the same source, redone
 
 
 def test_translate_the_summary_in_text_format(capsys, seed: Path, tmp_path: Path, tiny_config):
