@@ -142,9 +142,18 @@ class RayRunner:
             return
         ray = self._connect()
         count, reserve = self._actor_count(ray)
-        dataset = ray.data.from_items([{"source": source} for source in sources], override_num_blocks=len(sources))
-        # Reading is mostly waiting on files and downloads: it reserves no CPU, so it runs beside the actors.
-        dataset = dataset.map(_read_row, fn_kwargs={"config": self.config, "options": self.options}, num_cpus=0)
+        # A few blocks per actor: enough to keep every actor busy, few enough
+        # that reading does not start a Python worker per article.
+        blocks = max(1, min(len(sources), 4 * count))
+        dataset = ray.data.from_items([{"source": source} for source in sources], override_num_blocks=blocks)
+        # Reading is mostly waiting on files and downloads: it reserves no CPU, so it runs beside the
+        # actors, and as many tasks at a time as there are actors.
+        dataset = dataset.map(
+            _read_row,
+            fn_kwargs={"config": self.config, "options": self.options},
+            num_cpus=0,
+            compute=ray.data.TaskPoolStrategy(size=count),
+        )
         dataset = dataset.map_batches(
             _MakeArticles,
             # Ray Data logs a spurious error about these arguments (ray-project/ray#57733).

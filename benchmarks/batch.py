@@ -1,0 +1,213 @@
+"""``python -m benchmarks.batch``: many articles, one process per article against one ``diglot batch``, and on Ray.
+
+Twenty seed-sized articles (the bundled seed's lines in twenty different
+orders, so no two are alike), translated into Russian by the same model in
+every run, with the result cache off (``--no-cache``); wall-clock time of
+whole processes, as a user sees them:
+
+- one ``diglot translate ARTICLE --to ru`` process per article, one after
+  another (what a shell loop does today);
+- one ``diglot batch FOLDER --to ru`` (which also writes an extractive
+  summary and an export file per article: more work, not less);
+- ``diglot batch --ray`` on this machine (it starts its own local Ray), with
+  one model-holding actor per CPU, and with ``--actors 1`` and ``--actors 2``
+  for the throughput of each.
+
+The model is the tiny random opus-mt-en-ru architecture the tests use
+(``benchmarks.models.SMALL``): with the full-size random model one article
+takes about 35 s of CPU here (its random weights never stop early, so every
+sentence runs to the length limit), and the five runs would take hours on
+two cores. The tiny model keeps the model's own arithmetic small, so the
+figures show what the batch changes — start-up, imports and model loading
+paid once, Ray's scheduling and actor start-up — rather than decoding
+speed, which is the same in both (``diglot bench`` measures that).
+
+Every figure is measured in this run; a missed target fails it (exit 1).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.models import SMALL, build_marian, seed_lines
+
+ARTICLES = 20
+PROCESS_TARGET = 3.0  # one batch at least this many times faster than a process per article
+RAY_TARGET = 1.3  # batch --ray at most this many times the plain batch's time
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One measured run: what it was, its wall-clock seconds, and how many articles it made."""
+
+    label: str
+    seconds: float
+    articles: int
+
+    @property
+    def articles_per_s(self) -> float:
+        return self.articles / self.seconds
+
+
+def write_articles(folder: Path, count: int = ARTICLES) -> int:
+    """``count`` different seed-sized articles in ``folder``; returns how many sentences they hold together."""
+    from diglot.segment import split_sentences
+
+    lines = seed_lines()
+    folder.mkdir(parents=True)
+    sentences = 0
+    for number in range(count):
+        order = list(lines)
+        random.Random(number).shuffle(order)
+        (folder / f"article-{number:02d}.txt").write_text("\n\n".join(order) + "\n", encoding="utf-8")
+        sentences += sum(len(split_sentences(line)) for line in order)
+    return sentences
+
+
+def _diglot(argv: list[str], env: dict[str, str]) -> float:
+    """Run ``diglot ARGV`` to the end; its wall-clock seconds (a failure stops the benchmark)."""
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "tui.cli", *argv], capture_output=True, text=True, env=env)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"diglot {' '.join(argv[:2])} ... failed: {result.stderr.strip()[-500:]}")
+    return seconds
+
+
+def _batch_outputs(out: Path) -> int:
+    lines = (out / "index.jsonl").read_text(encoding="utf-8").splitlines()
+    return sum(1 for line in lines if json.loads(line)["status"] == "done")
+
+
+def measure(work: Path) -> tuple[list[Timing], int]:
+    """Every run, in one go; returns the timings and the articles' sentence count."""
+    model = build_marian(work / "models", SMALL)
+    config = work / "config.toml"
+    config.write_text(f'[models.translate]\n"en-ru" = "{model}"\n', encoding="utf-8")
+    env = dict(os.environ, DIGLOT_CONFIG=str(config), DIGLOT_CACHE_DIR=str(work / "cache"), HF_HUB_OFFLINE="1")
+    env.pop("CT2_USE_MKL", None)
+    articles = work / "articles"
+    sentences = write_articles(articles)
+    files = sorted(articles.iterdir())
+    _diglot(["translate", str(files[0]), "--to", "ru", "--no-cache"], env)  # the CTranslate2 conversion, once
+    common = ["--to", "ru", "--method", "extractive", "--no-cache", "--quiet"]
+    timings: list[Timing] = []
+
+    start = time.perf_counter()
+    for path in files:
+        _diglot(["translate", str(path), "--to", "ru", "--no-cache"], env)
+    timings.append(Timing("one diglot translate process per article", time.perf_counter() - start, len(files)))
+
+    runs = [("diglot batch", []), ("diglot batch --ray (one actor per CPU)", ["--ray"])]
+    for number, (label, extra) in enumerate(runs):
+        out = work / f"out-{number}"
+        seconds = _diglot(["batch", str(articles), "--out", str(out), *common, *extra], env)
+        timings.append(Timing(label, seconds, _batch_outputs(out)))
+    return timings, sentences
+
+
+@dataclass(frozen=True)
+class ActorRun:
+    """``batch --ray`` with ``actors`` actors, timed inside the command: Ray's start-up, then the batch on it."""
+
+    actors: int
+    startup_s: float  # starting a local Ray and checking the models on a worker
+    steady_s: float  # from then to the last article written: actors started, models loaded, every article made
+    articles: int
+
+    @property
+    def articles_per_s(self) -> float:
+        return self.articles / self.steady_s
+
+
+def measure_actors(work: Path, actors: int) -> ActorRun:
+    """One Ray batch in this process (a fresh local Ray), timing each article as it is written."""
+    from diglot.batch import BatchOptions, run_batch
+    from diglot.batch_ray import RayRunner
+    from diglot.batch_sources import expand_sources
+    from diglot.config import load_config
+
+    os.environ.update(DIGLOT_CONFIG=str(work / "config.toml"), DIGLOT_CACHE_DIR=str(work / "cache"))
+    options = BatchOptions(targets=("ru",), method="extractive", use_cache=False)
+    ready: list[float] = []
+    written: list[float] = []
+    start = time.perf_counter()
+    runner = RayRunner(load_config(), options, address="local", actors=actors)
+    try:
+        report = run_batch(
+            expand_sources([str(work / "articles")]),
+            work / f"actors-{actors}",
+            options,
+            runner,
+            on_start=lambda to_make, skipped: ready.append(time.perf_counter()),
+            on_article=lambda entry, sentences: written.append(time.perf_counter()),
+        )
+    finally:
+        runner.close()
+    done = report.count("done")
+    if not done or not ready or not written:
+        raise SystemExit(f"batch --ray --actors {actors} made {done} articles")
+    return ActorRun(actors, ready[0] - start, written[-1] - ready[0], done)
+
+
+def report(timings: list[Timing], sentences: int, actor_runs: list[ActorRun]) -> int:
+    """Print the figures and the targets; 0 if every target is met, else 1."""
+    print(f"{ARTICLES} seed-sized articles ({sentences} sentences) into Russian, tiny random opus-mt-en-ru, no cache")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"{'run':<44} {'seconds':>8} {'articles/s':>11} {'sentences/s':>12}")
+    for timing in timings:
+        rate = sentences * timing.articles / ARTICLES / timing.seconds
+        print(f"{timing.label:<44} {timing.seconds:>8.2f} {timing.articles_per_s:>11.2f} {rate:>12.1f}")
+    print()
+    print(f"{'batch --ray, timed inside the command':<44} {'start-up s':>10} {'then s':>8} {'articles/s':>11} "
+          f"{'sentences/s':>12}")  # fmt: skip
+    for run in actor_runs:
+        rate = sentences * run.articles / ARTICLES / run.steady_s
+        label = f"{run.actors} actor{'s' if run.actors > 1 else ''}"
+        print(f"{label:<44} {run.startup_s:>10.2f} {run.steady_s:>8.2f} {run.articles_per_s:>11.2f} {rate:>12.1f}")
+    if any(timing.articles != ARTICLES for timing in timings) or any(r.articles != ARTICLES for r in actor_runs):
+        print("MISSED: a run did not make every article")
+        return 1
+    by_label = {timing.label: timing.seconds for timing in timings}
+    per_process = by_label["one diglot translate process per article"]
+    batch = by_label["diglot batch"]
+    ray = by_label["diglot batch --ray (one actor per CPU)"]
+    checks = [
+        ("batch vs a process per article (times faster)", per_process / batch, PROCESS_TARGET, True),
+        ("batch --ray vs batch (times the time)", ray / batch, RAY_TARGET, False),
+    ]
+    print()
+    met_all = True
+    for name, ratio, target, higher_is_better in checks:
+        met = ratio >= target if higher_is_better else ratio <= target
+        met_all &= met
+        bound = ">=" if higher_is_better else "<="
+        print(f"{'met   ' if met else 'MISSED'} {name:<48} {ratio:6.2f}  (target {bound} {target})")
+    return 0 if met_all else 1
+
+
+def main() -> int:
+    from diglot.models import quiet_libraries
+
+    quiet_libraries()
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="diglot-batch-bench-") as folder:
+        timings, sentences = measure(Path(folder))
+        actor_runs = [measure_actors(Path(folder), actors) for actors in (1, 2)]
+    status = report(timings, sentences, actor_runs)
+    print(f"\n(wall-clock time of whole processes, each run once, one after another; 'start-up s': "
+          f"starting a local Ray and checking the models on it, 'then s': from then to the last article written; bench took "
+          f"{time.perf_counter() - start:.0f} s)")  # fmt: skip
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
