@@ -204,8 +204,8 @@ def main() -> int:
         actor_runs = [measure_actors(Path(folder), actors) for actors in (1, 2)]
     status = report(timings, sentences, actor_runs)
     print(f"\n(wall-clock time of whole processes, each run once, one after another; 'start-up s': "
-          f"starting a local Ray and checking the models on it, 'then s': from then to the last article written; bench took "
-          f"{time.perf_counter() - start:.0f} s)")  # fmt: skip
+          f"starting a local Ray and checking the models on it, 'then s': from then to the last article "
+          f"written; bench took {time.perf_counter() - start:.0f} s)")  # fmt: skip
     return status
 
 
