@@ -110,3 +110,12 @@ def test_the_wheel_ships_no_benchmark():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     packages = config["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
     assert "benchmarks" not in packages and not (ROOT / "diglot" / "bench.py").exists()
+
+
+def test_without_the_benchmarks_folder_bench_is_a_one_line_error(capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "benchmarks.bench", None)  # as in an installed wheel
+    assert main(["bench", "--quick"]) == 1
+    err = capsys.readouterr().err
+    assert "source checkout" in err and err.count("\n") == 1
