@@ -351,9 +351,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
     try:
         # Loaded from a source checkout: the installed package ships no benchmark.
-        from benchmarks import main as bench_main
+        from benchmarks.bench import main as bench_main
     except ModuleNotFoundError as exc:
-        if exc.name != "benchmarks":
+        if exc.name not in ("benchmarks", "benchmarks.bench"):
             raise
         raise DiglotError("diglot bench runs from a source checkout of diglot (its benchmarks/ folder)") from None
     return bench_main(quick=args.quick, as_json=args.json)

@@ -56,7 +56,8 @@ def test_peak_memory_is_this_process_own():
 
 
 def test_children_measure_their_own_peak_on_a_fresh_cache():
-    """A parent that has just built models has a high peak; each engine's child reports its own.
+    """The whole bench on tiny models. A parent that has just built models has a high peak; each
+    engine's child reports its own.
 
     (With ``ru_maxrss``, which Linux carries over across fork and exec, every
     child reported the parent's peak, "model MB" was 0 and the memory checks
@@ -66,7 +67,7 @@ def test_children_measure_their_own_peak_on_a_fresh_cache():
 
     assert not (cache_dir() / "bench").exists()  # a fresh cache: the parent builds the models
     ballast = b"x" * 1_500_000_000  # what building full-size models leaves in the parent's peak
-    report = bench.run(repeats=1, scale=SMALL, whole_process=False)
+    report = bench.run(repeats=1, scale=SMALL)
     parent = report.parent_peak_mb
     assert parent is not None and parent > 1500 and ballast
     engines = [row for row in report.rows if row.peak_mb is not None]
@@ -77,6 +78,9 @@ def test_children_measure_their_own_peak_on_a_fresh_cache():
         assert 0 < row.model_mb < row.peak_mb
     memory = [c for c in report.checks if c.name.startswith("model memory")]
     assert len(memory) == 2 and all(0 < c.ratio < 100 for c in memory)
+    first, cached = report.rows[-2:]  # whole `diglot translate` processes: the second reads the cache
+    assert first.backend == "first run (0 cache hits)" and cached.backend.startswith("cached (")
+    assert int(cached.backend.split("(")[1].split()[0]) > 0 and len(report.checks) == 6
 
 
 def test_a_figure_not_measured_fails_the_run():
@@ -110,3 +114,12 @@ def test_the_wheel_ships_no_benchmark():
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     packages = config["tool"]["hatch"]["build"]["targets"]["wheel"]["packages"]
     assert "benchmarks" not in packages and not (ROOT / "diglot" / "bench.py").exists()
+
+
+def test_without_the_benchmarks_folder_bench_is_a_one_line_error(capsys, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "benchmarks.bench", None)  # as in an installed wheel
+    assert main(["bench", "--quick"]) == 1
+    err = capsys.readouterr().err
+    assert "source checkout" in err and err.count("\n") == 1
