@@ -1,9 +1,10 @@
 """``diglot batch --ray``: the same batch on Ray Data, on this machine or a cluster.
 
 Articles are read (downloaded, decoded, language identified) by Ray tasks in
-parallel; model-holding actors (one ``ArticleMaker`` each, so one model load
-per actor) make their documents; the results come back to the driver in
-source order, where ``diglot.batch.OutputFolder`` names and writes them
+parallel, on the driver's node (where the files named on the command line
+are); model-holding actors (one ``ArticleMaker`` each, so one model load per
+actor) make their documents, on any node; the results come back to the driver
+in source order, where ``diglot.batch.OutputFolder`` names and writes them
 exactly as a local batch does. Only this module imports ``ray``, and only
 ``--ray`` imports this module (``pip install 'diglot[ray]'``).
 """
@@ -158,12 +159,17 @@ class RayRunner:
         blocks = max(1, min(len(sources), 4 * count))
         dataset = ray.data.from_items([{"source": source} for source in sources], override_num_blocks=blocks)
         # Reading is mostly waiting on files and downloads: it reserves no CPU, so it runs beside the
-        # actors, and as many tasks at a time as there are actors.
+        # actors, as many tasks at a time as there are actors, on this machine's node, where the
+        # files named on the command line are.
+        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+        here = NodeAffinitySchedulingStrategy(node_id=ray.get_runtime_context().get_node_id(), soft=False)
         dataset = dataset.map(
             _read_row,
             fn_kwargs={"config": self.config, "options": self.options},
             num_cpus=0,
             compute=ray.data.TaskPoolStrategy(size=count),
+            scheduling_strategy=here,
         )
         dataset = dataset.map_batches(
             _MakeArticles,
