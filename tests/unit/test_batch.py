@@ -431,3 +431,46 @@ def test_run_batch_with_the_local_runner_in_process(tmp_path: Path, seed: Path, 
     assert report.count("done") == 1 and report.failures == ()
     text = (tmp_path / "out" / f"{seed.stem}.zh.md").read_text(encoding="utf-8")
     assert "- Exported: 2026-01-02T03:04:05+00:00" in text
+
+
+def test_summaries_only_need_no_model_and_the_local_batch_never_imports_ray(tmp_path: Path, seed: Path):
+    script = (
+        "import sys\n"
+        "from tui.cli import main\n"
+        f"code = main(['batch', {str(seed)!r}, '--out', {str(tmp_path / 'out')!r}, '--method', 'extractive'])\n"
+        "print(code, 'ray' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=dict(os.environ))
+    assert result.stdout.splitlines()[-1] == "0 False", result.stderr
+    assert (tmp_path / "out" / f"{seed.stem}.md").read_text(encoding="utf-8").startswith(f"# {seed.name}\n")
+
+
+@pytest.mark.parametrize(
+    ("value", "address"),
+    [
+        ("local", True),
+        ("auto", True),
+        ("10.0.0.5:6379", True),
+        ("ray://head:10001", True),
+        ("head-node:6379", True),
+        ("articles/a.txt", False),
+        ("news", False),
+        ("@list.txt", False),
+    ],
+)
+def test_what_follows_ray_is_an_address_or_a_source(value: str, address: bool):
+    from tui.cli import _looks_like_ray_address
+
+    assert _looks_like_ray_address(value) is address
+
+
+def test_an_address_that_cannot_be_downloaded_fails_alone(capsys, tmp_path: Path, seed: Path):
+    out = tmp_path / "out"
+    address = "http://127.0.0.1:9/news/story.html"  # nothing serves it (and trafilatura refuses private hosts)
+    code, stdout, stderr = run(capsys, "batch", address, str(seed), "--out", str(out), "--method", "extractive")
+    assert code == 1 and "2 sources: 1 done, 0 skipped, 1 failed" in stdout
+    failed, done = index_lines(out)
+    assert (
+        failed["error"] == f"{address}: could not be downloaded (no connection, unknown host or a certificate problem)"
+    )
+    assert done["status"] == "done" and "could not be downloaded" in stderr
