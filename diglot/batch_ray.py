@@ -161,15 +161,13 @@ class RayRunner:
         # Reading is mostly waiting on files and downloads: it reserves no CPU, so it runs beside the
         # actors, as many tasks at a time as there are actors, on this machine's node, where the
         # files named on the command line are.
-        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
-
-        here = NodeAffinitySchedulingStrategy(node_id=ray.get_runtime_context().get_node_id(), soft=False)
+        here = {"ray.io/node-id": ray.get_runtime_context().get_node_id()}  # a label every Ray node has
         dataset = dataset.map(
             _read_row,
             fn_kwargs={"config": self.config, "options": self.options},
             num_cpus=0,
             compute=ray.data.TaskPoolStrategy(size=count),
-            scheduling_strategy=here,
+            label_selector=here,
         )
         dataset = dataset.map_batches(
             _MakeArticles,
