@@ -258,7 +258,7 @@ class OutputFolder:
         entry = IndexEntry(result.source, _WRITING, names, result.title, result.source_language, settings=self.settings)
         self._append(entry)  # the names are the source's from now on, even if the run dies mid-article
         for name, output in zip(names, result.outputs, strict=True):
-            write_atomic(self.path / name, output.text, overwrite=own or (self.path / name).exists())
+            write_atomic(self.path / name, output.text, overwrite=own)  # a new name: never over a file
         return self._record(IndexEntry(**{**vars(entry), "status": "done"}))
 
     def fail(self, source: str, error: str, *, title: str | None = None, language: str | None = None) -> IndexEntry:
