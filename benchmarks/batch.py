@@ -106,7 +106,7 @@ def measure(work: Path) -> tuple[list[Timing], int]:
         _diglot(["translate", str(path), "--to", "ru", "--no-cache"], env)
     timings.append(Timing("one diglot translate process per article", time.perf_counter() - start, len(files)))
 
-    runs = [("diglot batch", []), ("diglot batch --ray (one actor per CPU)", ["--ray"])]
+    runs = [("diglot batch", []), ("diglot batch --ray (default actors)", ["--ray"])]
     for number, (label, extra) in enumerate(runs):
         out = work / f"out-{number}"
         seconds = _diglot(["batch", str(articles), "--out", str(out), *common, *extra], env)
@@ -179,7 +179,7 @@ def report(timings: list[Timing], sentences: int, actor_runs: list[ActorRun]) ->
     by_label = {timing.label: timing.seconds for timing in timings}
     per_process = by_label["one diglot translate process per article"]
     batch = by_label["diglot batch"]
-    ray = by_label["diglot batch --ray (one actor per CPU)"]
+    ray = by_label["diglot batch --ray (default actors)"]
     checks = [
         ("batch vs a process per article (times faster)", per_process / batch, PROCESS_TARGET, True),
         ("batch --ray vs batch (times the time)", ray / batch, RAY_TARGET, False),

@@ -180,7 +180,10 @@ def _batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="run on Ray: a local Ray without ADDRESS, else the cluster at ADDRESS (auto, HOST:PORT, ray://HOST:PORT)",
     )
     batch.add_argument(
-        "--actors", type=int, metavar="N", help="with --ray: model-holding actors (default: one per CPU)"
+        "--actors",
+        type=int,
+        metavar="N",
+        help="with --ray: model-holding actors (default: one per two CPUs, or per GPU)",
     )
     _common(batch)
 

@@ -19,7 +19,7 @@ def timings(per_process: float, batch: float, ray: float, made: int = ARTICLES) 
     return [
         Timing("one diglot translate process per article", per_process, ARTICLES),
         Timing("diglot batch", batch, made),
-        Timing("diglot batch --ray (one actor per CPU)", ray, ARTICLES),
+        Timing("diglot batch --ray (default actors)", ray, ARTICLES),
     ]
 
 
