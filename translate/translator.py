@@ -10,16 +10,12 @@ from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
-from diglot.langid import detect_language, script_profile
+from diglot.langid import paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
-from diglot.segment import split_long, split_sentences
+from diglot.segment import paragraph_sentences, split_long
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
 
-# A paragraph gets its own language only when it has this many letters and
-# langdetect is this sure; shorter ones follow the document.
-_OWN_LANGUAGE_LETTERS = 60
-_OWN_LANGUAGE_CONFIDENCE = 0.9
 # Paragraphs are translated in windows of about this many sentences, so that
 # batches stay full while results still arrive paragraph by paragraph.
 _WINDOW_SENTENCES = 48
@@ -154,13 +150,6 @@ class Translator:
         translation = self.translate(document, src=src, tgt=tgt, cancel=cancel, detect_paragraphs=False)
         return [p.text for p in translation.paragraphs], " + ".join(translation.models)
 
-    def paragraph_language(self, paragraph: str, default: str) -> str:
-        """The language of one paragraph, where it is long enough to tell and differs."""
-        if sum(script_profile(paragraph).values()) < _OWN_LANGUAGE_LETTERS:
-            return default
-        guess = detect_language(paragraph)
-        return guess.code if guess.confidence >= _OWN_LANGUAGE_CONFIDENCE else default
-
     def translate(
         self,
         document: Document,
@@ -170,20 +159,26 @@ class Translator:
         cancel: threading.Event | None = None,
         on_paragraph: ParagraphCallback | None = None,
         detect_paragraphs: bool = True,
+        languages: Sequence[str] | None = None,
     ) -> Translation:
         """Translate ``document`` from ``src`` into ``tgt``, paragraph structure kept.
 
         Paragraphs in another language than the document (a quotation, a
         mixed article) are routed by their own language; paragraphs already
-        in ``tgt`` are kept as they are. ``on_paragraph(index, paragraph)`` is
+        in ``tgt`` are kept as they are. ``languages`` gives each paragraph's
+        language where the caller has them (``paragraph_languages``); with
+        ``detect_paragraphs=False`` every paragraph is in ``src``. Each
+        paragraph is split into sentences by its language's rules. ``on_paragraph(index, paragraph)`` is
         called as paragraphs are finished, in order. Raises ``Cancelled`` once
         ``cancel`` is set, and ``ModelUnavailable`` before any work when a
         model is missing.
         """
         counts = [0, 0]  # cache hits, misses
-        languages = [self.paragraph_language(p, src) if detect_paragraphs else src for p in document.paragraphs]
+        if languages is None:
+            detected = detect_paragraphs and len(document.paragraphs) > 1
+            languages = paragraph_languages(document.paragraphs, src) if detected else [src] * len(document.paragraphs)
         routes = {lang: self.route(lang, tgt) for lang in dict.fromkeys(languages)}
-        sentences = [split_sentences(p) or [p] for p in document.paragraphs]
+        sentences = paragraph_sentences(document.paragraphs, languages)
         results: list[TranslatedParagraph] = []
         start = 0
         while start < len(sentences):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,10 +28,10 @@ from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable
 from diglot.export import SUFFIXES, export, export_dict
-from diglot.langid import LanguageGuess, detect_language
-from diglot.languages import language
+from diglot.langid import LanguageGuess, detect_language, paragraph_languages
+from diglot.languages import language, served_languages
 from diglot.recent import RecentArticles, save_pasted
-from diglot.segment import split_sentences
+from diglot.segment import paragraph_sentences, split_sentences
 from tui.commands import COMMANDS
 from tui.engines import Engines
 from tui.messages import (
@@ -60,9 +60,14 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x00".join(parts).encode()).hexdigest()[:12]
 
 
-def _paragraph_sentences(document: Document) -> list[list[str]]:
-    """Sentences per paragraph, split exactly as the translator splits them (for alignment)."""
-    return [split_sentences(p) or [p] for p in document.paragraphs]
+def _paragraph_sentences(document: Document, languages: Sequence[str] | None = None) -> list[list[str]]:
+    """Sentences per paragraph, split exactly as the translator splits them (for alignment).
+
+    Before the languages are known, each paragraph's script decides.
+    """
+    if languages is None:
+        return [split_sentences(p) or [p] for p in document.paragraphs]
+    return paragraph_sentences(document.paragraphs, languages)
 
 
 class DiglotApp(App[int]):
@@ -99,6 +104,7 @@ class DiglotApp(App[int]):
         self.document = document
         self.forced_language = source_language
         self.guess: LanguageGuess | None = None
+        self.paragraph_languages: tuple[str, ...] = ()
         self.summary: Any = None
         self.translation: Any = None
         self.summaries: dict[str, Any] = {}
@@ -146,6 +152,7 @@ class DiglotApp(App[int]):
         self.workers.cancel_all()
         self.document = document
         self.guess = None
+        self.paragraph_languages = ()
         self.summary = self.translation = None
         self.summary_key = self.translation_key = ""
         self.sub_title = document.name
@@ -155,9 +162,10 @@ class DiglotApp(App[int]):
         self.translation_pane.show_message("Waiting for the language of the article…")
         self.update_info()
         if self.forced_language:
-            self.post_message(LanguageDetected(self.doc_key, LanguageGuess(self.forced_language, 1.0, "given")))
+            given = LanguageGuess(self.forced_language, 1.0, "given")
+            self.post_message(LanguageDetected(self.doc_key, given, (self.forced_language,) * len(document.paragraphs)))
         else:
-            self.detect(self.doc_key, document.text)
+            self.detect(self.doc_key, document)
         if Path(document.source).is_file():
             try:
                 self.recent.add(document.source)
@@ -165,14 +173,18 @@ class DiglotApp(App[int]):
                 self.notify(f"Could not update the recent list: {exc}", severity="warning")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detect")
-    def detect(self, key: str, text: str) -> None:
-        self.post_message(LanguageDetected(key, detect_language(text)))
+    def detect(self, key: str, document: Document) -> None:
+        guess = detect_language(document.text)
+        languages = paragraph_languages(document.paragraphs, guess.code) if len(document.paragraphs) > 1 else []
+        self.post_message(LanguageDetected(key, guess, tuple(languages or [guess.code] * len(document.paragraphs))))
 
     @on(LanguageDetected)
     def _language_detected(self, message: LanguageDetected) -> None:
         if message.key != self.doc_key:
             return
         self.guess = message.guess
+        self.paragraph_languages = message.paragraphs
+        self.original_pane.show_paragraphs(_paragraph_sentences(self.document, message.paragraphs))
         self.original_pane.border_title = f"Original · {language(message.guess.code).name}"
         self.update_info()
         self.start_summary()
@@ -188,6 +200,9 @@ class DiglotApp(App[int]):
             backend = f" [{self.translation.backend}]" if self.translation.backend else ""
             models = ", ".join(self.translation.models) or "no model needed"
             translation = f"translation: {models}{backend}"
+            if kept := self.translation.kept_paragraphs:
+                name = language(self.translation.target_language).name
+                translation += f" · {kept} paragraph{'s' if kept > 1 else ''} already in {name}, kept"
         else:
             translation = f"translation: {self.translation_note}" if self.translation_note else ""
         self.query_one(InfoBar).show(
@@ -265,7 +280,8 @@ class DiglotApp(App[int]):
             f" · read in {summary.chunks} chunks" if summary.chunks > 1 else ""
         )
         note = f"No abstractive summary: {summary.note}" if summary.note else None
-        self.summary_pane.show_paragraphs([split_sentences(summary.text) or [summary.text]], note=note)
+        sentences = split_sentences(summary.text, summary.language) or [summary.text]
+        self.summary_pane.show_paragraphs([sentences], note=note)
         self.update_info()
         if self.translated == "summary":
             self.start_translation()
@@ -307,10 +323,13 @@ class DiglotApp(App[int]):
         self.translation_pane.show_message(f"Translating into {name}…")
         self.translation_pane.border_subtitle = f"0/{len(document.paragraphs)} paragraphs"
         self.update_info()
-        self.translate(key, document, src, self.target)
+        languages = self.paragraph_languages if self.translated == "article" else None
+        self.translate(key, document, src, self.target, languages)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate")
-    def translate(self, key: str, document: Document, src: str, tgt: str) -> None:
+    def translate(
+        self, key: str, document: Document, src: str, tgt: str, languages: Sequence[str] | None = None
+    ) -> None:
         total = len(document.paragraphs)
 
         def paragraph_done(index: int, paragraph: Any) -> None:
@@ -318,7 +337,7 @@ class DiglotApp(App[int]):
 
         def job(cancel: threading.Event) -> Any:
             return self.engines.translator.translate(
-                document, src=src, tgt=tgt, cancel=cancel, on_paragraph=paragraph_done
+                document, src=src, tgt=tgt, cancel=cancel, on_paragraph=paragraph_done, languages=languages
             )
 
         self._run_job(key, "translation", job, TranslationReady)
@@ -418,7 +437,8 @@ class DiglotApp(App[int]):
             if code:
                 self.target = code
 
-        self.push_screen(LanguagePicker(self.target), chosen)
+        configured = (code for pair in self.config.translate_models for code in pair.split("-"))
+        self.push_screen(LanguagePicker(self.target, languages=served_languages(configured)), chosen)
 
     def _step_language(self, step: int) -> None:
         favourites = list(self.config.favourite_targets) or ["ru"]

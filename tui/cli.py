@@ -21,16 +21,16 @@ if TYPE_CHECKING:
     from diglot.langid import LanguageGuess
 
 COMMANDS = ("summarize", "translate", "models", "config", "cache", "bench")
-_LANGUAGE_HELP = "ISO 639-1 code (ru, zh, de, ...) or English name"
+_LANGUAGE_HELP = "code (ru, zh, de, ...), English name (German) or own name (Deutsch)"
 
 
 def _language(value: str) -> str:
-    from diglot.languages import normalize_code
+    from diglot.languages import UnknownLanguage, resolve_language
 
-    code = normalize_code(value)
-    if not code.isalpha() or not 2 <= len(code) <= 3:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a language code (try ru, zh, de)")
-    return code
+    try:
+        return resolve_language(value)
+    except UnknownLanguage as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,7 @@ or by tests with fakes or tiny models) and calls it from worker threads.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -27,6 +27,7 @@ class TranslatorLike(Protocol):
         tgt: str,
         cancel: threading.Event | None = None,
         on_paragraph: Callable[[int, Any], None] | None = None,
+        languages: Sequence[str] | None = None,
     ) -> Translation: ...
 
 

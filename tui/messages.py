@@ -18,10 +18,11 @@ from diglot.langid import LanguageGuess
 
 @dataclass
 class LanguageDetected(Message):
-    """The article's language is known."""
+    """The article's language is known, and each paragraph's (``paragraph_languages``)."""
 
     key: str
     guess: LanguageGuess
+    paragraphs: tuple[str, ...]
 
 
 @dataclass
