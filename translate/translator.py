@@ -12,6 +12,7 @@ from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.langid import paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
+from diglot.normalize import model_inputs
 from diglot.segment import paragraph_sentences, split_long
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
@@ -21,6 +22,9 @@ from translate.router import choose_route
 _WINDOW_SENTENCES = 48
 
 _NO_SPACES = {"zh", "ja", "th"}
+# Part of every cached translation's key: what the model read changed when
+# Marian input started to be Moses-normalised (see diglot.normalize).
+_INPUT_FORM = "moses-punct"
 
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
 
@@ -81,7 +85,7 @@ class Translator:
         if self.cache is None:
             return self._translate_sentences(self._load(model, tgt), sentences, src, tgt, cancel)
         identity = self.pool.identity(model)
-        keys = [cache_key("translate", identity, self.num_beams, src, tgt, s) for s in sentences]
+        keys = [cache_key("translate", identity, self.num_beams, _INPUT_FORM, src, tgt, s) for s in sentences]
         found = self.cache.get_many(keys)
         todo = [i for i, key in enumerate(keys) if key not in found]
         if tally is not None:
@@ -96,12 +100,16 @@ class Translator:
     def _translate_sentences(
         self, model: Seq2SeqModel, sentences: list[str], src: str, tgt: str, cancel: threading.Event | None
     ) -> list[str]:
-        """Translate sentences with one model; sentences over its input budget go in pieces."""
+        """Translate sentences with one model; sentences over its input budget go in pieces.
+
+        The model reads them as its family was trained to (``model_inputs``:
+        Moses punctuation for Marian); the caller keeps the originals.
+        """
         budget = model.input_budget
         pieces: list[str] = []
         owners: list[int] = []
         longest = 1
-        for index, sentence in enumerate(sentences):
+        for index, sentence in enumerate(model_inputs(sentences, model.model_type, src)):
             tokens = model.count_tokens(sentence)
             parts = [sentence] if tokens <= budget else split_long(sentence, budget, model.count_tokens)
             pieces.extend(parts)

@@ -30,7 +30,10 @@ def _language(value: str) -> str:
     try:
         return resolve_language(value)
     except UnknownLanguage as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
+        # One line, as for every other bad input (argparse would print its
+        # whole usage block first), and before any model is looked for.
+        print(f"diglot: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -235,7 +238,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
             source_language = summary.language
             translator.route(source_language, args.tgt)
         document = Document(paragraphs=(summary.text,), title=document.title, source=document.source)
-    translation = translator.translate(document, src=source_language, tgt=args.tgt)
+    # --from names the language of every paragraph; otherwise each is detected
+    # (a mixed article), and segmented by its own language's rules.
+    translation = translator.translate(document, src=source_language, tgt=args.tgt, detect_paragraphs=not args.src)
     if args.json:
         payload = {
             **_article_fields(document, guess),
