@@ -43,7 +43,8 @@ class FakeSummarizer:
     ) -> Summary:
         self.calls.append(length)
         _wait(self.gate, cancel)
-        sentences = tuple(s for p in document.paragraphs for s in split_sentences(p, source_language))[: SENTENCES[length]]
+        every = tuple(s for p in document.paragraphs for s in split_sentences(p, source_language))
+        sentences = every[: SENTENCES[length]]
         if on_progress:
             on_progress(1, 1)
         return Summary(
