@@ -216,8 +216,11 @@ def test_straight_quotes_open_the_next_sentence() -> None:
 
 
 def test_the_language_decides() -> None:
-    # Told German, the capital Ü starts a sentence; the script alone cannot say.
-    assert split_sentences("Das ist gut. Über allem steht er.", "de") == ["Das ist gut.", "Über allem steht er."]
+    # Told German or Italian, "3." is an ordinal and "sig." a title; read as English, both end a sentence.
+    assert split_sentences("Am 3. Oktober ist Feiertag.", "de") == ["Am 3. Oktober ist Feiertag."]
+    assert split_sentences("Am 3. Oktober ist Feiertag.", "en") == ["Am 3.", "Oktober ist Feiertag."]
+    assert split_sentences("Il sig. Rossi è arrivato.", "it") == ["Il sig. Rossi è arrivato."]
+    assert split_sentences("Il sig. Rossi è arrivato.", "en") == ["Il sig.", "Rossi è arrivato."]
     # Without a language, the script decides: Devanagari ends at ।.
     assert split_sentences("यह घर है। वह स्कूल गया।") == ["यह घर है।", "वह स्कूल गया।"]
 
