@@ -3,8 +3,10 @@
 Two articles, made here from a fixed seed (no download): a 4.5 MB article of
 ~35,000 sentences in paragraphs, and a 200,000-character article on one
 line. Each is summarised from its text (reading, sentence segmentation,
-TextRank, choice) in this process; the best of ``--repeat`` timings is
-printed next to its target, and the run fails (exit 1) if a target is missed.
+TextRank, choice) in this process; the best of ``--repeat`` wall-clock
+timings is printed next to its target (with the process's CPU time, which
+shows how much of it was waiting for a busy machine), and the run fails
+(exit 1) if a target is missed.
 """
 
 from __future__ import annotations
@@ -74,6 +76,7 @@ class Row:
     characters: int
     sentences: int
     seconds: float
+    cpu_seconds: float
     target: float
 
     @property
@@ -83,16 +86,17 @@ class Row:
 
 def measure(name: str, text: str, target: float, repeat: int) -> Row:
     """The best of ``repeat`` timings of reading ``text`` and summarising it (medium length)."""
-    best = float("inf")
+    best, best_cpu = float("inf"), float("inf")
     for _ in range(repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         document = load_document(text, source=name)
         summary = ExtractiveSummarizer().summarize(document, length="medium", source_language="en")
         best = min(best, time.perf_counter() - started)
+        best_cpu = min(best_cpu, time.process_time() - started_cpu)
         if not summary.sentences:
             raise RuntimeError(f"{name}: the summary is empty")
     sentences = sum(len(split_sentences(p, "en")) for p in document.paragraphs)
-    return Row(name, len(text), sentences, best, target)
+    return Row(name, len(text), sentences, best, best_cpu, target)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,11 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         measure("4.5 MB article", big_article(), 10.0, args.repeat),
         measure("200,000-character line", one_line_article(), 3.0, args.repeat),
     ]
-    print(f"{'workload':<26}{'characters':>12}{'sentences':>11}{'seconds':>10}{'target':>10}")
+    print(f"{'workload':<26}{'characters':>12}{'sentences':>11}{'seconds':>10}{'cpu s':>8}{'target':>10}")
     for row in rows:
         verdict = "met" if row.met else "MISSED"
         target = f"< {row.target:g}"
-        print(f"{row.name:<26}{row.characters:>12,}{row.sentences:>11,}{row.seconds:>10.2f}{target:>10}  {verdict}")
+        figures = f"{row.characters:>12,}{row.sentences:>11,}{row.seconds:>10.2f}{row.cpu_seconds:>8.2f}"
+        print(f"{row.name:<26}{figures}{target:>10}  {verdict}")
     return 0 if all(row.met for row in rows) else 1
 
 

@@ -135,3 +135,18 @@ def test_cancelled_while_ranking(articles, monkeypatch, full_graph_limit: int) -
 def test_terms_pair_characters_for_chinese() -> None:
     assert extractive._terms("中国表示") == ["中国", "国表", "表示"]
     assert list(itertools.chain(extractive._terms("Putin met Li in Moscow"))) == ["putin", "met", "li", "moscow"]
+
+
+def test_the_benchmark_prints_measured_rows_and_fails_a_missed_target(monkeypatch, capsys) -> None:
+    import benchmarks.extractive as bench
+
+    monkeypatch.setattr(bench, "_BIG_BYTES", 40_000)
+    monkeypatch.setattr(bench, "_LINE_CHARS", 20_000)
+    assert bench.main(["--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.endswith(("met", "MISSED"))]
+    assert len(rows) == 2 and all(line.endswith("met") for line in rows)
+    missed = bench.Row("slow", 10, 1, 99.0, 98.0, 3.0)
+    monkeypatch.setattr(bench, "measure", lambda *args: missed)
+    assert bench.main(["--repeat", "1"]) == 1
+    assert "MISSED" in capsys.readouterr().out

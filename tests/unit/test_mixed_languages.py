@@ -73,3 +73,11 @@ def test_each_paragraph_is_segmented_by_its_own_language(tiny_models) -> None:
         "Am 3. Oktober ist Feiertag.",
         "Die Ämter sind zu.",
     ]
+
+
+def test_a_long_article_is_judged_by_a_sample_of_it(data: Path) -> None:
+    from diglot.langid import detect_language
+
+    russian = read_source(str(data / "ru.txt")).text
+    long_text = "\n\n".join([russian] * (300_000 // len(russian)))
+    assert len(long_text) > 250_000 and detect_language(long_text).code == "ru"

@@ -8,6 +8,8 @@ Japanese). Cases marked "our fix" are ones sentencex alone gets wrong.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from diglot.segment import split_sentences
 
@@ -230,3 +232,15 @@ def test_sentences_are_exact_slices_of_the_paragraph() -> None:
     sentences = split_sentences(text, "en")
     assert " ".join(sentences) == text
     assert "\u00a0" in sentences[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab Ü.!?…。।؟)”»\"' \u00a0xЖ日")), max_size=80),
+    st.sampled_from(["en", "de", "ru", "zh", "hi", "ar", "fr"]),
+)
+def test_segmentation_never_loses_or_changes_a_character(text: str, language: str) -> None:
+    sentences = split_sentences(text, language)
+    assert all(s and s == s.strip() for s in sentences)
+    # Only whitespace between sentences (and line breaks) may change.
+    assert "".join("".join(sentences).split()) == "".join(text.split())
