@@ -38,6 +38,7 @@ from tui.messages import (
     JobFailed,
     LanguageDetected,
     ModelMissing,
+    ParagraphLanguagesDetected,
     SummaryProgress,
     SummaryReady,
     TranslationParagraph,
@@ -163,7 +164,9 @@ class DiglotApp(App[int]):
         self.update_info()
         if self.forced_language:
             given = LanguageGuess(self.forced_language, 1.0, "given")
-            self.post_message(LanguageDetected(self.doc_key, given, (self.forced_language,) * len(document.paragraphs)))
+            self.post_message(LanguageDetected(self.doc_key, given))
+            languages = (self.forced_language,) * len(document.paragraphs)
+            self.post_message(ParagraphLanguagesDetected(self.doc_key, languages))
         else:
             self.detect(self.doc_key, document)
         if Path(document.source).is_file():
@@ -174,21 +177,33 @@ class DiglotApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detect")
     def detect(self, key: str, document: Document) -> None:
+        """The article's language (the summary can start), then each paragraph's (the translation can)."""
         guess = detect_language(document.text)
-        languages = paragraph_languages(document.paragraphs, guess.code) if len(document.paragraphs) > 1 else []
-        self.post_message(LanguageDetected(key, guess, tuple(languages or [guess.code] * len(document.paragraphs))))
+        self.post_message(LanguageDetected(key, guess))
+        several = len(document.paragraphs) > 1
+        languages = paragraph_languages(document.paragraphs, guess.code) if several else [guess.code]
+        if not get_current_worker().is_cancelled:
+            self.post_message(ParagraphLanguagesDetected(key, tuple(languages)))
 
     @on(LanguageDetected)
     def _language_detected(self, message: LanguageDetected) -> None:
         if message.key != self.doc_key:
             return
         self.guess = message.guess
-        self.paragraph_languages = message.paragraphs
-        self.original_pane.show_paragraphs(_paragraph_sentences(self.document, message.paragraphs))
         self.original_pane.border_title = f"Original · {language(message.guess.code).name}"
         self.update_info()
         self.start_summary()
         self.start_translation()
+
+    @on(ParagraphLanguagesDetected)
+    def _paragraph_languages_detected(self, message: ParagraphLanguagesDetected) -> None:
+        if message.key != self.doc_key:
+            return
+        self.paragraph_languages = message.languages
+        # Each paragraph split by its own language's rules, as the translator will split it.
+        self.original_pane.show_paragraphs(_paragraph_sentences(self.document, message.languages))
+        if self.translated == "article":
+            self.start_translation()
 
     # Header ------------------------------------------------------------------
 
@@ -289,11 +304,12 @@ class DiglotApp(App[int]):
     # Translation ---------------------------------------------------------------
 
     def _translation_source(self) -> tuple[Document, str] | None:
-        """What the Translation pane translates now, and its language; None while the summary is pending."""
+        """What the Translation pane translates now, and its language; None while the summary (or, for
+        the article, the languages of its paragraphs) is pending."""
         if self.guess is None:
             return None
         if self.translated == "article":
-            return self.document, self.guess.code
+            return (self.document, self.guess.code) if self.paragraph_languages else None
         if self.summary is None:
             return None
         return Document(paragraphs=(self.summary.text,), source=self.document.source), self.summary.language
@@ -309,7 +325,12 @@ class DiglotApp(App[int]):
         if source is None:
             self.translation_key = ""
             self.workers.cancel_group(self, "translate")
-            waiting = "the summary" if self.guess is not None else "the language of the article"
+            if self.guess is None:
+                waiting = "the language of the article"
+            elif self.translated == "article":
+                waiting = "the language of each paragraph"
+            else:
+                waiting = "the summary"
             self.translation_pane.show_message(f"Waiting for {waiting}…")
             self.update_info()
             return

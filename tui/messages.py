@@ -18,11 +18,18 @@ from diglot.langid import LanguageGuess
 
 @dataclass
 class LanguageDetected(Message):
-    """The article's language is known, and each paragraph's (``paragraph_languages``)."""
+    """The article's language is known."""
 
     key: str
     guess: LanguageGuess
-    paragraphs: tuple[str, ...]
+
+
+@dataclass
+class ParagraphLanguagesDetected(Message):
+    """Each paragraph's language is known (``diglot.langid.paragraph_languages``): the article can be translated."""
+
+    key: str
+    languages: tuple[str, ...]
 
 
 @dataclass
