@@ -26,14 +26,16 @@ _CLOSED_END = re.compile(rf"[.!?…][{re.escape(_CLOSERS)}]+(\s+)(?=[{re.escape(
 # A lone capital and a full stop at the very end: an initial ("M. Martin",
 # "В. Шевченко"), not the end of a sentence.
 _INITIAL_END = re.compile(r"(?:^|[\s(\"'“«])[^\W\d_]\.$")
-# Abbreviations sentencex does not know for these languages (lower case,
-# without the final full stop). Each was seen splitting real text.
+# Titles sentencex does not know for these languages (lower case, without
+# the full stop), each checked to end a sentence there with sentencex alone:
+# "им. Пушкина", "dr hab. Nowak", "inż. Kowalski", "Av. Mehmet", "Doç. Dr.",
+# "Yrd. Doç.", "Mme. Dupont". ("т. е." and the like are followed by a
+# lower-case word, which the lower-case rule covers.)
 _ABBREVIATIONS = {
-    "ru": {"им", "т. е", "т. к", "т. н", "т. зв"},
-    "uk": {"ім", "т. зв", "т. б"},
-    "pl": {"hab", "inż", "ul", "np"},
+    "ru": {"им"},
+    "pl": {"hab", "inż"},
     "tr": {"av", "doç", "yrd"},
-    "fr": {"mm", "mme", "mlle", "me"},
+    "fr": {"mme", "mlle"},
 }
 _LINE_BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
@@ -119,8 +121,8 @@ def split_sentences(paragraph: str, language: str | None = None) -> list[str]:
 def paragraph_sentences(paragraphs: Sequence[str], languages: Sequence[str]) -> list[list[str]]:
     """Each paragraph's sentences by its own language's rules; a paragraph with none is one sentence.
 
-    The translator, the app's sentence alignment and the summarisers all
-    segment through here, so a sentence is the same sentence everywhere.
+    The translator and the app's sentence alignment both segment through
+    here, so the sentences paired are the sentences shown.
     """
     return [split_sentences(p, lang) or [p] for p, lang in zip(paragraphs, languages, strict=True)]
 

@@ -180,10 +180,14 @@ def test_lower_case_after_a_full_stop_continues_the_sentence() -> None:
 
 
 def test_abbreviations_sentencex_does_not_know() -> None:
-    # Our fix: "им." (named after), Polish "dr hab." and Turkish "Av." (lawyer).
+    # Our fix: "им." (named after), Polish "dr hab." and "inż.", Turkish "Av." (lawyer) and "Yrd. Doç.",
+    # French "Mme.".
     assert split_sentences("Театр им. Пушкина закрыт. Всё.", "ru") == ["Театр им. Пушкина закрыт.", "Всё."]
     assert split_sentences("Dr hab. Nowak przyszedł. Koniec.", "pl") == ["Dr hab. Nowak przyszedł.", "Koniec."]
     assert split_sentences("Av. Mehmet Kaya konuştu. Son.", "tr") == ["Av. Mehmet Kaya konuştu.", "Son."]
+    assert split_sentences("Yrd. Doç. Ahmet geldi. Son.", "tr") == ["Yrd. Doç. Ahmet geldi.", "Son."]
+    assert split_sentences("Projekt inż. Kowalskiego wygrał.", "pl") == ["Projekt inż. Kowalskiego wygrał."]
+    assert split_sentences("Mme. Dupont est là. Fin.", "fr") == ["Mme. Dupont est là.", "Fin."]
 
 
 def test_a_stray_closing_quote_or_bracket_joins_the_sentence_before() -> None:
