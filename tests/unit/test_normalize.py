@@ -7,6 +7,7 @@ default opus-mt-en-ru and opus-mt-en-zh models.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -20,10 +21,20 @@ from diglot.segment import split_sentences
 from tests.tiny_models import SMALL
 from translate import Translator
 
-REAL_TOKENIZER = Path("/work/shared/data/opus-mt-en-mg-tokenizer")
-NEWS = Path(__file__).parent.parent / "data" / "news_en.txt"
+REPOSITORY = Path(__file__).resolve().parents[2]
+NEWS = REPOSITORY / "tests" / "data" / "news_en.txt"
+# The project's shared data folder sits next to the repository (../shared);
+# DIGLOT_TEST_OPUS_TOKENIZER names another copy.
+_CANDIDATES = [
+    os.environ.get("DIGLOT_TEST_OPUS_TOKENIZER", ""),
+    str(REPOSITORY.parent / "shared" / "data" / "opus-mt-en-mg-tokenizer"),
+    "/work/shared/data/opus-mt-en-mg-tokenizer",
+]
+REAL_TOKENIZER = next((Path(c) for c in _CANDIDATES if c and (Path(c) / "vocab.json").is_file()), Path(_CANDIDATES[1]))
 
-pytestmark = pytest.mark.skipif(not REAL_TOKENIZER.is_dir(), reason="the real opus-mt tokenizer is not here")
+pytestmark = pytest.mark.skipif(
+    not (REAL_TOKENIZER / "vocab.json").is_file(), reason=f"the real opus-mt tokenizer is not at {REAL_TOKENIZER}"
+)
 
 
 @pytest.fixture(scope="module")
