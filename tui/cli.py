@@ -241,6 +241,10 @@ def cmd_translate(args: argparse.Namespace) -> int:
     # --from names the language of every paragraph; otherwise each is detected
     # (a mixed article), and segmented by its own language's rules.
     translation = translator.translate(document, src=source_language, tgt=args.tgt, detect_paragraphs=not args.src)
+    if kept := translation.kept_paragraphs:
+        from diglot.languages import language
+
+        _note(f"{kept} paragraph{'s' if kept > 1 else ''} already in {language(args.tgt).name}, kept as written")
     if args.json:
         payload = {
             **_article_fields(document, guess),

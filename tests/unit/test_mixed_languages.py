@@ -81,3 +81,17 @@ def test_a_long_article_is_judged_by_a_sample_of_it(data: Path) -> None:
     russian = read_source(str(data / "ru.txt")).text
     long_text = "\n\n".join([russian] * (300_000 // len(russian)))
     assert len(long_text) > 250_000 and detect_language(long_text).code == "ru"
+
+
+def test_the_command_line_notes_kept_paragraphs(capsys, tiny_models, data: Path, tmp_path: Path, monkeypatch) -> None:
+    from tui.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[models.translate]\n"ru-en" = "{tiny_models["ru-en"]}"\n', encoding="utf-8")
+    monkeypatch.setenv("DIGLOT_CONFIG", str(config))
+    article = tmp_path / "mixed.txt"
+    article.write_text("Putin meets Li in Moscow\n\n" + (data / "ru.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["translate", str(article), "--to", "English", "--no-cache"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Putin meets Li in Moscow\n\n")
+    assert err == "diglot: note: 1 paragraph already in English, kept as written\n"
