@@ -176,10 +176,10 @@ class Translator:
         in ``tgt`` are kept as they are. ``languages`` gives each paragraph's
         language where the caller has them (``paragraph_languages``); with
         ``detect_paragraphs=False`` every paragraph is in ``src``. Each
-        paragraph is split into sentences by its language's rules. ``on_paragraph(index, paragraph)`` is
-        called as paragraphs are finished, in order. Raises ``Cancelled`` once
-        ``cancel`` is set, and ``ModelUnavailable`` before any work when a
-        model is missing.
+        paragraph is split into sentences by its own language's rules.
+        ``on_paragraph(index, paragraph)`` is called as paragraphs are
+        finished, in order. Raises ``Cancelled`` once ``cancel`` is set, and
+        ``ModelUnavailable`` before any work when a model is missing.
         """
         counts = [0, 0]  # cache hits, misses
         if languages is None:

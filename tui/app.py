@@ -203,8 +203,11 @@ class DiglotApp(App[int]):
         if message.key != self.doc_key:
             return
         self.paragraph_languages = message.languages
-        # Each paragraph split by its own language's rules, as the translator will split it.
-        self.original_pane.show_paragraphs(_paragraph_sentences(self.document, message.languages))
+        # Each paragraph split by its own language's rules, as the translator
+        # will split it; repainted only where that differs from the first guess.
+        sentences = _paragraph_sentences(self.document, message.languages)
+        if [list(p) for p in self.original_pane.paragraph_sentences] != sentences:
+            self.original_pane.show_paragraphs(sentences)
         if self.translated == "article":
             self.start_translation()
 
@@ -307,8 +310,10 @@ class DiglotApp(App[int]):
     # Translation ---------------------------------------------------------------
 
     def _translation_source(self) -> tuple[Document, str] | None:
-        """What the Translation pane translates now, and its language; None while the summary (or, for
-        the article, the languages of its paragraphs) is pending."""
+        """What the Translation pane translates now, and its language; None while that is pending.
+
+        Pending: the summary, or for the article the languages of its paragraphs.
+        """
         if self.guess is None:
             return None
         if self.translated == "article":
