@@ -9,7 +9,7 @@ from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document
-from diglot.errors import Cancelled, ModelUnavailable
+from diglot.errors import Cancelled, ConfigError, ModelUnavailable
 from diglot.langid import paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
 from diglot.normalize import model_inputs
@@ -158,6 +158,28 @@ class Translator:
         translation = self.translate(document, src=src, tgt=tgt, cancel=cancel, detect_paragraphs=False)
         return [p.text for p in translation.paragraphs], " + ".join(translation.models)
 
+    def _routes(self, languages: Sequence[str], src: str, tgt: str) -> tuple[list[str], dict[str, Route]]:
+        """The language each paragraph is translated as, and the route for each of those languages.
+
+        A paragraph in another language than the article whose pair has no
+        model here (a short Greek caption, with no Greek model) is translated
+        as the article's language, as if it were in it, rather than failing
+        the whole article.
+        """
+        routes: dict[str, Route] = {}
+        without_model: set[str] = set()
+        for lang in dict.fromkeys(languages):
+            try:
+                routes[lang] = self.route(lang, tgt)
+            except (ModelUnavailable, ConfigError):
+                if lang == src:
+                    raise
+                without_model.add(lang)
+        if without_model and src not in routes:
+            routes[src] = self.route(src, tgt)  # raises, naming the article's own missing model
+        as_translated = [src if lang in without_model else lang for lang in languages]
+        return as_translated, {lang: routes[lang] for lang in dict.fromkeys(as_translated)}
+
     def translate(
         self,
         document: Document,
@@ -185,8 +207,8 @@ class Translator:
         if languages is None:
             detected = detect_paragraphs and len(document.paragraphs) > 1
             languages = paragraph_languages(document.paragraphs, src) if detected else [src] * len(document.paragraphs)
-        routes = {lang: self.route(lang, tgt) for lang in dict.fromkeys(languages)}
         sentences = paragraph_sentences(document.paragraphs, languages)
+        languages, routes = self._routes(languages, src, tgt)
         results: list[TranslatedParagraph] = []
         start = 0
         while start < len(sentences):

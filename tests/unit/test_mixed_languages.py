@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from diglot.config import Config
 from diglot.document import Document, read_source
+from diglot.errors import ModelUnavailable
 from diglot.langid import paragraph_languages, script_profile
 from diglot.models import ModelPool
 from diglot.segment import paragraph_sentences
@@ -95,3 +98,14 @@ def test_the_command_line_notes_kept_paragraphs(capsys, tiny_models, data: Path,
     out, err = capsys.readouterr()
     assert out.startswith("Putin meets Li in Moscow\n\n")
     assert err == "diglot: note: 1 paragraph already in English, kept as written\n"
+
+
+def test_a_paragraph_whose_language_has_no_model_is_translated_as_the_article(tiny_models) -> None:
+    # No Greek model here (nor m2m100): the caption goes through en->ru rather than failing the article.
+    document = Document(paragraphs=(LONG_EN, "Η Ακρόπολη", LONG_EN))
+    translation = tiny_translator(tiny_models).translate(document, src="en", tgt="ru")
+    assert [p.source_language for p in translation.paragraphs] == ["en", "en", "en"]
+    assert all(script_profile(p.text)["CYRILLIC"] > 0 for p in translation.paragraphs)
+    # The article's own language without a model still fails, naming it.
+    with pytest.raises(ModelUnavailable, match="opus-mt-en-de"):
+        tiny_translator(tiny_models).translate(document, src="en", tgt="de")
