@@ -13,7 +13,7 @@ from diglot.errors import Cancelled, ConfigError, ModelUnavailable
 from diglot.langid import paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
 from diglot.normalize import model_inputs
-from diglot.segment import paragraph_sentences, split_long
+from diglot.segment import join_sentences, paragraph_sentences, split_long
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
 
@@ -21,7 +21,6 @@ from translate.router import choose_route
 # batches stay full while results still arrive paragraph by paragraph.
 _WINDOW_SENTENCES = 48
 
-_NO_SPACES = {"zh", "ja", "th"}
 # Part of every cached translation's key: what the model read changed when
 # Marian input started to be Moses-normalised (see diglot.normalize).
 _INPUT_FORM = "moses-punct"
@@ -49,7 +48,7 @@ class Translator:
         cache: ResultCache | None = None,
     ) -> None:
         self.config = config or Config()
-        self.pool = pool or ModelPool(device=self.config.device)
+        self.pool = pool or ModelPool.from_config(self.config)
         self.model = model
         self.num_beams = num_beams or self.config.num_beams
         self.cache = cache
@@ -128,8 +127,7 @@ class Translator:
         joined: list[list[str]] = [[] for _ in sentences]
         for owner, text in zip(owners, translated, strict=True):
             joined[owner].append(text)
-        joiner = "" if tgt in _NO_SPACES else " "
-        return [joiner.join(parts) for parts in joined]
+        return [join_sentences(parts) for parts in joined]
 
     def translate_sentences(
         self,

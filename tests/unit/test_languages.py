@@ -112,5 +112,6 @@ def test_same_language_json_shows_the_segmentation(capsys, tmp_path: Path) -> No
     article.write_text("Das ist gut. Über allem steht Dr. Schmidt.\n\nZweiter Absatz. Ende.\n", encoding="utf-8")
     status, out, _ = run(capsys, "translate", str(article), "--from", "de", "--to", "Deutsch", "--json")
     assert status == 0
-    pairs = [[pair["source"] for pair in p["sentences"]] for p in json.loads(out)["paragraphs"]]
+    paragraphs = json.loads(out)["translation"]["paragraphs"]
+    pairs = [[pair["source"] for pair in p["sentences"]] for p in paragraphs]
     assert pairs == [["Das ist gut.", "Über allem steht Dr. Schmidt."], ["Zweiter Absatz.", "Ende."]]

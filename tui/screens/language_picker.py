@@ -35,10 +35,9 @@ class LanguagePicker(ModalScreen[str | None]):
     LanguagePicker OptionList { height: 1fr; }
     """
 
-    def __init__(self, current: str, source: str | None = None, languages: Sequence[Language] | None = None) -> None:
+    def __init__(self, current: str, languages: Sequence[Language] | None = None) -> None:
         super().__init__()
         self.current = current
-        self.source = source
         self.languages = tuple(languages) if languages is not None else served_languages()
 
     def compose(self) -> ComposeResult:
