@@ -484,11 +484,13 @@ class ArticleMaker:
         if not options.targets:
             return (ArticleOutput(None, document()),)
         outputs = []
+        # Found once for every target: each paragraph's language (a mixed article has several).
+        languages = pipeline.paragraph_languages(article) if options.translate == "article" else None
         for target in options.targets:
             if options.translate == "summary":
                 translation = pipeline.translate_summary(article, summary, target)
             else:
-                translation = pipeline.translate(article, target)
+                translation = pipeline.translate(article, target, languages=languages)
             outputs.append(ArticleOutput(target, document(translation)))
         return tuple(outputs)
 
