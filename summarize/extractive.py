@@ -14,6 +14,7 @@ from diglot.errors import Cancelled
 from diglot.langid import detect_language
 from diglot.segment import is_cjk, split_sentences
 from summarize.result import LENGTHS, Summary
+from summarize.support import article_sentences, with_trust
 
 SENTENCES_FOR_LENGTH = {"short": 3, "medium": 4, "long": 6}
 
@@ -95,6 +96,7 @@ class ExtractiveSummarizer:
         if length not in LENGTHS:
             raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
         language = source_language or detect_language(document.text).code
+        article = article_sentences(document)
         sentences = [s for p in document.paragraphs for s in split_sentences(p)]
         wanted = SENTENCES_FOR_LENGTH[length]
         if len(sentences) <= wanted:
@@ -113,7 +115,7 @@ class ExtractiveSummarizer:
         if on_progress is not None:
             on_progress(1, 1)
         joiner = "" if picked and is_cjk(picked[0]) else " "
-        return Summary(
+        summary = Summary(
             text=joiner.join(picked),
             sentences=picked,
             method="extractive",
@@ -122,3 +124,4 @@ class ExtractiveSummarizer:
             source_language=language,
             note=self.note,
         )
+        return with_trust(summary, article)

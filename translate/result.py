@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from diglot.quality import QualityFlag
 
 
 @dataclass(frozen=True)
 class SentencePair:
-    """One source sentence and its translation."""
+    """One source sentence and its translation, with the translation's quality flags (empty: none)."""
 
     source: str
     target: str
+    flags: tuple[QualityFlag, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,11 @@ class Translation:
         for paragraph in self.paragraphs:
             seen.update(dict.fromkeys(paragraph.route.models))
         return tuple(seen)
+
+    @property
+    def flagged(self) -> int:
+        """How many translated sentences carry a quality flag."""
+        return sum(1 for p in self.paragraphs for pair in p.sentences if pair.flags)
 
     @property
     def routes(self) -> tuple[Route, ...]:

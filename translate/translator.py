@@ -12,6 +12,7 @@ from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.langid import detect_language, script_profile
 from diglot.models import ModelPool, Seq2SeqModel
+from diglot.quality import check_translation
 from diglot.segment import split_long, split_sentences
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
@@ -203,7 +204,10 @@ class Translator:
                     translated[i] = [next(out) for _ in sentences[i]]
             for i in window:
                 paragraph = TranslatedParagraph(
-                    sentences=tuple(SentencePair(s, t) for s, t in zip(sentences[i], translated[i], strict=True)),
+                    sentences=tuple(
+                        SentencePair(s, t, check_translation(s, t, src=languages[i], tgt=tgt))
+                        for s, t in zip(sentences[i], translated[i], strict=True)
+                    ),
                     source_language=languages[i],
                     route=routes[languages[i]],
                 )
