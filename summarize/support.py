@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import heapq
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -157,11 +158,11 @@ def _scorer() -> RougeScorer:
 def exact_support(summary_sentences: Sequence[str], article: Sequence[str]) -> tuple[SentenceSupport, ...]:
     """Links for an extractive summary: each sentence is an article sentence (the first unused copy)."""
     used: set[int] = set()
-    result = []
+    result: list[SentenceSupport] = []
     for sentence in summary_sentences:
         index = next((i for i, s in enumerate(article) if s == sentence and i not in used), None)
         if index is None:  # not an article sentence after all: align it instead
-            result.append(_align(sentence, article, article))
+            result.extend(link_summary([sentence], article))
             continue
         used.add(index)
         result.append(SentenceSupport((SourceLink(index, article[index], 1.0),), 1.0, exact=True))
@@ -180,23 +181,26 @@ def link_summary(
     compared = article if pivot is None else pivot
     if len(compared) != len(article):
         raise ValueError("the pivot must have one sentence per article sentence")
-    return tuple(_align(sentence, compared, article) for sentence in summary_sentences)
+    words = [set(content_words(sentence)) for sentence in compared]  # once, not once per summary sentence
+    return tuple(_align(sentence, compared, words, article) for sentence in summary_sentences)
 
 
-def _align(sentence: str, compared: Sequence[str], article: Sequence[str]) -> SentenceSupport:
+def _align(
+    sentence: str, compared: Sequence[str], compared_words: Sequence[set[str]], article: Sequence[str]
+) -> SentenceSupport:
     words = _cached_words(sentence)
     if not words:
         return SentenceSupport((), 1.0)
     wanted = set(words)
-    shared = [(len(wanted & set(_cached_words(s))), i) for i, s in enumerate(compared)]
-    candidates = [i for count, i in sorted(shared, key=lambda c: (-c[0], c[1]))[:_CANDIDATES] if count]
+    shared = ((len(wanted & candidate), -i) for i, candidate in enumerate(compared_words))
+    candidates = [-negative for count, negative in heapq.nlargest(_CANDIDATES, shared) if count]
     scorer = _scorer()
     scores = {i: scorer.score(compared[i], sentence)["rougeL"].precision for i in candidates}
     ranked = sorted((i for i in candidates if scores[i] >= MIN_LINK_SCORE), key=lambda i: (-scores[i], i))
     chosen: list[int] = []
     covered: set[str] = set()
     for i in ranked:
-        new = (wanted & set(_cached_words(compared[i]))) - covered
+        new = (wanted & compared_words[i]) - covered
         if not chosen or len(new) >= MIN_NEW_WORDS:
             chosen.append(i)
             covered |= new
