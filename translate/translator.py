@@ -141,17 +141,6 @@ class Translator:
             current = self._step(step.model, current, step.src, step.tgt, cancel, tally)
         return current
 
-    def translate_texts(
-        self, texts: Sequence[str], *, src: str, tgt: str, cancel: threading.Event | None = None
-    ) -> tuple[list[str], str]:
-        """Translate paragraphs of plain text; returns them and the models used.
-
-        This is what the summariser's English pivot calls.
-        """
-        document = Document(paragraphs=tuple(texts))
-        translation = self.translate(document, src=src, tgt=tgt, cancel=cancel, detect_paragraphs=False)
-        return [p.text for p in translation.paragraphs], " + ".join(translation.models)
-
     def paragraph_language(self, paragraph: str, default: str) -> str:
         """The language of one paragraph, where it is long enough to tell and differs."""
         if sum(script_profile(paragraph).values()) < _OWN_LANGUAGE_LETTERS:
