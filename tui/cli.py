@@ -11,7 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from diglot import __version__
 
@@ -145,7 +145,7 @@ def _eval_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
-def _eval_parser(commands: Any) -> None:
+def _eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     evaluate = commands.add_parser(
         "eval",
         help="score the models on a test set you have (BLEU/chrF, ROUGE)",
@@ -183,14 +183,12 @@ def _load_config(args: argparse.Namespace) -> Config:
     from diglot.config import load_config
 
     config = load_config()
-    changes: dict[str, Any] = {}
-    if getattr(args, "device", None):
-        changes["device"] = args.device
-    if getattr(args, "max_bytes", None):
-        changes["max_input_bytes"] = args.max_bytes
-    if getattr(args, "backend", None):
-        changes["backend"] = args.backend
-    return dataclasses.replace(config, **changes)
+    return dataclasses.replace(
+        config,
+        device=getattr(args, "device", None) or config.device,
+        backend=getattr(args, "backend", None) or config.backend,
+        max_input_bytes=getattr(args, "max_bytes", None) or config.max_input_bytes,
+    )
 
 
 def _pipeline(args: argparse.Namespace, config: Config) -> Pipeline:
@@ -273,50 +271,64 @@ class _EvalProgress:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    config = _load_config(args)
+    backends = list(dict.fromkeys(args.backends or [config.backend]))
+    run = _eval_translation if args.task == "translate" else _eval_summaries
+    payload, report = run(args, config, backends)
+    print(json.dumps(payload, ensure_ascii=False, indent=2) if args.json else report)
+    return 0
+
+
+def _eval_translation(args: argparse.Namespace, config: Config, backends: list[str]) -> tuple[dict[str, object], str]:
     from pathlib import Path
 
     from diglot import evaluate
 
-    config = _load_config(args)
-    backends = list(dict.fromkeys(args.backends or [config.backend]))
-    if args.task == "translate":
-        sources = evaluate.read_segments(Path(args.sources))
-        references = evaluate.read_segments(Path(args.references))
-        results: Any = evaluate.evaluate_translation(
-            sources,
-            references,
-            src=args.src,
-            tgt=args.tgt,
-            config=config,
-            backends=backends,
-            model=args.model,
-            on_progress=_EvalProgress("segments"),
-        )
-        header: dict[str, Any] = {"task": "translate", "source_language": args.src, "target_language": args.tgt}
-        report = evaluate.translation_report(results, src=args.src, tgt=args.tgt)
-    else:
-        pairs, unpaired = evaluate.matched_files(Path(args.articles), Path(args.references))
-        if unpaired:
-            names = ", ".join(unpaired[:5]) + (", ..." if len(unpaired) > 5 else "")
-            _note(f"left out, no file of the same name in the other folder: {names}")
-        results = evaluate.evaluate_summaries(
-            pairs,
-            config=config,
-            backends=backends,
-            model=args.model,
-            method=args.method,
-            length=args.length,
-            language=args.src,
-            on_progress=_EvalProgress("articles"),
-        )
-        header = {"task": "summarize", "length": args.length, "articles": [a.name for a, _ in pairs]}
-        report = evaluate.summary_report(results)
-    if args.json:
-        payload = {**header, "results": [r.to_dict() for r in results]}
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
-    else:
-        print(report)
-    return 0
+    results = evaluate.evaluate_translation(
+        evaluate.read_segments(Path(args.sources)),
+        evaluate.read_segments(Path(args.references)),
+        src=args.src,
+        tgt=args.tgt,
+        config=config,
+        backends=backends,
+        model=args.model,
+        on_progress=_EvalProgress("segments"),
+    )
+    payload: dict[str, object] = {
+        "task": "translate",
+        "source_language": args.src,
+        "target_language": args.tgt,
+        "results": [r.to_dict() for r in results],
+    }
+    return payload, evaluate.translation_report(results, src=args.src, tgt=args.tgt)
+
+
+def _eval_summaries(args: argparse.Namespace, config: Config, backends: list[str]) -> tuple[dict[str, object], str]:
+    from pathlib import Path
+
+    from diglot import evaluate
+
+    pairs, unpaired = evaluate.matched_files(Path(args.articles), Path(args.references))
+    if unpaired:
+        names = ", ".join(unpaired[:5]) + (", ..." if len(unpaired) > 5 else "")
+        _note(f"left out, no file of the same name in the other folder: {names}")
+    results = evaluate.evaluate_summaries(
+        pairs,
+        config=config,
+        backends=backends,
+        model=args.model,
+        method=args.method,
+        length=args.length,
+        language=args.src,
+        on_progress=_EvalProgress("articles"),
+    )
+    payload: dict[str, object] = {
+        "task": "summarize",
+        "length": args.length,
+        "articles": [article.name for article, _ in pairs],
+        "results": [r.to_dict() for r in results],
+    }
+    return payload, evaluate.summary_report(results)
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
@@ -335,8 +347,15 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from diglot.bench import main as bench_main
+    from diglot.errors import DiglotError
 
+    try:
+        # Loaded from a source checkout: the installed package ships no benchmark.
+        from benchmarks.bench import main as bench_main
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("benchmarks", "benchmarks.bench"):
+            raise
+        raise DiglotError("diglot bench runs from a source checkout of diglot (its benchmarks/ folder)") from None
     return bench_main(quick=args.quick, as_json=args.json)
 
 
