@@ -95,6 +95,7 @@ SCRIPTS: dict[str, frozenset[str]] = {
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
+_CJK_OR_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]|[^\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]+")
 # One to three letters repeated inside a word ("ВВВВВ", "сосососос"); CJK
 # characters are counted as words instead.
 _LETTER_LOOP = re.compile(r"((?:(?![\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])[^\W\d_]){1,3}?)\1{4,}")
@@ -127,11 +128,8 @@ def tokens(text: str) -> list[str]:
     """Lower-cased words; each Chinese or Japanese character is a token of its own."""
     out: list[str] = []
     for match in _WORD.finditer(text.lower()):
-        word = match.group()
-        if _CJK_CHAR.search(word):
-            out.extend(ch for ch in word)
-        else:
-            out.append(word)
+        # "iPhone手机" is two tokens of Latin and two of Han: split at the CJK characters.
+        out.extend(_CJK_OR_RUN.findall(match.group()))
     return out
 
 
@@ -181,7 +179,7 @@ def wrong_script_flag(text: str, language: str, source: str | None = None) -> Qu
     copied = {w for w in _WORD.findall(source or "")}
     letters = 0
     foreign: dict[str, int] = {}
-    for word in _WORD.findall(text):
+    for word in (run for match in _WORD.findall(text) for run in _CJK_OR_RUN.findall(match)):
         scripts = [s for ch in word if (s := letter_script(ch))]
         letters += len(scripts)
         if word in copied and all(s == "LATIN" for s in scripts):

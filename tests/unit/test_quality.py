@@ -12,6 +12,7 @@ from diglot.quality import (
     check_output,
     check_translation,
 )
+from diglot.segment import split_sentences
 from translate import Translator
 
 
@@ -137,3 +138,26 @@ def test_tiny_model_in_the_wrong_language_is_flagged(tiny_models, seed: Path):
     (target,) = translator.translate_sentences([sentence], translator.route("en", "ru"))
     flags = check_translation(sentence, target, src="en", tgt="zh")
     assert "wrong_script" in {f.kind for f in flags}
+
+
+def test_tiny_multilingual_model_mixes_scripts_and_is_flagged(tiny_models, seed: Path):
+    """The random M2M100 draws from one vocabulary for en, ru and zh: its "Chinese" is mostly Latin."""
+    translator = Translator(Config(multilingual_model=str(tiny_models["multilingual"]), num_beams=1))
+    sentences = [s for p in read_source(str(seed)).paragraphs[:2] for s in split_sentences(p)]
+    route = translator.route("en", "zh")
+    assert route.kind == "multilingual"
+    targets = translator.translate_sentences(sentences, route)
+    flags = [check_translation(s, t, src="en", tgt="zh") for s, t in zip(sentences, targets, strict=True)]
+    assert all(flags)
+    assert "wrong_script" in {flag.kind for found in flags for flag in found}
+    # The reason names the scripts: Latin letters where Han was expected.
+    assert any("Latin" in f.reason and "not Han" in f.reason for found in flags for f in found)
+
+
+def test_mixed_words_are_split_at_cjk_characters():
+    from diglot.quality import tokens
+
+    assert tokens("iPhone手机很好 the 表示表示") == ["iphone", "手", "机", "很", "好", "the", "表", "示", "表", "示"]
+    flags = check_translation("He said the iPhone is good.", "他说iPhone iPhone iPhone很好。", src="en", tgt="zh")
+    assert "repeats “iphone” 3 times in a row" in [flag.reason for flag in flags]
+    assert "wrong_script" not in [flag.kind for flag in flags]  # a name copied from the source
