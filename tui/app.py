@@ -52,7 +52,7 @@ from tui.screens.language_picker import LanguagePicker
 from tui.screens.open_dialog import OpenDialog
 from tui.screens.paste_dialog import PasteDialog
 from tui.screens.recent_dialog import RecentDialog
-from tui.trust_marks import counts, sources_line, summary_marks, translation_marks
+from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
 from tui.widgets.info_bar import InfoBar
 from tui.widgets.sentence_pane import SentencePane
 
@@ -431,7 +431,9 @@ class DiglotApp(App[int]):
             return
         support = self.summary.support
         sources = support[event.index].sources if event.index < len(support) else ()
-        self.original_pane.linked = tuple(link.sentence for link in sources)
+        shown = self.original_pane.sentences
+        found = (locate(shown, link.sentence, link.text) for link in sources)
+        self.original_pane.linked = tuple(dict.fromkeys(i for i in found if i is not None))
 
     @on(SentencePane.CursorMoved)
     def _align(self, event: SentencePane.CursorMoved) -> None:

@@ -64,6 +64,19 @@ def sources_line(summary: Summary, index: int) -> str | None:
     return f"{label} {numbers} · {found}"
 
 
+def locate(sentences: Sequence[str], index: int, text: str) -> int | None:
+    """Where a linked article sentence is among the sentences a pane shows.
+
+    Links number the sentences as the summariser split the article; the pane
+    may split a paragraph by its own language's rules. The number is kept
+    when the text agrees, else the sentence holding the text (or held in it)
+    is found; None when neither is shown.
+    """
+    if 0 <= index < len(sentences) and sentences[index] == text:
+        return index
+    return next((i for i, shown in enumerate(sentences) if text in shown or shown in text), None)
+
+
 def counts(*, unsupported: int = 0, flagged: int = 0) -> str:
     """``2 unsupported · 3 flagged``; empty when both are zero."""
     parts = [f"{unsupported} unsupported"] if unsupported else []

@@ -165,3 +165,13 @@ def test_snapshot_sources_and_flags(snap_compare, make):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_links_find_their_sentence_when_the_pane_splits_differently():
+    from tui.trust_marks import locate
+
+    shown = ["One. Two.", "Three."]  # the pane kept "One. Two." together
+    assert locate(shown, 1, "Three.") == 1  # same number, same text
+    assert locate(shown, 2, "Three.") == 1  # numbered differently: found by its text
+    assert locate(shown, 1, "Two.") == 0  # held in a longer sentence
+    assert locate(shown, 0, "Four.") is None
