@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from diglot.document import Document
-from diglot.quality import check_output
+from diglot.quality import check_output, tokens
 from diglot.segment import split_sentences
 from summarize.result import Summary
 
@@ -49,7 +49,6 @@ UNSUPPORTED_BELOW = 0.5
 # thousands of sentences).
 _CANDIDATES = 25
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _CJK_CHAR = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 # Words that say nothing about what a sentence claims (en, ru, de, fr, es).
 _STOPWORDS = frozenset(
@@ -121,14 +120,11 @@ def article_sentences(document: Document) -> list[str]:
 
 def content_words(text: str) -> list[str]:
     """Lower-cased words that carry meaning; CJK text gives one token per character."""
-    tokens: list[str] = []
-    for match in _WORD.finditer(text.lower()):
-        word = match.group()
-        if _CJK_CHAR.search(word):
-            tokens.extend(ch for ch in word if ch.isalnum())
-        elif word not in _STOPWORDS and (len(word) > 1 or word.isdigit()):
-            tokens.append(_stem(word))
-    return tokens
+    return [
+        token if _CJK_CHAR.match(token) else _stem(token)
+        for token in tokens(text)
+        if _CJK_CHAR.match(token) or (token not in _STOPWORDS and (len(token) > 1 or token.isdigit()))
+    ]
 
 
 def _stem(word: str) -> str:
