@@ -175,3 +175,27 @@ def test_links_find_their_sentence_when_the_pane_splits_differently():
     assert locate(shown, 2, "Three.") == 1  # numbered differently: found by its text
     assert locate(shown, 1, "Two.") == 0  # held in a longer sentence
     assert locate(shown, 0, "Four.") is None
+
+
+async def test_tiny_models_output_is_marked_end_to_end(make, tiny_config):
+    """The real engines: the random models' loops reach the gutters and the counts."""
+    from diglot.config import load_config
+    from tui.engines import default_engines
+
+    config = load_config()
+    app = make(default_engines(config), config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        translation, summary = app.translation_pane, app.summary_pane
+        flagged = app.translation.flagged
+        assert flagged > 0 and len(translation.gutter_marks) == flagged
+        assert translation.border_subtitle.endswith(f"· {flagged} flagged")
+        assert all(glyph == "!" for glyph, _ in translation.gutter_marks.values())
+        assert len(app.summary.support) == len(summary.sentences)
+        if app.summary.flagged:
+            assert f"{app.summary.flagged} flagged" in summary.border_subtitle
+        app.set_focus(summary)
+        await pilot.press("down")
+        await pilot.pause()
+        sources = {link.sentence for link in app.summary.support[0].sources}
+        assert set(app.original_pane.linked) == sources
