@@ -138,6 +138,9 @@ async def test_gutter_marks_every_row_of_a_flagged_sentence(make):
         lines = paragraph.render_lines(paragraph.region.reset_offset)
         marked = [i for i, line in enumerate(lines) if line.text[:1] in "!│"]
         assert marked and marked[0] == rows[1].start and lines[rows[1].start].text.startswith("! ")
+        # The mark is on the row the flagged sentence starts on, as Textual wrapped it.
+        assert "Переговоры" in lines[rows[1].start].text
+        assert marked == list(rows[1])
 
 
 async def test_clicking_a_marked_paragraph_still_finds_the_sentence(make):
