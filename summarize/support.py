@@ -113,9 +113,13 @@ class SentenceSupport:
         }
 
 
-def article_sentences(document: Document) -> list[str]:
-    """The article's sentences in reading order, numbered as the Original pane and the translator number them."""
-    return [s for paragraph in document.paragraphs for s in split_sentences(paragraph) or [paragraph]]
+def article_sentences(document: Document, language: str | None = None) -> list[str]:
+    """The article's sentences in reading order, split by ``language``'s rules (else by the script's).
+
+    Links number sentences in this order; the app finds a link among the
+    sentences it shows by its text where a paragraph was split otherwise.
+    """
+    return [s for paragraph in document.paragraphs for s in split_sentences(paragraph, language) or [paragraph]]
 
 
 def content_words(text: str) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from diglot.config import Config
@@ -56,12 +56,15 @@ class LoopingTranslator(FakeTranslator):
         tgt: str,
         cancel: threading.Event | None = None,
         on_paragraph: Callable[[int, TranslatedParagraph], None] | None = None,
+        languages: Sequence[str] | None = None,
     ) -> Translation:
         def flagged(index: int, paragraph: TranslatedParagraph) -> None:
             if on_paragraph:
                 on_paragraph(index, self._checked(paragraph, src, tgt, first=index == 0))
 
-        translation = super().translate(document, src=src, tgt=tgt, cancel=cancel, on_paragraph=flagged)
+        translation = super().translate(
+            document, src=src, tgt=tgt, cancel=cancel, on_paragraph=flagged, languages=languages
+        )
         paragraphs = tuple(self._checked(p, src, tgt, first=i == 0) for i, p in enumerate(translation.paragraphs))
         return Translation(paragraphs, src, tgt, backend="fake")
 
