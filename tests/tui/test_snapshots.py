@@ -65,13 +65,24 @@ def test_model_missing(snap_compare, make):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_narrow_terminal(snap_compare, make):
+def test_stacked_80x24(snap_compare, make):
+    """The smallest usual terminal: three stacked panes, every line inside its borders."""
+    app = make(fake_engines())
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("down", "down", "down")  # the cursor's sentence scrolled into view
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_stacked_100x30(snap_compare, make):
     app = make(fake_engines())
 
     async def run_before(pilot):
         await settle(app, pilot)
 
-    assert snap_compare(app, terminal_size=(100, 45), run_before=run_before)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
 
 
 def test_export_dialog(snap_compare, make):
