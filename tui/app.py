@@ -600,8 +600,12 @@ def run(
     """Open the app on SOURCE (default: the bundled seed article); returns the exit status."""
     from diglot.seeds import default_article
     from tui.engines import default_engines
+    from tui.terminal import stdin_is_piped, use_controlling_terminal
 
+    if source is None and stdin_is_piped():
+        source = "-"  # cat article.txt | diglot
     document = read_source(source or str(default_article()), max_bytes=config.max_input_bytes)
+    use_controlling_terminal()  # the article came through stdin: keys come from /dev/tty
     app = make_app(
         document,
         engines=default_engines(config, use_cache=use_cache),
