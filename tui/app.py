@@ -560,13 +560,13 @@ class DiglotApp(App[int]):
         self.push_screen(PasteDialog(), pasted)
 
     def action_recent(self) -> None:
+        def opened(document: Document | None) -> None:
+            if document is not None:
+                self.open_document(document)
+
         def chosen(path: str | None) -> None:
-            if not path:
-                return
-            try:
-                self.open_document(read_source(path, max_bytes=self.config.max_input_bytes))
-            except InputError as exc:
-                self.notify(str(exc), severity="error")
+            if path:  # read in the open dialog's worker, with its progress and errors
+                self.push_screen(OpenDialog(self.config.max_input_bytes, path, open_at_once=True), opened)
 
         self.push_screen(RecentDialog(self.recent.load()), chosen)
 

@@ -222,14 +222,11 @@ def test_html_file_and_web_page(capsys, seed: Path, tmp_path: Path, tiny_models,
     code, out, err = run(capsys, "translate", str(page), "--to", "ru", "--model", str(tiny_models["en-ru"]))
     assert code == 0 and err == "" and len(out.strip().split("\n\n")) == 3
 
-    import trafilatura
+    from tests.web_server import web_server
 
-    class Response:
-        status, data = 200, _page(seed)
-
-    monkeypatch.setattr(trafilatura, "fetch_response", lambda url, config: Response())
-    url = "https://news.example.com/putin-li"
-    code, out, err = run(capsys, "summarize", url, "--method", "extractive", "--json")
+    with web_server() as site:  # a real server on 127.0.0.1
+        url = f"{site}/article"
+        code, out, err = run(capsys, "summarize", url, "--method", "extractive", "--json")
     result = json.loads(out)
-    assert code == 0 and result["source"] == url and result["title"] == "Putin and Li"
-    assert "Menu" not in out and "rights reserved" not in out
+    assert code == 0 and result["source"] == url and result["title"] == "Putin meets China's defence minister"
+    assert "cookies" not in out and "Sport" not in out and "rights reserved" not in out
