@@ -19,6 +19,7 @@ from typing import Any
 
 from diglot.backends import GenerationOptions
 from diglot.cache import cache_dir
+from diglot.stages import stage
 
 # Architectures the CTranslate2 converter handles.
 ARCHITECTURES = {"marian", "bart", "t5", "m2m_100"}
@@ -57,7 +58,8 @@ def convert(source: Path, ref: str, revision: str, quantization: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
         try:
-            _converter(str(source)).convert(str(work / "model"), quantization=quantization, force=True)
+            with stage(f"Converting {ref} for CTranslate2 (once)"):
+                _converter(str(source)).convert(str(work / "model"), quantization=quantization, force=True)
             os.replace(work / "model", target)
         finally:
             shutil.rmtree(work, ignore_errors=True)

@@ -43,6 +43,12 @@ def licence(model_id: str) -> str:
     return LICENCES.get(model_id, "unknown: check the model card")
 
 
+def is_non_commercial(licence_name: str) -> bool:
+    """Whether a licence forbids commercial use (CC BY-NC and the like)."""
+    name = licence_name.lower()
+    return "non-commercial" in name or "-nc" in name or name.startswith("nc")
+
+
 @dataclass(frozen=True)
 class DefaultModel:
     """A model diglot uses unless told otherwise, and what it is for."""

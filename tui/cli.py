@@ -14,11 +14,17 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from diglot import __version__
+from tui.cli_progress import CommandProgress, wanted
 
 if TYPE_CHECKING:
     from diglot.config import Config
     from diglot.document import Document
     from diglot.langid import LanguageGuess
+
+
+class UsageError(Exception):
+    """A command line that cannot work (exit status 2, like argparse's own errors)."""
+
 
 COMMANDS = ("summarize", "translate", "models", "config", "cache", "bench")
 _LANGUAGE_HELP = "ISO 639-1 code (ru, zh, de, ...) or English name"
@@ -47,14 +53,26 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
-def _source(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
+def _quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-q",
+        "--quiet",
+        action="store_true",
+        help="no progress bars (shown on stderr only when it is a terminal)",
+    )
+
+
+def _source(parser: argparse.ArgumentParser, *, optional: bool = False, text: bool = False) -> None:
     parser.add_argument(
         "source",
-        nargs="?" if optional else None,
+        nargs="?" if optional or text else None,
         metavar="SOURCE",
         help="text, Markdown or HTML file, http(s) address of a web page, or - for stdin"
-        + (" (default: the bundled seed article)" if optional else ""),
+        + (" (default: the bundled seed article)" if optional else "")
+        + (" (or give --text)" if text else ""),
     )
+    if text:
+        parser.add_argument("--text", metavar="TEXT", help="the article itself, given on the command line")
     parser.add_argument(
         "--from", dest="src", type=_language, metavar="LANG", help="source language (default: detected)"
     )
@@ -78,15 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(app)
 
     summarize = commands.add_parser("summarize", help="print a summary of an article")
-    _source(summarize)
+    _source(summarize, text=True)
     summarize.add_argument("--method", choices=("abstractive", "extractive"), default="abstractive")
     summarize.add_argument("--length", choices=("short", "medium", "long"), default="medium")
     summarize.add_argument("--model", metavar="ID|PATH", help="summarisation model (hub id or local folder)")
     summarize.add_argument("--json", action="store_true", help="print one JSON object")
     _common(summarize)
+    _quiet(summarize)
 
     translate = commands.add_parser("translate", help="print a translation of an article or of its summary")
-    _source(translate)
+    _source(translate, text=True)
     translate.add_argument("--to", dest="tgt", type=_language, required=True, metavar="LANG", help=_LANGUAGE_HELP)
     translate.add_argument("--summary", action="store_true", help="translate the summary instead of the article")
     translate.add_argument(
@@ -100,12 +119,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     translate.add_argument("--json", action="store_true", help="print one JSON object with sentence pairs")
     _common(translate)
+    _quiet(translate)
 
     models = commands.add_parser("models", help="list, download or remove models")
     actions = models.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("list", help="default models and what is downloaded")
     pull = actions.add_parser("pull", help="download models from the Hugging Face hub")
     pull.add_argument("ids", nargs="+", metavar="ID")
+    _quiet(pull)
     remove = actions.add_parser("remove", help="delete a downloaded model")
     remove.add_argument("ids", nargs="+", metavar="ID")
     models.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -147,7 +168,16 @@ def _read(args: argparse.Namespace, config: Config) -> tuple[Document, LanguageG
     from diglot.document import read_source
     from diglot.langid import LanguageGuess, detect_language
 
-    document = read_source(args.source, max_bytes=config.max_input_bytes)
+    if getattr(args, "text", None) is not None:
+        if args.source is not None:
+            raise UsageError("give either SOURCE or --text, not both")
+        from diglot.document import load_document
+
+        document = load_document(args.text, source="<text>")
+    elif args.source is None:
+        raise UsageError("give the article: a file, a web address, - for stdin, or --text")
+    else:
+        document = read_source(args.source, max_bytes=config.max_input_bytes)
     guess = LanguageGuess(args.src, 1.0, "given") if args.src else detect_language(document.text)
     return document, guess
 
@@ -182,8 +212,11 @@ def _summarizer(args: argparse.Namespace, config: Config, pool: Any, cache: Any)
     )
 
 
-def _summarize(summarizer: Any, document: Document, guess: LanguageGuess, length: str) -> Any:
-    summary = summarizer.summarize(document, length=length, source_language=guess.code)
+def _summarize(
+    summarizer: Any, document: Document, guess: LanguageGuess, length: str, progress: CommandProgress
+) -> Any:
+    report = progress.bar("Summarising", unit="model inputs")
+    summary = summarizer.summarize(document, length=length, source_language=guess.code, on_progress=report)
     if summary.note:
         _note(f"{summary.note}; this is an extractive summary")
     return summary
@@ -205,7 +238,8 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     config = _load_config(args)
     document, guess = _read(args, config)
     pool, cache = _engines(args, config)
-    summary = _summarize(_summarizer(args, config, pool, cache), document, guess, args.length)
+    with CommandProgress(enabled=wanted(args.quiet)) as progress:
+        summary = _summarize(_summarizer(args, config, pool, cache), document, guess, args.length, progress)
     if args.json:
         payload = {**_article_fields(document, guess), **summary_dict(summary)}
         print(json.dumps(payload, ensure_ascii=False, indent=2))
@@ -229,13 +263,18 @@ def cmd_translate(args: argparse.Namespace) -> int:
     if summarizer is not None and summarizer.method == "abstractive":
         source_language = summarizer.model_language  # the summary is in the model's language
     translator.route(source_language, args.tgt)  # fail fast, before any work, if a model is missing
-    if summarizer is not None:
-        summary = _summarize(summarizer, document, guess, args.length)
-        if summary.language != source_language:  # fell back to extractive, in the article's language
-            source_language = summary.language
-            translator.route(source_language, args.tgt)
-        document = Document(paragraphs=(summary.text,), title=document.title, source=document.source)
-    translation = translator.translate(document, src=source_language, tgt=args.tgt)
+    with CommandProgress(enabled=wanted(args.quiet)) as progress:
+        if summarizer is not None:
+            summary = _summarize(summarizer, document, guess, args.length, progress)
+            if summary.language != source_language:  # fell back to extractive, in the article's language
+                source_language = summary.language
+                translator.route(source_language, args.tgt)
+            document = Document(paragraphs=(summary.text,), title=document.title, source=document.source)
+        report = progress.bar("Translating", unit="paragraphs")
+        total = len(document.paragraphs)
+        translation = translator.translate(
+            document, src=source_language, tgt=args.tgt, on_paragraph=lambda index, _: report(index + 1, total)
+        )
     if args.json:
         payload = {
             **_article_fields(document, guess),
@@ -274,12 +313,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_models(args: argparse.Namespace) -> int:
     from diglot import hub
-    from diglot.registry import default_models, licence
+    from diglot.registry import default_models, is_non_commercial, licence
 
     if args.action == "pull":
-        for model_id in args.ids:
-            path = hub.pull(model_id)
-            print(f"{model_id}: downloaded to {path} (licence: {licence(model_id)})")
+        with CommandProgress(enabled=wanted(args.quiet)) as progress:
+            for model_id in args.ids:
+                remote = hub.remote_model(model_id)
+                terms = remote.licence or licence(model_id)
+                if is_non_commercial(terms):
+                    _note(f"{model_id} is licensed {terms}: not for commercial use")
+                report = progress.bar(f"{model_id}")
+                path = hub.pull(model_id, remote=remote, on_progress=report)
+                print(f"{model_id}: downloaded to {path} ({remote.size_bytes / 1e6:.1f} MB, licence: {terms})")
         return 0
     if args.action == "remove":
         for model_id in args.ids:
@@ -346,6 +391,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.showwarning = one_line_warning  # e.g. a damaged cache file set aside
     try:
         return handlers[args.command](args)
+    except UsageError as exc:
+        parser.error(str(exc))  # exits with status 2
+        return 2
     except DiglotError as exc:
         if args.debug:
             raise
