@@ -58,7 +58,8 @@ def convert(source: Path, ref: str, revision: str, quantization: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
         try:
-            with stage(f"Converting {ref} for CTranslate2 (once)"):
+            name = ref if not Path(ref).is_absolute() else Path(ref).name  # a hub id, or a folder's name
+            with stage(f"Converting {name} for CTranslate2 (once)"):
                 _converter(str(source)).convert(str(work / "model"), quantization=quantization, force=True)
             os.replace(work / "model", target)
         finally:

@@ -531,7 +531,8 @@ class DiglotApp(App[int]):
         missing = [] if self.translation else ["translation (not finished)"]
         missing += [] if self.summary else ["summary (not finished)"]
         note = f" Without: {', '.join(missing)}." if missing else ""
-        self.notify(f"Exported {request.fmt} to {request.path}.{note}", title="Exported")
+        where = request.path.resolve()  # the full path: the dialog may have been given a relative one
+        self.notify(f"Exported {request.fmt} to {where}.{note}", title="Exported", markup=False)
 
     # Other articles --------------------------------------------------------------
 

@@ -345,17 +345,15 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from diglot.config import config_path, load_config
+    from diglot.config import config_path, load_config, to_toml
 
     path = config_path()
     if args.action == "path":
         print(path)
         return 0
     config = load_config(path)
-    print(f"# {path}{'' if path.exists() else ' (not present: defaults)'}")
-    for key, value in vars(config).items():
-        if key != "path":
-            print(f"{key} = {value!r}")
+    print(f"# {path}{'' if path.exists() else ' (not present: these are the defaults)'}")
+    print(to_toml(config), end="")
     return 0
 
 

@@ -51,6 +51,9 @@ class CommandProgress:
             TimeElapsedColumn(),
             console=Console(file=sys.stderr),
             transient=True,
+            # stdout is the result: it must not go through the live display on stderr.
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         self._stages: dict[str, TaskID] = {}
         self._stop_listening: Callable[[], None] | None = None

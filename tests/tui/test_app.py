@@ -214,15 +214,18 @@ async def test_export_round_trip_and_no_silent_overwrite(make, tmp_path: Path):
         assert not list(tmp_path.glob(".*.tmp"))
 
 
-async def test_export_markdown(make, tmp_path: Path):
+async def test_export_markdown(make, tmp_path: Path, monkeypatch):
     app = make(fake_engines())
     target = tmp_path / "out.md"
+    monkeypatch.chdir(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("e")
-        app.screen.query_one("#path").value = str(target)
+        app.screen.query_one("#path").value = "out.md"  # relative to the working folder
         await pilot.press("enter")
         await pilot.pause()
+        notices = [n.message for n in app._notifications]
+    assert any(f"to {target}." in notice for notice in notices), notices  # the full path, not just "out.md"
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# 000_922c510d4ced2dba.txt") and "## Summary" in text and "## Translation (Russian)" in text
     assert "Перевод предложения 1." in text and app.document.paragraphs[-1] in text

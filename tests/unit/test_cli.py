@@ -230,3 +230,22 @@ def test_html_file_and_web_page(capsys, seed: Path, tmp_path: Path, tiny_models,
     result = json.loads(out)
     assert code == 0 and result["source"] == url and result["title"] == "Putin meets China's defence minister"
     assert "cookies" not in out and "Sport" not in out and "rights reserved" not in out
+
+
+def test_translate_text_given_on_the_command_line(capsys, tiny_config):
+    russian = "Путин встретился с Ли в Москве.\n\nОни говорили."
+    code, out, err = run(capsys, "translate", "--text", russian, "--to", "en")
+    assert code == 0 and err == "" and len(out.strip().split("\n\n")) == 2
+    code, out, _ = run(capsys, "translate", "--text", "Putin met Li in Moscow.", "--to", "zh", "--json")
+    data = json.loads(out)
+    assert data["source"] == "<text>" and data["source_language"] == "en" and data["paragraphs"][0]["sentences"]
+    assert any("\u4e00" <= c <= "\u9fff" for c in data["text"])  # Chinese characters from the tiny en-zh model
+
+
+def test_translate_needs_a_source_or_text(capsys, tiny_config, seed: Path):
+    with pytest.raises(SystemExit) as info:
+        main(["translate", "--to", "ru"])
+    assert info.value.code == 2 and "--text" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["translate", str(seed), "--text", "hello", "--to", "ru"])
+    assert info.value.code == 2 and "not both" in capsys.readouterr().err
