@@ -8,6 +8,7 @@ CTranslate2 batch cannot be interrupted), so batches are kept small.
 from __future__ import annotations
 
 import ctypes
+import glob
 import os
 import re
 import shutil
@@ -37,6 +38,15 @@ def compute_type(device: str, quantization: str | None) -> str:
 def converted_folder(ref: str, revision: str, quantization: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
     return cache_dir() / "ctranslate2" / f"{safe}--{revision}--{quantization}"
+
+
+def converted_copies(ref: str) -> list[Path]:
+    """The finished CTranslate2 conversions of model ``ref`` (any revision or quantization)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
+    folder = cache_dir() / "ctranslate2"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(f"{glob.escape(safe)}--*") if (p / "model.bin").is_file())
 
 
 def convert(source: Path, ref: str, revision: str, quantization: str) -> Path:

@@ -223,10 +223,20 @@ def cached_models() -> list[CachedModel]:
     )
 
 
+def _folder_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+
+
 def remove(model_id: str) -> int:
-    """Delete ``model_id`` from the cache; returns the bytes freed."""
+    """Delete ``model_id`` from the cache, with its CTranslate2 conversions; returns the bytes freed."""
+    from diglot.ct2 import converted_copies
+
     for model in cached_models():
         if model.model_id == model_id:
+            freed = model.size_bytes
             shutil.rmtree(model.path)
-            return model.size_bytes
+            for copy in converted_copies(model_id):
+                freed += _folder_size(copy)
+                shutil.rmtree(copy, ignore_errors=True)
+            return freed
     raise DiglotError(f"{model_id} is not in the model cache (see: diglot models list)")

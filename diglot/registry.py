@@ -56,6 +56,14 @@ class DefaultModel:
     model_id: str
     task: str
 
+    @property
+    def languages(self) -> str:
+        """The languages it reads and writes, e.g. ``en → ru``."""
+        if self.model_id == MULTILINGUAL:
+            return f"{len(M2M100_LANGUAGES)} languages"
+        pair = self.task.split()[1]
+        return pair.replace("-", " → ") if "-" in pair else pair
+
 
 def default_models() -> list[DefaultModel]:
     """Every default model, for ``diglot models list``."""

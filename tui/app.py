@@ -31,13 +31,19 @@ from diglot.export import SUFFIXES, export, export_dict
 from diglot.langid import LanguageGuess, detect_language
 from diglot.languages import language
 from diglot.recent import RecentArticles, save_pasted
+from diglot.registry import is_non_commercial
 from diglot.segment import split_sentences
+from diglot.stages import listen
 from tui.commands import COMMANDS
 from tui.engines import Engines
 from tui.messages import (
+    DownloadFinished,
+    DownloadProgress,
     JobFailed,
     LanguageDetected,
     ModelMissing,
+    ModelOffer,
+    StageChanged,
     SummaryProgress,
     SummaryReady,
     TranslationParagraph,
@@ -47,11 +53,13 @@ from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.export_dialog import ExportDialog, ExportRequest
 from tui.screens.help_screen import HelpScreen
 from tui.screens.language_picker import LanguagePicker
+from tui.screens.models_screen import ModelsScreen
 from tui.screens.open_dialog import OpenDialog
 from tui.screens.paste_dialog import PasteDialog
 from tui.screens.recent_dialog import RecentDialog
 from tui.widgets.info_bar import InfoBar
 from tui.widgets.sentence_pane import SentencePane
+from tui.widgets.transfer_progress import TransferProgress, format_bytes
 
 LENGTH_CYCLE = ("short", "medium", "long")
 
@@ -106,6 +114,11 @@ class DiglotApp(App[int]):
         self.summary_key = ""
         self.translation_key = ""
         self.translation_note = ""
+        self.missing: tuple[str, ...] = ()
+        """Models the panes lack, which ``d`` downloads."""
+        self.missing_text = ""
+        self.offer: ModelOffer | None = None
+        self._stop_stages: Callable[[], None] | None = None
         self.set_reactive(DiglotApp.target, target or (self.config.favourite_targets or ("ru",))[0])
 
     # Layout ----------------------------------------------------------------
@@ -117,6 +130,7 @@ class DiglotApp(App[int]):
             yield SentencePane("Original", id="original")
             yield SentencePane("Summary", id="summary")
             yield SentencePane("Translation", id="translation")
+        yield TransferProgress(id="transfer")
         yield Footer()
 
     @property
@@ -132,8 +146,17 @@ class DiglotApp(App[int]):
         return self.query_one("#translation", SentencePane)
 
     def on_mount(self) -> None:
+        def stage_changed(description: str, started: bool) -> None:
+            self.post_message(StageChanged(description, started))
+
+        # A model conversion, announced from a worker thread, shows as its own stage.
+        self._stop_stages = listen(stage_changed)
         self.open_document(self.document)
         self.original_pane.focus()
+
+    def on_unmount(self) -> None:
+        if self._stop_stages is not None:
+            self._stop_stages()
 
     # Opening articles --------------------------------------------------------
 
@@ -357,12 +380,152 @@ class DiglotApp(App[int]):
             lines = [f"No translation into {language(self.target).name}: model {error.model_id} {error.reason}."]
             if error.fetch_command:
                 lines += ["", "Fetch it with:", f"  {error.fetch_command}", "", "then press Ctrl+R."]
-            self.translation_pane.show_message("\n".join(lines), error=True)
+            self.missing_text = "\n".join(lines)
+            self.translation_pane.show_message(self.missing_text, error=True)
             self.translation_pane.border_subtitle = "model missing"
             self.translation_note = f"{error.model_id} missing"
             self.update_info()
+            if error.fetch_command:
+                self.offer_download(error.models)
         elif message.task == "summary" and message.key == self.summary_key:
             self.summary_pane.show_message(str(error), error=True)
+
+    # Downloading missing models -------------------------------------------------
+
+    def offer_download(self, models: tuple[str, ...]) -> None:
+        """Look up the size and licence of ``models``, then offer them in the translation pane (``d``)."""
+        if models != self.missing:
+            self.missing, self.offer = models, None
+        if self.offer is not None:
+            self._show_offer(self.offer)
+        else:
+            self.lookup_models(models)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
+    def lookup_models(self, models: tuple[str, ...]) -> None:
+        from diglot import hub
+
+        try:
+            remotes = tuple(hub.remote_model(model) for model in models)
+        except DiglotError as exc:
+            self.post_message(ModelOffer(models, (), str(exc)))
+            return
+        self.post_message(ModelOffer(models, remotes))
+
+    @on(ModelOffer)
+    def _model_offer(self, message: ModelOffer) -> None:
+        if message.models != self.missing:
+            return
+        self.offer = message
+        self._show_offer(message)
+
+    def _show_offer(self, offer: ModelOffer) -> None:
+        """Below the missing-model message: what a download takes, and the key that starts it."""
+        if self.translation is not None or self.translation_pane.message != self._shown_missing_text():
+            return  # the pane has moved on (another language, or a download under way)
+        if offer.error:
+            lines = ["", f"Cannot download from here: {offer.error}"]
+        else:
+            lines = ["", "Press d to download it here (Esc cancels):"]
+            for remote in offer.remotes:
+                terms = remote.licence or "unknown licence"
+                lines.append(f"  {remote.model_id}: {format_bytes(remote.size_bytes)}, licence {terms}")
+                if is_non_commercial(terms):
+                    lines.append("    Warning: non-commercial licence; not for commercial use.")
+        self.translation_pane.show_message(self.missing_text + "\n".join(lines), error=True)
+
+    def _shown_missing_text(self) -> str | None:
+        message = self.translation_pane.message or ""
+        return message if message.startswith(self.missing_text) and self.missing_text else None
+
+    @property
+    def downloading(self) -> bool:
+        return any(w.group == "download" and w.is_running for w in self.workers)
+
+    def action_download_models(self) -> None:
+        if self.downloading:
+            self.notify("A download is already running (Esc cancels it).")
+            return
+        if not self.missing:
+            self.notify("No model is missing here. M lists every model.")
+            return
+        if self.offer is not None and self.offer.error:
+            self.notify(self.offer.error, severity="error", markup=False)
+            return
+        self.translation_pane.show_message(f"Downloading {', '.join(self.missing)}… (Esc cancels)")
+        self.download_models(self.missing, self.offer.remotes if self.offer else ())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="download")
+    def download_models(self, models: tuple[str, ...], remotes: tuple[Any, ...]) -> None:
+        from diglot import hub
+
+        worker = get_current_worker()
+        known = {remote.model_id: remote for remote in remotes}
+
+        def reporter(model: str) -> Callable[[int, int], None]:
+            def report(done: int, total: int) -> None:
+                self.post_message(DownloadProgress(model, done, total))
+
+            return report
+
+        try:
+            for model in models:
+                self.post_message(DownloadProgress(model, 0, known[model].size_bytes if model in known else 0))
+                hub.pull(model, remote=known.get(model), on_progress=reporter(model), cancel=worker.cancelled_event)
+        except Cancelled:
+            self.post_message(DownloadFinished(models, cancelled=True))
+            return
+        except DiglotError as exc:
+            self.post_message(DownloadFinished(models, error=str(exc)))
+            return
+        self.post_message(DownloadFinished(models))
+
+    @on(DownloadProgress)
+    def _download_progress(self, message: DownloadProgress) -> None:
+        transfer = self.query_one(TransferProgress)
+        stage = f"Downloading {message.model_id}"
+        if not transfer.has_class("-active") or transfer.stage_name != stage:
+            transfer.add_class("-active")
+            transfer.stage(stage, message.total or None)
+        transfer.update_bytes(message.done, message.total or None)
+
+    @on(DownloadFinished)
+    def _download_finished(self, message: DownloadFinished) -> None:
+        self.query_one(TransferProgress).remove_class("-active")
+        names = ", ".join(message.models)
+        if message.cancelled:
+            self.translation_pane.show_message(
+                f"Download of {names} cancelled. What arrived is kept for the next try: press d to resume.",
+            )
+            self.notify("Download cancelled")
+            return
+        if message.error:
+            self.translation_pane.show_message(
+                f"The download failed: {message.error}\n\nPress d to try again.", error=True
+            )
+            return
+        self.notify(f"Downloaded {names}", title="Models", markup=False)
+        self.missing, self.offer, self.missing_text = (), None, ""
+        self.engines.forget_models()
+        self.action_retry()  # the panes fill in, no restart
+
+    @on(StageChanged)
+    def _stage_changed(self, message: StageChanged) -> None:
+        transfer = self.query_one(TransferProgress)
+        if message.started:
+            transfer.add_class("-active")
+            transfer.stage(message.description)
+        elif not self.downloading:
+            transfer.remove_class("-active")
+
+    def action_models(self) -> None:
+        def closed(changed: bool | None) -> None:
+            if changed:  # models were pulled or removed: what was missing may be there now
+                self.engines.forget_models()
+                self.missing, self.offer = (), None
+                self.action_retry()
+
+        self.push_screen(ModelsScreen(self.config), closed)
 
     @on(JobFailed)
     def _job_failed(self, message: JobFailed) -> None:
@@ -444,6 +607,11 @@ class DiglotApp(App[int]):
         self.method = "extractive" if self.method == "abstractive" else "abstractive"
 
     def action_cancel(self) -> None:
+        downloads = [w for w in self.workers if w.group == "download" and w.is_running]
+        if downloads:
+            for worker in downloads:
+                worker.cancel()  # the download stops at its next chunk and reports back
+            return
         running = [w for w in self.workers if w.group in ("summarize", "translate") and w.is_running]
         if not running:
             return

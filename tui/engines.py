@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ class Engines:
     summarizer: Callable[[str], Summarizer]
     translator: TranslatorLike
     description: str = ""
+    forget_models: Callable[[], None] = field(default=lambda: None)
+    """Forget which models were missing (after a download, the next job finds them)."""
 
 
 def default_engines(config: Config, *, use_cache: bool = True) -> Engines:
@@ -62,4 +64,13 @@ def default_engines(config: Config, *, use_cache: bool = True) -> Engines:
                 made[method] = load_summarizer(method, config=config, pool=pool, pivot=translator, cache=cache)
             return made[method]
 
-    return Engines(summarizer=summarizer, translator=translator, description=summarizer_model(config))
+    def forget_models() -> None:
+        with lock:
+            made.clear()  # a summariser that fell back to extractive for want of its model
+
+    return Engines(
+        summarizer=summarizer,
+        translator=translator,
+        description=summarizer_model(config),
+        forget_models=forget_models,
+    )

@@ -42,6 +42,11 @@ class TransferProgress(Vertical):
         yield ProgressBar(total=None, show_eta=False)
 
     @property
+    def stage_name(self) -> str:
+        """The stage under way."""
+        return self._stage
+
+    @property
     def label_text(self) -> str:
         """What the label says now (plain text)."""
         return str(self.query_one(Label).render())
