@@ -116,7 +116,9 @@ class DiglotApp(App[int]):
         self.translation_note = ""
         self.missing: tuple[str, ...] = ()
         """Models the panes lack, which ``d`` downloads."""
-        self.missing_text = ""
+        self.missing_head = ""
+        self.missing_fetch = ""
+        self.missing_shown = ""
         self.offer: ModelOffer | None = None
         self._stop_stages: Callable[[], None] | None = None
         self.set_reactive(DiglotApp.target, target or (self.config.favourite_targets or ("ru",))[0])
@@ -377,11 +379,12 @@ class DiglotApp(App[int]):
     def _model_missing(self, message: ModelMissing) -> None:
         error = message.error
         if message.task == "translation" and message.key == self.translation_key:
-            lines = [f"No translation into {language(self.target).name}: model {error.model_id} {error.reason}."]
-            if error.fetch_command:
-                lines += ["", "Fetch it with:", f"  {error.fetch_command}", "", "then press Ctrl+R."]
-            self.missing_text = "\n".join(lines)
-            self.translation_pane.show_message(self.missing_text, error=True)
+            self.missing_head = (
+                f"No translation into {language(self.target).name}: model {error.model_id} {error.reason}."
+            )
+            self.missing_fetch = error.fetch_command or ""
+            middle = ["Looking up its size and licence…"] if error.fetch_command else []
+            self._show_missing(middle)
             self.translation_pane.border_subtitle = "model missing"
             self.translation_note = f"{error.model_id} missing"
             self.update_info()
@@ -419,24 +422,30 @@ class DiglotApp(App[int]):
         self.offer = message
         self._show_offer(message)
 
+    def _show_missing(self, middle: list[str]) -> None:
+        """The missing-model message: what is missing, ``middle`` (the offer), and the shell command."""
+        lines = [self.missing_head]
+        if middle:
+            lines += ["", *middle]
+        if self.missing_fetch:
+            lines += ["", "Or in a shell:", f"  {self.missing_fetch}", "then press Ctrl+R."]
+        self.missing_shown = "\n".join(lines)
+        self.translation_pane.show_message(self.missing_shown, error=True)
+
     def _show_offer(self, offer: ModelOffer) -> None:
-        """Below the missing-model message: what a download takes, and the key that starts it."""
-        if self.translation is not None or self.translation_pane.message != self._shown_missing_text():
+        """In the missing-model message: what a download takes, and the key that starts it."""
+        if self.translation is not None or self.translation_pane.message != self.missing_shown:
             return  # the pane has moved on (another language, or a download under way)
         if offer.error:
-            lines = ["", f"Cannot download from here: {offer.error}"]
-        else:
-            lines = ["", "Press d to download it here (Esc cancels):"]
-            for remote in offer.remotes:
-                terms = remote.licence or "unknown licence"
-                lines.append(f"  {remote.model_id}: {format_bytes(remote.size_bytes)}, licence {terms}")
-                if is_non_commercial(terms):
-                    lines.append("    Warning: non-commercial licence; not for commercial use.")
-        self.translation_pane.show_message(self.missing_text + "\n".join(lines), error=True)
-
-    def _shown_missing_text(self) -> str | None:
-        message = self.translation_pane.message or ""
-        return message if message.startswith(self.missing_text) and self.missing_text else None
+            self._show_missing([f"Cannot download from here: {offer.error}"])
+            return
+        lines = ["Press d to download it here (Esc cancels):"]
+        for remote in offer.remotes:
+            terms = remote.licence or "unknown licence"
+            lines.append(f"  {remote.model_id}: {format_bytes(remote.size_bytes)}, licence {terms}")
+            if is_non_commercial(terms):
+                lines.append("  Warning: non-commercial licence; not for commercial use.")
+        self._show_missing(lines)
 
     @property
     def downloading(self) -> bool:
@@ -505,7 +514,7 @@ class DiglotApp(App[int]):
             )
             return
         self.notify(f"Downloaded {names}", title="Models", markup=False)
-        self.missing, self.offer, self.missing_text = (), None, ""
+        self.missing, self.offer, self.missing_shown = (), None, ""
         self.engines.forget_models()
         self.action_retry()  # the panes fill in, no restart
 

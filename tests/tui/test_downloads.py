@@ -55,6 +55,10 @@ async def test_missing_model_is_offered_downloaded_converted_and_shown(make, fak
         assert stages[0].description == f"Converting {MODEL} for CTranslate2 (once)"
         assert app.translation.backend == "ctranslate2" and is_available(MODEL)
         assert not app.query_one("#transfer").has_class("-active")
+        await pilot.press("M")  # the models screen knows it is downloaded and converted
+        await until(pilot, lambda: isinstance(app.screen, ModelsScreen) and bool(app.screen.rows))
+        row = next(r for r in app.screen.rows if r.model_id == MODEL)
+        assert row.on_disk == "yes + CTranslate2" and row.size_bytes and row.size_bytes >= fake_hub.size(MODEL)
 
 
 async def test_download_shows_bytes_and_speed_and_esc_cancels(make, fake_hub, tiny_models, config):
@@ -110,7 +114,7 @@ async def test_models_screen_lists_pulls_and_removes(make, fake_hub, tiny_models
         assert f"{format_bytes(fake_hub.size(MODEL))}, licence cc-by-4.0" in app.screen.question
         await pilot.press("y")
         await until(pilot, lambda: any(r.model_id == MODEL and r.downloaded for r in screen.rows))
-        assert str(table.get_cell(MODEL, "Downloaded")) == "yes"
+        assert str(table.get_cell(MODEL, "On disk")) == "yes"
         assert is_available(MODEL)
 
         await pilot.press("x")

@@ -6,7 +6,7 @@ from diglot.config import Config
 from diglot.document import read_source
 from tests.tui.conftest import SIZE, settle
 from tests.tui.fakes import fake_engines
-from tui.engines import default_engines
+from tui.engines import Engines, default_engines
 
 
 def no_blink(app) -> None:
@@ -117,3 +117,28 @@ def test_language_picker(snap_compare, make):
         no_blink(app)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_model_offered_for_download(snap_compare, make, fake_hub, tiny_models):
+    """A missing model with the hub reachable: its size and licence, and the key that downloads it."""
+    fake_hub.add("Helsinki-NLP/opus-mt-en-ru", tiny_models["en-ru"], licence="cc-by-4.0")
+    real = default_engines(Config(device="cpu"), use_cache=False)
+    engines = Engines(summarizer=fake_engines().summarizer, translator=real.translator)  # a summary that never varies
+    app = make(engines)
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_models_screen(snap_compare, make):
+    app = make(fake_engines())
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("M")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)

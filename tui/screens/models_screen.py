@@ -22,7 +22,7 @@ from tui.widgets.transfer_progress import TransferProgress, format_bytes
 if TYPE_CHECKING:
     from diglot.hub import RemoteModel
 
-COLUMNS = ("Model", "Task", "Languages", "Licence", "Size", "Downloaded", "Converted")
+COLUMNS = ("Model", "Task", "Languages", "Licence", "Size", "On disk")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,21 @@ class ModelRow:
     def downloaded(self) -> bool:
         return self.size_bytes is not None
 
+    @property
+    def on_disk(self) -> str:
+        """``no``, ``yes``, or ``yes + CTranslate2`` when a converted copy exists too."""
+        if not self.downloaded:
+            return "no"
+        return "yes + CTranslate2" if self.converted else "yes"
+
+
+def _short_task(task: str) -> str:
+    """``summarize en (fast preset)`` -> ``summarize (fast)``; the languages have a column of their own."""
+    kind = task.split()[0]
+    if "fast" in task:
+        return f"{kind} (fast)"
+    return f"{kind} (any pair)" if "other pair" in task else kind
+
 
 def model_rows(config: Config) -> list[ModelRow]:
     """Every default model (and those the config names) plus whatever else is in the cache. Reads the disk."""
@@ -48,9 +63,9 @@ def model_rows(config: Config) -> list[ModelRow]:
 
     cached = {m.model_id: m for m in hub.cached_models()}
     rows = []
-    listed = [(d.model_id, d.task, d.languages) for d in default_models()]
+    listed = [(d.model_id, _short_task(d.task), d.languages) for d in default_models()]
     configured = [(config.summarize_model, "summarize (config)", "")] + [
-        (ref, f"translate {pair} (config)", pair.replace("-", " → ")) for pair, ref in config.translate_models.items()
+        (ref, "translate (config)", pair.replace("-", " → ")) for pair, ref in config.translate_models.items()
     ]
     listed += [(ref, task, langs) for ref, task, langs in configured if ref and "/" in ref and not ref.startswith("/")]
     seen: set[str] = set()
@@ -73,7 +88,10 @@ def model_rows(config: Config) -> list[ModelRow]:
 
 
 class ModelsScreen(Screen[bool]):
-    """Lists models; ``p`` downloads the highlighted one (size and licence first), ``x`` removes it.
+    """Lists models with size, licence, languages and whether a converted (CTranslate2) copy exists.
+
+    ``p`` downloads the highlighted one (size and licence first), ``x``
+    removes it with its converted copies.
 
     Dismisses with True when something was downloaded or removed, so the app
     can run the panes again.
@@ -131,8 +149,7 @@ class ModelsScreen(Screen[bool]):
                 row.languages,
                 Text(row.licence, style="bold yellow" if is_non_commercial(row.licence) else ""),
                 format_bytes(row.size_bytes) if row.size_bytes is not None else "—",
-                "yes" if row.downloaded else "no",
-                "yes" if row.converted else "no",
+                row.on_disk,
                 key=row.model_id,
             )
         table.move_cursor(row=min(keep, len(rows) - 1))
