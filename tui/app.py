@@ -116,6 +116,8 @@ class DiglotApp(App[int]):
         self.translation_note = ""
         self.missing: tuple[str, ...] = ()
         """Models the panes lack, which ``d`` downloads."""
+        self.translation_missing: tuple[str, ...] = ()
+        self.summary_missing = ""
         self.missing_head = ""
         self.missing_fetch = ""
         self.missing_shown = ""
@@ -282,6 +284,16 @@ class DiglotApp(App[int]):
         self.summaries[message.key] = message.summary
         self.show_summary(message.summary)
 
+    def _summary_model_missing(self, summary: Any) -> str:
+        """The hub model the abstractive summary lacks, when it fell back to extractive for want of it."""
+        from diglot.models import is_local_ref
+
+        model = self.engines.description
+        fell_back = summary.method == "extractive" and self.method == "abstractive" and summary.note
+        if fell_back and "not downloaded" in summary.note and model and not is_local_ref(model):
+            return model
+        return ""
+
     def show_summary(self, summary: Any) -> None:
         self.summary = summary
         label = "extractive" if summary.method == "extractive" else f"abstractive · {summary.model}"
@@ -289,11 +301,23 @@ class DiglotApp(App[int]):
         self.summary_pane.border_subtitle = f"{language(summary.language).name}" + (
             f" · read in {summary.chunks} chunks" if summary.chunks > 1 else ""
         )
-        note = f"No abstractive summary: {summary.note}" if summary.note else None
-        self.summary_pane.show_paragraphs([split_sentences(summary.text) or [summary.text]], note=note)
+        missing = self._summary_model_missing(summary)
+        if missing != self.summary_missing:
+            self.summary_missing = missing
+            self._missing_changed()
+        self._paint_summary(summary)
         self.update_info()
         if self.translated == "summary":
             self.start_translation()
+
+    def _paint_summary(self, summary: Any) -> None:
+        """The summary's sentences, after a note when it is not the one asked for (and how to get that one)."""
+        note = f"No abstractive summary: {summary.note}" if summary.note else None
+        offer = self._offer_line(self.summary_missing) if note and self.summary_missing else ""
+        if offer:
+            missing = self.summary_missing
+            note = f"No abstractive summary: model {missing} is not downloaded. Press d to download it: {offer}."
+        self.summary_pane.show_paragraphs([split_sentences(summary.text) or [summary.text]], note=note)
 
     # Translation ---------------------------------------------------------------
 
@@ -311,6 +335,9 @@ class DiglotApp(App[int]):
         """Translate into ``target``: at once from this session's results, else in a worker."""
         self.translation = None
         self.translation_note = ""
+        if self.translation_missing:  # known again once this job has run
+            self.translation_missing = ()
+            self._missing_changed()
         name = language(self.target).name
         self.translation_pane.border_title = f"Translation · {name} · {self.translated}"
         self.translation_pane.border_subtitle = ""
@@ -389,20 +416,22 @@ class DiglotApp(App[int]):
             self.translation_note = f"{error.model_id} missing"
             self.update_info()
             if error.fetch_command:
-                self.offer_download(error.models)
+                self.translation_missing = error.models
+                self._missing_changed()
         elif message.task == "summary" and message.key == self.summary_key:
             self.summary_pane.show_message(str(error), error=True)
 
     # Downloading missing models -------------------------------------------------
 
-    def offer_download(self, models: tuple[str, ...]) -> None:
-        """Look up the size and licence of ``models``, then offer them in the translation pane (``d``)."""
+    def _missing_changed(self) -> None:
+        """The models the panes lack changed: look up their size and licence, then offer them (``d``)."""
+        models = tuple(dict.fromkeys((*self.translation_missing, *filter(None, [self.summary_missing]))))
         if models != self.missing:
             self.missing, self.offer = models, None
-        if self.offer is not None:
+            if models:
+                self.lookup_models(models)
+        elif self.offer is not None:
             self._show_offer(self.offer)
-        else:
-            self.lookup_models(models)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
     def lookup_models(self, models: tuple[str, ...]) -> None:
@@ -421,6 +450,19 @@ class DiglotApp(App[int]):
             return
         self.offer = message
         self._show_offer(message)
+        if self.summary_missing and self.summary is not None:
+            self._paint_summary(self.summary)  # its note now tells the size and licence
+
+    def _offer_line(self, model_id: str) -> str:
+        """``size, licence …`` of a missing model from the offer ('' while unknown)."""
+        if self.offer is None or self.offer.error:
+            return ""
+        remote = next((r for r in self.offer.remotes if r.model_id == model_id), None)
+        if remote is None:
+            return ""
+        terms = remote.licence or "unknown licence"
+        warning = " (non-commercial: not for commercial use)" if is_non_commercial(terms) else ""
+        return f"{format_bytes(remote.size_bytes)}, licence {terms}{warning}"
 
     def _show_missing(self, middle: list[str]) -> None:
         """The missing-model message: what is missing, ``middle`` (the offer), and the shell command."""
@@ -434,7 +476,7 @@ class DiglotApp(App[int]):
 
     def _show_offer(self, offer: ModelOffer) -> None:
         """In the missing-model message: what a download takes, and the key that starts it."""
-        if self.translation is not None or self.translation_pane.message != self.missing_shown:
+        if not self.translation_missing or self.translation_pane.message != self.missing_shown:
             return  # the pane has moved on (another language, or a download under way)
         if offer.error:
             self._show_missing([f"Cannot download from here: {offer.error}"])
@@ -442,7 +484,8 @@ class DiglotApp(App[int]):
         lines = ["Press d to download it here (Esc cancels):"]
         for remote in offer.remotes:
             terms = remote.licence or "unknown licence"
-            lines.append(f"  {remote.model_id}: {format_bytes(remote.size_bytes)}, licence {terms}")
+            purpose = " (for the summary)" if remote.model_id not in self.translation_missing else ""
+            lines.append(f"  {remote.model_id}{purpose}: {format_bytes(remote.size_bytes)}, licence {terms}")
             if is_non_commercial(terms):
                 lines.append("  Warning: non-commercial licence; not for commercial use.")
         self._show_missing(lines)
@@ -461,7 +504,8 @@ class DiglotApp(App[int]):
         if self.offer is not None and self.offer.error:
             self.notify(self.offer.error, severity="error", markup=False)
             return
-        self.translation_pane.show_message(f"Downloading {', '.join(self.missing)}… (Esc cancels)")
+        if self.translation_missing:
+            self.translation_pane.show_message(f"Downloading {', '.join(self.missing)}… (Esc cancels)")
         self.download_models(self.missing, self.offer.remotes if self.offer else ())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="download")
@@ -503,10 +547,14 @@ class DiglotApp(App[int]):
         self.query_one(TransferProgress).remove_class("-active")
         names = ", ".join(message.models)
         if message.cancelled:
-            self.translation_pane.show_message(
-                f"Download of {names} cancelled. What arrived is kept for the next try: press d to resume.",
-            )
+            if self.translation_missing:
+                self.translation_pane.show_message(
+                    f"Download of {names} cancelled. What arrived is kept for the next try: press d to resume.",
+                )
             self.notify("Download cancelled")
+            return
+        if message.error and not self.translation_missing:
+            self.notify(f"The download failed: {message.error}", severity="error", markup=False)
             return
         if message.error:
             self.translation_pane.show_message(
@@ -515,6 +563,7 @@ class DiglotApp(App[int]):
             return
         self.notify(f"Downloaded {names}", title="Models", markup=False)
         self.missing, self.offer, self.missing_shown = (), None, ""
+        self.translation_missing, self.summary_missing = (), ""
         self.engines.forget_models()
         self.action_retry()  # the panes fill in, no restart
 
@@ -532,6 +581,7 @@ class DiglotApp(App[int]):
             if changed:  # models were pulled or removed: what was missing may be there now
                 self.engines.forget_models()
                 self.missing, self.offer = (), None
+                self.translation_missing, self.summary_missing = (), ""
                 self.action_retry()
 
         self.push_screen(ModelsScreen(self.config), closed)

@@ -29,6 +29,12 @@ async def until(pilot, condition: Callable[[], bool], seconds: float = 60) -> No
         await pilot.pause(0.05)
 
 
+def note_of(pane) -> str:
+    """The note above a pane's paragraphs (why a summary is not the one asked for), or ''."""
+    notes = pane.query(".note")
+    return str(notes.first().render()) if notes else ""
+
+
 @pytest.fixture
 def config(tiny_models) -> Config:
     # The summary model is a local folder; the translation model is the default hub id, not downloaded.
@@ -136,3 +142,20 @@ async def test_models_screen_is_in_the_command_palette(make, config):
         await settle(app, pilot)
         assert "Models" in {c.title for c in app.get_system_commands(app.screen)}
         await asyncio.sleep(0)
+
+
+async def test_missing_summary_model_is_offered_in_the_summary_pane(make, fake_hub, tiny_models):
+    summarizer = "sshleifer/distilbart-cnn-12-6"  # the default, not downloaded; the translation model is local
+    fake_hub.add(summarizer, tiny_models["summarize"], licence="apache-2.0")
+    config = Config(device="cpu", translate_models={"en-ru": str(tiny_models["en-ru"])})
+    app = make(default_engines(config, use_cache=False), config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: "Press d to download it" in note_of(app.summary_pane))
+        assert app.summary.method == "extractive"
+        note = note_of(app.summary_pane)
+        assert f"model {summarizer} is not downloaded" in note
+        assert f"{format_bytes(fake_hub.size(summarizer))}, licence apache-2.0" in note
+        await pilot.press("d")
+        await until(pilot, lambda: app.summary is not None and app.summary.method == "abstractive", 120)
+        assert app.summary.model == summarizer and is_available(summarizer)
+        assert note_of(app.summary_pane) == ""
