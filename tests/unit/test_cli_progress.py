@@ -88,6 +88,13 @@ def test_translate_shows_paragraphs_on_a_terminal(tiny_config):
     assert code == 0 and err == ""
 
 
+def test_summarize_shows_model_inputs_on_a_terminal(tiny_config):
+    env = _env(DIGLOT_CONFIG=str(tiny_config))
+    code, out, err = _run(["summarize", "--text", TEXT, "--no-cache"], stderr_terminal=True, env=env)
+    assert code == 0 and out.strip()
+    assert "Summarising" in err and "model inputs" in err
+
+
 def test_first_conversion_is_shown_as_its_own_stage(tiny_config, tmp_path):
     env = _env(DIGLOT_CONFIG=str(tiny_config), DIGLOT_CACHE_DIR=str(tmp_path / "fresh-cache"))
     args = ["translate", "--text", TEXT, "--to", "ru", "--no-cache", "--backend", "ctranslate2"]
