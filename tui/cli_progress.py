@@ -14,6 +14,7 @@ from types import TracebackType
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TaskID, TextColumn, TimeElapsedColumn
 
+from diglot.sizes import format_bytes
 from diglot.stages import listen
 
 Report = Callable[[int, int | None], None]
@@ -23,13 +24,6 @@ Report = Callable[[int, int | None], None]
 def wanted(quiet: bool) -> bool:
     """Bars only for a person watching: stderr a terminal, and no ``--quiet``."""
     return not quiet and sys.stderr.isatty()
-
-
-def _size(count: float) -> str:
-    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if count >= size:
-            return f"{count / size:.1f} {unit}"
-    return f"{int(count)} B"
 
 
 class CommandProgress:
@@ -82,8 +76,8 @@ class CommandProgress:
         def report(done: int, total: int | None) -> None:
             if unit == "bytes":
                 speed = done / max(time.monotonic() - started, 1e-3)
-                amount = f"{_size(done)}/{_size(total)}" if total else _size(done)
-                amount += f" · {_size(speed)}/s"
+                amount = f"{format_bytes(done)}/{format_bytes(total)}" if total else format_bytes(done)
+                amount += f" · {format_bytes(speed)}/s"
             else:
                 amount = f"{done}/{total} {unit}" if total else f"{done} {unit}"
             self._progress.update(task, completed=done, total=total, amount=amount)

@@ -9,13 +9,9 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label, ProgressBar
 
+from diglot.sizes import format_bytes
 
-def format_bytes(count: float) -> str:
-    """``1.2 MB``, ``340 kB``, ``12 B`` (decimal units, as download sizes are usually given)."""
-    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if count >= size:
-            return f"{count / size:.1f} {unit}"
-    return f"{int(count)} B"
+__all__ = ["TransferProgress", "format_bytes"]
 
 
 class TransferProgress(Vertical):
