@@ -58,6 +58,7 @@ class FakeHub:
     drop_after: dict[str, int] = field(default_factory=dict)  # file -> bytes sent before the connection drops
     drops_left: dict[str, int] = field(default_factory=dict)  # file -> how many more times to drop
     slow_s: float = 0.0  # pause between 64 kB pieces, so a test can cancel mid-download
+    xet: bool = False  # also announce Xet storage (X-Xet-Hash), as the real hub does for large files
 
     def add(self, repo_id: str, folder: Path, *, licence: str | None = "apache-2.0", missing: tuple[str, ...] = ()):
         files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
@@ -157,6 +158,11 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
             self.send_header("ETag", f'"{hashlib.sha1(data).hexdigest()}"')
             self.send_header("X-Repo-Commit", repo.sha)
+            if hub.xet:
+                self.send_header("X-Xet-Hash", hashlib.sha256(data).hexdigest())
+                self.send_header(
+                    "X-Xet-Refresh-Route", f"/api/models/{self.path.split('/resolve/')[0][1:]}/xet-read-token"
+                )
             self.send_header("Accept-Ranges", "bytes")
             self.end_headers()
             if self.command == "HEAD":

@@ -166,3 +166,13 @@ def test_offline_setting_is_honoured(capsys):
 def test_local_folder_needs_no_pull(tmp_path):
     with pytest.raises(DiglotError, match="a local folder needs no download"):
         hub.pull(str(tmp_path))
+
+
+def test_files_announced_on_xet_storage_still_download_over_http(fake_hub, tiny_models, capsys):
+    """The real hub announces Xet storage; diglot downloads over plain HTTP (progress, cancel, resume)."""
+    fake_hub.add(MODEL, tiny_models["en-ru"])
+    fake_hub.xet = True
+    code, _, err = run(capsys, "models", "pull", "--quiet", MODEL)
+    assert code == 0, err
+    assert not any("xet" in path for _, path, _ in fake_hub.requests)
+    assert is_available(MODEL)
