@@ -53,3 +53,19 @@ async def test_cursor_sentence_scrolls_into_view_when_stacked(make):
         assert pane.scroll_y > 0
         visible = pane.content_region
         assert paragraph.region.y < visible.bottom and paragraph.region.bottom > visible.y
+
+
+async def test_open_dialog_fits_80_columns(make):
+    """Its prompt wraps inside the dialog rather than running past its border."""
+    from textual.widgets import Label
+
+    app = make(fake_engines())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        dialog = app.screen.query_one("OpenDialog > Vertical")
+        for label in app.screen.query(Label):
+            assert _inside(label.region, dialog.content_region) or not label.region.width
+        prompt = app.screen.query(Label).first()
+        assert prompt.region.height >= 2  # wrapped

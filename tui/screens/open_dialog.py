@@ -33,6 +33,7 @@ class OpenDialog(ModalScreen[Document | None]):
     OpenDialog { align: center middle; }
     OpenDialog > Vertical { width: 80; max-width: 100%; height: auto; border: thick $primary;
                             background: $surface; padding: 1 2; }
+    OpenDialog Label { width: 1fr; }
     OpenDialog #error { color: $error; height: auto; }
     OpenDialog TransferProgress { display: none; margin-top: 1; }
     OpenDialog.-reading TransferProgress { display: block; }
