@@ -20,6 +20,14 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminal
 ARTICLE = "Pipes carry articles too. Keys still come from the terminal while the article came through stdin.\n"
 ROOT = Path(__file__).resolve().parents[2]
 COMMAND = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+# The same, after taking the terminal on stdout as the session's controlling
+# terminal (the first terminal a session leader opens becomes its own), as a
+# shell does for the commands it starts.
+IN_TERMINAL = [
+    sys.executable,
+    "-c",
+    "import os, sys; os.close(os.open(os.ttyname(1), os.O_RDWR)); from tui.cli import main; sys.exit(main())",
+]
 
 
 def _env(**extra: str) -> dict[str, str]:
@@ -45,21 +53,15 @@ def _run_in_terminal(args: list[str], tmp_path: Path) -> tuple[int | None, bytes
     """Run diglot with ``args``: stdin a pipe holding ARTICLE, stdout and the controlling terminal a pty."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    slave_name = os.ttyname(slave)
-
-    def become_session_leader_with_this_terminal() -> None:
-        os.setsid()
-        os.close(os.open(slave_name, os.O_RDWR))  # the first terminal a session leader opens becomes its own
-
     env = _env(TERM="xterm-256color")
     process = subprocess.Popen(
-        [*COMMAND, *args],
+        [*IN_TERMINAL, *args],
         stdin=subprocess.PIPE,
         stdout=slave,
         stderr=slave,
         env=env,
         cwd=tmp_path,
-        preexec_fn=become_session_leader_with_this_terminal,
+        start_new_session=True,  # a session of its own, whose terminal is the pty
     )
     os.close(slave)
     assert process.stdin is not None
