@@ -11,15 +11,15 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from diglot import __version__
 from tui.cli_progress import CommandProgress, wanted
 
 if TYPE_CHECKING:
     from diglot.config import Config
-    from diglot.document import Document
-    from diglot.langid import LanguageGuess
+    from diglot.pipeline import Article, ArticleResult, Pipeline
+    from summarize import Summary
 
 
 class UsageError(Exception):
@@ -55,10 +55,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 def _quiet(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "-q",
-        "--quiet",
-        action="store_true",
-        help="no progress bars (shown on stderr only when it is a terminal)",
+        "-q", "--quiet", action="store_true", help="no progress bars (shown on stderr only when it is a terminal)"
     )
 
 
@@ -154,137 +151,97 @@ def _load_config(args: argparse.Namespace) -> Config:
     from diglot.config import load_config
 
     config = load_config()
-    changes: dict[str, Any] = {}
-    if getattr(args, "device", None):
-        changes["device"] = args.device
-    if getattr(args, "max_bytes", None):
-        changes["max_input_bytes"] = args.max_bytes
-    if getattr(args, "backend", None):
-        changes["backend"] = args.backend
-    return dataclasses.replace(config, **changes)
+    return dataclasses.replace(
+        config,
+        device=getattr(args, "device", None) or config.device,
+        backend=getattr(args, "backend", None) or config.backend,
+        max_input_bytes=getattr(args, "max_bytes", None) or config.max_input_bytes,
+    )
 
 
-def _read(args: argparse.Namespace, config: Config) -> tuple[Document, LanguageGuess]:
-    from diglot.document import read_source
-    from diglot.langid import LanguageGuess, detect_language
+def _pipeline(args: argparse.Namespace, config: Config) -> Pipeline:
+    """The pipeline for this run: --model overrides the model of the command's own step."""
+    from diglot.pipeline import Pipeline
 
-    if getattr(args, "text", None) is not None:
-        if args.source is not None:
-            raise UsageError("give either SOURCE or --text, not both")
-        from diglot.document import load_document
-
-        document = load_document(args.text, source="<text>")
-    elif args.source is None:
-        raise UsageError("give the article: a file, a web address, - for stdin, or --text")
-    else:
-        document = read_source(args.source, max_bytes=config.max_input_bytes)
-    guess = LanguageGuess(args.src, 1.0, "given") if args.src else detect_language(document.text)
-    return document, guess
+    model = getattr(args, "model", None)
+    return Pipeline(
+        config,
+        use_cache=not args.no_cache,
+        summarize_model=model if args.command == "summarize" else None,
+        translate_model=model if args.command == "translate" else None,
+    )
 
 
 def _note(message: str) -> None:
     print(f"diglot: note: {message}", file=sys.stderr)
 
 
-def _engines(args: argparse.Namespace, config: Config) -> tuple[Any, Any]:
-    """The model pool and the result cache (None with --no-cache) for this run."""
-    from diglot.cache import ResultCache
-    from diglot.models import ModelPool
+def _article(pipeline: Pipeline, args: argparse.Namespace) -> Article:
+    """The article of this run: SOURCE, or the text given with --text."""
+    if getattr(args, "text", None) is None:
+        if args.source is None:
+            raise UsageError("give the article: a file, a web address, - for stdin, or --text")
+        return pipeline.read(args.source, language=args.src)
+    if args.source is not None:
+        raise UsageError("give either SOURCE or --text, not both")
+    from diglot.document import load_document
+    from diglot.pipeline import Article
 
-    pool = ModelPool(device=config.device, backend=config.backend, memory_mb=config.model_memory_mb)
-    return pool, None if args.no_cache else ResultCache()
-
-
-def _summarizer(args: argparse.Namespace, config: Config, pool: Any, cache: Any) -> Any:
-    """The summariser for --method (loads nothing yet); notes a fallback to extractive."""
-    from summarize import load_summarizer
-    from translate import Translator
-
-    # The pivot into English must not use --model, which is for the requested pair.
-    pivot = Translator(config, pool=pool, cache=cache)
-    return load_summarizer(
-        args.method,
-        model=args.model if args.command == "summarize" else None,
-        config=config,
-        pool=pool,
-        pivot=pivot,
-        cache=cache,
-    )
+    document = load_document(args.text, source="<text>")
+    return Article(document, pipeline.identify(document, language=args.src))
 
 
-def _summarize(
-    summarizer: Any, document: Document, guess: LanguageGuess, length: str, progress: CommandProgress
-) -> Any:
+def _summarize(pipeline: Pipeline, article: Article, args: argparse.Namespace, progress: CommandProgress) -> Summary:
     report = progress.bar("Summarising", unit="model inputs")
-    summary = summarizer.summarize(document, length=length, source_language=guess.code, on_progress=report)
+    summary = pipeline.summarize(article, method=args.method, length=args.length, on_progress=report)
     if summary.note:
         _note(f"{summary.note}; this is an extractive summary")
     return summary
 
 
-def _article_fields(document: Document, guess: LanguageGuess) -> dict[str, Any]:
-    """What every ``--json`` object starts with: where the article came from, and its language."""
-    return {
-        "source": document.source,
-        "title": document.title,
-        "source_language": guess.code,
-        "confidence": guess.confidence,
-    }
+def _print_json(result: ArticleResult) -> None:
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from diglot.export import summary_dict
+    from diglot.pipeline import ArticleResult
 
-    config = _load_config(args)
-    document, guess = _read(args, config)
-    pool, cache = _engines(args, config)
+    pipeline = _pipeline(args, _load_config(args))
+    article = _article(pipeline, args)
     with CommandProgress(enabled=wanted(args.quiet)) as progress:
-        summary = _summarize(_summarizer(args, config, pool, cache), document, guess, args.length, progress)
+        summary = _summarize(pipeline, article, args, progress)
     if args.json:
-        payload = {**_article_fields(document, guess), **summary_dict(summary)}
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        _print_json(ArticleResult(article, summary=summary))
     else:
         print(summary.text)
     return 0
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    from diglot.document import Document
-    from diglot.export import summary_dict, translation_dict
-    from translate import Translator
+    from diglot.pipeline import ArticleResult, summary_document
 
-    config = _load_config(args)
-    document, guess = _read(args, config)
-    pool, cache = _engines(args, config)
-    translator = Translator(config, pool=pool, model=args.model, cache=cache)
-    source_language = guess.code
+    pipeline = _pipeline(args, _load_config(args))
+    article = _article(pipeline, args)
     summary = None
-    summarizer = _summarizer(args, config, pool, cache) if args.summary else None
-    if summarizer is not None and summarizer.method == "abstractive":
-        source_language = summarizer.model_language  # the summary is in the model's language
-    translator.route(source_language, args.tgt)  # fail fast, before any work, if a model is missing
     with CommandProgress(enabled=wanted(args.quiet)) as progress:
-        if summarizer is not None:
-            summary = _summarize(summarizer, document, guess, args.length, progress)
-            if summary.language != source_language:  # fell back to extractive, in the article's language
-                source_language = summary.language
-                translator.route(source_language, args.tgt)
-            document = Document(paragraphs=(summary.text,), title=document.title, source=document.source)
+        if args.summary:
+            # Fail fast, before a long summary, if the translation's model is missing.
+            pipeline.check_summary_translation(article, args.tgt, method=args.method)
+            summary = _summarize(pipeline, article, args, progress)
         report = progress.bar("Translating", unit="paragraphs")
-        total = len(document.paragraphs)
-        translation = translator.translate(
-            document, src=source_language, tgt=args.tgt, on_paragraph=lambda index, _: report(index + 1, total)
+        total = (
+            len(summary_document(summary, article.document).paragraphs) if summary else len(article.document.paragraphs)
         )
-    if args.json:
-        payload = {
-            **_article_fields(document, guess),
-            "translated": "summary" if args.summary else "article",
-            **translation_dict(translation),
-        }
-        payload["method"] = payload.pop("routes")
+
+        def paragraph_done(index: int, _: object) -> None:
+            report(index + 1, total)
+
         if summary is not None:
-            payload["summary"] = summary_dict(summary)
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+            translation = pipeline.translate_summary(article, summary, args.tgt, on_paragraph=paragraph_done)
+        else:
+            translation = pipeline.translate(article, args.tgt, on_paragraph=paragraph_done)
+    if args.json:
+        _print_json(ArticleResult(article, summary, translation, "summary" if args.summary else "article"))
     else:
         print(translation.text)
     return 0
@@ -306,8 +263,15 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from diglot.bench import main as bench_main
+    from diglot.errors import DiglotError
 
+    try:
+        # Loaded from a source checkout: the installed package ships no benchmark.
+        from benchmarks.bench import main as bench_main
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("benchmarks", "benchmarks.bench"):
+            raise
+        raise DiglotError("diglot bench runs from a source checkout of diglot (its benchmarks/ folder)") from None
     return bench_main(quick=args.quick, as_json=args.json)
 
 
@@ -322,7 +286,7 @@ def cmd_models(args: argparse.Namespace) -> int:
                 terms = remote.licence or licence(model_id)
                 if is_non_commercial(terms):
                     _note(f"{model_id} is licensed {terms}: not for commercial use")
-                report = progress.bar(f"{model_id}")
+                report = progress.bar(model_id)
                 path = hub.pull(model_id, remote=remote, on_progress=report)
                 print(f"{model_id}: downloaded to {path} ({remote.size_bytes / 1e6:.1f} MB, licence: {terms})")
         return 0

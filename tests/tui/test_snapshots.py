@@ -4,9 +4,10 @@ import threading
 
 from diglot.config import Config
 from diglot.document import read_source
+from diglot.pipeline import Pipeline
 from tests.tui.conftest import SIZE, settle
-from tests.tui.fakes import fake_engines
-from tui.engines import Engines, default_engines
+from tests.tui.fakes import FakeSummarizer, fake_engines
+from tui.engines import default_engines
 
 
 def no_blink(app) -> None:
@@ -122,9 +123,8 @@ def test_language_picker(snap_compare, make):
 def test_model_offered_for_download(snap_compare, make, fake_hub, tiny_models):
     """A missing model with the hub reachable: its size and licence, and the key that downloads it."""
     fake_hub.add("Helsinki-NLP/opus-mt-en-ru", tiny_models["en-ru"], licence="cc-by-4.0")
-    real = default_engines(Config(device="cpu"), use_cache=False)
-    engines = Engines(summarizer=fake_engines().summarizer, translator=real.translator)  # a summary that never varies
-    app = make(engines)
+    # The real translator (the model is missing), and a summary that never varies.
+    app = make(Pipeline(Config(device="cpu"), use_cache=False, summarizers=FakeSummarizer))
 
     async def run_before(pilot):
         await settle(app, pilot)
