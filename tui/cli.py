@@ -218,7 +218,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    from diglot.pipeline import ArticleResult, summary_document
+    from diglot.pipeline import ArticleResult
 
     pipeline = _pipeline(args, _load_config(args))
     article = _article(pipeline, args)
@@ -229,9 +229,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
             pipeline.check_summary_translation(article, args.tgt, method=args.method)
             summary = _summarize(pipeline, article, args, progress)
         report = progress.bar("Translating", unit="paragraphs")
-        total = (
-            len(summary_document(summary, article.document).paragraphs) if summary else len(article.document.paragraphs)
-        )
+        total = 1 if summary is not None else len(article.document.paragraphs)  # a summary is one paragraph
 
         def paragraph_done(index: int, _: object) -> None:
             report(index + 1, total)
