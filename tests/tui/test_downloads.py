@@ -82,6 +82,7 @@ async def test_download_shows_bytes_and_speed_and_esc_cancels(make, fake_hub, ti
         await until(pilot, lambda: "cancelled" in app.translation_pane.plain_text, 20)
         assert not transfer.has_class("-active") and not app.downloading
         assert not is_available(MODEL)  # nothing half-written that loads
+        await settle(app, pilot)  # the summary's worker, still running, finishes before the app closes
 
 
 async def test_non_commercial_licence_is_a_warning(make, fake_hub, tiny_models, config):
@@ -91,6 +92,7 @@ async def test_non_commercial_licence_is_a_warning(make, fake_hub, tiny_models, 
         await until(pilot, lambda: "Press d to download" in app.translation_pane.plain_text)
         assert "licence cc-by-nc-4.0" in app.translation_pane.plain_text
         assert "Warning: non-commercial licence" in app.translation_pane.plain_text
+        await settle(app, pilot)
 
 
 async def test_offline_the_pane_says_why_it_cannot_download(make, config):
@@ -99,6 +101,7 @@ async def test_offline_the_pane_says_why_it_cannot_download(make, config):
         await until(pilot, lambda: "Cannot download from here" in app.translation_pane.plain_text)
         assert "HF_HUB_OFFLINE is set" in app.translation_pane.plain_text
         assert f"diglot models pull {MODEL}" in app.translation_pane.plain_text
+        await settle(app, pilot)
 
 
 async def test_models_screen_lists_pulls_and_removes(make, fake_hub, tiny_models, config):
