@@ -92,8 +92,12 @@ class Translator:
             tally[0] += len(sentences) - len(todo)
             tally[1] += len(todo)
         if todo:
-            fresh = self._translate_sentences(self._load(model, tgt), [sentences[i] for i in todo], src, tgt, cancel)
-            self.cache.put_many("translation", {keys[i]: text for i, text in zip(todo, fresh, strict=True)})
+            loaded = self._load(model, tgt)
+            fresh = self._translate_sentences(loaded, [sentences[i] for i in todo], src, tgt, cancel)
+            stored = keys
+            if loaded.identity != identity:  # CTranslate2 could not run it: kept under the engine that did
+                stored = [cache_key("translate", loaded.identity, self.num_beams, src, tgt, s) for s in sentences]
+            self.cache.put_many("translation", {stored[i]: text for i, text in zip(todo, fresh, strict=True)})
             found.update((keys[i], text) for i, text in zip(todo, fresh, strict=True))
         return [found[key] for key in keys]
 

@@ -45,7 +45,7 @@ def test_en_to_zh_uses_the_target_token(tiny_models, seed: Path):
 
     model.encode = spy  # type: ignore[method-assign]
     translation = translator.translate(read_source(str(seed)), src="en", tgt="zh")
-    token = model.tokenizer.convert_tokens_to_ids(">>cmn_Hans<<")
+    token = model.tokenizer.token_id(">>cmn_Hans<<")
     assert encoded and all(ids[0] == token for ids in encoded)
     profile = script_profile(translation.text)
     assert profile["CJK"] > 0.9 * sum(profile.values())
