@@ -34,7 +34,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from diglot.backends import GenerationOptions
+from diglot.backends import TRANSFORMERS_LOCK, GenerationOptions
 from diglot.cache import cache_dir
 from diglot.generation import ModelFacts
 from diglot.tokenization import TOKENIZER_FILES
@@ -169,7 +169,7 @@ def convert(
     target.parent.mkdir(parents=True, exist_ok=True)
     if not rebuild and is_complete(target):
         return target
-    with _lock(target):
+    with _lock(target), TRANSFORMERS_LOCK:
         if rebuild or not is_complete(target):
             if target.exists():
                 _log.warning("%s: the converted model in %s is incomplete or damaged; converting it again", ref, target)

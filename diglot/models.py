@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from diglot.backends import Backend, TransformersBackend
+from diglot.backends import TRANSFORMERS_LOCK, Backend, TransformersBackend
 from diglot.config import BACKENDS
 from diglot.devices import resolve_device
 from diglot.errors import ConfigError, ModelUnavailable
@@ -194,9 +194,10 @@ def _load_transformers(ref: str, path: Path, device: str) -> tuple[Backend, Toke
     try:
         from transformers import AutoModelForSeq2SeqLM
 
-        model = AutoModelForSeq2SeqLM.from_pretrained(
-            path, local_files_only=True, trust_remote_code=False, use_safetensors=_has_safetensors(path)
-        )
+        with TRANSFORMERS_LOCK:
+            model = AutoModelForSeq2SeqLM.from_pretrained(
+                path, local_files_only=True, trust_remote_code=False, use_safetensors=_has_safetensors(path)
+            )
     except Exception as exc:
         raise _failure(ref, exc) from None
     model.eval().to(resolved)

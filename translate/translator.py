@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
@@ -20,13 +20,33 @@ from translate.router import choose_route
 # langdetect is this sure; shorter ones follow the document.
 _OWN_LANGUAGE_LETTERS = 60
 _OWN_LANGUAGE_CONFIDENCE = 0.9
-# Paragraphs are translated in windows of about this many sentences, so that
-# batches stay full while results still arrive paragraph by paragraph.
+# Paragraphs are translated in windows of whole paragraphs. The first window
+# is the first paragraph alone, so that a reader sees it as soon as it is
+# translated (one short batch, not a batch of 48 sentences); the windows then
+# double from _SECOND_WINDOW_SENTENCES up to _WINDOW_SENTENCES sentences,
+# where batches are full and the per-batch overhead no longer shows.
+_SECOND_WINDOW_SENTENCES = 8
 _WINDOW_SENTENCES = 48
 
 _NO_SPACES = {"zh", "ja", "th"}
 
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
+
+
+def paragraph_windows(sentence_counts: Sequence[int]) -> Iterator[range]:
+    """Consecutive windows of paragraph indices: the first paragraph alone, then growing windows.
+
+    Each later window holds whole paragraphs, as many as fit in its sentence
+    limit (at least one); the limit doubles up to ``_WINDOW_SENTENCES``.
+    """
+    start, limit = 0, 1
+    while start < len(sentence_counts):
+        end = start + 1
+        while end < len(sentence_counts) and sum(sentence_counts[start : end + 1]) <= limit:
+            end += 1
+        yield range(start, end)
+        start = end
+        limit = _SECOND_WINDOW_SENTENCES if limit == 1 else min(2 * limit, _WINDOW_SENTENCES)
 
 
 class Translator:
@@ -189,13 +209,7 @@ class Translator:
         routes = {lang: self.route(lang, tgt) for lang in dict.fromkeys(languages)}
         sentences = [split_sentences(p) or [p] for p in document.paragraphs]
         results: list[TranslatedParagraph] = []
-        start = 0
-        while start < len(sentences):
-            # A window of whole paragraphs, about _WINDOW_SENTENCES sentences.
-            end = start + 1
-            while end < len(sentences) and sum(len(s) for s in sentences[start : end + 1]) <= _WINDOW_SENTENCES:
-                end += 1
-            window = range(start, end)
+        for window in paragraph_windows([len(s) for s in sentences]):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             translated: dict[int, list[str]] = {}
@@ -214,7 +228,6 @@ class Translator:
                 results.append(paragraph)
                 if on_paragraph is not None:
                     on_paragraph(i, paragraph)
-            start = end
         backends = {self.pool.identity(m).backend for r in routes.values() for m in r.models}
         return Translation(
             paragraphs=tuple(results),

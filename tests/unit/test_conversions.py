@@ -216,3 +216,22 @@ def test_a_summary_from_the_fallback_is_labelled_and_cached_as_transformers(tiny
     assert summary.backend == "transformers"
     again = load_summarizer(model=ref, pool=pool, cache=cache).summarize(document, source_language="en", length="short")
     assert again.cached and again.text == summary.text
+
+
+def test_two_threads_loading_two_models_at_once_both_get_ctranslate2(tiny_models):
+    """The app loads the summary's and the translation's models side by side (fresh cache: both convert)."""
+    import threading
+
+    pool = ModelPool(device="cpu")
+    refs = [str(tiny_models["summarize"]), str(tiny_models["en-ru"])]
+    loaded: dict[str, str] = {}
+
+    def load(ref: str) -> None:
+        loaded[ref] = pool.get(ref).backend_name
+
+    threads = [threading.Thread(target=load, args=(ref,)) for ref in refs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert loaded == dict.fromkeys(refs, "ctranslate2")
