@@ -15,6 +15,7 @@ from diglot.backends import Backend, GenerationOptions
 from diglot.document import sanitize
 from diglot.errors import Cancelled
 from diglot.languages import language
+from diglot.priority import GATE
 from diglot.tokenization import Tokenizer
 
 
@@ -171,6 +172,7 @@ class Seq2SeqModel:
         encoded = self.encode(texts, src=src, tgt=tgt)
         outputs: list[str | None] = [None] * len(texts)
         for batch in batches_by_tokens([len(ids) for ids in encoded], batch_tokens, max_batch):
+            GATE.wait_turn()  # work a reader is waiting for (a first paragraph) goes first
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             generated = self.backend.generate([encoded[i] for i in batch], options, cancel=cancel)

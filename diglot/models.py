@@ -18,7 +18,7 @@ import pickle
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diglot.backends import TRANSFORMERS_LOCK, Backend, TransformersBackend
 from diglot.config import BACKENDS
@@ -27,6 +27,9 @@ from diglot.errors import ConfigError, ModelUnavailable
 from diglot.generation import ModelFacts, ModelIdentity, Seq2SeqModel, batches_by_tokens
 from diglot.model_files import check_complete, is_available, is_local_ref, local_folder, model_type, revision
 from diglot.tokenization import HuggingFaceTokenizer, Tokenizer, TokenizerUnavailable, load_tokenizer
+
+if TYPE_CHECKING:
+    from diglot.config import Config
 
 __all__ = [
     "ModelIdentity",
@@ -272,6 +275,11 @@ class ModelPool:
         self._models: dict[str, Seq2SeqModel] = {}
         self._lock = threading.Lock()
         self._loading: dict[str, threading.Lock] = {}
+
+    @classmethod
+    def from_config(cls, config: Config) -> ModelPool:
+        """A pool that loads on the configured device and backend, within the configured memory."""
+        return cls(device=config.device, backend=config.backend, memory_mb=config.model_memory_mb)
 
     def get(self, ref: str) -> Seq2SeqModel:
         """The loaded model for ``ref``, loading it on first use."""

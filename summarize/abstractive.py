@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -13,7 +12,7 @@ from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.langid import detect_language
 from diglot.models import ModelIdentity, Seq2SeqModel
-from diglot.segment import is_cjk, pack_chunks, split_sentences
+from diglot.segment import join_sentences, pack_chunks, split_sentences
 from summarize.extractive import ExtractiveSummarizer
 from summarize.result import LENGTHS, Summary, summary_from_dict
 
@@ -131,7 +130,7 @@ class AbstractiveSummarizer:
         if self.model.identity != self.identity:  # CTranslate2 could not run it: kept under the engine that did
             key = cache_key("summary", self.model.identity, self.num_beams, length, source, pivot_model, paragraphs)
         if self.cache is not None:
-            self.cache.put_many("summary", {key: dataclasses.asdict(summary)})
+            self.cache.put_many("summary", {key: summary.to_dict()})
         return summary
 
     def _summarize(
@@ -185,9 +184,8 @@ class AbstractiveSummarizer:
         final = self._generate(level, LENGTH_TOKENS[length], cancel)[0]
         report(1, last=True)
         final_sentences = tuple(split_sentences(final)) or (final,)
-        joiner = "" if is_cjk(final) else " "
         return Summary(
-            text=joiner.join(final_sentences),
+            text=join_sentences(final_sentences),
             sentences=final_sentences,
             method="abstractive",
             length=length,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
 
@@ -12,7 +13,8 @@ from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.langid import detect_language, script_profile
 from diglot.models import ModelPool, Seq2SeqModel
-from diglot.segment import split_long, split_sentences
+from diglot.priority import GATE
+from diglot.segment import join_sentences, split_long, split_sentences
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
 
@@ -27,8 +29,6 @@ _OWN_LANGUAGE_CONFIDENCE = 0.9
 # where batches are full and the per-batch overhead no longer shows.
 _SECOND_WINDOW_SENTENCES = 8
 _WINDOW_SENTENCES = 48
-
-_NO_SPACES = {"zh", "ja", "th"}
 
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
 
@@ -69,7 +69,7 @@ class Translator:
         cache: ResultCache | None = None,
     ) -> None:
         self.config = config or Config()
-        self.pool = pool or ModelPool(device=self.config.device)
+        self.pool = pool or ModelPool.from_config(self.config)
         self.model = model
         self.num_beams = num_beams or self.config.num_beams
         self.cache = cache
@@ -148,8 +148,7 @@ class Translator:
         joined: list[list[str]] = [[] for _ in sentences]
         for owner, text in zip(owners, translated, strict=True):
             joined[owner].append(text)
-        joiner = "" if tgt in _NO_SPACES else " "
-        return [joiner.join(parts) for parts in joined]
+        return [join_sentences(parts) for parts in joined]
 
     def translate_sentences(
         self,
@@ -213,12 +212,14 @@ class Translator:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             translated: dict[int, list[str]] = {}
-            for lang in dict.fromkeys(languages[i] for i in window):
-                members = [i for i in window if languages[i] == lang]
-                flat = [s for i in members for s in sentences[i]]
-                out = iter(self.translate_sentences(flat, routes[lang], cancel=cancel, tally=counts))
-                for i in members:
-                    translated[i] = [next(out) for _ in sentences[i]]
+            # The first paragraph is what the reader waits for: other jobs start no new batch meanwhile.
+            with GATE.urgent() if window.start == 0 else contextlib.nullcontext():
+                for lang in dict.fromkeys(languages[i] for i in window):
+                    members = [i for i in window if languages[i] == lang]
+                    flat = [s for i in members for s in sentences[i]]
+                    out = iter(self.translate_sentences(flat, routes[lang], cancel=cancel, tally=counts))
+                    for i in members:
+                        translated[i] = [next(out) for _ in sentences[i]]
             for i in window:
                 paragraph = TranslatedParagraph(
                     sentences=tuple(SentencePair(s, t) for s, t in zip(sentences[i], translated[i], strict=True)),

@@ -10,7 +10,7 @@ from textual import events
 from textual.message import Message
 from textual.widgets import Static
 
-from diglot.segment import is_cjk
+from diglot.segment import sentence_gap
 
 
 class Paragraph(Static):
@@ -31,22 +31,22 @@ class Paragraph(Static):
             self.index = index
             super().__init__()
 
-    def __init__(self, sentences: Sequence[str], first: int, *, style: str = "") -> None:
+    def __init__(self, sentences: Sequence[str], first: int) -> None:
         super().__init__()
         self.sentences = tuple(sentences)
         self.first = first
-        self.base_style = style
         self.marks: dict[int, Style] = {}
-        self.joiner = "" if self.sentences and is_cjk(self.sentences[0]) else " "
+        # What follows each sentence but the last: a space, or nothing after CJK text.
+        self.gaps = tuple(sentence_gap(a, b) for a, b in zip(self.sentences, self.sentences[1:], strict=False))
 
     def contains(self, index: int) -> bool:
         return self.first <= index < self.first + len(self.sentences)
 
     def build_text(self) -> Text:
-        text = Text(style=self.base_style)
+        text = Text()
         for offset, sentence in enumerate(self.sentences):
             if offset:
-                text.append(self.joiner)
+                text.append(self.gaps[offset - 1])
             text.append(sentence, self.marks.get(self.first + offset, ""))
         return text
 
@@ -70,11 +70,12 @@ class Paragraph(Static):
             if row == y:
                 position += min(len(line.plain), _chars_in_cells(line.plain, x))
                 break
-            # wrapping drops the space it breaks at (there is none between CJK sentences)
-            position += len(line.plain) + len(self.joiner)
+            position += len(line.plain)
+            if text.plain[position : position + 1] == " ":
+                position += 1  # wrapping drops the space it breaks at
         end = 0
         for offset, sentence in enumerate(self.sentences):
-            end += len(sentence) + len(self.joiner)
+            end += len(sentence) + len(self.gaps[offset] if offset < len(self.gaps) else "")
             if position < end:
                 return self.first + offset
         return self.first + len(self.sentences) - 1

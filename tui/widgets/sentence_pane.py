@@ -12,7 +12,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from diglot.segment import is_cjk
+from diglot.segment import join_sentences
 from tui.widgets.paragraph import Paragraph
 
 
@@ -66,7 +66,7 @@ class SentencePane(VerticalScroll, can_focus=True):
 
     # Content ---------------------------------------------------------------
 
-    def show_paragraphs(self, paragraphs: Sequence[Sequence[str]], *, style: str = "", note: str | None = None) -> None:
+    def show_paragraphs(self, paragraphs: Sequence[Sequence[str]], *, note: str | None = None) -> None:
         """Replace the content with these paragraphs (each a list of sentences), after an optional note."""
         self.remove_children()
         self.sentences, self.paragraph_sentences, self.message = [], [], None
@@ -75,15 +75,15 @@ class SentencePane(VerticalScroll, can_focus=True):
         if note:
             self.mount(Static(Text(note), classes="message note"))
         for sentences in paragraphs:
-            self.append_paragraph(sentences, style=style)
+            self.append_paragraph(sentences)
         self.scroll_home(animate=False)
 
-    def append_paragraph(self, sentences: Sequence[str], *, style: str = "") -> None:
+    def append_paragraph(self, sentences: Sequence[str]) -> None:
         """Add one paragraph at the end (a translation arriving paragraph by paragraph)."""
         if self.message is not None:
             self.remove_children()
             self.message = None
-        paragraph = Paragraph(sentences, len(self.sentences), style=style)
+        paragraph = Paragraph(sentences, len(self.sentences))
         self.sentences.extend(sentences)
         self.paragraph_sentences.append(tuple(sentences))
         self.mount(paragraph)
@@ -102,7 +102,7 @@ class SentencePane(VerticalScroll, can_focus=True):
         """What the pane shows, as text: paragraphs separated by blank lines."""
         if self.message is not None:
             return self.message
-        return "\n\n".join(("" if p and is_cjk(p[0]) else " ").join(p) for p in self.paragraph_sentences)
+        return "\n\n".join(join_sentences(p) for p in self.paragraph_sentences)
 
     # Cursor ----------------------------------------------------------------
 
