@@ -21,14 +21,31 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-# Targets of issue 11 (seconds).
+from benchmarks.worker import Row
+
+# Targets (seconds): what a reader should feel.
 FIRST_PAINT_S = 0.5
 FIRST_PARAGRAPH_S = 1.5
 SWITCH_BACK_S = 0.1
-PROCESS_RATIO = 3.0
+PROCESS = "translate, whole process"
+APP = "app (headless Pilot)"
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A time measured in this run against the most it may take."""
+
+    name: str
+    seconds: float
+    at_most: float
+
+    @property
+    def met(self) -> bool:
+        return 0 < self.seconds <= self.at_most
 
 
 def _seed_paragraphs() -> list[str]:
@@ -151,3 +168,36 @@ if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "--app":
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     result: dict[str, Any] = asyncio.run(_drive_app(float(sys.argv[2]), sys.argv[3]))
     print(json.dumps(result))
+
+
+def measure(marian: Path, bart: Path, env: dict[str, str], repeats: int) -> list[Row]:
+    """Every row of this module: the two whole processes, and the app with and without the summary alongside."""
+    process = translate_process(marian, env, repeats)
+    rows = [
+        Row(PROCESS, "diglot default (ctranslate2, no torch)", round(process["auto"], 3)),
+        Row(PROCESS, "--backend transformers", round(process["transformers"], 3)),
+    ]
+    for summary, label in ((True, "summary alongside"), (False, "no summary (extractive)")):
+        timings = app_timings(marian, bart, env, summary=summary)
+        rows += [
+            Row(APP, f"launch to first paint, {label}", timings["first_paint_s"]),
+            Row(APP, f"language known to 1st paragraph, {label}", timings["first_paragraph_s"]),
+            Row(APP, f"language known to whole translation, {label}", timings["full_translation_s"]),
+            Row(APP, f"switch back to a translated language, {label}", timings["switch_back_s"]),
+        ]
+    return rows
+
+
+def limits(rows: list[Row]) -> list[Limit]:
+    """The app's targets, checked on the rows a reader gets (the summary alongside)."""
+
+    def seconds(prefix: str) -> float:
+        return next(r.seconds for r in rows if r.workload == APP and r.backend.startswith(prefix))
+
+    return [
+        Limit("app: launch to first paint", seconds("launch to first paint, summary"), FIRST_PAINT_S),
+        Limit("app: language known to first paragraph", seconds("language known to 1st paragraph, summary"),
+              FIRST_PARAGRAPH_S),
+        Limit("app: switch back to a translated language", seconds("switch back to a translated language, summary"),
+              SWITCH_BACK_S),
+    ]  # fmt: skip

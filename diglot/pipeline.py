@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from diglot.cache import ResultCache
 from diglot.config import Config
 from diglot.document import Document, read_source
+from diglot.errors import DiglotError
 from diglot.export import article_dict
 from diglot.langid import LanguageGuess, detect_language
 from diglot.models import ModelPool
@@ -193,11 +194,21 @@ class Pipeline:
         )
 
     def summary_language(self, article: Article, *, method: str = "abstractive") -> str:
-        """The language the summary will be in: the abstractive model's, else the article's."""
+        """The language the summary will be in: the abstractive model's, else the article's.
+
+        An article the abstractive model cannot read and nothing translates
+        into its language gets an extractive summary, in the article's language.
+        """
         summarizer = self.summarizer(method)
-        if isinstance(summarizer, AbstractiveSummarizer):
-            return summarizer.model_language
-        return article.language.code
+        source = article.language.code
+        if not isinstance(summarizer, AbstractiveSummarizer):
+            return source
+        if source != summarizer.model_language:
+            try:
+                self.pivot.route(source, summarizer.model_language)
+            except DiglotError:
+                return source
+        return summarizer.model_language
 
     def check_translation(self, src: str, tgt: str) -> Route:
         """The route ``src`` -> ``tgt`` will take; loads nothing.

@@ -218,8 +218,15 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from diglot.bench import main as bench_main
+    from diglot.errors import DiglotError
 
+    try:
+        # Loaded from a source checkout: the installed package ships no benchmark.
+        from benchmarks.bench import main as bench_main
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("benchmarks", "benchmarks.bench"):
+            raise
+        raise DiglotError("diglot bench runs from a source checkout of diglot (its benchmarks/ folder)") from None
     return bench_main(quick=args.quick, as_json=args.json)
 
 

@@ -88,6 +88,17 @@ def test_the_summary_is_translated_from_its_own_language(tiny_models, data: Path
         assert data_["translation"]["of"] == "summary" and data_["summary"]["method"] == method
 
 
+def test_without_a_way_into_english_the_summary_is_in_the_article_language(tiny_models, data: Path):
+    config = tiny_config(tiny_models, multilingual_model=None, translate_models={"en-zh": str(tiny_models["en-zh"])})
+    pipeline = Pipeline(config, use_cache=False)
+    article = pipeline.read(str(data / "ru.txt"))
+    assert pipeline.summary_language(article) == "ru"  # nothing translates ru->en here
+    summary = pipeline.summarize(article, length="short")
+    assert summary.method == "extractive" and summary.language == "ru" and summary.note
+    with pytest.raises(ModelUnavailable, match="opus-mt-ru-en is not downloaded"):
+        pipeline.check_summary_translation(article, "zh")
+
+
 def test_a_missing_model_is_named_before_any_summary_is_made(tiny_models, seed: Path):
     calls: list[str] = []
 
