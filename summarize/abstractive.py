@@ -177,7 +177,7 @@ class AbstractiveSummarizer:
                 # Decoded text can take more tokens than were generated; group
                 # in threes so every round shrinks. Any overflow the encoder
                 # trims is the model's own summary text, never the article's.
-                packed = [" ".join(summaries[i : i + 3]) for i in range(0, len(summaries), 3)]
+                packed = [join_sentences(summaries[i : i + 3]) for i in range(0, len(summaries), 3)]
             level = packed
         if cancel is not None and cancel.is_set():
             raise Cancelled()

@@ -1,7 +1,9 @@
 """The app follows the pipeline's rules, as the command line does."""
 
+import json
 import threading
 
+from tests.schema import valid_result
 from tests.tui.conftest import SIZE, settle
 from tests.tui.fakes import fake_engines
 
@@ -42,3 +44,15 @@ async def test_translating_the_summary_waits_for_it_when_the_model_is_there(make
         assert summary is not None and app.translation is not None
         assert [p.source for p in app.translation.paragraphs[0].sentences] == list(summary.sentences)
         assert pipeline.translator.calls[-1] == "ru"
+
+
+async def test_the_app_exports_the_one_result_schema(make):
+    app = make(fake_engines(), target="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        data = valid_result(json.loads(json.dumps(app.export_data())))
+        assert data["summary"]["text"] == app.summary.text and data["translation"]["of"] == "article"
+        assert data["translation"]["routes"] == [
+            {"kind": "direct", "steps": [{"model": "fake/opus-en-zh", "src": "en", "tgt": "zh"}]}
+        ]
+        assert data["original"]["paragraphs"] == list(app.document.paragraphs)
