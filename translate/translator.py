@@ -203,6 +203,24 @@ class Translator:
         ``cancel`` is set, and ``ModelUnavailable`` before any work when a
         model is missing.
         """
+        # Until the first paragraph is out, other jobs start no new batch: it
+        # is what the reader waits for (from here, as finding each paragraph's
+        # language and route comes first).
+        first_paragraph = contextlib.ExitStack()
+        first_paragraph.enter_context(GATE.urgent())
+        with first_paragraph:
+            return self._translate(document, src, tgt, cancel, on_paragraph, detect_paragraphs, first_paragraph)
+
+    def _translate(
+        self,
+        document: Document,
+        src: str,
+        tgt: str,
+        cancel: threading.Event | None,
+        on_paragraph: ParagraphCallback | None,
+        detect_paragraphs: bool,
+        first_paragraph: contextlib.ExitStack,
+    ) -> Translation:
         counts = [0, 0]  # cache hits, misses
         languages = [self.paragraph_language(p, src) if detect_paragraphs else src for p in document.paragraphs]
         routes = {lang: self.route(lang, tgt) for lang in dict.fromkeys(languages)}
@@ -212,14 +230,12 @@ class Translator:
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             translated: dict[int, list[str]] = {}
-            # The first paragraph is what the reader waits for: other jobs start no new batch meanwhile.
-            with GATE.urgent() if window.start == 0 else contextlib.nullcontext():
-                for lang in dict.fromkeys(languages[i] for i in window):
-                    members = [i for i in window if languages[i] == lang]
-                    flat = [s for i in members for s in sentences[i]]
-                    out = iter(self.translate_sentences(flat, routes[lang], cancel=cancel, tally=counts))
-                    for i in members:
-                        translated[i] = [next(out) for _ in sentences[i]]
+            for lang in dict.fromkeys(languages[i] for i in window):
+                members = [i for i in window if languages[i] == lang]
+                flat = [s for i in members for s in sentences[i]]
+                out = iter(self.translate_sentences(flat, routes[lang], cancel=cancel, tally=counts))
+                for i in members:
+                    translated[i] = [next(out) for _ in sentences[i]]
             for i in window:
                 paragraph = TranslatedParagraph(
                     sentences=tuple(SentencePair(s, t) for s, t in zip(sentences[i], translated[i], strict=True)),
@@ -229,6 +245,7 @@ class Translator:
                 results.append(paragraph)
                 if on_paragraph is not None:
                     on_paragraph(i, paragraph)
+            first_paragraph.close()  # no longer urgent (a no-op after the first window)
         backends = {self.pool.identity(m).backend for r in routes.values() for m in r.models}
         return Translation(
             paragraphs=tuple(results),

@@ -3,8 +3,11 @@
 import threading
 import time
 
+import pytest
+
 from diglot.config import Config
 from diglot.document import Document
+from diglot.errors import DiglotError
 from diglot.models import ModelPool
 from diglot.priority import GATE, PriorityGate
 from translate import Translator
@@ -64,3 +67,26 @@ def test_the_first_window_of_a_translation_is_urgent_and_the_rest_is_not(tiny_mo
     paragraphs = tuple(f"Paragraph {i} is here. It has two sentences." for i in range(6))
     translator.translate(Document(paragraphs=paragraphs), src="en", tgt="ru")
     assert seen[0] == 1 and len(seen) > 1 and set(seen[1:]) == {0}
+
+
+def test_urgency_starts_with_the_translation_job_and_ends_after_the_first_paragraph(tiny_models):
+    config = Config(translate_models={"en-ru": str(tiny_models["en-ru"])}, num_beams=1)
+    translator = Translator(config, pool=ModelPool(device="cpu"))
+    seen = []
+    real = translator.route
+
+    def spy(src, tgt):
+        seen.append(GATE.urgent_jobs)  # finding the route comes before any window
+        return real(src, tgt)
+
+    translator.route = spy  # type: ignore[method-assign]
+    shown = []
+    paragraphs = tuple(f"Paragraph {i} is here." for i in range(4))
+    translator.translate(
+        Document(paragraphs=paragraphs), src="en", tgt="ru", on_paragraph=lambda i, p: shown.append(GATE.urgent_jobs)
+    )
+    assert seen == [1] and shown[0] == 1 and set(shown[1:]) == {0}
+    assert GATE.urgent_jobs == 0
+    with pytest.raises(DiglotError):  # no model for it
+        translator.translate(Document(paragraphs=paragraphs), src="en", tgt="xx")
+    assert GATE.urgent_jobs == 0  # released when the job fails too
