@@ -197,8 +197,10 @@ def test_a_transformers_fallback_is_cached_under_transformers(tiny_models, tmp_p
     translation = translator.translate(Document(paragraphs=(SENTENCES[0],)), src="en", tgt="ru")
     assert translation.backend == "transformers"
     actual = ModelIdentity(ref, predicted.revision, "transformers", "float32")
-    key = cache_key("translate", actual, translator.num_beams, "en", "ru", SENTENCES[0])
-    wrong = cache_key("translate", predicted, translator.num_beams, "en", "ru", SENTENCES[0])
+    from translate.translator import _INPUT_FORM
+
+    key = cache_key("translate", actual, translator.num_beams, _INPUT_FORM, "en", "ru", SENTENCES[0])
+    wrong = cache_key("translate", predicted, translator.num_beams, _INPUT_FORM, "en", "ru", SENTENCES[0])
     assert cache.get(key) == translation.paragraphs[0].sentences[0].target
     assert cache.get(wrong) is None
 
