@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual import on
 from textual.binding import Binding
@@ -21,14 +22,24 @@ class SentencePane(VerticalScroll, can_focus=True):
 
     Up/down (or k/j) move a cursor from sentence to sentence, and clicking
     a sentence puts the cursor on it; the pane then posts ``CursorMoved`` so
-    the app can highlight the aligned sentence in another pane (``aligned``).
+    the app can highlight the aligned sentence in another pane (``aligned``),
+    or the sentences a summary sentence comes from (``linked``). Sentences in
+    ``gutter`` get a mark left of their lines (a quality flag, an
+    unsupported summary sentence) with a reason the app shows.
     """
 
-    COMPONENT_CLASSES = {"sentence-pane--cursor", "sentence-pane--aligned"}
+    COMPONENT_CLASSES = {
+        "sentence-pane--cursor",
+        "sentence-pane--aligned",
+        "sentence-pane--linked",
+        "sentence-pane--flag",
+    }
     DEFAULT_CSS = """
     SentencePane { height: 1fr; padding: 0 1; }
     SentencePane > .sentence-pane--cursor { background: $accent 40%; }
     SentencePane > .sentence-pane--aligned { background: $primary 60%; }
+    SentencePane > .sentence-pane--linked { background: $success 35%; }
+    SentencePane > .sentence-pane--flag { color: $warning; text-style: bold; }
     SentencePane > .message { color: $text-muted; width: 1fr; }
     SentencePane > .message.-error { color: $error; }
     SentencePane > .note { margin-bottom: 1; }
@@ -44,6 +55,8 @@ class SentencePane(VerticalScroll, can_focus=True):
     """Index of the sentence under the cursor (-1: none)."""
     aligned: reactive[int] = reactive(-1)
     """Index of the sentence aligned with another pane's cursor (-1: none)."""
+    linked: reactive[tuple[int, ...]] = reactive(())
+    """Sentences linked to another pane's cursor (the sources of a summary sentence); scrolled to."""
 
     class CursorMoved(Message):
         """The cursor of ``pane`` is on sentence ``index``."""
@@ -63,6 +76,7 @@ class SentencePane(VerticalScroll, can_focus=True):
         self.sentences: list[str] = []
         self.paragraph_sentences: list[tuple[str, ...]] = []
         self.message: str | None = None
+        self.gutter_marks: dict[int, tuple[str, str]] = {}
 
     # Content ---------------------------------------------------------------
 
@@ -72,6 +86,8 @@ class SentencePane(VerticalScroll, can_focus=True):
         self.sentences, self.paragraph_sentences, self.message = [], [], None
         self.set_reactive(SentencePane.cursor, -1)
         self.set_reactive(SentencePane.aligned, -1)
+        self.set_reactive(SentencePane.linked, ())
+        self.gutter_marks = {}
         if note:
             self.mount(Static(Text(note), classes="message note"))
         for sentences in paragraphs:
@@ -88,6 +104,7 @@ class SentencePane(VerticalScroll, can_focus=True):
         self.paragraph_sentences.append(tuple(sentences))
         self.mount(paragraph)
         paragraph.mark(self._marks())
+        paragraph.set_gutter(self._gutter_styles())
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         """Replace the content with a message (loading, model missing, cancelled)."""
@@ -95,6 +112,8 @@ class SentencePane(VerticalScroll, can_focus=True):
         self.sentences, self.paragraph_sentences, self.message = [], [], text
         self.set_reactive(SentencePane.cursor, -1)
         self.set_reactive(SentencePane.aligned, -1)
+        self.set_reactive(SentencePane.linked, ())
+        self.gutter_marks = {}
         self.mount(Static(Text(text), classes="message -error" if error else "message"))
 
     @property
@@ -104,10 +123,35 @@ class SentencePane(VerticalScroll, can_focus=True):
             return self.message
         return "\n\n".join(join_sentences(p) for p in self.paragraph_sentences)
 
+    # Gutter ----------------------------------------------------------------
+
+    def set_gutter(self, marks: dict[int, tuple[str, str]]) -> None:
+        """Mark sentences in the gutter: index -> (one-cell glyph, the reason shown for it)."""
+        self.gutter_marks = dict(marks)
+        styles = self._gutter_styles()
+        for paragraph in self.query(Paragraph):
+            paragraph.set_gutter(styles)
+
+    def add_gutter(self, marks: dict[int, tuple[str, str]]) -> None:
+        """Mark more sentences (a translation arriving paragraph by paragraph)."""
+        self.set_gutter({**self.gutter_marks, **marks})
+
+    def gutter_reason(self, index: int) -> str | None:
+        """Why sentence ``index`` is marked, with its glyph; None when it is not."""
+        mark = self.gutter_marks.get(index)
+        return f"{mark[0]} {mark[1]}" if mark else None
+
+    def _gutter_styles(self) -> dict[int, tuple[str, Style]]:
+        style = self.get_component_rich_style("sentence-pane--flag", partial=True)
+        return {index: (glyph, style) for index, (glyph, _) in self.gutter_marks.items()}
+
     # Cursor ----------------------------------------------------------------
 
     def _marks(self) -> dict:
         marks = {}
+        linked = self.get_component_rich_style("sentence-pane--linked", partial=True)
+        for index in self.linked:
+            marks[index] = linked
         if self.aligned >= 0:
             marks[self.aligned] = self.get_component_rich_style("sentence-pane--aligned", partial=True)
         if self.cursor >= 0:
@@ -128,6 +172,9 @@ class SentencePane(VerticalScroll, can_focus=True):
 
     def watch_aligned(self, index: int) -> None:
         self._refresh_marks(index)
+
+    def watch_linked(self, linked: tuple[int, ...]) -> None:
+        self._refresh_marks(min(linked, default=-1))
 
     def action_cursor(self, step: int) -> None:
         if self.sentences:
