@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import glob
 import json
 import logging
 import os
@@ -37,6 +38,7 @@ from filelock import FileLock, Timeout
 from diglot.backends import TRANSFORMERS_LOCK, GenerationOptions
 from diglot.cache import cache_dir
 from diglot.generation import ModelFacts
+from diglot.stages import stage
 from diglot.tokenization import TOKENIZER_FILES
 
 # Architectures the CTranslate2 converter handles.
@@ -73,6 +75,15 @@ def conversions_dir() -> Path:
 def converted_folder(ref: str, revision: str, quantization: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
     return conversions_dir() / f"{safe}--{revision}--{quantization}"
+
+
+def converted_copies(ref: str) -> list[Path]:
+    """The finished CTranslate2 conversions of model ``ref`` (any revision or quantization)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
+    folder = conversions_dir()
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(f"{glob.escape(safe)}--*") if p.is_dir() and is_complete(p))
 
 
 def _lock(target: Path, timeout: float = LOCK_TIMEOUT_S) -> FileLock:
@@ -174,7 +185,9 @@ def convert(
             if target.exists():
                 _log.warning("%s: the converted model in %s is incomplete or damaged; converting it again", ref, target)
                 shutil.rmtree(target, ignore_errors=True)
-            _convert_into(target, source, quantization, read_facts)
+            name = ref if not Path(ref).is_absolute() else Path(ref).name  # a hub id, or a folder's name
+            with stage(f"Converting {name} for CTranslate2 (once)"):
+                _convert_into(target, source, quantization, read_facts)
     return target
 
 
