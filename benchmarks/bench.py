@@ -11,7 +11,11 @@ download), then measures, each engine in a child process of its own
   (``Seq2SeqModel.generate``: token-count batching on CTranslate2 int8);
 - summarisation: a 1000-token article, beam 4, exactly 120 new tokens;
 - model load time, and peak memory (``VmHWM``, each child its own);
-- a whole ``diglot translate`` process on a cached article against the first run.
+- a whole ``diglot translate`` process on a cached article against the first run;
+- what a reader feels (``benchmarks.feel``): a whole ``diglot translate`` on a
+  short article, no result cache, diglot against ``--backend transformers``;
+  the app's first paint, first translated paragraph, whole translation and
+  switch back to a translated language.
 
 Random weights make the text meaningless but the work identical: the output
 length is forced, so every engine does the same number of decoding steps.
@@ -31,6 +35,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from benchmarks import feel
 from benchmarks.memory import peak_rss_mb
 from benchmarks.models import FULL, Scale, Workload, build_bart, build_marian
 from benchmarks.worker import Row
@@ -64,6 +69,7 @@ class Report:
     checks: tuple[Check, ...]
     parent_peak_mb: float | None
     seconds: float
+    limits: tuple[feel.Limit, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -71,6 +77,8 @@ class Report:
             "rows": [asdict(r) for r in self.rows],
             "checks": [{"check": c.name, "ratio": round(c.ratio, 2), "target": c.target, "met": c.met}
                        for c in self.checks],
+            "limits": [{"check": x.name, "seconds": x.seconds, "at_most": x.at_most, "met": x.met}
+                       for x in self.limits],
             "seconds": round(self.seconds, 1),
         }  # fmt: skip
 
@@ -136,18 +144,28 @@ def checks(rows: list[Row]) -> list[Check]:
     if any(r.workload == "article, whole process" for r in rows):
         first, cached = row("article, whole process", "first"), row("article, whole process", "cached")
         found.append(ratio_check("cached article, whole process", first.seconds, cached.seconds, 5))
-    return found
+    return found + checks_of_process(rows)
 
 
-def run(*, repeats: int = 3, scale: Scale = FULL, whole_process: bool = True) -> Report:
+def checks_of_process(rows: list[Row]) -> list[Check]:
+    """A whole ``diglot translate`` on a short article, no result cache: transformers over diglot's default."""
+    if not any(r.workload == feel.PROCESS for r in rows):
+        return []
+    reference = next(r for r in rows if r.workload == feel.PROCESS and r.backend.startswith("--backend"))
+    diglot = next(r for r in rows if r.workload == feel.PROCESS and r.backend.startswith("diglot"))
+    return [ratio_check("short article, whole process, no result cache", reference.seconds, diglot.seconds, 3)]
+
+
+def run(*, repeats: int = 3, scale: Scale = FULL, whole_process: bool = True, reader: bool = True) -> Report:
     """Build the models (once, into the cache), measure every engine in its own process, check the ratios.
 
     ``scale`` is the models' size (``benchmarks.models.SMALL`` for a quick
     run of the same code); ``whole_process`` adds the two ``diglot
-    translate`` runs on the seed article.
+    translate`` runs on the seed article, and ``reader`` (with it) the
+    timings of ``benchmarks.feel``.
     """
     from diglot.ct2 import convert
-    from diglot.models import quiet_libraries, revision
+    from diglot.models import quiet_libraries, read_facts, revision
 
     start = time.perf_counter()
     root = cache_dir() / "bench"
@@ -155,7 +173,7 @@ def run(*, repeats: int = 3, scale: Scale = FULL, whole_process: bool = True) ->
     marian = build_marian(root, scale)
     bart = build_bart(root, scale)
     for folder in (marian, bart):
-        convert(folder, str(folder), revision(folder), "int8")
+        convert(folder, str(folder), revision(folder), "int8", lambda source: read_facts(str(source), source))
     env = dict(os.environ)
     env.pop("CT2_USE_MKL", None)  # 25x slower on AMD CPUs
     rows: list[Row] = []
@@ -164,7 +182,10 @@ def run(*, repeats: int = 3, scale: Scale = FULL, whole_process: bool = True) ->
             rows += _child(task, folder, backend, repeats, scale.workload, env)
     if whole_process:
         rows += _cached_article(marian, env)
-    return Report(machine(), tuple(rows), tuple(checks(rows)), peak_rss_mb(), time.perf_counter() - start)
+        if reader:
+            rows += feel.measure(marian, bart, env, repeats)
+    app_limits = tuple(feel.limits(rows)) if whole_process and reader else ()
+    return Report(machine(), tuple(rows), tuple(checks(rows)), peak_rss_mb(), time.perf_counter() - start, app_limits)
 
 
 def machine() -> str:
@@ -193,6 +214,10 @@ def print_report(report: Report) -> None:
     print()
     for check in report.checks:
         print(f"{'met ' if check.met else 'MISSED'} {check.name:<52} {check.ratio:6.2f}  (target >= {check.target}x)")
+    for limit in report.limits:
+        print(
+            f"{'met ' if limit.met else 'MISSED'} {limit.name:<52} {limit.seconds:6.2f}  (target <= {limit.at_most} s)"
+        )
     print(f"\n(model MB: peak memory above the process after importing torch, transformers, ctranslate2 and "
           f"the auto classes both engines use; peak MB: the whole process, each engine in its own; "
           f"bench took {report.seconds:.0f} s)")  # fmt: skip

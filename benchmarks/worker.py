@@ -65,8 +65,8 @@ def benchmark_article(model: Any, workload: Workload = DEFAULT) -> str:
     text = "\n".join(seed_lines())
     while model.count_tokens(text) < workload.article_tokens:
         text += "\n" + "\n".join(seed_lines())
-    ids = model.tokenizer(text, add_special_tokens=False)["input_ids"][: workload.article_tokens]
-    return str(model.tokenizer.decode(ids))
+    specials = len(model.tokenizer.encode(""))
+    return str(model.tokenizer.decode(model.tokenizer.encode(text, max_length=workload.article_tokens + specials)))
 
 
 def _best(repeats: int, work: Callable[[], object]) -> float:

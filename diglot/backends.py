@@ -27,6 +27,12 @@ class GenerationOptions:
         return dataclasses.replace(self, **changes)
 
 
+# transformers builds a model on the "meta" device first, which is not safe
+# from two threads at once ("aten::equal ... Meta tensors"): every
+# transformers model load, and every conversion (which loads one), holds this.
+TRANSFORMERS_LOCK = threading.RLock()
+
+
 class Backend(Protocol):
     """Runs a loaded model: a batch of input ids to a batch of output ids."""
 

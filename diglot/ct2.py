@@ -1,5 +1,16 @@
 """The CTranslate2 backend: int8 on CPU, float16 on CUDA, converted once into the cache.
 
+A converted folder holds the CTranslate2 model, the tokenizer files and a
+manifest (``diglot.json``: the model's facts and every file's size), so a
+converted model runs with ``ctranslate2`` and ``diglot.tokenization`` alone:
+neither torch nor transformers is imported (only converting needs them).
+
+Conversions are shared by processes: a file lock lets one process convert
+while the others wait for it; the work happens in a temporary folder that is
+renamed into place, so a killed conversion never leaves a half model (and
+its temporary folder is removed later); a folder whose manifest does not
+match its files is rebuilt rather than used.
+
 Same token ids in and out as the transformers backend, so tokenisation and
 post-processing are shared. Cancellation is checked between batches (a
 CTranslate2 batch cannot be interrupted), so batches are kept small.
@@ -8,24 +19,40 @@ CTranslate2 batch cannot be interrupted), so batches are kept small.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import glob
+import json
+import logging
 import os
 import re
 import shutil
 import sys
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from diglot.backends import GenerationOptions
+from filelock import FileLock, Timeout
+
+from diglot.backends import TRANSFORMERS_LOCK, GenerationOptions
 from diglot.cache import cache_dir
+from diglot.generation import ModelFacts
 from diglot.stages import stage
+from diglot.tokenization import TOKENIZER_FILES
 
 # Architectures the CTranslate2 converter handles.
 ARCHITECTURES = {"marian", "bart", "t5", "m2m_100"}
 
-_convert_lock = threading.Lock()
+MANIFEST = "diglot.json"
+# Bumped when what a converted folder holds changes: older folders are rebuilt.
+FORMAT = 2
+_TEMPORARY = ".converting-"
+# How long a process waits for another one's conversion of the same model.
+LOCK_TIMEOUT_S = 600.0
+
+_log = logging.getLogger("diglot")
+_swept = False
 
 
 def compute_type(device: str, quantization: str | None) -> str:
@@ -35,46 +62,156 @@ def compute_type(device: str, quantization: str | None) -> str:
     return "int8_float16" if device == "cuda" else "int8"
 
 
+def stored_type(device: str, compute: str) -> str:
+    """How the weights are stored on disk for ``compute`` on ``device``."""
+    return "float32" if compute == "float32" else ("float16" if device == "cuda" else "int8")
+
+
+def conversions_dir() -> Path:
+    """Where converted models are kept: ``ctranslate2/`` in diglot's cache folder."""
+    return cache_dir() / "ctranslate2"
+
+
 def converted_folder(ref: str, revision: str, quantization: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
-    return cache_dir() / "ctranslate2" / f"{safe}--{revision}--{quantization}"
+    return conversions_dir() / f"{safe}--{revision}--{quantization}"
 
 
 def converted_copies(ref: str) -> list[Path]:
     """The finished CTranslate2 conversions of model ``ref`` (any revision or quantization)."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
-    folder = cache_dir() / "ctranslate2"
+    folder = conversions_dir()
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob(f"{glob.escape(safe)}--*") if (p / "model.bin").is_file())
+    return sorted(p for p in folder.glob(f"{glob.escape(safe)}--*") if p.is_dir() and is_complete(p))
 
 
-def convert(source: Path, ref: str, revision: str, quantization: str) -> Path:
-    """Convert the checkpoint in ``source`` once; later calls reuse the folder.
+def _lock(target: Path, timeout: float = LOCK_TIMEOUT_S) -> FileLock:
+    return FileLock(str(target) + ".lock", timeout=timeout)
 
-    Written into a temporary folder and renamed, so an interrupted conversion
-    never leaves a half-converted model behind.
+
+def _manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else None
+
+
+def is_complete(folder: Path) -> bool:
+    """True when ``folder`` holds a finished conversion whose files are all there, at their sizes."""
+    manifest = _manifest(folder)
+    if manifest is None or not isinstance(manifest.get("files"), dict):
+        return False
+    for name, size in manifest["files"].items():
+        try:
+            if (folder / name).stat().st_size != size:
+                return False
+        except OSError:
+            return False
+    return "model.bin" in manifest["files"]
+
+
+def facts(folder: Path) -> ModelFacts:
+    """The model facts recorded when ``folder`` was converted."""
+    manifest = _manifest(folder)
+    if manifest is None:
+        raise ValueError(f"{folder} has no conversion manifest")
+    return ModelFacts(**manifest["facts"])
+
+
+def remove_stale_conversions(root: Path | None = None) -> list[Path]:
+    """Remove temporary folders of conversions that no process is running any more; returns them.
+
+    A conversion in progress holds its lock, so its folder is left alone. Also
+    removes converted folders that are not complete (damaged, or made by an
+    older diglot). Lock files stay: deleting one another process is about to
+    take would let two processes convert at once.
+    """
+    root = root or conversions_dir()
+    removed: list[Path] = []
+    try:
+        entries = sorted(root.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if entry.suffix == ".lock" or not entry.is_dir():
+            continue
+        target = root / entry.name.split(_TEMPORARY)[0] if _TEMPORARY in entry.name else entry
+        if _TEMPORARY not in entry.name and is_complete(entry):
+            continue
+        try:
+            with _lock(target, timeout=0):
+                shutil.rmtree(entry, ignore_errors=True)
+        except Timeout:
+            continue  # being converted right now
+        removed.append(entry)
+    return removed
+
+
+def sweep_once() -> None:
+    """``remove_stale_conversions`` once per process (at the first model load)."""
+    global _swept
+    if not _swept:
+        _swept = True
+        try:
+            remove_stale_conversions()
+        except OSError as exc:  # diglot's own state never makes it fail
+            _log.warning("could not tidy the conversions folder: %s", exc)
+
+
+def convert(
+    source: Path,
+    ref: str,
+    revision: str,
+    quantization: str,
+    read_facts: Callable[[Path], ModelFacts],
+    *,
+    rebuild: bool = False,
+) -> Path:
+    """The converted folder of the checkpoint in ``source``, converting it first where needed.
+
+    One process converts while others wait (a file lock); a folder that is
+    incomplete or damaged, or that the caller found unusable (``rebuild``),
+    is converted again. ``read_facts(source)`` gives the facts kept in the
+    manifest. Imports transformers and torch only when it converts.
     """
     target = converted_folder(ref, revision, quantization)
-    with _convert_lock:
-        if (target / "model.bin").is_file():
-            return target
-        from transformers import BartConfig
-
-        # transformers 5 dropped BartConfig.normalize_before, which the
-        # converter still reads; BART is post-norm, i.e. False.
-        if not hasattr(BartConfig, "normalize_before"):
-            BartConfig.normalize_before = False  # type: ignore[attr-defined]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
-        try:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not rebuild and is_complete(target):
+        return target
+    with _lock(target), TRANSFORMERS_LOCK:
+        if rebuild or not is_complete(target):
+            if target.exists():
+                _log.warning("%s: the converted model in %s is incomplete or damaged; converting it again", ref, target)
+                shutil.rmtree(target, ignore_errors=True)
             name = ref if not Path(ref).is_absolute() else Path(ref).name  # a hub id, or a folder's name
             with stage(f"Converting {name} for CTranslate2 (once)"):
-                _converter(str(source)).convert(str(work / "model"), quantization=quantization, force=True)
-            os.replace(work / "model", target)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
+                _convert_into(target, source, quantization, read_facts)
     return target
+
+
+def _convert_into(target: Path, source: Path, quantization: str, read_facts: Callable[[Path], ModelFacts]) -> None:
+    from transformers import BartConfig
+
+    # transformers 5 dropped BartConfig.normalize_before, which the
+    # converter still reads; BART is post-norm, i.e. False.
+    if not hasattr(BartConfig, "normalize_before"):
+        BartConfig.normalize_before = False  # type: ignore[attr-defined]
+    work = Path(tempfile.mkdtemp(prefix=target.name + _TEMPORARY, dir=target.parent))
+    try:
+        model = work / "model"
+        _converter(str(source)).convert(str(model), quantization=quantization, force=True)
+        for name in (*TOKENIZER_FILES, "config.json", "generation_config.json"):
+            if (source / name).is_file() and not (model / name).exists():
+                shutil.copyfile(source / name, model / name)
+        files = {f.name: f.stat().st_size for f in sorted(model.iterdir()) if f.is_file()}
+        manifest = {"format": FORMAT, "facts": dataclasses.asdict(read_facts(source)), "files": files}
+        # Written last: a folder with a manifest is a finished one.
+        (model / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        os.replace(model, target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 class _LanguageTokens:
@@ -137,18 +274,29 @@ def share_malloc_arena() -> bool:
     return bool(mallopt(_M_ARENA_MAX, 1))
 
 
+def _vocabulary(folder: Path, side: str) -> list[str]:
+    """The tokens of a converted model's ``side`` (source or target), in id order."""
+    for name in ("shared_vocabulary", f"{side}_vocabulary"):
+        if (folder / f"{name}.json").is_file():
+            return [str(t) for t in json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))]
+        if (folder / f"{name}.txt").is_file():
+            return (folder / f"{name}.txt").read_text(encoding="utf-8").split("\n")[:-1]
+    raise FileNotFoundError(f"no {side} vocabulary in {folder}")
+
+
 class CTranslate2Backend:
-    """Runs a converted model with ``ctranslate2.Translator``."""
+    """Runs a converted model with ``ctranslate2.Translator``; token ids map to the tokens it takes."""
 
     name = "ctranslate2"
 
     def __init__(
         self,
         folder: Path,
-        tokenizer: Any,
         device: str,
         compute: str,
         *,
+        pad_id: int | None,
+        eos_id: int | None,
         forced_eos: bool = False,
         many_short_inputs: bool = False,
     ) -> None:
@@ -158,7 +306,12 @@ class CTranslate2Backend:
         # Models whose generation forces EOS as the last token at the length
         # limit (Marian, BART) keep one token fewer of text there, as in transformers.
         self.forced_eos = forced_eos
-        self.tokenizer = tokenizer
+        self.source_tokens = _vocabulary(folder, "source")
+        self.target_tokens = _vocabulary(folder, "target")
+        self.target_ids: dict[str, int] = {}
+        for index, token in enumerate(self.target_tokens):
+            self.target_ids.setdefault(token, index)
+        self.specials = {i for i in (pad_id, eos_id) if i is not None}
         self.device = "cuda" if device == "cuda" else "cpu"
         self.compute_type = compute
         # Translation models get many short sentences: on the CPU two
@@ -179,15 +332,15 @@ class CTranslate2Backend:
 
     @property
     def memory_bytes(self) -> int:
-        return sum(f.stat().st_size for f in self.folder.iterdir() if f.is_file())
+        return (self.folder / "model.bin").stat().st_size
 
     def generate(
         self, batch: list[list[int]], options: GenerationOptions, *, cancel: threading.Event | None = None
     ) -> list[list[int]]:
-        tokens = [self.tokenizer.convert_ids_to_tokens(ids) for ids in batch]
+        tokens = [[self.source_tokens[i] for i in ids] for ids in batch]
         prefix = None
         if options.forced_bos_token_id is not None:
-            prefix = [[self.tokenizer.convert_ids_to_tokens(options.forced_bos_token_id)]] * len(batch)
+            prefix = [[self.target_tokens[options.forced_bos_token_id]]] * len(batch)
         results = self.translator.translate_batch(
             tokens,
             target_prefix=prefix,
@@ -199,12 +352,11 @@ class CTranslate2Backend:
             return_scores=False,
             max_batch_size=-(-len(batch) // self.parallel) if self.parallel > 1 else 0,
         )
-        specials = {self.tokenizer.pad_token_id, self.tokenizer.eos_token_id}
         output = []
         for result in results:
             hypothesis = result.hypotheses[0]
             if self.forced_eos and len(hypothesis) >= options.max_new_tokens:
                 hypothesis = hypothesis[: options.max_new_tokens - 1]
-            ids = self.tokenizer.convert_tokens_to_ids(hypothesis)
-            output.append([i for i in ids if i not in specials])
+            ids = [self.target_ids.get(token, -1) for token in hypothesis]
+            output.append([i for i in ids if i not in self.specials and i >= 0])
         return output

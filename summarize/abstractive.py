@@ -145,6 +145,8 @@ class AbstractiveSummarizer:
                 on_progress(1, 1)
             return with_trust(summary_from_dict(hit, cached=True), article, pivot=pivot_sentences)
         summary = self._summarize(paragraphs, length, source, pivot_model, cancel, on_progress)
+        if self.model.identity != self.identity:  # CTranslate2 could not run it: kept under the engine that did
+            key = cache_key("summary", self.model.identity, self.num_beams, length, source, pivot_model, paragraphs)
         if self.cache is not None:
             self.cache.put_many("summary", {key: summary.to_dict()})
         return with_trust(summary, article, pivot=pivot_sentences)
@@ -211,7 +213,7 @@ class AbstractiveSummarizer:
             language=self.model_language,
             source_language=source,
             model=self.identity.ref,
-            backend=self.identity.backend,
+            backend=self.model.identity.backend,
             chunks=len(chunks),
             partials=tuple(partials),
             pivot_model=pivot_model,

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
@@ -13,13 +14,18 @@ from diglot.errors import Cancelled, ConfigError, ModelUnavailable
 from diglot.langid import paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
 from diglot.normalize import model_inputs
+from diglot.priority import GATE
 from diglot.quality import check_translation
 from diglot.segment import join_sentences, paragraph_sentences, split_long
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
 
-# Paragraphs are translated in windows of about this many sentences, so that
-# batches stay full while results still arrive paragraph by paragraph.
+# Paragraphs are translated in windows of whole paragraphs. The first window
+# is the first paragraph alone, so that a reader sees it as soon as it is
+# translated (one short batch, not a batch of 48 sentences); the windows then
+# double from _SECOND_WINDOW_SENTENCES up to _WINDOW_SENTENCES sentences,
+# where batches are full and the per-batch overhead no longer shows.
+_SECOND_WINDOW_SENTENCES = 8
 _WINDOW_SENTENCES = 48
 
 # Part of every cached translation's key: what the model read changed when
@@ -27,6 +33,22 @@ _WINDOW_SENTENCES = 48
 _INPUT_FORM = "moses-punct"
 
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
+
+
+def paragraph_windows(sentence_counts: Sequence[int]) -> Iterator[range]:
+    """Consecutive windows of paragraph indices: the first paragraph alone, then growing windows.
+
+    Each later window holds whole paragraphs, as many as fit in its sentence
+    limit (at least one); the limit doubles up to ``_WINDOW_SENTENCES``.
+    """
+    start, limit = 0, 1
+    while start < len(sentence_counts):
+        end = start + 1
+        while end < len(sentence_counts) and sum(sentence_counts[start : end + 1]) <= limit:
+            end += 1
+        yield range(start, end)
+        start = end
+        limit = _SECOND_WINDOW_SENTENCES if limit == 1 else min(2 * limit, _WINDOW_SENTENCES)
 
 
 class Translator:
@@ -92,8 +114,14 @@ class Translator:
             tally[0] += len(sentences) - len(todo)
             tally[1] += len(todo)
         if todo:
-            fresh = self._translate_sentences(self._load(model, tgt), [sentences[i] for i in todo], src, tgt, cancel)
-            self.cache.put_many("translation", {keys[i]: text for i, text in zip(todo, fresh, strict=True)})
+            loaded = self._load(model, tgt)
+            fresh = self._translate_sentences(loaded, [sentences[i] for i in todo], src, tgt, cancel)
+            stored = keys
+            if loaded.identity != identity:  # CTranslate2 could not run it: kept under the engine that did
+                stored = [
+                    cache_key("translate", loaded.identity, self.num_beams, _INPUT_FORM, src, tgt, s) for s in sentences
+                ]
+            self.cache.put_many("translation", {stored[i]: text for i, text in zip(todo, fresh, strict=True)})
             found.update((keys[i], text) for i, text in zip(todo, fresh, strict=True))
         return [found[key] for key in keys]
 
@@ -191,6 +219,27 @@ class Translator:
         finished, in order. Raises ``Cancelled`` once ``cancel`` is set, and
         ``ModelUnavailable`` before any work when a model is missing.
         """
+        # Until the first paragraph is out, other jobs start no new batch: it
+        # is what the reader waits for (from here, as finding each paragraph's
+        # language and route comes first).
+        first_paragraph = contextlib.ExitStack()
+        first_paragraph.enter_context(GATE.urgent())
+        with first_paragraph:
+            return self._translate(
+                document, src, tgt, cancel, on_paragraph, detect_paragraphs, languages, first_paragraph
+            )
+
+    def _translate(
+        self,
+        document: Document,
+        src: str,
+        tgt: str,
+        cancel: threading.Event | None,
+        on_paragraph: ParagraphCallback | None,
+        detect_paragraphs: bool,
+        languages: Sequence[str] | None,
+        first_paragraph: contextlib.ExitStack,
+    ) -> Translation:
         counts = [0, 0]  # cache hits, misses
         if languages is None:
             detected = detect_paragraphs and len(document.paragraphs) > 1
@@ -198,13 +247,7 @@ class Translator:
         sentences = paragraph_sentences(document.paragraphs, languages)
         languages, routes = self._routes(languages, src, tgt)
         results: list[TranslatedParagraph] = []
-        start = 0
-        while start < len(sentences):
-            # A window of whole paragraphs, about _WINDOW_SENTENCES sentences.
-            end = start + 1
-            while end < len(sentences) and sum(len(s) for s in sentences[start : end + 1]) <= _WINDOW_SENTENCES:
-                end += 1
-            window = range(start, end)
+        for window in paragraph_windows([len(s) for s in sentences]):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             translated: dict[int, list[str]] = {}
@@ -226,7 +269,7 @@ class Translator:
                 results.append(paragraph)
                 if on_paragraph is not None:
                     on_paragraph(i, paragraph)
-            start = end
+            first_paragraph.close()  # no longer urgent (a no-op after the first window)
         backends = {self.pool.identity(m).backend for r in routes.values() for m in r.models}
         return Translation(
             paragraphs=tuple(results),

@@ -345,6 +345,40 @@ async def test_app_factory_accepts_a_plain_translator(make):
         assert translator.calls == ["zh"]
 
 
+async def test_the_first_translated_paragraph_shows_while_the_rest_is_translated(make, tiny_config):
+    """The real translator on tiny models: paragraph 1 is on screen before paragraph 2 is translated."""
+    from diglot.config import load_config
+
+    config = load_config()
+    engines = default_engines(config, use_cache=False)
+    translator = engines.translator
+    first_done, release = threading.Event(), threading.Event()
+    real = translator.translate_sentences  # type: ignore[attr-defined]
+    calls = []
+
+    def held_after_the_first_window(sentences, route, **kwargs):
+        calls.append(len(sentences))
+        if len(calls) > 1:
+            first_done.set()
+            release.wait(30)
+        return real(sentences, route, **kwargs)
+
+    translator.translate_sentences = held_after_the_first_window  # type: ignore[attr-defined]
+    app = make(engines, config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(600):
+            if first_done.is_set() and app.translation_pane.paragraph_sentences:
+                break
+            await pilot.pause(0.05)
+        await pilot.pause(0.1)
+        shown = app.translation_pane.paragraph_sentences
+        assert len(shown) == 1 and russian(app.translation_pane.plain_text)
+        assert app.translation_pane.border_subtitle == "1/7 paragraphs"
+        release.set()
+        await settle(app, pilot)
+        assert len(app.translation_pane.paragraph_sentences) == 7
+
+
 async def test_open_a_web_page_in_a_worker_with_progress_and_cancel(make):
     from tests.web_server import web_server
     from tui.screens.open_dialog import OpenDialog

@@ -11,7 +11,13 @@ from diglot.backends import GenerationOptions
 from diglot.ct2 import converted_folder
 from diglot.models import load_model, model_identity
 
-SENTENCES = ["Putin met Li in Moscow on Sunday.", "Short one.", "China is ready to work with Russia on security."]
+SENTENCES = [
+    "Putin met Li in Moscow on Sunday.",
+    "Short one.",
+    "China is ready to work with Russia on security.",
+    "Лавров встретился с коллегой; «переговоры» шли долго.",
+    "中国愿同俄方合作。",
+]
 
 
 @pytest.mark.parametrize(
@@ -21,6 +27,9 @@ def test_greedy_outputs_match_in_float32(tiny_models, role, tgt):
     reference = load_model(str(tiny_models[role]), device="cpu", backend="transformers")
     fast = load_model(str(tiny_models[role]), device="cpu", backend="ctranslate2", quantization="float32")
     assert (reference.backend_name, fast.backend_name) == ("transformers", "ctranslate2")
+    # The reference runs transformers' tokenizer; the converted model diglot's own (no torch).
+    assert type(reference.tokenizer).__name__ == "HuggingFaceTokenizer"
+    assert type(fast.tokenizer).__name__ != "HuggingFaceTokenizer"
     options = GenerationOptions(num_beams=1, max_new_tokens=12)
     expected = reference.generate(SENTENCES, options, tgt=tgt)
     assert all(expected)

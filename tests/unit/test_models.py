@@ -30,10 +30,57 @@ def test_folder_without_a_model(tmp_path: Path):
     assert not is_available(str(tmp_path))
 
 
-def test_broken_model_folder_is_a_model_error(tmp_path: Path):
+def test_a_folder_missing_files_names_them(tmp_path: Path):
     (tmp_path / "config.json").write_text('{"model_type": "marian"}', encoding="utf-8")
-    with pytest.raises(ModelUnavailable, match="could not be loaded"):
+    with pytest.raises(ModelUnavailable) as info:
         load_model(str(tmp_path))
+    assert str(info.value) == f"model {tmp_path} is missing source.spm, target.spm, vocab.json, model.safetensors"
+    assert info.value.fetch_command is None
+
+
+@pytest.mark.parametrize("backend", ["auto", "transformers"])
+@pytest.mark.parametrize("lost", ["vocab.json", "source.spm", "model.safetensors"])
+def test_a_model_folder_without_one_file_names_it(tiny_models, tmp_path: Path, backend, lost):
+    import shutil
+
+    folder = shutil.copytree(tiny_models["en-ru"], tmp_path / "model")
+    (folder / lost).unlink()
+    with pytest.raises(ModelUnavailable) as info:
+        load_model(str(folder), device="cpu", backend=backend)
+    assert str(info.value) == f"model {folder} is missing {lost}"  # not "TypeError ... NoneType"
+
+
+def test_a_damaged_tokenizer_file_is_one_line(tiny_models, tmp_path: Path):
+    import shutil
+
+    folder = shutil.copytree(tiny_models["en-ru"], tmp_path / "model")
+    (folder / "vocab.json").write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelUnavailable, match="could not be loaded") as info:
+        load_model(str(folder), device="cpu", backend="transformers")
+    assert "\n" not in str(info.value)
+
+
+class _RunsAShellCommand:
+    def __reduce__(self):
+        import os
+
+        return (os.system, ("touch PWNED",))
+
+
+@pytest.mark.parametrize("backend", ["auto", "ctranslate2", "transformers"])
+def test_pickle_weights_that_would_run_code_are_refused_in_one_line(tiny_models, tmp_path: Path, monkeypatch, backend):
+    import shutil
+
+    import torch
+
+    monkeypatch.chdir(tmp_path)
+    folder = shutil.copytree(tiny_models["en-ru"], tmp_path / "model")
+    (folder / "model.safetensors").unlink()
+    torch.save({"weight": _RunsAShellCommand()}, folder / "pytorch_model.bin")
+    with pytest.raises(ModelUnavailable) as info:
+        load_model(str(folder), device="cpu", backend=backend)
+    assert str(info.value) == f"model {folder} has unsafe pickle weights: refused; use safetensors"
+    assert not (tmp_path / "PWNED").exists()
 
 
 def test_a_model_from_the_hub_cache_loads_offline(tiny_models, tmp_path: Path, monkeypatch):
@@ -67,7 +114,7 @@ def test_target_token_is_prepended_for_chinese(tiny_models):
     model = load_model(str(tiny_models["en-zh"]), device="cpu")
     assert model.target_token("zh") == ">>cmn_Hans<<"
     ids = model.encode(["Hello."], tgt="zh")[0]
-    assert ids[0] == model.tokenizer.convert_tokens_to_ids(">>cmn_Hans<<")
+    assert ids[0] == model.tokenizer.token_id(">>cmn_Hans<<")
     assert model.supports_target("zh") and not model.supports_target("de")
     # A single-target model has no such tokens and needs none.
     plain = load_model(str(tiny_models["en-ru"]), device="cpu")
@@ -86,7 +133,7 @@ def test_multilingual_model_forces_the_target_language(tiny_models):
 
     model.backend.generate = spy  # type: ignore[method-assign]
     out = model.generate(["Hello there."], GenerationOptions(num_beams=1, max_new_tokens=6), src="en", tgt="ru")
-    assert seen == [model.tokenizer.get_lang_id("ru")]
+    assert seen == [model.tokenizer.language_id("ru")]
     assert "__ru__" not in out[0] and out[0]
 
 
@@ -141,6 +188,6 @@ def test_pool_keeps_the_model_just_asked_for_even_over_the_cap():
 
 
 def test_never_trusts_remote_code():
-    source = (Path(__file__).resolve().parents[2] / "diglot" / "models.py").read_text(encoding="utf-8")
-    assert "trust_remote_code=True" not in source
-    assert source.count("trust_remote_code=False") == 3
+    sources = [p.read_text(encoding="utf-8") for p in (Path(__file__).resolve().parents[2] / "diglot").glob("*.py")]
+    assert not any("trust_remote_code=True" in source for source in sources)
+    assert sum(source.count("trust_remote_code=False") for source in sources) == 3

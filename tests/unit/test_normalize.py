@@ -7,7 +7,6 @@ default opus-mt-en-ru and opus-mt-en-zh models.
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -23,18 +22,8 @@ from translate import Translator
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 NEWS = REPOSITORY / "tests" / "data" / "news_en.txt"
-# The project's shared data folder sits next to the repository (../shared);
-# DIGLOT_TEST_OPUS_TOKENIZER names another copy.
-_CANDIDATES = [
-    os.environ.get("DIGLOT_TEST_OPUS_TOKENIZER", ""),
-    str(REPOSITORY.parent / "shared" / "data" / "opus-mt-en-mg-tokenizer"),
-    "/work/shared/data/opus-mt-en-mg-tokenizer",
-]
-REAL_TOKENIZER = next((Path(c) for c in _CANDIDATES if c and (Path(c) / "vocab.json").is_file()), Path(_CANDIDATES[1]))
-
-pytestmark = pytest.mark.skipif(
-    not (REAL_TOKENIZER / "vocab.json").is_file(), reason=f"the real opus-mt tokenizer is not at {REAL_TOKENIZER}"
-)
+# Real OPUS-MT tokenizer files, without weights (tests/data/opus-mt-en-mg-tokenizer/README.md).
+REAL_TOKENIZER = REPOSITORY / "tests" / "data" / "opus-mt-en-mg-tokenizer"
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,7 @@ def test_en_to_zh_uses_the_target_token(tiny_models, seed: Path):
 
     model.encode = spy  # type: ignore[method-assign]
     translation = translator.translate(read_source(str(seed)), src="en", tgt="zh")
-    token = model.tokenizer.convert_tokens_to_ids(">>cmn_Hans<<")
+    token = model.tokenizer.token_id(">>cmn_Hans<<")
     assert encoded and all(ids[0] == token for ids in encoded)
     profile = script_profile(translation.text)
     assert profile["CJK"] > 0.9 * sum(profile.values())
@@ -126,3 +126,39 @@ def test_long_sentence_is_translated_in_pieces(tiny_models):
     assert model.count_tokens(sentence) > model.input_budget
     translation = translator.translate(Document(paragraphs=(sentence,)), src="en", tgt="ru")
     assert len(translation.paragraphs[0].sentences) == 1 and translation.paragraphs[0].sentences[0].target
+
+
+def test_windows_start_with_the_first_paragraph_alone_then_grow():
+    from translate.translator import paragraph_windows
+
+    counts = [3, 2, 2, 2, 2, 5, 10, 9, 20, 30, 40, 50, 1, 1]
+    windows = list(paragraph_windows(counts))
+    assert windows[0] == range(0, 1)
+    assert [i for w in windows for i in w] == list(range(len(counts)))  # each paragraph once, in order
+    limits = [8, 16, 32, 48, 48, 48, 48, 48]
+    for window, limit in zip(windows[1:], limits, strict=False):
+        assert len(window) == 1 or sum(counts[i] for i in window) <= limit
+    assert sum(counts[i] for i in windows[1]) == 8  # as much as the second limit allows
+    assert list(paragraph_windows([])) == []
+
+
+def test_the_first_paragraph_is_delivered_before_the_rest_is_translated(tiny_models, seed: Path):
+    translator = tiny_translator(tiny_models)
+    document = read_source(str(seed))
+    events: list[tuple[str, int]] = []
+    real = translator.translate_sentences
+
+    def spy(sentences, route, **kwargs):
+        events.append(("translate", len(sentences)))
+        return real(sentences, route, **kwargs)
+
+    translator.translate_sentences = spy  # type: ignore[method-assign]
+    translator.translate(document, src="en", tgt="ru", on_paragraph=lambda i, p: events.append(("shown", i)))
+    from diglot.segment import split_sentences
+
+    first_paragraph = len(split_sentences(document.paragraphs[0]))
+    assert events[:2] == [("translate", first_paragraph), ("shown", 0)]
+    assert [e for e in events if e[0] == "shown"] == [("shown", i) for i in range(7)]
+    assert sum(n for kind, n in events if kind == "translate") == sum(
+        len(split_sentences(p)) for p in document.paragraphs
+    )

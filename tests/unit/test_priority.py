@@ -1,0 +1,92 @@
+"""The first paragraph of a translation goes first; other jobs wait only to start a new batch."""
+
+import threading
+import time
+
+import pytest
+
+from diglot.config import Config
+from diglot.document import Document
+from diglot.errors import DiglotError
+from diglot.models import ModelPool
+from diglot.priority import GATE, PriorityGate
+from translate import Translator
+
+
+def test_ordinary_batches_wait_while_urgent_work_runs():
+    gate = PriorityGate()
+    gate.wait_turn(timeout=0.01)  # nothing urgent: no wait
+    inside, release, order = threading.Event(), threading.Event(), []
+
+    def urgent_job():
+        with gate.urgent():
+            gate.wait_turn()  # urgent work never waits for itself
+            inside.set()
+            release.wait(5)
+            order.append("urgent done")
+
+    def ordinary_job():
+        inside.wait(5)
+        gate.wait_turn(timeout=5)
+        order.append("ordinary batch starts")
+
+    threads = [threading.Thread(target=urgent_job), threading.Thread(target=ordinary_job)]
+    for thread in threads:
+        thread.start()
+    inside.wait(5)
+    time.sleep(0.2)
+    assert order == []  # the ordinary job is held back
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert order == ["urgent done", "ordinary batch starts"]
+    assert gate.urgent_jobs == 0
+
+
+def test_a_stuck_urgent_job_only_delays_others():
+    gate = PriorityGate()
+    with gate.urgent():
+        done = []
+        thread = threading.Thread(target=lambda: (gate.wait_turn(timeout=0.1), done.append(True)))
+        thread.start()
+        thread.join(5)
+        assert done == [True]
+
+
+def test_the_first_window_of_a_translation_is_urgent_and_the_rest_is_not(tiny_models):
+    config = Config(translate_models={"en-ru": str(tiny_models["en-ru"])}, num_beams=1)
+    translator = Translator(config, pool=ModelPool(device="cpu"))
+    seen = []
+    real = translator.translate_sentences
+
+    def spy(sentences, route, **kwargs):
+        seen.append(GATE.urgent_jobs)
+        return real(sentences, route, **kwargs)
+
+    translator.translate_sentences = spy  # type: ignore[method-assign]
+    paragraphs = tuple(f"Paragraph {i} is here. It has two sentences." for i in range(6))
+    translator.translate(Document(paragraphs=paragraphs), src="en", tgt="ru")
+    assert seen[0] == 1 and len(seen) > 1 and set(seen[1:]) == {0}
+
+
+def test_urgency_starts_with_the_translation_job_and_ends_after_the_first_paragraph(tiny_models):
+    config = Config(translate_models={"en-ru": str(tiny_models["en-ru"])}, num_beams=1)
+    translator = Translator(config, pool=ModelPool(device="cpu"))
+    seen = []
+    real = translator.route
+
+    def spy(src, tgt):
+        seen.append(GATE.urgent_jobs)  # finding the route comes before any window
+        return real(src, tgt)
+
+    translator.route = spy  # type: ignore[method-assign]
+    shown = []
+    paragraphs = tuple(f"Paragraph {i} is here." for i in range(4))
+    translator.translate(
+        Document(paragraphs=paragraphs), src="en", tgt="ru", on_paragraph=lambda i, p: shown.append(GATE.urgent_jobs)
+    )
+    assert seen == [1] and shown[0] == 1 and set(shown[1:]) == {0}
+    assert GATE.urgent_jobs == 0
+    with pytest.raises(DiglotError):  # no model for it
+        translator.translate(Document(paragraphs=paragraphs), src="en", tgt="xx")
+    assert GATE.urgent_jobs == 0  # released when the job fails too
