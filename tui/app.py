@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -50,6 +51,7 @@ from tui.screens.language_picker import LanguagePicker
 from tui.screens.open_dialog import OpenDialog
 from tui.screens.paste_dialog import PasteDialog
 from tui.screens.recent_dialog import RecentDialog
+from tui.sentences import SplitParagraphs
 from tui.widgets.info_bar import InfoBar
 from tui.widgets.sentence_pane import SentencePane
 
@@ -60,9 +62,9 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x00".join(parts).encode()).hexdigest()[:12]
 
 
-def _paragraph_sentences(document: Document) -> list[list[str]]:
-    """Sentences per paragraph, split exactly as the translator splits them (for alignment)."""
-    return [split_sentences(p) or [p] for p in document.paragraphs]
+def _paragraph_sentences(document: Document) -> SplitParagraphs:
+    """Sentences per paragraph, split exactly as the translator splits them (for alignment), when shown."""
+    return SplitParagraphs(document.paragraphs, split_sentences)
 
 
 class DiglotApp(App[int]):
@@ -106,6 +108,7 @@ class DiglotApp(App[int]):
         self.summary_key = ""
         self.translation_key = ""
         self.translation_note = ""
+        self._progress_shown_at = 0.0
         self.set_reactive(DiglotApp.target, target or (self.config.favourite_targets or ("ru",))[0])
 
     # Layout ----------------------------------------------------------------
@@ -331,7 +334,11 @@ class DiglotApp(App[int]):
         if message.index == 0:
             pane.show_paragraphs([])
         pane.append_paragraph([pair.target for pair in message.paragraph.sentences])
-        pane.border_subtitle = f"{message.index + 1}/{message.total} paragraphs"
+        # A border change repaints the pane: at most ten a second, however fast paragraphs come.
+        now = time.monotonic()
+        if message.index + 1 == message.total or now - self._progress_shown_at > 0.1:
+            self._progress_shown_at = now
+            pane.border_subtitle = f"{message.index + 1}/{message.total} paragraphs"
 
     @on(TranslationReady)
     def _translation_ready(self, message: TranslationReady) -> None:
@@ -391,7 +398,7 @@ class DiglotApp(App[int]):
         partner = {source: self.translation_pane, self.translation_pane: source}.get(event.pane)
         if partner is None:
             return
-        partner.aligned = event.index if event.index < len(partner.sentences) else -1
+        partner.align_with(event.index)
 
     # Actions -------------------------------------------------------------------
 

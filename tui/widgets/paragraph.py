@@ -1,93 +1,74 @@
-"""One paragraph of a SentencePane: sentences as plain text, one of them maybe highlighted."""
+"""One paragraph of a SentencePane: its sentences, how they wrap, and which one is at a cell."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich._wrap import divide_line
+from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
-from textual import events
-from textual.message import Message
-from textual.widgets import Static
 
 from diglot.segment import is_cjk
 
 
-class Paragraph(Static):
-    """Renders sentences ``first .. first+len-1`` of a pane; never parses markup.
+class Paragraph:
+    """Sentences ``first .. first+len-1`` of a pane, as plain text that never parses markup.
 
     Article text is untrusted, so it goes in as ``rich.text.Text``, never as
-    a markup string.
+    a markup string. Lines break where Rich's own word wrap breaks them
+    (``divide_line``), which is all a pane needs to know of a paragraph that
+    is not on screen: its height.
     """
 
-    DEFAULT_CSS = """
-    Paragraph { width: 1fr; height: auto; margin-bottom: 1; }
-    """
+    __slots__ = ("first", "joiner", "plain", "sentences")
 
-    class Clicked(Message):
-        """The user clicked sentence ``index`` (pane-wide numbering)."""
-
-        def __init__(self, index: int) -> None:
-            self.index = index
-            super().__init__()
-
-    def __init__(self, sentences: Sequence[str], first: int, *, style: str = "") -> None:
-        super().__init__()
+    def __init__(self, sentences: Sequence[str], first: int) -> None:
         self.sentences = tuple(sentences)
         self.first = first
-        self.base_style = style
-        self.marks: dict[int, Style] = {}
         self.joiner = "" if self.sentences and is_cjk(self.sentences[0]) else " "
+        self.plain = self.joiner.join(self.sentences)
 
     def contains(self, index: int) -> bool:
         return self.first <= index < self.first + len(self.sentences)
 
-    def build_text(self) -> Text:
-        text = Text(style=self.base_style)
-        for offset, sentence in enumerate(self.sentences):
-            if offset:
-                text.append(self.joiner)
-            text.append(sentence, self.marks.get(self.first + offset, ""))
-        return text
+    def breaks(self, width: int) -> list[int]:
+        """Character offsets where the wrapped lines start (after the first)."""
+        return divide_line(self.plain, max(1, width), fold=True)
 
-    def mark(self, marks: dict[int, Style]) -> None:
-        """Highlight the sentences in ``marks`` (pane-wide index -> style)."""
-        mine = {i: s for i, s in marks.items() if self.contains(i)}
-        if mine != self.marks:
-            self.marks = mine
-            self.update(self.build_text())
+    def height(self, width: int) -> int:
+        return len(self.breaks(width)) + 1
 
-    def on_mount(self) -> None:
-        self.update(self.build_text())
-
-    def sentence_at(self, x: int, y: int) -> int:
-        """The sentence under cell (x, y), from the wrapped layout of the text."""
-        text = self.build_text()
-        width = max(1, self.content_region.width or self.size.width)
-        lines = text.wrap(self.app.console, width)
+    def lines(self, width: int, marks: dict[int, Style], base: Style | None = None) -> list[Text]:
+        """The wrapped lines, with the sentences in ``marks`` (pane-wide index -> style) highlighted."""
+        text = Text(self.plain, style=base or "", no_wrap=True, end="")
         position = 0
-        for row, line in enumerate(lines):
-            if row == y:
-                position += min(len(line.plain), _chars_in_cells(line.plain, x))
-                break
-            # wrapping drops the space it breaks at (there is none between CJK sentences)
-            position += len(line.plain) + len(self.joiner)
-        end = 0
         for offset, sentence in enumerate(self.sentences):
-            end += len(sentence) + len(self.joiner)
-            if position < end:
+            style = marks.get(self.first + offset)
+            if style is not None:
+                text.stylize(style, position, position + len(sentence))
+            position += len(sentence) + len(self.joiner)
+        lines = text.divide(self.breaks(width))
+        for line in lines:
+            line.rstrip_end(width)  # a line may end in the space it breaks at
+        return list(lines)
+
+    def sentence_at(self, row: int, x: int, width: int) -> int:
+        """The pane-wide index of the sentence under cell (x, row) of the wrapped paragraph."""
+        starts = [0, *self.breaks(width)]
+        row = max(0, min(row, len(starts) - 1))
+        end = starts[row + 1] if row + 1 < len(starts) else len(self.plain)
+        position = starts[row] + _chars_in_cells(self.plain[starts[row] : end], x)
+        boundary = 0
+        for offset, sentence in enumerate(self.sentences):
+            boundary += len(sentence) + len(self.joiner)
+            if position < boundary:
                 return self.first + offset
         return self.first + len(self.sentences) - 1
-
-    def on_click(self, event: events.Click) -> None:
-        if self.sentences:
-            self.post_message(self.Clicked(self.sentence_at(event.x, event.y)))
 
 
 def _chars_in_cells(text: str, cells: int) -> int:
     """How many characters of ``text`` fill ``cells`` terminal cells (CJK are two wide)."""
-    from rich.cells import cell_len
-
     used = 0
     for count, char in enumerate(text):
         used += cell_len(char)
