@@ -7,9 +7,13 @@ do, in their threads, on first use).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import signal
 import threading
 import time
+import warnings
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -20,6 +24,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header
@@ -134,7 +139,29 @@ class DiglotApp(App[int]):
     def translation_pane(self) -> SentencePane:
         return self.query_one("#translation", SentencePane)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification, as plain text unless ``markup`` is asked for.
+
+        Messages carry file names, paths and errors (``notes[draft].md``,
+        ``[/]``), which Textual's default of markup would mangle or crash on.
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def on_mount(self) -> None:
+        # SIGTERM and SIGHUP end the app the normal way, so the terminal is restored
+        # (main screen, no mouse reporting) rather than left as the app had it.
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.exit, None, 128 + number)
         self.open_document(self.document)
         self.original_pane.focus()
 
@@ -616,4 +643,10 @@ def run(
         target=target,
         source_language=source_language,
     )
-    return app.run() or 0
+    with warnings.catch_warnings():
+        # diglot's own warnings (a cache it goes on without) become notifications, not stray stderr.
+        warnings.simplefilter("default", RuntimeWarning)
+        warnings.showwarning = lambda message, *_args, **_kwargs: app.notify(str(message), severity="warning")
+        result = app.run()
+    # A crash (an exception Textual caught and printed) sets a non-zero return code.
+    return result if result is not None else (app.return_code or 0)

@@ -51,7 +51,7 @@ def default_engines(config: Config, *, use_cache: bool = True) -> Engines:
     from translate import Translator
 
     pool = ModelPool(device=config.device, backend=config.backend, memory_mb=config.model_memory_mb)
-    cache = ResultCache() if use_cache else None
+    cache = ResultCache(max_bytes=config.cache_max_bytes) if use_cache else None
     translator = Translator(config, pool=pool, cache=cache)
     made: dict[str, Summarizer] = {}
     lock = threading.Lock()

@@ -10,6 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
@@ -100,6 +101,10 @@ class SentencePane(ScrollView, can_focus=True):
         self._sized_at = 0.0  # when the virtual size was last corrected
         self._resize_pending = False
         self._base_style = Style()
+
+    def render_str(self, text_content: str | Content) -> Content:
+        """Titles and subtitles are plain text: model ids and file names may hold ``[`` and ``]``."""
+        return text_content if isinstance(text_content, Content) else Content(text_content)
 
     # Content ---------------------------------------------------------------
 
