@@ -9,13 +9,23 @@ from typing import overload
 class SplitParagraphs(Sequence[list[str]]):
     """``paragraphs[i]`` split into sentences by ``split`` when first asked for, then kept.
 
+    With ``languages``, paragraph ``i`` is split by the rules of ``languages[i]``.
+
     Splitting a 20,000-paragraph article takes about a second, too long to
     wait for before the first paint; a pane asks only for what it shows.
     """
 
-    def __init__(self, paragraphs: Sequence[str], split: Callable[[str], list[str]]) -> None:
+    def __init__(
+        self,
+        paragraphs: Sequence[str],
+        split: Callable[..., list[str]],
+        languages: Sequence[str] | None = None,
+    ) -> None:
+        if languages is not None and len(languages) != len(paragraphs):
+            raise ValueError("one language per paragraph")
         self._paragraphs = paragraphs
         self._split = split
+        self._languages = languages
         self._done: dict[int, list[str]] = {}
 
     def __len__(self) -> int:
@@ -34,5 +44,8 @@ class SplitParagraphs(Sequence[list[str]]):
             raise IndexError(index)
         if (sentences := self._done.get(index)) is None:
             paragraph = self._paragraphs[index]
-            sentences = self._done[index] = self._split(paragraph) or [paragraph]
+            split = (
+                self._split(paragraph) if self._languages is None else self._split(paragraph, self._languages[index])
+            )
+            sentences = self._done[index] = split or [paragraph]
         return sentences
