@@ -114,6 +114,7 @@ class DiglotApp(App[int]):
         self.translation_key = ""
         self.translation_note = ""
         self._progress_shown_at = 0.0
+        self._showwarning = warnings.showwarning
         self.set_reactive(DiglotApp.target, target or (self.config.favourite_targets or ("ru",))[0])
 
     # Layout ----------------------------------------------------------------
@@ -162,8 +163,18 @@ class DiglotApp(App[int]):
         for number in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, self.exit, None, 128 + number)
+        # diglot's own warnings (a cache it goes on without) become notifications:
+        # on stderr they would be lost behind the screen.
+        self._showwarning = warnings.showwarning
+        warnings.showwarning = self._warning_shown
         self.open_document(self.document)
         self.original_pane.focus()
+
+    def on_unmount(self) -> None:
+        warnings.showwarning = self._showwarning
+
+    def _warning_shown(self, message: Warning | str, *_args: object, **_kwargs: object) -> None:
+        self.notify(str(message), severity="warning", timeout=10)  # thread-safe: workers warn too
 
     # Opening articles --------------------------------------------------------
 
@@ -643,10 +654,6 @@ def run(
         target=target,
         source_language=source_language,
     )
-    with warnings.catch_warnings():
-        # diglot's own warnings (a cache it goes on without) become notifications, not stray stderr.
-        warnings.simplefilter("default", RuntimeWarning)
-        warnings.showwarning = lambda message, *_args, **_kwargs: app.notify(str(message), severity="warning")
-        result = app.run()
+    result = app.run()
     # A crash (an exception Textual caught and printed) sets a non-zero return code.
     return result if result is not None else (app.return_code or 0)

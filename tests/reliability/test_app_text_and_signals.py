@@ -142,3 +142,32 @@ def test_signals_restore_the_terminal(seed: Path, tmp_path: Path, signum: int):
     assert b"\x1b[?1049l" in after, "left in the alternate screen"
     assert b"\x1b[?1000l" in after, "mouse reporting left on"
     assert status == 128 + signum
+
+
+async def test_a_cache_warning_in_a_worker_becomes_a_notification(make, tmp_path: Path):
+    import sqlite3
+    import warnings
+
+    from diglot import cache as cache_module
+    from diglot.cache import ResultCache
+
+    path = tmp_path / "c.sqlite3"
+    ResultCache(path).put_many("translation", {"a": "б"})
+    other = sqlite3.connect(path)
+    other.execute("BEGIN EXCLUSIVE")  # another diglot is writing
+    app = make(fake_engines())
+    try:
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(cache_module, "LOCK_WAIT_S", 0.2)
+                cache = ResultCache(path)
+                worker = app.run_worker(lambda: cache.put_many("translation", {"b": "в"}), thread=True)
+                await worker.wait()
+            await pilot.pause(0.2)
+            messages = [n.message for n in app._notifications]
+            assert any("locked by another process" in m for m in messages), messages
+            assert "locked by another process" in screen_text(app)
+    finally:
+        other.rollback()
+        other.close()
+    assert warnings.showwarning is not app._warning_shown  # put back when the app ends

@@ -100,6 +100,7 @@ class SentencePane(ScrollView, can_focus=True):
         self._layout_pending = False  # a background layout slice is due
         self._sized_at = 0.0  # when the virtual size was last corrected
         self._resize_pending = False
+        self._exact = False  # whether the size of the content shown (or resized) has been set exactly
         self._base_style = Style()
 
     def render_str(self, text_content: str | Content) -> Content:
@@ -130,6 +131,11 @@ class SentencePane(ScrollView, can_focus=True):
 
     def _update_virtual_size_soon(self) -> None:
         """Correct the scrollbar at most every SCROLLBAR_EVERY_S: each correction lays out the whole screen."""
+        if not self._exact and len(self._tops) >= len(self._paragraphs):
+            self._exact = True  # new content fully measured: its exact size at once
+            self._sized_at = time.perf_counter()
+            self._update_virtual_size()
+            return
         if self._resize_pending:
             return
         wait = self._sized_at + SCROLLBAR_EVERY_S - time.perf_counter()
@@ -162,6 +168,7 @@ class SentencePane(ScrollView, can_focus=True):
 
     def _content_changed(self) -> None:
         self._width = 0  # lay out afresh at the next render
+        self._exact = False
         self._update_virtual_size()
         self.refresh()
         self._schedule_layout()
@@ -224,6 +231,7 @@ class SentencePane(ScrollView, can_focus=True):
         width = self._text_width()
         if width != self._width:
             self._width = width
+            self._exact = False
             self._tops, self._heights = [], []
             self._strips.clear()
             self._header = self._header_strips(width)
@@ -313,7 +321,10 @@ class SentencePane(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         line = self.scroll_offset.y + y
+        laid = len(self._tops)
         self._lay_out_through_line(line)
+        if len(self._tops) != laid:
+            self.call_later(self._update_virtual_size_soon)  # not while painting
         if line < len(self._header):
             return self._finish(self._header[line])
         number = bisect_right(self._tops, line) - 1
