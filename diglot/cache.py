@@ -36,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from diglot.errors import DiglotError
+
 # How long to wait for another diglot process that is writing the cache.
 LOCK_WAIT_S = 2.0
 # Bookkeeping bytes per entry on top of its key and value: SQLite's row and
@@ -409,6 +411,9 @@ class ResultCache:
             self.damaged_copy().unlink(missing_ok=True)
             db = self._connect()
             if db is None or not self._writable:
+                if self.path.exists() and not self._is_damaged():
+                    # Locked by another process, or read-only: a healthy cache is not deleted under it.
+                    raise DiglotError(f"the result cache {self.path} cannot be cleared now (locked or read-only)")
                 return self._remove_files()
             try:
                 with db:

@@ -355,3 +355,21 @@ def test_cli_translation_is_printed_when_the_disk_is_full(capsys, seed: Path, ti
     assert main(["translate", str(seed), "--to", "ru"]) == 0
     out, err = capsys.readouterr()
     assert out.strip() and err.count("\n") == 1 and "full disk" in err
+
+
+def test_cache_clear_never_deletes_a_healthy_cache_another_process_holds(
+    capsys, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, short_lock_wait
+):
+    monkeypatch.setenv("DIGLOT_CACHE_DIR", str(tmp_path))
+    path = tmp_path / "results.sqlite3"
+    filled(path)
+    other = sqlite3.connect(path)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        assert main(["cache", "clear", "--results"]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith("diglot: error: cannot clear the result cache") and err.count("\n") == 1
+    finally:
+        other.rollback()
+        other.close()
+    assert ResultCache(path).get("k1") is not None
