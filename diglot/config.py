@@ -33,7 +33,7 @@ from typing import Any
 
 from diglot.document import DEFAULT_MAX_BYTES
 from diglot.errors import ConfigError
-from diglot.languages import BY_CODE, normalize_code
+from diglot.languages import language, normalize_code
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 BACKENDS = ("auto", "ctranslate2", "transformers")
@@ -122,9 +122,11 @@ def check_limit(key: str, value: int) -> str | None:
 def _favourite(value: Any, path: Path) -> str:
     """A favourite target as a code diglot knows (``Russian``, ``zh-TW`` -> ``ru``, ``zh``)."""
     code = normalize_code(_expect(value, str, "favourite_targets", path))
-    if code not in BY_CODE:
-        known = ", ".join(sorted(BY_CODE))
-        raise ConfigError(f"{path}: 'favourite_targets' has {value!r}, not a language diglot knows ({known})")
+    if language(code).name == code:  # diglot names every language it knows; an unknown code names itself
+        raise ConfigError(
+            f"{path}: 'favourite_targets' has {value!r}, not a language diglot knows "
+            "(use a code such as ru, zh, de, or a language's name)"
+        )
     return code
 
 
