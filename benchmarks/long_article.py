@@ -19,7 +19,7 @@ from diglot.config import Config
 from diglot.document import Document
 from diglot.recent import RecentArticles
 from tests.tui.fakes import fake_engines
-from tui.app import make_app
+from tui.app import DiglotApp
 
 SIZE = (140, 45)
 
@@ -41,9 +41,9 @@ async def measure(paragraphs: int, keys: int = 20) -> tuple[float, float, float]
     """Seconds to the first painted line, and the median and worst seconds for a key to move the cursor."""
     gate = threading.Event()  # summary and translation wait, as for a model: only the article is drawn
     with tempfile.TemporaryDirectory() as folder:
-        app = make_app(
+        app = DiglotApp(
             article(paragraphs),
-            engines=fake_engines(summary_gate=gate, gate=gate),
+            pipeline=fake_engines(summary_gate=gate, gate=gate),
             config=Config(),
             source_language="en",
             recent=RecentArticles(Path(folder) / "recent.json"),

@@ -5,15 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from diglot.atomic import write_atomic
 from diglot.document import Document
 from diglot.langid import LanguageGuess
 from diglot.languages import language
 
-FORMATS = ("markdown", "json", "text")
 SUFFIXES = {"markdown": ".md", "json": ".json", "text": ".txt"}
+
+
+class Serialisable(Protocol):
+    """A result that writes itself as JSON data (``Summary``, ``Translation``)."""
+
+    def to_dict(self) -> dict[str, Any]: ...
 
 
 def format_for(path: Path) -> str:
@@ -22,38 +27,26 @@ def format_for(path: Path) -> str:
     return {".md": "markdown", ".markdown": "markdown", ".json": "json"}.get(suffix, "text")
 
 
-def summary_dict(summary: Any) -> dict[str, Any]:
-    return {
-        "method": summary.method,
-        "length": summary.length,
-        "language": summary.language,
-        "model": summary.model,
-        "backend": summary.backend,
-        "chunks": summary.chunks,
-        "pivot_model": summary.pivot_model,
-        "note": summary.note,
-        "cached": summary.cached,
-        "text": summary.text,
-        "sentences": list(summary.sentences),
-    }
+def article_dict(
+    document: Document,
+    guess: LanguageGuess,
+    *,
+    summary: Serialisable | None = None,
+    translation: Serialisable | None = None,
+    translated: str = "article",
+) -> dict[str, Any]:
+    """One article's results as JSON data: the object ``diglot.schema.RESULT_SCHEMA`` describes.
 
-
-def translation_dict(translation: Any) -> dict[str, Any]:
+    ``--json``, the exports and the batch index all write this shape;
+    ``translated`` (``article`` or ``summary``) says what the translation is of.
+    """
     return {
-        "source_language": translation.source_language,
-        "target_language": translation.target_language,
-        "models": list(translation.models),
-        "backend": translation.backend,
-        "routes": [route.kind for route in translation.routes],
-        "cache": {"hits": translation.cache_hits, "misses": translation.cache_misses},
-        "text": translation.text,
-        "paragraphs": [
-            {
-                "source_language": p.source_language,
-                "sentences": [{"source": s.source, "target": s.target} for s in p.sentences],
-            }
-            for p in translation.paragraphs
-        ],
+        "source": document.source,
+        "title": document.title,
+        "source_language": guess.code,
+        "confidence": guess.confidence,
+        "summary": summary.to_dict() if summary is not None else None,
+        "translation": dict(translation.to_dict(), of=translated) if translation is not None else None,
     }
 
 
@@ -61,21 +54,16 @@ def export_dict(
     document: Document,
     guess: LanguageGuess,
     *,
-    summary: Any = None,
-    translation: Any = None,
+    summary: Serialisable | None = None,
+    translation: Serialisable | None = None,
     translated: str = "article",
     when: dt.datetime | None = None,
 ) -> dict[str, Any]:
-    """Everything an export holds, as plain data (the JSON format as is)."""
+    """Everything an export holds: ``article_dict`` with the original paragraphs and the time of export."""
     return {
-        "source": document.source,
-        "title": document.title,
+        **article_dict(document, guess, summary=summary, translation=translation, translated=translated),
         "exported": (when or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
-        "source_language": guess.code,
-        "confidence": guess.confidence,
         "original": {"paragraphs": list(document.paragraphs)},
-        "summary": summary_dict(summary) if summary else None,
-        "translation": dict(translation_dict(translation), of=translated) if translation else None,
     }
 
 

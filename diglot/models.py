@@ -30,6 +30,8 @@ from diglot.languages import language
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
 
+    from diglot.config import Config
+
 _PATH_LIKE = re.compile(r"^(?:[./~]|[A-Za-z]:[\\/])")
 
 
@@ -441,6 +443,11 @@ class ModelPool:
         self._loader = loader
         self._models: dict[str, Seq2SeqModel] = {}
         self._lock = threading.Lock()
+
+    @classmethod
+    def from_config(cls, config: Config) -> ModelPool:
+        """A pool that loads on the configured device and backend, within the configured memory."""
+        return cls(device=config.device, backend=config.backend, memory_mb=config.model_memory_mb)
 
     def get(self, ref: str) -> Seq2SeqModel:
         """The loaded model for ``ref``, loading it on first use."""

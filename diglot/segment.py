@@ -131,6 +131,34 @@ def is_cjk(text: str) -> bool:
     return bool(_CJK.search(text))
 
 
+# Chinese and Japanese characters with their punctuation (。、「」) and full-width forms (！？).
+_CJK_OR_PUNCTUATION = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def sentence_gap(before: str, after: str) -> str:
+    """What goes between two sentences: nothing after Chinese or Japanese text, else a space.
+
+    CJK writing puts no space after a sentence (its full stop 。 is a full
+    character wide); every other script diglot knows puts one.
+    """
+    last = before.rstrip().rstrip(_CLOSERS)[-1:]
+    return "" if (last and _CJK_OR_PUNCTUATION.match(last)) or not after else " "
+
+
+def join_sentences(sentences: Iterable[str]) -> str:
+    """Sentences as running text: joined with a space, or with nothing after CJK text.
+
+    This is the one rule for it: summaries, translations, chunks and the
+    panes all join sentences here.
+    """
+    parts: list[str] = []
+    for sentence in sentences:
+        if parts:
+            parts.append(sentence_gap(parts[-1], sentence))
+        parts.append(sentence)
+    return "".join(parts)
+
+
 @dataclass(frozen=True)
 class Chunk:
     """Sentences packed to fit a model's input, with their total token count."""
@@ -140,8 +168,7 @@ class Chunk:
 
     @property
     def text(self) -> str:
-        joiner = "" if self.sentences and is_cjk(self.sentences[0]) else " "
-        return joiner.join(self.sentences)
+        return join_sentences(self.sentences)
 
 
 def split_long(sentence: str, budget: int, count: Callable[[str], int]) -> list[str]:

@@ -77,7 +77,7 @@ def load_summarizer(
     if method == "extractive":
         return ExtractiveSummarizer()
     config = config or Config()
-    pool = pool or ModelPool(device=config.device)
+    pool = pool or ModelPool.from_config(config)
     ref = summarizer_model(config, model)
     try:
         identity = pool.identity(ref)  # is it here? (loads nothing)

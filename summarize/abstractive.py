@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
@@ -13,7 +12,7 @@ from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.langid import detect_language
 from diglot.models import ModelIdentity, Seq2SeqModel
-from diglot.segment import is_cjk, pack_chunks, split_sentences
+from diglot.segment import join_sentences, pack_chunks, split_sentences
 from summarize.extractive import ExtractiveSummarizer
 from summarize.result import LENGTHS, Summary, summary_from_dict
 
@@ -129,7 +128,7 @@ class AbstractiveSummarizer:
             return summary_from_dict(hit, cached=True)
         summary = self._summarize(paragraphs, length, source, pivot_model, cancel, on_progress)
         if self.cache is not None:
-            self.cache.put_many("summary", {key: dataclasses.asdict(summary)})
+            self.cache.put_many("summary", {key: summary.to_dict()})
         return summary
 
     def _summarize(
@@ -176,16 +175,15 @@ class AbstractiveSummarizer:
                 # Decoded text can take more tokens than were generated; group
                 # in threes so every round shrinks. Any overflow the encoder
                 # trims is the model's own summary text, never the article's.
-                packed = [" ".join(summaries[i : i + 3]) for i in range(0, len(summaries), 3)]
+                packed = [join_sentences(summaries[i : i + 3]) for i in range(0, len(summaries), 3)]
             level = packed
         if cancel is not None and cancel.is_set():
             raise Cancelled()
         final = self._generate(level, LENGTH_TOKENS[length], cancel)[0]
         report(1, last=True)
         final_sentences = tuple(split_sentences(final)) or (final,)
-        joiner = "" if is_cjk(final) else " "
         return Summary(
-            text=joiner.join(final_sentences),
+            text=join_sentences(final_sentences),
             sentences=final_sentences,
             method="abstractive",
             length=length,

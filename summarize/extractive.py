@@ -12,7 +12,7 @@ from collections.abc import Callable
 from diglot.document import Document
 from diglot.errors import Cancelled
 from diglot.langid import detect_language
-from diglot.segment import is_cjk, split_sentences
+from diglot.segment import is_cjk, join_sentences, split_sentences
 from summarize.result import LENGTHS, Summary
 
 SENTENCES_FOR_LENGTH = {"short": 3, "medium": 4, "long": 6}
@@ -112,9 +112,8 @@ class ExtractiveSummarizer:
         picked = tuple(sentences[i] for i in chosen)
         if on_progress is not None:
             on_progress(1, 1)
-        joiner = "" if picked and is_cjk(picked[0]) else " "
         return Summary(
-            text=joiner.join(picked),
+            text=join_sentences(picked),
             sentences=picked,
             method="extractive",
             length=length,

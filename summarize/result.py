@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 LENGTHS = ("short", "medium", "long")
@@ -40,10 +40,33 @@ class Summary:
         """How the summary was made, for headers: ``abstractive (model)`` or ``extractive``."""
         return f"{self.method} ({self.model})" if self.model else self.method
 
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as JSON data: the ``summary`` object of diglot's one schema (``diglot.schema``)."""
+        return {
+            "method": self.method,
+            "length": self.length,
+            "language": self.language,
+            "source_language": self.source_language,
+            "model": self.model,
+            "backend": self.backend,
+            "chunks": self.chunks,
+            "pivot_model": self.pivot_model,
+            "note": self.note,
+            "cached": self.cached,
+            "text": self.text,
+            "sentences": list(self.sentences),
+            "partials": list(self.partials),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, cached: bool = False) -> Summary:
+        """The Summary that ``to_dict`` (or ``dataclasses.asdict``) gave ``data``."""
+        names = {f.name for f in fields(cls)}
+        values = {key: value for key, value in data.items() if key in names}
+        values.update(cached=cached, sentences=tuple(data["sentences"]), partials=tuple(data.get("partials", ())))
+        return cls(**values)
+
 
 def summary_from_dict(data: dict[str, Any], *, cached: bool = False) -> Summary:
-    """A Summary from ``dataclasses.asdict`` output (the cache's JSON)."""
-    fields = dict(data, cached=cached)
-    fields["sentences"] = tuple(fields["sentences"])
-    fields["partials"] = tuple(fields["partials"])
-    return Summary(**fields)
+    """A Summary from the cache's JSON (``Summary.to_dict`` or ``dataclasses.asdict`` output)."""
+    return Summary.from_dict(data, cached=cached)

@@ -4,7 +4,8 @@ The Hugging Face hub is never reached: each builder trains a small
 sentencepiece (or byte-level BPE) vocabulary on text shipped with the
 project, builds a randomly initialised model of the real architecture with a
 few thousand parameters, and saves both with ``save_pretrained`` so that the
-normal loader reads them back from a local folder.
+normal loader reads them back from a local folder. Marian and BART models
+come from ``diglot.random_models``, the builders the benchmark uses at full size.
 
 Random weights produce random tokens, but from the right vocabulary (a Russian
 target vocabulary yields Cyrillic, a Chinese one Han characters), which is
@@ -24,6 +25,9 @@ from pathlib import Path
 
 import sentencepiece as spm
 import torch
+
+from diglot import random_models
+from diglot.random_models import never_generate, train_sentencepiece
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))
@@ -53,123 +57,25 @@ def _corpus(lang: str) -> list[str]:
 
 def train_spm(lang: str, path: Path, vocab_size: int = 300) -> list[tuple[str, float]]:
     """Train a unigram sentencepiece model on the ``lang`` corpus; return its pieces."""
-    buffer = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(_corpus(lang)),
-        model_writer=buffer,
-        vocab_size=vocab_size,
-        hard_vocab_limit=False,
-        character_coverage=1.0,
-        model_type="unigram",
-        pad_id=0,
-        eos_id=1,
-        unk_id=2,
-        bos_id=-1,
-        minloglevel=2,
-    )
-    path.write_bytes(buffer.getvalue())
-    proc = spm.SentencePieceProcessor(model_file=str(path))
-    return [(proc.id_to_piece(i), proc.get_score(i)) for i in range(proc.get_piece_size())]
-
-
-def _never_end(model: torch.nn.Module, token_ids: list[int]) -> None:
-    """Make ``token_ids`` (eos, pad) unreachable so random models emit text."""
-    with torch.no_grad():
-        if hasattr(model, "final_logits_bias"):
-            model.final_logits_bias[0, token_ids] = -1e4
-        else:
-            # An untied head: a zero row gives logit 0, and among hundreds of
-            # random rows some logit is always positive, so these never win.
-            head = model.get_output_embeddings()
-            head.weight[token_ids] = 0.0
+    return train_sentencepiece(_corpus(lang), path, vocab_size)
 
 
 def build_marian(out: Path, src: str, tgt: str, *, target_token: str | None = None, max_positions: int = 128) -> Path:
-    """A tiny ``MarianMTModel`` for ``src`` -> ``tgt`` with a ``MarianTokenizer``."""
-    from transformers import MarianConfig, MarianMTModel, MarianTokenizer
-
-    out.mkdir(parents=True, exist_ok=True)
-    work = out / "_spm"
-    work.mkdir(exist_ok=True)
-    src_pieces = train_spm(src, work / "source.spm")
-    tgt_pieces = train_spm(tgt, work / "target.spm")
-    vocab: dict[str, int] = {"</s>": 0, "<unk>": 1}
-    for piece, _ in src_pieces + tgt_pieces:
-        vocab.setdefault(piece, len(vocab))
-    if target_token:
-        vocab.setdefault(target_token, len(vocab))
-    vocab.pop("<pad>", None)
-    vocab = {piece: i for i, piece in enumerate(vocab)}
-    vocab["<pad>"] = len(vocab)
-    (work / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-
-    tokenizer = MarianTokenizer(
-        source_spm=str(work / "source.spm"),
-        target_spm=str(work / "target.spm"),
-        vocab=str(work / "vocab.json"),
-        model_max_length=max_positions,
+    """A tiny ``MarianMTModel`` for ``src`` -> ``tgt`` with a ``MarianTokenizer``, emitting only ``tgt`` pieces."""
+    return random_models.build_marian(
+        out,
+        _corpus(src),
+        _corpus(tgt),
+        dims=SMALL,
+        target_token=target_token,
+        max_positions=max_positions,
+        num_beams=2,
     )
-    torch.manual_seed(0)
-    config = MarianConfig(
-        vocab_size=len(vocab),
-        pad_token_id=vocab["<pad>"],
-        eos_token_id=0,
-        decoder_start_token_id=vocab["<pad>"],
-        forced_eos_token_id=0,
-        max_position_embeddings=max_positions,
-        **SMALL,
-    )
-    model = MarianMTModel(config).eval()
-    # Emit only target-language pieces, and never end early.
-    target = {piece for piece, _ in tgt_pieces}
-    _never_end(model, [0, vocab["<pad>"]] + [i for p, i in vocab.items() if p not in target])
-    model.generation_config.num_beams = 2
-    model.generation_config.bad_words_ids = [[vocab["<pad>"]]]
-    tokenizer.save_pretrained(out)
-    model.save_pretrained(out)
-    for f in work.iterdir():
-        f.unlink()
-    work.rmdir()
-    return out
 
 
 def build_bart(out: Path, *, max_positions: int = 64) -> Path:
     """A tiny English ``BartForConditionalGeneration`` with a byte-level BPE tokenizer."""
-    from transformers import BartConfig, BartForConditionalGeneration, BartTokenizer
-
-    from diglot.bench import train_byte_bpe
-
-    out.mkdir(parents=True, exist_ok=True)
-    vocab, merges = train_byte_bpe(_corpus("en"), 400, min_frequency=1)
-    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=max_positions)
-    vocab_size = len(vocab)
-    torch.manual_seed(0)
-    config = BartConfig(
-        vocab_size=vocab_size,
-        pad_token_id=1,
-        bos_token_id=0,
-        eos_token_id=2,
-        decoder_start_token_id=2,
-        forced_bos_token_id=0,
-        forced_eos_token_id=2,
-        max_position_embeddings=max_positions,
-        **SMALL,
-    )
-    model = BartForConditionalGeneration(config).eval()
-    # Byte-level pieces that decode to control bytes or half characters would
-    # make empty outputs: only whole printable words may be generated.
-    unprintable = [
-        i
-        for i in range(vocab_size)
-        if not tokenizer.decode([i]).strip().isprintable()
-        or "\ufffd" in tokenizer.decode([i])
-        or not tokenizer.decode([i]).strip()
-    ]
-    _never_end(model, [1, 2, *unprintable])
-    model.generation_config.num_beams = 2
-    tokenizer.save_pretrained(out)
-    model.save_pretrained(out)
-    return out
+    return random_models.build_bart(out, _corpus("en"), dims=SMALL, max_positions=max_positions, num_beams=2)
 
 
 def build_t5(out: Path, *, max_positions: int = 64) -> Path:
@@ -195,7 +101,7 @@ def build_t5(out: Path, *, max_positions: int = 64) -> Path:
         tie_word_embeddings=False,
     )
     model = T5ForConditionalGeneration(config).eval()
-    _never_end(model, [0, 1])
+    never_generate(model, [0, 1])
     tokenizer.save_pretrained(out)
     model.save_pretrained(out)
     return out
@@ -244,7 +150,7 @@ def build_m2m100(out: Path, langs: tuple[str, ...] = ("en", "ru", "zh")) -> Path
     )
     model = M2M100ForConditionalGeneration(config).eval()
     # Language tokens come only from forced_bos_token_id, as in the real model.
-    _never_end(model, [1, 2] + [tokenizer.get_lang_id(code) for code in tokenizer.lang_code_to_token])
+    never_generate(model, [1, 2] + [tokenizer.get_lang_id(code) for code in tokenizer.lang_code_to_token])
     model.generation_config.num_beams = 2
     tokenizer.save_pretrained(out)
     model.save_pretrained(out)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from diglot.segment import join_sentences
 
 
 @dataclass(frozen=True)
@@ -12,6 +15,9 @@ class SentencePair:
     source: str
     target: str
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "target": self.target}
+
 
 @dataclass(frozen=True)
 class Step:
@@ -20,6 +26,9 @@ class Step:
     model: str
     src: str
     tgt: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"model": self.model, "src": self.src, "tgt": self.tgt}
 
 
 @dataclass(frozen=True)
@@ -37,10 +46,8 @@ class Route:
     def models(self) -> tuple[str, ...]:
         return tuple(step.model for step in self.steps)
 
-    def describe(self) -> str:
-        if not self.steps:
-            return "no translation needed"
-        return " then ".join(f"{s.model} ({s.src}->{s.tgt})" for s in self.steps)
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "steps": [step.to_dict() for step in self.steps]}
 
 
 @dataclass(frozen=True)
@@ -53,10 +60,21 @@ class TranslatedParagraph:
 
     @property
     def text(self) -> str:
-        from diglot.segment import is_cjk
+        return join_sentences(pair.target for pair in self.sentences)
 
-        targets = [pair.target for pair in self.sentences]
-        return ("" if targets and is_cjk(targets[0]) else " ").join(targets)
+    @property
+    def targets(self) -> list[str]:
+        """The translated sentences, in order."""
+        return [pair.target for pair in self.sentences]
+
+    def to_dict(self, *, route: int) -> dict[str, Any]:
+        """The paragraph as JSON data; ``route`` is its route's index in the translation's ``routes``."""
+        return {
+            "source_language": self.source_language,
+            "route": route,
+            "text": self.text,
+            "sentences": [pair.to_dict() for pair in self.sentences],
+        }
 
 
 @dataclass(frozen=True)
@@ -89,7 +107,22 @@ class Translation:
 
     @property
     def routes(self) -> tuple[Route, ...]:
+        """Every route taken, in first-use order (a mixed-language article takes several)."""
         seen: dict[Route, None] = {}
         for paragraph in self.paragraphs:
             seen.setdefault(paragraph.route)
         return tuple(seen)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The translation as JSON data: the ``translation`` object of diglot's one schema (``diglot.schema``)."""
+        routes = self.routes
+        return {
+            "source_language": self.source_language,
+            "target_language": self.target_language,
+            "models": list(self.models),
+            "backend": self.backend,
+            "routes": [route.to_dict() for route in routes],
+            "cache": {"hits": self.cache_hits, "misses": self.cache_misses},
+            "text": self.text,
+            "paragraphs": [p.to_dict(route=routes.index(p.route)) for p in self.paragraphs],
+        }

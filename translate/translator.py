@@ -12,7 +12,7 @@ from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.langid import detect_language, script_profile
 from diglot.models import ModelPool, Seq2SeqModel
-from diglot.segment import split_long, split_sentences
+from diglot.segment import join_sentences, split_long, split_sentences
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
 
@@ -23,8 +23,6 @@ _OWN_LANGUAGE_CONFIDENCE = 0.9
 # Paragraphs are translated in windows of about this many sentences, so that
 # batches stay full while results still arrive paragraph by paragraph.
 _WINDOW_SENTENCES = 48
-
-_NO_SPACES = {"zh", "ja", "th"}
 
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
 
@@ -49,7 +47,7 @@ class Translator:
         cache: ResultCache | None = None,
     ) -> None:
         self.config = config or Config()
-        self.pool = pool or ModelPool(device=self.config.device)
+        self.pool = pool or ModelPool.from_config(self.config)
         self.model = model
         self.num_beams = num_beams or self.config.num_beams
         self.cache = cache
@@ -124,8 +122,7 @@ class Translator:
         joined: list[list[str]] = [[] for _ in sentences]
         for owner, text in zip(owners, translated, strict=True):
             joined[owner].append(text)
-        joiner = "" if tgt in _NO_SPACES else " "
-        return [joiner.join(parts) for parts in joined]
+        return [join_sentences(parts) for parts in joined]
 
     def translate_sentences(
         self,

@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -34,12 +34,14 @@ from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable
 from diglot.export import SUFFIXES, export, export_dict
-from diglot.langid import LanguageGuess, detect_language
+from diglot.langid import LanguageGuess
 from diglot.languages import language
+from diglot.pipeline import Article, Pipeline, summary_document
 from diglot.recent import RecentArticles, save_pasted
 from diglot.segment import split_sentences
+from summarize import Summary
+from translate import TranslatedParagraph, Translation
 from tui.commands import COMMANDS
-from tui.engines import Engines
 from tui.messages import (
     JobFailed,
     LanguageDetected,
@@ -61,6 +63,7 @@ from tui.widgets.info_bar import InfoBar
 from tui.widgets.sentence_pane import SentencePane
 
 LENGTH_CYCLE = ("short", "medium", "long")
+Result = TypeVar("Result", Summary, Translation)
 
 
 def _digest(*parts: str) -> str:
@@ -69,7 +72,7 @@ def _digest(*parts: str) -> str:
 
 def _paragraph_sentences(document: Document) -> SplitParagraphs:
     """Sentences per paragraph, split exactly as the translator splits them (for alignment), when shown."""
-    return SplitParagraphs(document.paragraphs, split_sentences)
+    return SplitParagraphs(document.paragraphs, lambda _index, paragraph: split_sentences(paragraph))
 
 
 class DiglotApp(App[int]):
@@ -93,7 +96,7 @@ class DiglotApp(App[int]):
         self,
         document: Document,
         *,
-        engines: Engines,
+        pipeline: Pipeline,
         config: Config | None = None,
         target: str | None = None,
         source_language: str | None = None,
@@ -101,15 +104,15 @@ class DiglotApp(App[int]):
     ) -> None:
         super().__init__()
         self.config = config or Config()
-        self.engines = engines
+        self.pipeline = pipeline
         self.recent = recent or RecentArticles()
         self.document = document
         self.forced_language = source_language
         self.guess: LanguageGuess | None = None
-        self.summary: Any = None
-        self.translation: Any = None
-        self.summaries: dict[str, Any] = {}
-        self.translations: dict[str, Any] = {}
+        self.summary: Summary | None = None
+        self.translation: Translation | None = None
+        self.summaries: dict[str, Summary] = {}
+        self.translations: dict[str, Translation] = {}
         self.summary_key = ""
         self.translation_key = ""
         self.translation_note = ""
@@ -196,9 +199,10 @@ class DiglotApp(App[int]):
         self.translation_pane.show_message("Waiting for the language of the article…")
         self.update_info()
         if self.forced_language:
-            self.post_message(LanguageDetected(self.doc_key, LanguageGuess(self.forced_language, 1.0, "given")))
+            given = self.pipeline.identify(document, language=self.forced_language)
+            self.post_message(LanguageDetected(self.doc_key, given))
         else:
-            self.detect(self.doc_key, document.text)
+            self.detect(self.doc_key, document)
         if Path(document.source).is_file():
             try:
                 self.recent.add(document.source)
@@ -206,8 +210,8 @@ class DiglotApp(App[int]):
                 self.notify(f"Could not update the recent list: {exc}", severity="warning")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detect")
-    def detect(self, key: str, text: str) -> None:
-        self.post_message(LanguageDetected(key, detect_language(text)))
+    def detect(self, key: str, document: Document) -> None:
+        self.post_message(LanguageDetected(key, self.pipeline.identify(document)))
 
     @on(LanguageDetected)
     def _language_detected(self, message: LanguageDetected) -> None:
@@ -218,6 +222,11 @@ class DiglotApp(App[int]):
         self.update_info()
         self.start_summary()
         self.start_translation()
+
+    @property
+    def article(self) -> Article | None:
+        """The article with its language, once the language is known."""
+        return Article(self.document, self.guess) if self.guess is not None else None
 
     # Header ------------------------------------------------------------------
 
@@ -238,7 +247,8 @@ class DiglotApp(App[int]):
     # Summary -----------------------------------------------------------------
 
     def start_summary(self) -> None:
-        if self.guess is None:
+        article = self.article
+        if article is None:
             return
         key = f"{self.doc_key}:{self.method}:{self.length}"
         self.summary_key = key
@@ -249,10 +259,14 @@ class DiglotApp(App[int]):
         self.summary = None
         self.summary_pane.border_subtitle = ""
         self.summary_pane.show_message(f"Summarising ({self.method}, {self.length})…")
-        self.summarize(key, self.document, self.method, self.length, self.guess.code)
+        self.summarize(key, article, self.method, self.length)
 
     def _run_job(
-        self, key: str, task: str, job: Callable[[threading.Event], Any], ready: Callable[[str, Any], Message]
+        self,
+        key: str,
+        task: str,
+        job: Callable[[threading.Event], Result],
+        ready: Callable[[str, Result], Message],
     ) -> None:
         """Run ``job`` in this worker thread and post its result, or why there is none.
 
@@ -274,15 +288,12 @@ class DiglotApp(App[int]):
             self.post_message(ready(key, result))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="summarize")
-    def summarize(self, key: str, document: Document, method: str, length: str, source_language: str) -> None:
+    def summarize(self, key: str, article: Article, method: str, length: str) -> None:
         def progress(done: int, total: int) -> None:
             self.post_message(SummaryProgress(key, done, total))
 
-        def job(cancel: threading.Event) -> Any:
-            summarizer = self.engines.summarizer(method)
-            return summarizer.summarize(
-                document, length=length, source_language=source_language, cancel=cancel, on_progress=progress
-            )
+        def job(cancel: threading.Event) -> Summary:
+            return self.pipeline.summarize(article, method=method, length=length, cancel=cancel, on_progress=progress)
 
         self._run_job(key, "summary", job, SummaryReady)
 
@@ -298,7 +309,7 @@ class DiglotApp(App[int]):
         self.summaries[message.key] = message.summary
         self.show_summary(message.summary)
 
-    def show_summary(self, summary: Any) -> None:
+    def show_summary(self, summary: Summary) -> None:
         self.summary = summary
         label = "extractive" if summary.method == "extractive" else f"abstractive · {summary.model}"
         self.summary_pane.border_title = f"Summary · {label} · {summary.length}"
@@ -313,16 +324,6 @@ class DiglotApp(App[int]):
 
     # Translation ---------------------------------------------------------------
 
-    def _translation_source(self) -> tuple[Document, str] | None:
-        """What the Translation pane translates now, and its language; None while the summary is pending."""
-        if self.guess is None:
-            return None
-        if self.translated == "article":
-            return self.document, self.guess.code
-        if self.summary is None:
-            return None
-        return Document(paragraphs=(self.summary.text,), source=self.document.source), self.summary.language
-
     def start_translation(self) -> None:
         """Translate into ``target``: at once from this session's results, else in a worker."""
         self.translation = None
@@ -330,15 +331,22 @@ class DiglotApp(App[int]):
         name = language(self.target).name
         self.translation_pane.border_title = f"Translation · {name} · {self.translated}"
         self.translation_pane.border_subtitle = ""
-        source = self._translation_source()
-        if source is None:
-            self.translation_key = ""
+        article = self.article
+        summary = self.summary if self.translated == "summary" else None
+        if article is None or (self.translated == "summary" and summary is None):
             self.workers.cancel_group(self, "translate")
-            waiting = "the summary" if self.guess is not None else "the language of the article"
+            waiting = "the summary" if article is not None else "the language of the article"
             self.translation_pane.show_message(f"Waiting for {waiting}…")
             self.update_info()
+            self.translation_key = ""
+            if article is not None:
+                # The same rule as the command line: a missing model is named
+                # at once, not after the summary has been made.
+                self.translation_key = f"check:{self.summary_key}:{self.target}"
+                self.check_summary_translation(self.translation_key, article, self.method, self.target)
             return
-        document, src = source
+        document = article.document if summary is None else summary_document(summary, article.document)
+        src = article.language.code if summary is None else summary.language
         key = f"{self.translated}:{src}:{self.target}:{_digest(document.source, document.text)}"
         self.translation_key = key
         if key in self.translations:
@@ -348,19 +356,28 @@ class DiglotApp(App[int]):
         self.translation_pane.show_message(f"Translating into {name}…")
         self.translation_pane.border_subtitle = f"0/{len(document.paragraphs)} paragraphs"
         self.update_info()
-        self.translate(key, document, src, self.target)
+        self.translate(key, article, summary, self.target, len(document.paragraphs))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate")
-    def translate(self, key: str, document: Document, src: str, tgt: str) -> None:
-        total = len(document.paragraphs)
+    def check_summary_translation(self, key: str, article: Article, method: str, tgt: str) -> None:
+        try:
+            self.pipeline.check_summary_translation(article, tgt, method=method)
+        except ModelUnavailable as exc:
+            if not get_current_worker().is_cancelled:
+                self.post_message(ModelMissing(key, "translation", exc))
+        except DiglotError as exc:
+            if not get_current_worker().is_cancelled:
+                self.post_message(JobFailed(key, "translation", str(exc)))
 
-        def paragraph_done(index: int, paragraph: Any) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="translate")
+    def translate(self, key: str, article: Article, summary: Summary | None, tgt: str, total: int) -> None:
+        def paragraph_done(index: int, paragraph: TranslatedParagraph) -> None:
             self.post_message(TranslationParagraph(key, index, paragraph, total))
 
-        def job(cancel: threading.Event) -> Any:
-            return self.engines.translator.translate(
-                document, src=src, tgt=tgt, cancel=cancel, on_paragraph=paragraph_done
-            )
+        def job(cancel: threading.Event) -> Translation:
+            if summary is None:
+                return self.pipeline.translate(article, tgt, cancel=cancel, on_paragraph=paragraph_done)
+            return self.pipeline.translate_summary(article, summary, tgt, cancel=cancel, on_paragraph=paragraph_done)
 
         self._run_job(key, "translation", job, TranslationReady)
 
@@ -371,7 +388,7 @@ class DiglotApp(App[int]):
         pane = self.translation_pane
         if message.index == 0:
             pane.show_paragraphs([])
-        pane.append_paragraph([pair.target for pair in message.paragraph.sentences])
+        pane.append_paragraph(message.paragraph.targets)
         # A border change repaints the pane: at most ten a second, however fast paragraphs come.
         now = time.monotonic()
         if message.index + 1 == message.total or now - self._progress_shown_at > 0.1:
@@ -385,10 +402,10 @@ class DiglotApp(App[int]):
         self.translations[message.key] = message.translation
         self.show_translation(message.translation)
 
-    def show_translation(self, translation: Any) -> None:
+    def show_translation(self, translation: Translation) -> None:
         self.translation = translation
         pane = self.translation_pane
-        pane.show_paragraphs([[pair.target for pair in p.sentences] for p in translation.paragraphs])
+        pane.show_paragraphs([p.targets for p in translation.paragraphs])
         kinds = ", ".join(route.kind for route in translation.routes)
         pane.border_subtitle = f"{kinds} · {', '.join(translation.models) or 'unchanged'}"
         self.update_info()
@@ -537,7 +554,7 @@ class DiglotApp(App[int]):
 
     # Export --------------------------------------------------------------------
 
-    def export_data(self) -> dict[str, Any]:
+    def export_data(self) -> dict[str, object]:
         guess = self.guess or LanguageGuess("und", 0.0, "none")
         return export_dict(
             self.document, guess, summary=self.summary, translation=self.translation, translated=self.translated
@@ -624,21 +641,6 @@ class DiglotApp(App[int]):
                 yield SystemCommand(command.label, command.help, partial(self.run_action, command.action))
 
 
-def make_app(
-    document: Document,
-    *,
-    engines: Engines,
-    config: Config | None = None,
-    target: str | None = None,
-    source_language: str | None = None,
-    recent: RecentArticles | None = None,
-) -> DiglotApp:
-    """The app on ``document`` with the given engines (real ones, tiny models or fakes)."""
-    return DiglotApp(
-        document, engines=engines, config=config, target=target, source_language=source_language, recent=recent
-    )
-
-
 def run(
     source: str | None, *, target: str | None, source_language: str | None, config: Config, use_cache: bool = True
 ) -> int:
@@ -647,9 +649,9 @@ def run(
     from tui.engines import default_engines
 
     document = read_source(source or str(default_article()), max_bytes=config.max_input_bytes)
-    app = make_app(
+    app = DiglotApp(
         document,
-        engines=default_engines(config, use_cache=use_cache),
+        pipeline=default_engines(config, use_cache=use_cache),
         config=config,
         target=target,
         source_language=source_language,

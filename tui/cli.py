@@ -11,14 +11,15 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from diglot import __version__
 
 if TYPE_CHECKING:
+    from diglot.cache import ResultCache
     from diglot.config import Config
-    from diglot.document import Document
-    from diglot.langid import LanguageGuess
+    from diglot.pipeline import Article, ArticleResult, Pipeline
+    from summarize import Summary
 
 COMMANDS = ("summarize", "translate", "models", "config", "cache", "bench")
 _LANGUAGE_HELP = "ISO 639-1 code (ru, zh, de, ...) or English name"
@@ -147,119 +148,70 @@ def _load_config(args: argparse.Namespace) -> Config:
     from diglot.config import load_config
 
     config = load_config()
-    changes: dict[str, Any] = {}
-    if getattr(args, "device", None):
-        changes["device"] = args.device
-    if getattr(args, "max_bytes", None):
-        changes["max_input_bytes"] = args.max_bytes
-    if getattr(args, "backend", None):
-        changes["backend"] = args.backend
-    return dataclasses.replace(config, **changes)
+    return dataclasses.replace(
+        config,
+        device=getattr(args, "device", None) or config.device,
+        backend=getattr(args, "backend", None) or config.backend,
+        max_input_bytes=getattr(args, "max_bytes", None) or config.max_input_bytes,
+    )
 
 
-def _read(args: argparse.Namespace, config: Config) -> tuple[Document, LanguageGuess]:
-    from diglot.document import read_source
-    from diglot.langid import LanguageGuess, detect_language
+def _pipeline(args: argparse.Namespace, config: Config) -> Pipeline:
+    """The pipeline for this run: --model overrides the model of the command's own step."""
+    from diglot.pipeline import Pipeline
 
-    document = read_source(args.source, max_bytes=config.max_input_bytes)
-    guess = LanguageGuess(args.src, 1.0, "given") if args.src else detect_language(document.text)
-    return document, guess
+    model = getattr(args, "model", None)
+    return Pipeline(
+        config,
+        use_cache=not args.no_cache,
+        summarize_model=model if args.command == "summarize" else None,
+        translate_model=model if args.command == "translate" else None,
+    )
 
 
 def _note(message: str) -> None:
     print(f"diglot: note: {message}", file=sys.stderr)
 
 
-def _engines(args: argparse.Namespace, config: Config) -> tuple[Any, Any]:
-    """The model pool and the result cache (None with --no-cache) for this run."""
-    from diglot.cache import ResultCache
-    from diglot.models import ModelPool
-
-    pool = ModelPool(device=config.device, backend=config.backend, memory_mb=config.model_memory_mb)
-    return pool, None if args.no_cache else ResultCache(max_bytes=config.cache_max_bytes)
-
-
-def _summarizer(args: argparse.Namespace, config: Config, pool: Any, cache: Any) -> Any:
-    """The summariser for --method (loads nothing yet); notes a fallback to extractive."""
-    from summarize import load_summarizer
-    from translate import Translator
-
-    # The pivot into English must not use --model, which is for the requested pair.
-    pivot = Translator(config, pool=pool, cache=cache)
-    return load_summarizer(
-        args.method,
-        model=args.model if args.command == "summarize" else None,
-        config=config,
-        pool=pool,
-        pivot=pivot,
-        cache=cache,
-    )
-
-
-def _summarize(summarizer: Any, document: Document, guess: LanguageGuess, length: str) -> Any:
-    summary = summarizer.summarize(document, length=length, source_language=guess.code)
+def _summarize(pipeline: Pipeline, article: Article, args: argparse.Namespace) -> Summary:
+    summary = pipeline.summarize(article, method=args.method, length=args.length)
     if summary.note:
         _note(f"{summary.note}; this is an extractive summary")
     return summary
 
 
-def _article_fields(document: Document, guess: LanguageGuess) -> dict[str, Any]:
-    """What every ``--json`` object starts with: where the article came from, and its language."""
-    return {
-        "source": document.source,
-        "title": document.title,
-        "source_language": guess.code,
-        "confidence": guess.confidence,
-    }
+def _print_json(result: ArticleResult) -> None:
+    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from diglot.export import summary_dict
+    from diglot.pipeline import ArticleResult
 
-    config = _load_config(args)
-    document, guess = _read(args, config)
-    pool, cache = _engines(args, config)
-    summary = _summarize(_summarizer(args, config, pool, cache), document, guess, args.length)
+    pipeline = _pipeline(args, _load_config(args))
+    article = pipeline.read(args.source, language=args.src)
+    summary = _summarize(pipeline, article, args)
     if args.json:
-        payload = {**_article_fields(document, guess), **summary_dict(summary)}
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        _print_json(ArticleResult(article, summary=summary))
     else:
         print(summary.text)
     return 0
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    from diglot.document import Document
-    from diglot.export import summary_dict, translation_dict
-    from translate import Translator
+    from diglot.pipeline import ArticleResult
 
-    config = _load_config(args)
-    document, guess = _read(args, config)
-    pool, cache = _engines(args, config)
-    translator = Translator(config, pool=pool, model=args.model, cache=cache)
-    source_language = guess.code
+    pipeline = _pipeline(args, _load_config(args))
+    article = pipeline.read(args.source, language=args.src)
     summary = None
-    summarizer = _summarizer(args, config, pool, cache) if args.summary else None
-    if summarizer is not None and summarizer.method == "abstractive":
-        source_language = summarizer.model_language  # the summary is in the model's language
-    translator.route(source_language, args.tgt)  # fail fast, before any work, if a model is missing
-    if summarizer is not None:
-        summary = _summarize(summarizer, document, guess, args.length)
-        if summary.language != source_language:  # fell back to extractive, in the article's language
-            source_language = summary.language
-            translator.route(source_language, args.tgt)
-        document = Document(paragraphs=(summary.text,), title=document.title, source=document.source)
-    translation = translator.translate(document, src=source_language, tgt=args.tgt)
+    if args.summary:
+        # Fail fast, before a long summary, if the translation's model is missing.
+        pipeline.check_summary_translation(article, args.tgt, method=args.method)
+        summary = _summarize(pipeline, article, args)
+        translation = pipeline.translate_summary(article, summary, args.tgt)
+    else:
+        translation = pipeline.translate(article, args.tgt)
     if args.json:
-        payload = {
-            **_article_fields(document, guess),
-            "translated": "summary" if args.summary else "article",
-            **translation_dict(translation),
-        }
-        payload["method"] = payload.pop("routes")
-        if summary is not None:
-            payload["summary"] = summary_dict(summary)
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        _print_json(ArticleResult(article, summary, translation, "summary" if args.summary else "article"))
     else:
         print(translation.text)
     return 0
@@ -293,7 +245,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
-def _clear_results(cache: Any) -> int:
+def _clear_results(cache: ResultCache) -> int:
     """Empty the result cache; one line (a DiglotError) when the database refuses."""
     import sqlite3
 
@@ -306,8 +258,15 @@ def _clear_results(cache: Any) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from diglot.bench import main as bench_main
+    from diglot.errors import DiglotError
 
+    try:
+        # Loaded from a source checkout: the installed package ships no benchmark.
+        from benchmarks.bench import main as bench_main
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("benchmarks", "benchmarks.bench"):
+            raise
+        raise DiglotError("diglot bench runs from a source checkout of diglot (its benchmarks/ folder)") from None
     return bench_main(quick=args.quick, as_json=args.json)
 
 

@@ -9,11 +9,13 @@ article).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from textual.message import Message
 
+from diglot.errors import ModelUnavailable
 from diglot.langid import LanguageGuess
+from summarize import Summary
+from translate import TranslatedParagraph, Translation
 
 
 @dataclass
@@ -41,7 +43,7 @@ class SummaryReady(Message):
     """A summary is finished."""
 
     key: str
-    summary: Any
+    summary: Summary
 
 
 @dataclass
@@ -50,7 +52,7 @@ class TranslationParagraph(Message):
 
     key: str
     index: int
-    paragraph: Any
+    paragraph: TranslatedParagraph
     total: int
 
 
@@ -59,16 +61,16 @@ class TranslationReady(Message):
     """A whole translation is finished."""
 
     key: str
-    translation: Any
+    translation: Translation
 
 
 @dataclass
 class ModelMissing(Message):
-    """A job cannot run: ``error`` (a ModelUnavailable) names the model and the fetch command."""
+    """A job cannot run: ``error`` names the model and the command that fetches it."""
 
     key: str
     task: str
-    error: Any
+    error: ModelUnavailable
 
 
 @dataclass

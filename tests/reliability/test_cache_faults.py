@@ -143,7 +143,7 @@ def test_read_only_cache_folder_for_real(tiny_config, seed: Path, tmp_path: Path
     command = f"{sys.executable} -m tui.cli translate {seed} --to ru --json"
     first = subprocess.run(command.split(), env=env, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
-    misses = json.loads(first.stdout)["cache"]["misses"]
+    misses = json.loads(first.stdout)["translation"]["cache"]["misses"]
     with sqlite3.connect(cache_folder / "results.sqlite3") as db:  # half of it forgotten: the rest is computed
         db.execute("DELETE FROM results WHERE rowid % 2 = 0")
         kept = db.execute("SELECT count(*) FROM results").fetchone()[0]
@@ -158,8 +158,8 @@ def test_read_only_cache_folder_for_real(tiny_config, seed: Path, tmp_path: Path
         for path in cache_folder.rglob("*"):
             path.chmod(0o644 if path.is_file() else 0o755)
     assert run.returncode == 0, run.stderr
-    again = json.loads(run.stdout)
-    assert again["text"] == json.loads(first.stdout)["text"]
+    again = json.loads(run.stdout)["translation"]
+    assert again["text"] == json.loads(first.stdout)["translation"]["text"]
     assert again["cache"] == {"hits": kept, "misses": misses - kept}
     warnings = [line for line in run.stderr.splitlines() if "result cache" in line]
     assert len(warnings) == 1 and "read-only" in warnings[0] and "Traceback" not in run.stderr

@@ -7,7 +7,7 @@ from textual.worker import WorkerFailed
 from diglot.config import Config
 from diglot.document import read_source
 from diglot.recent import RecentArticles
-from tui.app import DiglotApp, make_app
+from tui.app import DiglotApp
 
 SIZE = (140, 45)
 
@@ -19,12 +19,12 @@ def seed_document(seed: Path):
 
 @pytest.fixture
 def make(seed_document, tmp_path: Path):
-    """Build the app on the seed article with the given engines; recent list kept in tmp."""
+    """Build the app on the seed article with the given pipeline; recent list kept in tmp."""
 
-    def build(engines, **kwargs) -> DiglotApp:
+    def build(pipeline, **kwargs) -> DiglotApp:
         kwargs.setdefault("config", Config())
         kwargs.setdefault("recent", RecentArticles(tmp_path / "recent.json"))
-        return make_app(kwargs.pop("document", seed_document), engines=engines, **kwargs)
+        return DiglotApp(kwargs.pop("document", seed_document), pipeline=pipeline, **kwargs)
 
     return build
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
+from diglot.config import Config
 from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
-from diglot.segment import is_cjk, split_sentences
+from diglot.pipeline import Pipeline
+from diglot.segment import join_sentences, split_sentences
 from summarize import Summary
 from translate import Route, SentencePair, Step, TranslatedParagraph, Translation
-from tui.engines import Engines
 
 SENTENCES = {"short": 2, "medium": 3, "long": 4}
 
@@ -47,7 +48,7 @@ class FakeSummarizer:
         if on_progress:
             on_progress(1, 1)
         return Summary(
-            text=("" if sentences and is_cjk(sentences[0]) else " ").join(sentences),
+            text=join_sentences(sentences),
             sentences=sentences,
             method=self.method,
             length=length,
@@ -68,7 +69,7 @@ class FakeTranslator:
     def __init__(
         self,
         *,
-        missing: set[str] = frozenset(),
+        missing: Collection[str] = frozenset(),
         gate: threading.Event | None = None,
         delay: float = 0.0,
         error: Exception | None = None,
@@ -79,6 +80,11 @@ class FakeTranslator:
         self.error = error
         self.calls: list[str] = []
 
+    def route(self, src: str, tgt: str) -> Route:
+        if tgt in self.missing:
+            raise ModelUnavailable(f"Helsinki-NLP/opus-mt-{src}-{tgt}", "is not downloaded")
+        return Route("direct", (Step(f"fake/opus-{src}-{tgt}", src, tgt),))
+
     def translate(
         self,
         document: Document,
@@ -86,14 +92,12 @@ class FakeTranslator:
         src: str,
         tgt: str,
         cancel: threading.Event | None = None,
-        on_paragraph: Callable[[int, Any], None] | None = None,
+        on_paragraph: Callable[[int, TranslatedParagraph], None] | None = None,
     ) -> Translation:
         self.calls.append(tgt)
         if self.error:
             raise self.error
-        if tgt in self.missing:
-            raise ModelUnavailable(f"Helsinki-NLP/opus-mt-{src}-{tgt}", "is not downloaded")
-        route = Route("direct", (Step(f"fake/opus-{src}-{tgt}", src, tgt),))
+        route = self.route(src, tgt)
         paragraphs = []
         number = 0
         for index, paragraph in enumerate(document.paragraphs):
@@ -119,12 +123,13 @@ def _wait(gate: threading.Event | None, cancel: threading.Event | None) -> None:
             raise Cancelled()
 
 
-def fake_engines(*, summary_gate: threading.Event | None = None, **translator: Any) -> Engines:
+def fake_engines(*, summary_gate: threading.Event | None = None, **translator: Any) -> Pipeline:
+    """The real pipeline (its rules) over fake summarisers and a fake translator."""
     made: dict[str, FakeSummarizer] = {}
 
     def summarizer(method: str) -> FakeSummarizer:
         return made.setdefault(method, FakeSummarizer(method, summary_gate))
 
-    engines = Engines(summarizer=summarizer, translator=FakeTranslator(**translator))
-    engines.summarizers = made  # type: ignore[attr-defined]  # for assertions
-    return engines
+    pipeline = Pipeline(Config(), use_cache=False, summarizers=summarizer, translator=FakeTranslator(**translator))
+    pipeline.summarizers = made  # type: ignore[attr-defined]  # for assertions
+    return pipeline

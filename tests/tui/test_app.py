@@ -1,4 +1,4 @@
-"""The app driven with Pilot: fakes and tiny models injected through make_app."""
+"""The app driven with Pilot: fakes and tiny models injected through the pipeline."""
 
 import json
 import threading

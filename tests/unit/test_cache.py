@@ -86,17 +86,17 @@ def test_cached_summary_loads_no_model(tiny_models, seed: Path, tmp_path: Path):
 def test_cli_reports_cache_hits(capsys, seed: Path, tiny_config):
     argv = ["translate", str(seed), "--to", "ru", "--json"]
     assert main(argv) == 0
-    cold = json.loads(capsys.readouterr().out)["cache"]
+    cold = json.loads(capsys.readouterr().out)["translation"]["cache"]
     assert main(argv) == 0
-    warm = json.loads(capsys.readouterr().out)["cache"]
+    warm = json.loads(capsys.readouterr().out)["translation"]["cache"]
     assert cold["hits"] == 0 and cold["misses"] > 0 and warm == {"hits": cold["misses"], "misses": 0}
     assert main([*argv, "--no-cache"]) == 0
-    assert json.loads(capsys.readouterr().out)["cache"] == {"hits": 0, "misses": 0}
+    assert json.loads(capsys.readouterr().out)["translation"]["cache"] == {"hits": 0, "misses": 0}
 
     assert main(["summarize", str(seed), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["cached"] is False
+    assert json.loads(capsys.readouterr().out)["summary"]["cached"] is False
     assert main(["summarize", str(seed), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["cached"] is True
+    assert json.loads(capsys.readouterr().out)["summary"]["cached"] is True
 
     assert main(["cache", "info"]) == 0
     info = [line.strip() for line in capsys.readouterr().out.splitlines()]

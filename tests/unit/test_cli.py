@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from diglot.langid import script_profile
+from tests.schema import valid_result
 from tui.cli import main
 
 
@@ -17,6 +18,13 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def run_json(capsys, *argv: str) -> dict:
+    """Run with --json; the output must be one object of diglot's result schema."""
+    code, out, err = run(capsys, *argv, "--json")
+    assert code == 0, err
+    return valid_result(json.loads(out))
 
 
 def test_extractive_summary_of_the_seed(capsys, seed: Path):
@@ -33,16 +41,16 @@ def test_abstractive_summary_falls_back_with_a_note(capsys, seed: Path):
 
 
 def test_abstractive_json(capsys, seed: Path, tiny_config):
-    code, out, _ = run(capsys, "summarize", str(seed), "--json", "--length", "short")
-    data = json.loads(out)
-    assert code == 0 and data["method"] == "abstractive" and data["source_language"] == "en"
-    assert data["confidence"] > 0.9 and data["model"].endswith("bart-en") and data["text"]
-    assert data["chunks"] > 1 and data["length"] == "short"
+    data = run_json(capsys, "summarize", str(seed), "--length", "short")
+    summary = data["summary"]
+    assert summary["method"] == "abstractive" and data["source_language"] == "en" and data["translation"] is None
+    assert data["confidence"] > 0.9 and summary["model"].endswith("bart-en") and summary["text"]
+    assert summary["chunks"] > 1 and summary["length"] == "short" and len(summary["partials"]) == summary["chunks"]
 
 
 def test_summarize_with_model_flag(capsys, seed: Path, tiny_models):
-    code, out, _ = run(capsys, "summarize", str(seed), "--model", str(tiny_models["t5"]), "--json")
-    assert code == 0 and json.loads(out)["model"] == str(tiny_models["t5"])
+    data = run_json(capsys, "summarize", str(seed), "--model", str(tiny_models["t5"]))
+    assert data["summary"]["model"] == str(tiny_models["t5"])
 
 
 def test_translate_to_russian_keeps_paragraphs(capsys, seed: Path, tiny_models):
@@ -54,34 +62,35 @@ def test_translate_to_russian_keeps_paragraphs(capsys, seed: Path, tiny_models):
 
 
 def test_translate_to_chinese_json_has_sentence_pairs(capsys, seed: Path, tiny_config):
-    code, out, _ = run(capsys, "translate", str(seed), "--to", "zh", "--json")
-    data = json.loads(out)
-    assert code == 0 and data["target_language"] == "zh" and data["source_language"] == "en"
-    assert data["method"] == ["direct"] and data["models"][0].endswith("marian-en-zh")
-    assert len(data["paragraphs"]) == 7
+    result = run_json(capsys, "translate", str(seed), "--to", "zh")
+    data = result["translation"]
+    assert data["target_language"] == "zh" and data["source_language"] == "en" and data["of"] == "article"
+    assert [r["kind"] for r in data["routes"]] == ["direct"] and data["models"][0].endswith("marian-en-zh")
+    assert data["routes"][0]["steps"] == [{"model": data["models"][0], "src": "en", "tgt": "zh"}]
+    assert len(data["paragraphs"]) == 7 and {p["route"] for p in data["paragraphs"]} == {0}
+    assert result["summary"] is None and data["text"] == "\n\n".join(p["text"] for p in data["paragraphs"])
     first = data["paragraphs"][0]["sentences"][0]
     assert first["source"].startswith("Russian President") and script_profile(first["target"])["CJK"]
 
 
 def test_translate_russian_to_chinese_through_english(capsys, data: Path, tiny_config):
-    code, out, _ = run(capsys, "translate", str(data / "ru.txt"), "--to", "zh", "--json")
-    payload = json.loads(out)
-    assert code == 0 and payload["source_language"] == "ru" and payload["method"] == ["pivot"]
+    payload = run_json(capsys, "translate", str(data / "ru.txt"), "--to", "zh")["translation"]
+    assert payload["source_language"] == "ru" and [r["kind"] for r in payload["routes"]] == ["pivot"]
     assert [Path(m).name for m in payload["models"]] == ["marian-ru-en", "marian-en-zh"]
+    assert [s["tgt"] for s in payload["routes"][0]["steps"]] == ["en", "zh"]
 
 
 def test_translate_the_summary(capsys, seed: Path, tiny_config):
-    code, out, _ = run(capsys, "translate", str(seed), "--to", "ru", "--summary", "--method", "extractive", "--json")
-    data = json.loads(out)
-    assert code == 0 and data["translated"] == "summary" and data["summary"]["method"] == "extractive"
-    assert len(data["paragraphs"]) == 1
-    sources = [s["source"] for s in data["paragraphs"][0]["sentences"]]
+    data = run_json(capsys, "translate", str(seed), "--to", "ru", "--summary", "--method", "extractive")
+    assert data["translation"]["of"] == "summary" and data["summary"]["method"] == "extractive"
+    assert len(data["translation"]["paragraphs"]) == 1
+    sources = [s["source"] for s in data["translation"]["paragraphs"][0]["sentences"]]
     assert sources == data["summary"]["sentences"]
 
 
 def test_from_overrides_detection(capsys, seed: Path, tiny_config):
-    code, out, _ = run(capsys, "translate", str(seed), "--to", "zh", "--from", "ru", "--json")
-    assert code == 0 and json.loads(out)["source_language"] == "ru" and json.loads(out)["confidence"] == 1.0
+    data = run_json(capsys, "translate", str(seed), "--to", "zh", "--from", "ru")
+    assert data["source_language"] == "ru" and data["confidence"] == 1.0
 
 
 def test_stdin(capsys, monkeypatch, tiny_config):
@@ -201,7 +210,7 @@ def test_models_list_and_remove_a_cached_model(capsys, tiny_models, tmp_path: Pa
     assert code == 0 and "yes" in line
     seed = str(Path(__file__).parents[2] / "seeds" / "000_922c510d4ced2dba.txt")
     code, out, _ = run(capsys, "translate", seed, "--to", "ru", "--no-cache", "--json")
-    data = json.loads(out)  # the default model, found in the hub cache
+    data = json.loads(out)["translation"]  # the default model, found in the hub cache
     assert code == 0 and data["models"] == ["Helsinki-NLP/opus-mt-en-ru"] and len(data["paragraphs"]) == 7
     code, out, _ = run(capsys, "models", "remove", "Helsinki-NLP/opus-mt-en-ru")
     assert code == 0 and "removed" in out and not repo.exists()
@@ -229,7 +238,6 @@ def test_html_file_and_web_page(capsys, seed: Path, tmp_path: Path, tiny_models,
 
     monkeypatch.setattr(trafilatura, "fetch_response", lambda url, config: Response())
     url = "https://news.example.com/putin-li"
-    code, out, err = run(capsys, "summarize", url, "--method", "extractive", "--json")
-    result = json.loads(out)
-    assert code == 0 and result["source"] == url and result["title"] == "Putin and Li"
-    assert "Menu" not in out and "rights reserved" not in out
+    result = run_json(capsys, "summarize", url, "--method", "extractive")
+    assert result["source"] == url and result["title"] == "Putin and Li"
+    assert "Menu" not in json.dumps(result) and "rights reserved" not in json.dumps(result)

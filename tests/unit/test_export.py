@@ -8,6 +8,7 @@ from diglot.document import Document
 from diglot.export import export, export_dict, format_for, render
 from diglot.langid import LanguageGuess
 from summarize import ExtractiveSummarizer
+from tests.schema import valid_result
 
 
 def test_write_atomic_never_overwrites_unless_asked(tmp_path: Path):
@@ -53,7 +54,9 @@ def test_formats(tmp_path: Path, seed: Path):
     document = read_source(str(seed))
     summary = ExtractiveSummarizer().summarize(document)
     data = export_dict(document, LanguageGuess("en", 0.99, "langdetect"), summary=summary)
-    assert json.loads(render(data, "json"))["summary"]["sentences"] == list(summary.sentences)
+    written = valid_result(json.loads(render(data, "json")))
+    assert written["summary"]["sentences"] == list(summary.sentences) and written["translation"] is None
+    assert written["original"]["paragraphs"] == list(document.paragraphs)
     markdown = render(data, "markdown")
     assert markdown.startswith("# 000_922c510d4ced2dba.txt\n") and "## Summary" in markdown
     assert "- Language: English (99%)" in markdown and document.paragraphs[3] in markdown

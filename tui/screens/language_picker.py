@@ -29,10 +29,9 @@ class LanguagePicker(ModalScreen[str | None]):
     LanguagePicker OptionList { height: 1fr; }
     """
 
-    def __init__(self, current: str, source: str | None = None) -> None:
+    def __init__(self, current: str) -> None:
         super().__init__()
         self.current = current
-        self.source = source
 
     def compose(self) -> ComposeResult:
         with Vertical():

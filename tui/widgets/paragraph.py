@@ -9,7 +9,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
-from diglot.segment import is_cjk
+from diglot.segment import sentence_gap
 
 
 class Paragraph:
@@ -21,13 +21,14 @@ class Paragraph:
     is not on screen: its height.
     """
 
-    __slots__ = ("first", "joiner", "plain", "sentences")
+    __slots__ = ("first", "gaps", "plain", "sentences")
 
     def __init__(self, sentences: Sequence[str], first: int) -> None:
         self.sentences = tuple(sentences)
         self.first = first
-        self.joiner = "" if self.sentences and is_cjk(self.sentences[0]) else " "
-        self.plain = self.joiner.join(self.sentences)
+        # What follows each sentence: a space, or nothing after CJK text (and after the last).
+        self.gaps = (*(sentence_gap(a, b) for a, b in zip(self.sentences, self.sentences[1:], strict=False)), "")
+        self.plain = "".join(sentence + gap for sentence, gap in zip(self.sentences, self.gaps, strict=True))
 
     def contains(self, index: int) -> bool:
         return self.first <= index < self.first + len(self.sentences)
@@ -43,11 +44,11 @@ class Paragraph:
         """The wrapped lines, with the sentences in ``marks`` (pane-wide index -> style) highlighted."""
         text = Text(self.plain, style=base or "", no_wrap=True, end="")
         position = 0
-        for offset, sentence in enumerate(self.sentences):
+        for offset, (sentence, gap) in enumerate(zip(self.sentences, self.gaps, strict=True)):
             style = marks.get(self.first + offset)
             if style is not None:
                 text.stylize(style, position, position + len(sentence))
-            position += len(sentence) + len(self.joiner)
+            position += len(sentence) + len(gap)
         lines = text.divide(self.breaks(width))
         for line in lines:
             line.rstrip_end(width)  # a line may end in the space it breaks at
@@ -60,8 +61,8 @@ class Paragraph:
         end = starts[row + 1] if row + 1 < len(starts) else len(self.plain)
         position = starts[row] + _chars_in_cells(self.plain[starts[row] : end], x)
         boundary = 0
-        for offset, sentence in enumerate(self.sentences):
-            boundary += len(sentence) + len(self.joiner)
+        for offset, (sentence, gap) in enumerate(zip(self.sentences, self.gaps, strict=True)):
+            boundary += len(sentence) + len(gap)
             if position < boundary:
                 return self.first + offset
         return self.first + len(self.sentences) - 1

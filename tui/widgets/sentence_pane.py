@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from diglot.segment import is_cjk
+from diglot.segment import join_sentences
 from tui.widgets.paragraph import Paragraph
 
 # Background layout works in slices of this many seconds, one every LAYOUT_EVERY_S,
@@ -188,7 +188,7 @@ class SentencePane(ScrollView, can_focus=True):
         """What the pane shows, as text: paragraphs separated by blank lines."""
         if self.message is not None:
             return self.message
-        return "\n\n".join(("" if p and is_cjk(p[0]) else " ").join(p) for p in self._paragraphs)
+        return "\n\n".join(join_sentences(p) for p in self._paragraphs)
 
     def has_sentence(self, index: int) -> bool:
         """Whether sentence ``index`` exists (splitting only as far as needed to know)."""

@@ -1,0 +1,258 @@
+"""One road from a source to its summary and translation, shared by every front end.
+
+``Pipeline`` is built once from the ``Config`` (device, backend, memory cap,
+models) and holds what is expensive: the loaded models (a ``ModelPool``) and
+the result cache. Its methods run one article through the steps::
+
+    pipeline = Pipeline(load_config())
+    article = pipeline.read("article.txt")                  # Document + language
+    summary = pipeline.summarize(article, length="short")   # Summary
+    translation = pipeline.translate(article, "ru")         # Translation
+    print(ArticleResult(article, summary, translation).to_dict())
+
+The command line, the app and the batch mode call these methods and nothing
+else, so the rules live here once: which models a step needs, that a missing
+model is reported before any work (``check_*``), which language a summary
+is in, how a summary is translated. Models stay loaded between articles, so
+a batch reuses them. Every long step takes a ``cancel`` event and a progress
+callback.
+
+This is the one core module that uses ``summarize`` and ``translate``;
+nothing else in ``diglot`` imports them (a test checks it).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from diglot.cache import ResultCache
+from diglot.config import Config
+from diglot.document import Document, read_source
+from diglot.errors import DiglotError
+from diglot.export import article_dict
+from diglot.langid import LanguageGuess, detect_language
+from diglot.models import ModelPool
+from summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
+from translate import Route, TranslatedParagraph, Translation, Translator
+
+ProgressCallback = Callable[[int, int], None]
+"""``(done, total)`` model inputs of a summary."""
+ParagraphCallback = Callable[[int, TranslatedParagraph], None]
+"""``(index, paragraph)`` as each paragraph of a translation is finished, in order."""
+
+
+class DocumentTranslator(Protocol):
+    """What the pipeline asks of a translator (``translate.Translator``, or a test's fake)."""
+
+    def route(self, src: str, tgt: str) -> Route:
+        """The route for ``src`` -> ``tgt``; raises ``ModelUnavailable`` when a model is missing."""
+        ...
+
+    def translate(
+        self,
+        document: Document,
+        *,
+        src: str,
+        tgt: str,
+        cancel: threading.Event | None = None,
+        on_paragraph: ParagraphCallback | None = None,
+    ) -> Translation: ...
+
+
+@dataclass(frozen=True)
+class Article:
+    """A source read and its language known: where every later step starts."""
+
+    document: Document
+    language: LanguageGuess
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """An article with its summary and translation (either may be missing).
+
+    ``translated`` says what the translation is of: ``article`` or ``summary``.
+    ``to_dict`` gives diglot's one JSON shape (``diglot.schema.RESULT_SCHEMA``).
+    """
+
+    article: Article
+    summary: Summary | None = None
+    translation: Translation | None = None
+    translated: str = "article"
+
+    def to_dict(self) -> dict[str, Any]:
+        return article_dict(
+            self.article.document,
+            self.article.language,
+            summary=self.summary,
+            translation=self.translation,
+            translated=self.translated,
+        )
+
+
+def summary_document(summary: Summary, article: Document) -> Document:
+    """The summary as a one-paragraph document, named after the article it summarises."""
+    return Document(paragraphs=(summary.text,), title=article.title, source=article.source)
+
+
+class Pipeline:
+    """The engines built from a ``Config``, and the steps an article goes through.
+
+    ``summarize_model`` and ``translate_model`` override the configured model
+    for this pipeline (``--model``); the English pivot of the summariser
+    always uses the configured models. With ``use_cache`` (the default)
+    results are read from and kept in the persistent result cache. ``pool``
+    shares loaded models with another pipeline; ``summarizers`` and
+    ``translator`` replace the real engines (tests pass fakes) while the
+    rules stay the same. Safe to call from several threads.
+    """
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        use_cache: bool = True,
+        summarize_model: str | None = None,
+        translate_model: str | None = None,
+        pool: ModelPool | None = None,
+        summarizers: Callable[[str], Summarizer] | None = None,
+        translator: DocumentTranslator | None = None,
+    ) -> None:
+        self.config = config or Config()
+        self.pool = pool or ModelPool.from_config(self.config)
+        self.cache = ResultCache(max_bytes=self.config.cache_max_bytes) if use_cache else None
+        self.summarize_model = summarize_model
+        # The pivot into English serves the summariser and must not use a
+        # --model that was given for the requested pair.
+        self.pivot = Translator(self.config, pool=self.pool, cache=self.cache)
+        self.translator: DocumentTranslator = translator or (
+            Translator(self.config, pool=self.pool, model=translate_model, cache=self.cache)
+            if translate_model
+            else self.pivot
+        )
+        self._make_summarizer = summarizers or self._load_summarizer
+        self._summarizers: dict[str, Summarizer] = {}
+        self._lock = threading.Lock()
+
+    # Engines ---------------------------------------------------------------
+
+    def _load_summarizer(self, method: str) -> Summarizer:
+        return load_summarizer(
+            method,
+            model=self.summarize_model,
+            config=self.config,
+            pool=self.pool,
+            pivot=self.pivot,
+            cache=self.cache,
+        )
+
+    def summarizer(self, method: str) -> Summarizer:
+        """The summariser for ``method``, made once (loads no model yet).
+
+        An abstractive model that is not on this machine gives an extractive
+        summariser whose summaries say why in ``note``.
+        """
+        with self._lock:  # one summariser even if two workers ask at once
+            if method not in self._summarizers:
+                self._summarizers[method] = self._make_summarizer(method)
+            return self._summarizers[method]
+
+    # Steps -------------------------------------------------------------------
+
+    def read(self, source: str, *, language: str | None = None) -> Article:
+        """Read ``source`` (path, http(s) address, ``-``) and identify its language.
+
+        ``language`` (``--from``) is taken as given instead of detected.
+        Raises ``InputError`` with a one-line message for bad input.
+        """
+        document = read_source(source, max_bytes=self.config.max_input_bytes)
+        return Article(document, self.identify(document, language=language))
+
+    def identify(self, document: Document, *, language: str | None = None) -> LanguageGuess:
+        """The document's language: ``language`` where given, else detected."""
+        return LanguageGuess(language, 1.0, "given") if language else detect_language(document.text)
+
+    def summarize(
+        self,
+        article: Article,
+        *,
+        method: str = "abstractive",
+        length: str = "medium",
+        cancel: threading.Event | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> Summary:
+        """A summary of the article; raises ``Cancelled`` once ``cancel`` is set."""
+        return self.summarizer(method).summarize(
+            article.document,
+            length=length,
+            source_language=article.language.code,
+            cancel=cancel,
+            on_progress=on_progress,
+        )
+
+    def summary_language(self, article: Article, *, method: str = "abstractive") -> str:
+        """The language the summary will be in: the abstractive model's, else the article's.
+
+        An article the abstractive model cannot read and nothing translates
+        into its language gets an extractive summary, in the article's language.
+        """
+        summarizer = self.summarizer(method)
+        source = article.language.code
+        if not isinstance(summarizer, AbstractiveSummarizer):
+            return source
+        if source != summarizer.model_language:
+            try:
+                self.pivot.route(source, summarizer.model_language)
+            except DiglotError:
+                return source
+        return summarizer.model_language
+
+    def check_translation(self, src: str, tgt: str) -> Route:
+        """The route ``src`` -> ``tgt`` will take; loads nothing.
+
+        Raises ``ModelUnavailable`` (naming the model and the command that
+        fetches it) or ``ConfigError`` (no model knows the pair) before any work.
+        """
+        return self.translator.route(src, tgt)
+
+    def check_summary_translation(self, article: Article, tgt: str, *, method: str = "abstractive") -> Route:
+        """``check_translation`` for the summary of ``article``, before it is made."""
+        return self.check_translation(self.summary_language(article, method=method), tgt)
+
+    def translate(
+        self,
+        article: Article,
+        tgt: str,
+        *,
+        cancel: threading.Event | None = None,
+        on_paragraph: ParagraphCallback | None = None,
+    ) -> Translation:
+        """The article in ``tgt``, paragraph structure kept.
+
+        Raises ``ModelUnavailable`` before any work when a model is missing,
+        ``Cancelled`` once ``cancel`` is set.
+        """
+        return self.translator.translate(
+            article.document, src=article.language.code, tgt=tgt, cancel=cancel, on_paragraph=on_paragraph
+        )
+
+    def translate_summary(
+        self,
+        article: Article,
+        summary: Summary,
+        tgt: str,
+        *,
+        cancel: threading.Event | None = None,
+        on_paragraph: ParagraphCallback | None = None,
+    ) -> Translation:
+        """The summary in ``tgt``, from the language it is in (which may not be the article's)."""
+        return self.translator.translate(
+            summary_document(summary, article.document),
+            src=summary.language,
+            tgt=tgt,
+            cancel=cancel,
+            on_paragraph=on_paragraph,
+        )

@@ -1,0 +1,144 @@
+"""The one JSON shape of diglot's results, as a JSON Schema (draft 2020-12).
+
+``diglot summarize --json``, ``diglot translate --json``, the JSON export and
+the batch index all write an object of this shape (``diglot.export.article_dict``);
+a summary and a translation serialise themselves with ``to_dict``. The tests
+validate every writer's output against it, so a field cannot drift in one of
+them alone. Exports add ``exported`` and ``original``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_LANGUAGE: dict[str, Any] = {"type": "string", "minLength": 2}
+_OPTIONAL_TEXT: dict[str, Any] = {"type": ["string", "null"]}
+
+SUMMARY_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "method",
+        "length",
+        "language",
+        "source_language",
+        "model",
+        "backend",
+        "chunks",
+        "pivot_model",
+        "note",
+        "cached",
+        "text",
+        "sentences",
+        "partials",
+    ],
+    "properties": {
+        "method": {"enum": ["abstractive", "extractive"]},
+        "length": {"enum": ["short", "medium", "long"]},
+        "language": _LANGUAGE,
+        "source_language": _LANGUAGE,
+        "model": _OPTIONAL_TEXT,
+        "backend": _OPTIONAL_TEXT,
+        "chunks": {"type": "integer", "minimum": 1},
+        "pivot_model": _OPTIONAL_TEXT,
+        "note": _OPTIONAL_TEXT,
+        "cached": {"type": "boolean"},
+        "text": {"type": "string"},
+        "sentences": {"type": "array", "items": {"type": "string"}},
+        "partials": {"type": "array", "items": {"type": "string"}},
+    },
+}
+
+_STEP: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["model", "src", "tgt"],
+    "properties": {"model": {"type": "string"}, "src": _LANGUAGE, "tgt": _LANGUAGE},
+}
+
+ROUTE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["kind", "steps"],
+    "properties": {
+        "kind": {"enum": ["direct", "pivot", "multilingual", "same"]},
+        "steps": {"type": "array", "items": _STEP},
+    },
+}
+
+_PARAGRAPH: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["source_language", "route", "text", "sentences"],
+    "properties": {
+        "source_language": _LANGUAGE,
+        "route": {"type": "integer", "minimum": 0, "description": "index into the translation's routes"},
+        "text": {"type": "string"},
+        "sentences": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["source", "target"],
+                "properties": {"source": {"type": "string"}, "target": {"type": "string"}},
+            },
+        },
+    },
+}
+
+TRANSLATION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "source_language",
+        "target_language",
+        "models",
+        "backend",
+        "routes",
+        "cache",
+        "text",
+        "paragraphs",
+    ],
+    "properties": {
+        "of": {"enum": ["article", "summary"]},
+        "source_language": _LANGUAGE,
+        "target_language": _LANGUAGE,
+        "models": {"type": "array", "items": {"type": "string"}},
+        "backend": _OPTIONAL_TEXT,
+        "routes": {"type": "array", "items": ROUTE_SCHEMA},
+        "cache": {
+            "type": "object",
+            "additionalProperties": False,
+            "required": ["hits", "misses"],
+            "properties": {"hits": {"type": "integer", "minimum": 0}, "misses": {"type": "integer", "minimum": 0}},
+        },
+        "text": {"type": "string"},
+        "paragraphs": {"type": "array", "items": _PARAGRAPH},
+    },
+}
+
+RESULT_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "diglot result",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["source", "title", "source_language", "confidence", "summary", "translation"],
+    "properties": {
+        "source": {"type": "string"},
+        "title": _OPTIONAL_TEXT,
+        "source_language": {"type": "string"},
+        "confidence": {"type": "number", "minimum": 0, "maximum": 1},
+        "summary": {"oneOf": [{"type": "null"}, SUMMARY_SCHEMA]},
+        "translation": {
+            "oneOf": [{"type": "null"}, {**TRANSLATION_SCHEMA, "required": ["of", *TRANSLATION_SCHEMA["required"]]}]
+        },
+        "exported": {"type": "string", "description": "exports only: when, ISO 8601"},
+        "original": {
+            "type": "object",
+            "description": "exports only: the article's paragraphs",
+            "additionalProperties": False,
+            "required": ["paragraphs"],
+            "properties": {"paragraphs": {"type": "array", "items": {"type": "string"}}},
+        },
+    },
+}
