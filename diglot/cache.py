@@ -390,6 +390,8 @@ class ResultCache:
     def info(self) -> CacheInfo:
         """Entries per kind and the bytes on disk (database, its journal, and a damaged copy)."""
         counts: dict[str, int] = {}
+        if not self.path.exists():  # nothing cached yet: looking must not create the database
+            return CacheInfo(self.path, self.disk_bytes(), counts, self.max_bytes)
         with self._lock:
             db = self._connect()
             if db is not None:

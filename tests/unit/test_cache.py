@@ -182,3 +182,11 @@ def test_models_remove_takes_the_conversions_along(capsys):
 
     assert [c.path for c in conversions()] == [other]
     assert main(["models", "remove", "Helsinki-NLP/opus-mt-en-ru"]) == 1  # nothing left of it: one-line error
+
+
+def test_cache_info_creates_nothing(capsys):
+    from diglot.cache import cache_dir
+
+    assert main(["cache", "info"]) == 0
+    assert "translated sentences: 0" in capsys.readouterr().out
+    assert not (cache_dir() / "results.sqlite3").exists()
