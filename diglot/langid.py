@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import threading
 import unicodedata
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from diglot.languages import normalize_code
@@ -73,6 +75,12 @@ def _by_script(profile: Counter[str]) -> LanguageGuess | None:
     return LanguageGuess(_SCRIPT_LANGUAGE[script], round(count / total, 3), "script")
 
 
+def script_language(text: str) -> str | None:
+    """The language the writing system of ``text`` names, if it names one (Cyrillic -> ru)."""
+    guess = _by_script(script_profile(text))
+    return guess.code if guess is not None else None
+
+
 def _langdetect(text: str) -> LanguageGuess | None:
     from langdetect import DetectorFactory, detect_langs
     from langdetect.lang_detect_exception import LangDetectException
@@ -86,14 +94,31 @@ def _langdetect(text: str) -> LanguageGuess | None:
     return LanguageGuess(normalize_code(best.lang), round(best.prob, 3), "langdetect")
 
 
+# Beyond this many characters, a sample of the text is as telling as all of
+# it, and langdetect takes seconds over megabytes.
+_SAMPLE_CHARS = 20_000
+_SAMPLE_PIECES = 10
+
+
+def _sample(text: str) -> str:
+    """``text``, or for long text ``_SAMPLE_PIECES`` evenly spaced pieces of it."""
+    if len(text) <= _SAMPLE_CHARS:
+        return text
+    piece = _SAMPLE_CHARS // _SAMPLE_PIECES
+    step = (len(text) - piece) // (_SAMPLE_PIECES - 1)
+    return "\n".join(text[i * step : i * step + piece] for i in range(_SAMPLE_PIECES))
+
+
 def detect_language(text: str) -> LanguageGuess:
     """Guess the language of ``text``.
 
     langdetect (seeded, so the same text always gives the same answer) for
     text long enough; the writing system for short text and where langdetect
     contradicts an unambiguous script. Latin-script text too short to tell
-    is taken as English with a low confidence.
+    is taken as English with a low confidence. Long text is judged by a
+    sample spread over it.
     """
+    text = _sample(text)
     profile = script_profile(text)
     letters = sum(profile.values())
     by_script = _by_script(profile)
@@ -111,3 +136,76 @@ def detect_language(text: str) -> LanguageGuess:
     if letters:
         return LanguageGuess("en", 0.3 if letters < _SHORT else 0.5, "script")
     return LanguageGuess("en", 0.0, "script")
+
+
+# A paragraph gets its own language only when it has this many letters and
+# langdetect is this sure; a shorter one (a headline, a caption) follows
+# its neighbours or the document where its script agrees.
+_OWN_LANGUAGE_LETTERS = 60
+_OWN_LANGUAGE_CONFIDENCE = 0.9
+# ISO 15924 scripts (CLDR's likely script of a language) as script_profile names them.
+_SCRIPT_NAMES = {
+    "Latn": "LATIN",
+    "Cyrl": "CYRILLIC",
+    "Hans": "CJK",
+    "Hant": "CJK",
+    "Jpan": "CJK",
+    "Kore": "HANGUL",
+    "Arab": "ARABIC",
+    "Hebr": "HEBREW",
+    "Grek": "GREEK",
+    "Deva": "DEVANAGARI",
+    "Thai": "THAI",
+}
+
+
+def language_script(code: str) -> str:
+    """The script a language is usually written in, as script_profile names it ("ru" -> "CYRILLIC")."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(code, "")
+    parts = likely.split("_")
+    return _SCRIPT_NAMES.get(parts[1], "OTHER") if len(parts) > 1 else "OTHER"
+
+
+def _main_script(text: str) -> str | None:
+    """The script most of the letters of ``text`` are in; kana counts as CJK (Japanese)."""
+    profile = script_profile(text)
+    for kana in ("HIRAGANA", "KATAKANA"):
+        profile["CJK"] += profile.pop(kana, 0)
+    profile = +profile  # drops the zero counts
+    return profile.most_common(1)[0][0] if profile else None
+
+
+def paragraph_languages(paragraphs: Sequence[str], default: str) -> list[str]:
+    """The language of each paragraph of an article whose language is ``default``.
+
+    A paragraph long enough for langdetect to be sure keeps its own
+    language. A shorter one (a headline) takes the language of its nearest
+    such neighbour (the one after it first) or of the article, but only when
+    its own script agrees: a Latin headline in a Russian article is English,
+    not Russian. Otherwise its script decides (Latin: English).
+    """
+    own: list[str | None] = []
+    for paragraph in paragraphs:
+        guess = None
+        if sum(script_profile(paragraph).values()) >= _OWN_LANGUAGE_LETTERS:
+            guess = detect_language(paragraph)
+        own.append(guess.code if guess is not None and guess.confidence >= _OWN_LANGUAGE_CONFIDENCE else None)
+    decided = [i for i, code in enumerate(own) if code is not None]
+    result = []
+    for index, paragraph in enumerate(paragraphs):
+        if (code := own[index]) is not None:
+            result.append(code)
+            continue
+        script = _main_script(paragraph)
+        if script is None:  # numbers, punctuation: nothing to go by
+            result.append(default)
+            continue
+        # The decided neighbours after and before it, nearer first, then the article.
+        after = bisect.bisect(decided, index)
+        around = [decided[i] for i in (after, after - 1) if 0 <= i < len(decided)]
+        candidates = [own[i] for i in sorted(around, key=lambda i: abs(i - index))]
+        agreeing = next((c for c in [*candidates, default] if c and language_script(c) == script), None)
+        result.append(agreeing or script_language(paragraph) or "en")
+    return result

@@ -1,13 +1,33 @@
-"""The languages diglot knows by name, for pickers, headers and routing."""
+"""The languages diglot knows by name, for pickers, headers, routing and ``--to``.
+
+Names come from the Unicode CLDR through babel (already installed with
+trafilatura): each language's English name and its name in its own
+language and script. The languages listed are the ones a default model
+serves (the Helsinki-NLP opus-mt pairs and facebook/m2m100_418M's 100), plus
+any a configured model serves; any other code babel knows is still accepted.
+"""
 
 from __future__ import annotations
 
+import difflib
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.core import get_global
+
+from diglot.registry import M2M100_LANGUAGES, OPUS_PAIRS
+
+# m2m100 calls Northern Sotho "ns"; CLDR calls it "nso".
+_CLDR_CODE = {"ns": "nso"}
+_ENGLISH = Locale("en")
 
 
 @dataclass(frozen=True)
 class Language:
-    """A language: ISO 639-1 code, English name, own name, ISO 639-3 code."""
+    """A language: ISO 639-1 code (or 639-3 where there is none), English name, own name, ISO 639-3 code."""
 
     code: str
     name: str
@@ -15,47 +35,142 @@ class Language:
     iso3: str
 
 
-LANGUAGES: tuple[Language, ...] = (
-    Language("en", "English", "English", "eng"),
-    Language("ru", "Russian", "Русский", "rus"),
-    Language("zh", "Chinese", "中文", "zho"),
-    Language("de", "German", "Deutsch", "deu"),
-    Language("fr", "French", "Français", "fra"),
-    Language("es", "Spanish", "Español", "spa"),
-    Language("it", "Italian", "Italiano", "ita"),
-    Language("pt", "Portuguese", "Português", "por"),
-    Language("nl", "Dutch", "Nederlands", "nld"),
-    Language("sv", "Swedish", "Svenska", "swe"),
-    Language("fi", "Finnish", "Suomi", "fin"),
-    Language("pl", "Polish", "Polski", "pol"),
-    Language("cs", "Czech", "Čeština", "ces"),
-    Language("uk", "Ukrainian", "Українська", "ukr"),
-    Language("bg", "Bulgarian", "Български", "bul"),
-    Language("el", "Greek", "Ελληνικά", "ell"),
-    Language("tr", "Turkish", "Türkçe", "tur"),
-    Language("ar", "Arabic", "العربية", "ara"),
-    Language("he", "Hebrew", "עברית", "heb"),
-    Language("hi", "Hindi", "हिन्दी", "hin"),
-    Language("ja", "Japanese", "日本語", "jpn"),
-    Language("ko", "Korean", "한국어", "kor"),
-    Language("vi", "Vietnamese", "Tiếng Việt", "vie"),
-    Language("id", "Indonesian", "Bahasa Indonesia", "ind"),
-    Language("th", "Thai", "ไทย", "tha"),
+def _capitalised(name: str) -> str:
+    # CLDR writes many names in lower case ("русский", "français"), as they
+    # are written mid-sentence; a list of names starts each with a capital.
+    # title() rather than upper(): Georgian has capitals only for titles.
+    return name[:1].title() + name[1:]
+
+
+# ISO 639-2/B codes (library catalogues) that differ from the 639-2/T codes
+# models use: "ger" for "deu".
+_BIBLIOGRAPHIC = frozenset(
+    [
+        "alb",
+        "arm",
+        "baq",
+        "bur",
+        "chi",
+        "cze",
+        "dut",
+        "fre",
+        "geo",
+        "ger",
+        "gre",
+        "ice",
+        "mac",
+        "mao",
+        "may",
+        "per",
+        "rum",
+        "slo",
+        "tib",
+        "wel",
+    ]
 )
 
-BY_CODE = {language.code: language for language in LANGUAGES}
+
+@cache
+def _aliases() -> dict[str, list[str]]:
+    """Two-letter code -> the three-letter codes CLDR maps to it, bibliographic ones left out."""
+    found: dict[str, list[str]] = {}
+    for alias, target in get_global("language_aliases").items():
+        if len(alias) == 3 and alias.isalpha() and alias not in _BIBLIOGRAPHIC:
+            found.setdefault(target, []).append(alias)
+    return found
 
 
+def _iso3(code: str) -> str:
+    """The ISO 639-3 code for ``code``: "de" -> "deu", "ar" -> "ara" (the macrolanguage, as models name it)."""
+    aliases = _aliases().get(code, [])
+    if len(code) == 3 or not aliases:
+        return code
+    # CLDR lists the individual language ("arb") before the macrolanguage
+    # ("ara"): of the codes that start like ``code``, the last.
+    return max(reversed(aliases), key=lambda alias: (alias.startswith(code), alias[0] == code[0]))
+
+
+@cache
 def language(code: str) -> Language:
-    """The Language for ``code``; unknown codes get a plain entry named by the code."""
-    return BY_CODE.get(code, Language(code, code, code, code))
+    """The Language for ``code``; a code CLDR does not know is named by itself."""
+    cldr = _CLDR_CODE.get(code, code)
+    name = _ENGLISH.languages.get(cldr)
+    if name is None:
+        return Language(code, code, code, code)
+    try:
+        native = Locale.parse(cldr).get_language_name() or name
+    except (UnknownLocaleError, ValueError):
+        native = name
+    return Language(code, name, _capitalised(native), _iso3(code))
+
+
+def default_codes() -> frozenset[str]:
+    """Every language a default model translates from or into."""
+    return frozenset(M2M100_LANGUAGES | {lang for pair in OPUS_PAIRS for lang in pair.split("-")})
+
+
+def served_languages(extra: Iterable[str] = ()) -> tuple[Language, ...]:
+    """The languages default models and ``extra`` codes (configured models) serve, by English name."""
+    codes = default_codes() | set(extra)
+    return tuple(sorted((language(c) for c in codes), key=lambda lang: lang.name))
+
+
+def folded(text: str) -> str:
+    """Case and accents folded: "Français" and "francais" meet."""
+    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).replace("_", "-")
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Folded name or code -> code: the served languages' codes, 639-3 codes, English and own names,
+    then every language CLDR names in English."""
+    index: dict[str, str] = {}
+    for cldr, name in _ENGLISH.languages.items():
+        if "_" not in cldr and len(cldr) <= 3:
+            index.setdefault(folded(name), cldr)
+    for lang in served_languages():
+        for field in (lang.name, lang.native, lang.iso3, lang.code):
+            index[folded(field)] = lang.code
+    return index
+
+
+class UnknownLanguage(ValueError):
+    """A language name or code no one knows; the message suggests the closest names."""
+
+
+def resolve_language(value: str) -> str:
+    """The code for a code, English name or own name: "de", "German", "Deutsch", "Русский", "中文", "zh-TW".
+
+    Raises UnknownLanguage, whose message names the closest known names.
+    """
+    key = folded(value)
+    if key in default_codes():
+        return key  # the common case, without building the index of names
+    names = _names()
+    if key in names:
+        return names[key]
+    base = key.split("-")[0]
+    if base in names:  # zh-tw, pt-br: the language, without its region
+        return names[base]
+    if base.isascii() and base.isalpha() and 2 <= len(base) <= 3 and base in _ENGLISH.languages:
+        return base
+    raise UnknownLanguage(f"unknown language '{value}'{_suggestion(key)}")
+
+
+def _suggestion(key: str) -> str:
+    served = served_languages()
+    choices = {folded(field): field for lang in served for field in (lang.name, lang.native)}
+    close = difflib.get_close_matches(key, list(choices), n=3, cutoff=0.6)
+    if not close:
+        return " (use a code such as ru, zh or de, or a name such as German or Deutsch)"
+    named = [f"{choices[c]} ({resolve_language(choices[c])})" for c in close]
+    return f"; did you mean {', '.join(named)}?"
 
 
 def normalize_code(code: str) -> str:
-    """``zh-cn``, ``ZH_TW``, ``zho``, ``Chinese`` -> ``zh``; other codes lower-cased."""
-    value = code.strip().lower().replace("_", "-")
-    base = value.split("-")[0]
-    for lang in LANGUAGES:
-        if base in (lang.code, lang.iso3) or value == lang.name.lower():
-            return lang.code
-    return base
+    """``zh-cn``, ``ZH_TW``, ``zho``, ``Chinese``, ``Deutsch`` -> ``zh``/``de``; anything else lower-cased."""
+    try:
+        return resolve_language(code)
+    except UnknownLanguage:
+        return folded(code).split("-")[0]

@@ -24,7 +24,7 @@ nothing else in ``diglot`` imports them (a test checks it).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -33,7 +33,7 @@ from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import DiglotError
 from diglot.export import article_dict
-from diglot.langid import LanguageGuess, detect_language
+from diglot.langid import LanguageGuess, detect_language, paragraph_languages
 from diglot.models import ModelPool
 from summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
 from translate import Route, TranslatedParagraph, Translation, Translator
@@ -59,6 +59,7 @@ class DocumentTranslator(Protocol):
         tgt: str,
         cancel: threading.Event | None = None,
         on_paragraph: ParagraphCallback | None = None,
+        languages: Sequence[str] | None = None,
     ) -> Translation: ...
 
 
@@ -222,6 +223,13 @@ class Pipeline:
         """``check_translation`` for the summary of ``article``, before it is made."""
         return self.check_translation(self.summary_language(article, method=method), tgt)
 
+    def paragraph_languages(self, article: Article) -> list[str]:
+        """Each paragraph's language: the given one throughout (``--from``), else detected (a mixed article)."""
+        paragraphs = article.document.paragraphs
+        if article.language.method == "given" or len(paragraphs) == 1:
+            return [article.language.code] * len(paragraphs)
+        return paragraph_languages(paragraphs, article.language.code)
+
     def translate(
         self,
         article: Article,
@@ -229,14 +237,23 @@ class Pipeline:
         *,
         cancel: threading.Event | None = None,
         on_paragraph: ParagraphCallback | None = None,
+        languages: Sequence[str] | None = None,
     ) -> Translation:
         """The article in ``tgt``, paragraph structure kept.
 
-        Raises ``ModelUnavailable`` before any work when a model is missing,
+        Each paragraph is translated from, and split into sentences by the
+        rules of, its own language: ``languages`` where the caller has them
+        (``paragraph_languages``), else found here. Raises
+        ``ModelUnavailable`` before any work when a model is missing,
         ``Cancelled`` once ``cancel`` is set.
         """
         return self.translator.translate(
-            article.document, src=article.language.code, tgt=tgt, cancel=cancel, on_paragraph=on_paragraph
+            article.document,
+            src=article.language.code,
+            tgt=tgt,
+            cancel=cancel,
+            on_paragraph=on_paragraph,
+            languages=list(languages) if languages is not None else self.paragraph_languages(article),
         )
 
     def translate_summary(

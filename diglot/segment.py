@@ -1,129 +1,136 @@
 """Paragraphs to sentences, and sentences to chunks within a token budget.
 
-A small rule-based splitter: Latin and Cyrillic sentences end with . ! ? or
-an ellipsis followed by space and a capital, a digit or an opening quote;
-Chinese and Japanese sentences end with 。！？ and need no space after them.
-Common abbreviations and initials do not end a sentence.
+Sentence boundaries come from sentencex (Wikimedia's rule-based segmenter:
+~300 languages, each with its own abbreviations and sentence-ending marks
+such as । ؟ 。), told the paragraph's language. A few repairs on top, each
+for a case sentencex gets wrong on real text (see ``_repair_cuts``). The
+sentences are exact slices of the paragraph: what the reader sees is what
+the article wrote.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-_CLOSERS = "\"'”’»)]）」』】"
-_OPENERS = "\"'“‘«([（「『【"
-_CJK_END = re.compile(rf"[。！？!?]+[{re.escape(_CLOSERS)}]*")
-_END = re.compile(
-    rf"(?P<end>[.!?…]+[{re.escape(_CLOSERS)}]*)\s+(?=[{re.escape(_OPENERS)}\d\-–—]?[A-ZА-ЯЁ\d\u0370-\u03ff]|[{re.escape(_OPENERS)}])"
-)
+import sentencex
+
+_CLOSERS = "\"'”’»)]）」』】〉》"
+_OPENERS = "\"'“‘«([（「『【〈《¿¡"
+# A full stop, question or exclamation mark inside a closing bracket or quote,
+# then a space and a capital: "(It was late.) Then ..." -- sentencex keeps
+# these together.
+_CLOSED_END = re.compile(rf"[.!?…][{re.escape(_CLOSERS)}]+(\s+)(?=[{re.escape(_OPENERS)}]?[^\W\d_])")
+# A lone capital and a full stop at the very end: an initial ("M. Martin",
+# "В. Шевченко"), not the end of a sentence.
+_INITIAL_END = re.compile(r"(?:^|[\s(\"'“«])[^\W\d_]\.$")
+# Titles sentencex does not know for these languages (lower case, without
+# the full stop), each checked to end a sentence there with sentencex alone:
+# "им. Пушкина", "dr hab. Nowak", "inż. Kowalski", "Av. Mehmet", "Doç. Dr.",
+# "Yrd. Doç.", "Mme. Dupont". ("т. е." and the like are followed by a
+# lower-case word, which the lower-case rule covers.)
 _ABBREVIATIONS = {
-    # English
-    "mr",
-    "mrs",
-    "ms",
-    "dr",
-    "prof",
-    "sr",
-    "jr",
-    "st",
-    "vs",
-    "inc",
-    "ltd",
-    "co",
-    "corp",
-    "gen",
-    "col",
-    "lt",
-    "sgt",
-    "capt",
-    "gov",
-    "sen",
-    "rep",
-    "pres",
-    "rev",
-    "no",
-    "vol",
-    "fig",
-    "jan",
-    "feb",
-    "mar",
-    "apr",
-    "jun",
-    "jul",
-    "aug",
-    "sep",
-    "sept",
-    "oct",
-    "nov",
-    "dec",
-    "e.g",
-    "i.e",
-    # Russian
-    "г",
-    "гг",
-    "т.е",
-    "т.д",
-    "т.п",
-    "др",
-    "пр",
-    "им",
-    "ул",
-    "д",
-    "стр",
-    "см",
-    "тыс",
-    "млн",
-    "млрд",
-    "руб",
+    "ru": {"им"},
+    "pl": {"hab", "inż"},
+    "tr": {"av", "doç", "yrd"},
+    "fr": {"mme", "mlle"},
 }
+_LINE_BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
-def _is_abbreviation(before: str) -> bool:
-    """True where the text before a full stop ends with an abbreviation or an initial."""
-    word = re.split(r"[\s(\"'“«]", before)[-1].rstrip(".")
-    if not word:
+def _first_letter(text: str) -> str:
+    """The first letter of ``text`` after opening quotes, brackets and spaces ('' if none)."""
+    for char in text:
+        if char.isalpha():
+            return char
+        if not (char.isspace() or char in _OPENERS or char in "-–—"):
+            return ""
+    return ""
+
+
+def _ends_with_abbreviation(sentence: str, language: str) -> bool:
+    """True where ``sentence`` ends with an initial or one of ``_ABBREVIATIONS`` and a full stop."""
+    if not sentence.endswith("."):
         return False
-    if word.lower() in _ABBREVIATIONS:
+    if _INITIAL_END.search(sentence) and sentence[-2].isupper():
         return True
-    # A single letter ("J. Smith") or capital initials ("U.S. officials"),
-    # but not "5 p.m. The".
-    return (len(word) == 1 and word.isalpha()) or bool(re.fullmatch(r"(?:[A-ZА-Я]\.)+[A-ZА-Я]", word))
+    known = _ABBREVIATIONS.get(language, ())
+    before = sentence[:-1].lower()
+    return any(before == a or (before.endswith(a) and not before[-len(a) - 1].isalnum()) for a in known)
 
 
-def _split_western(text: str) -> list[str]:
-    sentences = []
+def _repair_cuts(text: str, cuts: list[int], language: str) -> list[int]:
+    """Move, add and drop sentencex's cut positions where it gets real text wrong.
+
+    - A closing quote or bracket after a cut belongs to the sentence before
+      (sentencex can leave ")" or "”" as the start, or the whole, of the next).
+    - "(It was late.) Then": a cut after the bracket.
+    - A cut before a lower-case letter is not a sentence end ("т. е. хорошо").
+    - A cut after an initial or an abbreviation sentencex does not know for
+      the language is not one either ("M. Martin", "им. Пушкина").
+    """
+    added = {m.end(1) for m in _CLOSED_END.finditer(text)}
+    moved: list[int] = []
+    for cut in sorted(set(cuts) | added):
+        position = cut
+        while position < len(text) and text[position].isspace():
+            position += 1
+        closers = position
+        while closers < len(text) and text[closers] in _CLOSERS:
+            closers += 1
+        # A straight quote opens as often as it closes: it closes only when
+        # nothing follows it but a space.
+        curly = not any(c in "\"'" for c in text[position:closers])
+        closes = closers > position and (curly or closers == len(text) or text[closers].isspace())
+        moved.append(closers if closes else cut)
+    kept: list[int] = []
     start = 0
-    for match in _END.finditer(text):
-        end = match.end("end")
-        single_stop = match.group("end").rstrip(_CLOSERS) == "."
-        if single_stop and _is_abbreviation(text[start : match.start("end")]):
+    for cut in sorted(set(moved)):
+        if cut <= start or cut >= len(text):
             continue
-        sentences.append(text[start:end].strip())
-        start = match.end()
-    sentences.append(text[start:].strip())
+        before, after = text[start:cut].strip(), text[cut:]
+        letter = _first_letter(after)
+        if letter.islower() or (letter.isupper() and _ends_with_abbreviation(before, language)):
+            continue
+        kept.append(cut)
+        start = cut
+    return kept
+
+
+def split_sentences(paragraph: str, language: str | None = None) -> list[str]:
+    """The sentences of one paragraph, each with its closing punctuation.
+
+    ``language`` (ISO 639-1, e.g. "de") picks sentencex's rules: the
+    paragraph's detected language or the one the user gave. Without it the
+    writing system decides (Latin text is read as English). Line breaks
+    inside the paragraph become spaces; nothing else changes.
+    """
+    text = _LINE_BREAKS.sub(" ", paragraph).strip()
+    if not text:
+        return []
+    code = (language or _language_of_script(text)).lower().replace("_", "-").split("-")[0]
+    cuts = [b["end_index"] for b in sentencex.get_sentence_boundaries(code, text)]
+    bounds = [0, *_repair_cuts(text, cuts, code), len(text)]
+    sentences = (text[a:b].strip() for a, b in itertools.pairwise(bounds))
     return [s for s in sentences if s]
 
 
-def split_sentences(paragraph: str) -> list[str]:
-    """The sentences of one paragraph, each with its closing punctuation."""
-    paragraph = " ".join(paragraph.split()) if not _CJK.search(paragraph) else paragraph.strip()
-    if not paragraph:
-        return []
-    pieces = [paragraph]
-    if _CJK.search(paragraph):
-        pieces = []
-        start = 0
-        for match in _CJK_END.finditer(paragraph):
-            # "!" or "?" between Latin words is Western punctuation, handled below.
-            if match.group()[0] in "!?" and not _CJK.search(paragraph[max(0, match.start() - 1) : match.start()]):
-                continue
-            pieces.append(paragraph[start : match.end()])
-            start = match.end()
-        pieces.append(paragraph[start:])
-    return [s for piece in pieces for s in _split_western(piece.strip()) if s]
+def paragraph_sentences(paragraphs: Sequence[str], languages: Sequence[str]) -> list[list[str]]:
+    """Each paragraph's sentences by its own language's rules; a paragraph with none is one sentence.
+
+    The translator and the app's sentence alignment both segment through
+    here, so the sentences paired are the sentences shown.
+    """
+    return [split_sentences(p, lang) or [p] for p, lang in zip(paragraphs, languages, strict=True)]
+
+
+def _language_of_script(text: str) -> str:
+    from diglot.langid import script_language
+
+    return script_language(text) or "en"
 
 
 def is_cjk(text: str) -> bool:

@@ -140,7 +140,8 @@ class AbstractiveSummarizer:
         cancel: threading.Event | None,
         on_progress: ProgressCallback | None,
     ) -> Summary:
-        sentences = [s for p in paragraphs for s in split_sentences(p)]
+        # The paragraphs are in the model's language by now (pivoted if need be).
+        sentences = [s for p in paragraphs for s in split_sentences(p, self.model_language)]
         budget = self.model.input_budget
         chunks = pack_chunks(sentences, budget, self.model.count_tokens)
         # Each partial summary may use a third of the budget, so three fit
@@ -168,7 +169,9 @@ class AbstractiveSummarizer:
             packed = [
                 c.text
                 for c in pack_chunks(
-                    [s for text in summaries for s in split_sentences(text) or [text]], budget, self.model.count_tokens
+                    [s for text in summaries for s in split_sentences(text, self.model_language) or [text]],
+                    budget,
+                    self.model.count_tokens,
                 )
             ]
             if len(packed) >= len(level):
@@ -181,7 +184,7 @@ class AbstractiveSummarizer:
             raise Cancelled()
         final = self._generate(level, LENGTH_TOKENS[length], cancel)[0]
         report(1, last=True)
-        final_sentences = tuple(split_sentences(final)) or (final,)
+        final_sentences = tuple(split_sentences(final, self.model_language)) or (final,)
         return Summary(
             text=join_sentences(final_sentences),
             sentences=final_sentences,

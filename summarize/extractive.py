@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import itertools
-import math
 import re
 import threading
 from collections import Counter
 from collections.abc import Callable
+
+import numpy as np
+from scipy import sparse
 
 from diglot.document import Document
 from diglot.errors import Cancelled
@@ -32,6 +34,12 @@ _STOPWORDS = frozenset(
     的 了 和 是 在 也 有 就 不 都 而 及 与 着 或 一个 没有 我们 你们 他们 这 那""".split()  # noqa: SIM905
 )
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Up to this many sentences every pair is compared (a few seconds at most);
+# longer articles keep each sentence's _NEIGHBOURS most similar sentences.
+_FULL_GRAPH_SENTENCES = 3000
+_NEIGHBOURS = 32
+_CANDIDATE_DOCUMENT_FREQUENCY = 100
+_BLOCK_ROWS = 2048
 
 
 def _terms(sentence: str) -> list[str]:
@@ -42,31 +50,121 @@ def _terms(sentence: str) -> list[str]:
     return [w for w in (m.group().lower() for m in _WORD.finditer(sentence)) if w not in _STOPWORDS and len(w) > 1]
 
 
-def _similarity(a: Counter[str], b: Counter[str], idf: dict[str, float]) -> float:
-    shared = a.keys() & b.keys()
-    if not shared:
-        return 0.0
-    dot = sum(a[t] * b[t] * idf[t] ** 2 for t in shared)
-    norm_a = math.sqrt(sum((a[t] * idf[t]) ** 2 for t in a))
-    norm_b = math.sqrt(sum((b[t] * idf[t]) ** 2 for t in b))
-    return dot / (norm_a * norm_b) if norm_a and norm_b else 0.0
+def _tfidf(term_lists: list[list[str]]) -> sparse.csr_matrix:
+    """Sentences x terms, each row the sentence's TF-IDF vector scaled to length 1 (empty rows stay zero)."""
+    vocabulary: dict[str, int] = {}
+    columns: list[int] = []
+    counts: list[int] = []
+    row_starts = [0]
+    for terms in term_lists:
+        for term, count in Counter(terms).items():
+            columns.append(vocabulary.setdefault(term, len(vocabulary)))
+            counts.append(count)
+        row_starts.append(len(columns))
+    n = len(term_lists)
+    tf = sparse.csr_matrix(
+        (np.asarray(counts, dtype=np.float64), np.asarray(columns, dtype=np.int64), np.asarray(row_starts)),
+        shape=(n, len(vocabulary)),
+    )
+    document_frequency = np.bincount(tf.indices, minlength=len(vocabulary))
+    idf = np.log((1 + n) / (1 + document_frequency)) + 1
+    weighted = tf.multiply(idf[np.newaxis, :]).tocsr()
+    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
+    return sparse.csr_matrix(sparse.diags(scale) @ weighted)
 
 
-def rank_sentences(sentences: list[str], *, damping: float = 0.85, iterations: int = 50) -> list[float]:
-    """TextRank scores: PageRank over the TF-IDF cosine-similarity graph of the sentences."""
-    bags = [Counter(_terms(s)) for s in sentences]
-    n = len(sentences)
-    document_frequency = Counter(t for bag in bags for t in bag)
-    idf = {t: math.log((1 + n) / (1 + df)) + 1 for t, df in document_frequency.items()}
-    weights = [[_similarity(bags[i], bags[j], idf) if i != j else 0.0 for j in range(n)] for i in range(n)]
-    out_sums = [sum(row) for row in weights]
-    scores = [1.0 / n] * n
+def _nearest_neighbours(vectors: sparse.csr_matrix, keep: int, cancel: threading.Event | None) -> sparse.csr_matrix:
+    """A bounded similarity graph: each sentence linked to at most ``keep`` similar others (then made symmetric).
+
+    Candidates are the sentences sharing a distinctive term with it (one in
+    at most ``_CANDIDATE_DOCUMENT_FREQUENCY`` sentences): a term that is
+    everywhere links everything, and comparing every pair is what grows as
+    n². The ``keep`` candidates most similar on those terms are linked, with
+    their full cosine similarity as the weight. Computed in blocks of rows
+    so memory stays bounded; ``cancel`` is checked between blocks.
+    """
+    n = vectors.shape[0]
+    frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    distinctive = vectors.multiply((frequency <= _CANDIDATE_DOCUMENT_FREQUENCY)[np.newaxis, :]).tocsr()
+    distinctive.eliminate_zeros()
+    transposed = distinctive.T.tocsc()
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    for start in range(0, n, _BLOCK_ROWS):
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        block = (distinctive[start : start + _BLOCK_ROWS] @ transposed).tocsr()
+        block.setdiag(0)  # a sentence is not its own neighbour
+        block.eliminate_zeros()
+        for offset in range(block.shape[0]):
+            lo, hi = block.indptr[offset], block.indptr[offset + 1]
+            row_cols = block.indices[lo:hi]
+            if hi - lo > keep:
+                row_cols = row_cols[np.argpartition(block.data[lo:hi], -keep)[-keep:]]
+            rows.append(np.full(len(row_cols), start + offset))
+            cols.append(row_cols)
+    first = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    second = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    # The full cosine similarity of each linked pair, common terms included.
+    weights = np.asarray(vectors[first].multiply(vectors[second]).sum(axis=1)).ravel()
+    graph = sparse.csr_matrix((weights, (first, second)), shape=(n, n))
+    return graph.maximum(graph.T).tocsr()
+
+
+def _similarity_graph(vectors: sparse.csr_matrix, cancel: threading.Event | None) -> sparse.csr_matrix:
+    """Sentence-to-sentence cosine similarities, zero on the diagonal.
+
+    Every pair up to ``_FULL_GRAPH_SENTENCES`` sentences (TextRank as
+    published); beyond that only each sentence's ``_NEIGHBOURS`` nearest, so
+    time and memory grow about linearly with the article.
+    """
+    if vectors.shape[0] > _FULL_GRAPH_SENTENCES:
+        return _nearest_neighbours(vectors, _NEIGHBOURS, cancel)
+    graph = (vectors @ vectors.T).tocsr()
+    graph.setdiag(0)
+    graph.eliminate_zeros()
+    return graph
+
+
+def _pagerank(
+    graph: sparse.csr_matrix, *, damping: float, iterations: int, cancel: threading.Event | None
+) -> np.ndarray:
+    """PageRank by power iteration; a sentence with no similar sentence passes nothing on (as before)."""
+    n = graph.shape[0]
+    out_sums = np.asarray(graph.sum(axis=1)).ravel()
+    share = np.divide(1.0, out_sums, out=np.zeros_like(out_sums), where=out_sums > 0)
+    transition = sparse.csr_matrix((sparse.diags(share) @ graph).T)
+    scores = np.full(n, 1.0 / n)
     for _ in range(iterations):
-        scores = [
-            (1 - damping) / n + damping * sum(weights[j][i] / out_sums[j] * scores[j] for j in range(n) if out_sums[j])
-            for i in range(n)
-        ]
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        scores = (1 - damping) / n + damping * (transition @ scores)
     return scores
+
+
+def _rank(
+    term_lists: list[list[str]], *, damping: float = 0.85, iterations: int = 50, cancel: threading.Event | None = None
+) -> np.ndarray:
+    if not term_lists:
+        return np.zeros(0)
+    graph = _similarity_graph(_tfidf(term_lists), cancel)
+    return _pagerank(graph, damping=damping, iterations=iterations, cancel=cancel)
+
+
+def rank_sentences(
+    sentences: list[str],
+    *,
+    damping: float = 0.85,
+    iterations: int = 50,
+    cancel: threading.Event | None = None,
+) -> list[float]:
+    """TextRank scores: PageRank over the TF-IDF cosine-similarity graph of the sentences.
+
+    Raises ``Cancelled`` soon after ``cancel`` is set.
+    """
+    scores = _rank([_terms(s) for s in sentences], damping=damping, iterations=iterations, cancel=cancel)
+    return [float(score) for score in scores]
 
 
 class ExtractiveSummarizer:
@@ -95,19 +193,19 @@ class ExtractiveSummarizer:
         if length not in LENGTHS:
             raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
         language = source_language or detect_language(document.text).code
-        sentences = [s for p in document.paragraphs for s in split_sentences(p)]
+        sentences = [s for p in document.paragraphs for s in split_sentences(p, language)]
         wanted = SENTENCES_FOR_LENGTH[length]
         if len(sentences) <= wanted:
             chosen = list(range(len(sentences)))
         else:
-            scores = rank_sentences(sentences)
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
+            term_lists = [_terms(s) for s in sentences]
+            scores = _rank(term_lists, cancel=cancel)
             # News puts the gist first: a gentle lead bias breaks near-ties.
             n = len(sentences)
-            weighted = [s * (1.0 + 0.5 * (1 - i / n)) for i, s in enumerate(scores)]
+            weighted = scores * (1.0 + 0.5 * (1 - np.arange(n) / n))
             # Fragments ("Yes.") say little on their own.
-            eligible = [i for i in range(n) if len(_terms(sentences[i])) >= 3] or list(range(n))
+            eligible = [i for i in range(n) if len(term_lists[i]) >= 3] or list(range(n))
+            # Stable: of equal scores, the earlier sentence.
             chosen = sorted(sorted(eligible, key=lambda i: -weighted[i])[:wanted])
         picked = tuple(sentences[i] for i in chosen)
         if on_progress is not None:

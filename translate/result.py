@@ -98,6 +98,13 @@ class Translation:
         return "\n\n".join(p.text for p in self.paragraphs)
 
     @property
+    def kept_paragraphs(self) -> int:
+        """Paragraphs of another language's article already in the target language, kept as they are."""
+        if self.source_language == self.target_language:
+            return 0
+        return sum(1 for p in self.paragraphs if p.source_language == self.target_language)
+
+    @property
     def models(self) -> tuple[str, ...]:
         """Every model used, in first-use order."""
         seen: dict[str, None] = {}

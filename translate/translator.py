@@ -9,20 +9,21 @@ from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document
-from diglot.errors import Cancelled, ModelUnavailable
-from diglot.langid import detect_language, script_profile
+from diglot.errors import Cancelled, ConfigError, ModelUnavailable
+from diglot.langid import paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
-from diglot.segment import join_sentences, split_long, split_sentences
+from diglot.normalize import model_inputs
+from diglot.segment import join_sentences, paragraph_sentences, split_long
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
 
-# A paragraph gets its own language only when it has this many letters and
-# langdetect is this sure; shorter ones follow the document.
-_OWN_LANGUAGE_LETTERS = 60
-_OWN_LANGUAGE_CONFIDENCE = 0.9
 # Paragraphs are translated in windows of about this many sentences, so that
 # batches stay full while results still arrive paragraph by paragraph.
 _WINDOW_SENTENCES = 48
+
+# Part of every cached translation's key: what the model read changed when
+# Marian input started to be Moses-normalised (see diglot.normalize).
+_INPUT_FORM = "moses-punct"
 
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
 
@@ -83,7 +84,7 @@ class Translator:
         if self.cache is None:
             return self._translate_sentences(self._load(model, tgt), sentences, src, tgt, cancel)
         identity = self.pool.identity(model)
-        keys = [cache_key("translate", identity, self.num_beams, src, tgt, s) for s in sentences]
+        keys = [cache_key("translate", identity, self.num_beams, _INPUT_FORM, src, tgt, s) for s in sentences]
         found = self.cache.get_many(keys)
         todo = [i for i, key in enumerate(keys) if key not in found]
         if tally is not None:
@@ -98,12 +99,16 @@ class Translator:
     def _translate_sentences(
         self, model: Seq2SeqModel, sentences: list[str], src: str, tgt: str, cancel: threading.Event | None
     ) -> list[str]:
-        """Translate sentences with one model; sentences over its input budget go in pieces."""
+        """Translate sentences with one model; sentences over its input budget go in pieces.
+
+        The model reads them as its family was trained to (``model_inputs``:
+        Moses punctuation for Marian); the caller keeps the originals.
+        """
         budget = model.input_budget
         pieces: list[str] = []
         owners: list[int] = []
         longest = 1
-        for index, sentence in enumerate(sentences):
+        for index, sentence in enumerate(model_inputs(sentences, model.model_type, src)):
             tokens = model.count_tokens(sentence)
             parts = [sentence] if tokens <= budget else split_long(sentence, budget, model.count_tokens)
             pieces.extend(parts)
@@ -151,12 +156,27 @@ class Translator:
         translation = self.translate(document, src=src, tgt=tgt, cancel=cancel, detect_paragraphs=False)
         return [p.text for p in translation.paragraphs], " + ".join(translation.models)
 
-    def paragraph_language(self, paragraph: str, default: str) -> str:
-        """The language of one paragraph, where it is long enough to tell and differs."""
-        if sum(script_profile(paragraph).values()) < _OWN_LANGUAGE_LETTERS:
-            return default
-        guess = detect_language(paragraph)
-        return guess.code if guess.confidence >= _OWN_LANGUAGE_CONFIDENCE else default
+    def _routes(self, languages: Sequence[str], src: str, tgt: str) -> tuple[list[str], dict[str, Route]]:
+        """The language each paragraph is translated as, and the route for each of those languages.
+
+        A paragraph in another language than the article whose pair has no
+        model here (a short Greek caption, with no Greek model) is translated
+        as the article's language, as if it were in it, rather than failing
+        the whole article.
+        """
+        routes: dict[str, Route] = {}
+        without_model: set[str] = set()
+        for lang in dict.fromkeys(languages):
+            try:
+                routes[lang] = self.route(lang, tgt)
+            except (ModelUnavailable, ConfigError):
+                if lang == src:
+                    raise
+                without_model.add(lang)
+        if without_model and src not in routes:
+            routes[src] = self.route(src, tgt)  # raises, naming the article's own missing model
+        as_translated = [src if lang in without_model else lang for lang in languages]
+        return as_translated, {lang: routes[lang] for lang in dict.fromkeys(as_translated)}
 
     def translate(
         self,
@@ -167,20 +187,26 @@ class Translator:
         cancel: threading.Event | None = None,
         on_paragraph: ParagraphCallback | None = None,
         detect_paragraphs: bool = True,
+        languages: Sequence[str] | None = None,
     ) -> Translation:
         """Translate ``document`` from ``src`` into ``tgt``, paragraph structure kept.
 
         Paragraphs in another language than the document (a quotation, a
         mixed article) are routed by their own language; paragraphs already
-        in ``tgt`` are kept as they are. ``on_paragraph(index, paragraph)`` is
-        called as paragraphs are finished, in order. Raises ``Cancelled`` once
-        ``cancel`` is set, and ``ModelUnavailable`` before any work when a
-        model is missing.
+        in ``tgt`` are kept as they are. ``languages`` gives each paragraph's
+        language where the caller has them (``paragraph_languages``); with
+        ``detect_paragraphs=False`` every paragraph is in ``src``. Each
+        paragraph is split into sentences by its own language's rules.
+        ``on_paragraph(index, paragraph)`` is called as paragraphs are
+        finished, in order. Raises ``Cancelled`` once ``cancel`` is set, and
+        ``ModelUnavailable`` before any work when a model is missing.
         """
         counts = [0, 0]  # cache hits, misses
-        languages = [self.paragraph_language(p, src) if detect_paragraphs else src for p in document.paragraphs]
-        routes = {lang: self.route(lang, tgt) for lang in dict.fromkeys(languages)}
-        sentences = [split_sentences(p) or [p] for p in document.paragraphs]
+        if languages is None:
+            detected = detect_paragraphs and len(document.paragraphs) > 1
+            languages = paragraph_languages(document.paragraphs, src) if detected else [src] * len(document.paragraphs)
+        sentences = paragraph_sentences(document.paragraphs, languages)
+        languages, routes = self._routes(languages, src, tgt)
         results: list[TranslatedParagraph] = []
         start = 0
         while start < len(sentences):

@@ -14,7 +14,7 @@ import signal
 import threading
 import time
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
@@ -35,7 +35,7 @@ from diglot.document import Document, read_source
 from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable
 from diglot.export import SUFFIXES, export, export_dict
 from diglot.langid import LanguageGuess
-from diglot.languages import language
+from diglot.languages import language, served_languages
 from diglot.pipeline import Article, Pipeline, summary_document
 from diglot.recent import RecentArticles, save_pasted
 from diglot.segment import split_sentences
@@ -46,6 +46,7 @@ from tui.messages import (
     JobFailed,
     LanguageDetected,
     ModelMissing,
+    ParagraphLanguagesDetected,
     SummaryProgress,
     SummaryReady,
     TranslationParagraph,
@@ -70,9 +71,14 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x00".join(parts).encode()).hexdigest()[:12]
 
 
-def _paragraph_sentences(document: Document) -> SplitParagraphs:
-    """Sentences per paragraph, split exactly as the translator splits them (for alignment), when shown."""
-    return SplitParagraphs(document.paragraphs, lambda _index, paragraph: split_sentences(paragraph))
+def _paragraph_sentences(document: Document, languages: Sequence[str] | None = None) -> SplitParagraphs:
+    """Sentences per paragraph, split exactly as the translator splits them (for alignment), when shown.
+
+    Before the languages are known, each paragraph's script decides.
+    """
+    if languages is None:
+        return SplitParagraphs(document.paragraphs, lambda _index, paragraph: split_sentences(paragraph))
+    return SplitParagraphs(document.paragraphs, lambda index, paragraph: split_sentences(paragraph, languages[index]))
 
 
 class DiglotApp(App[int]):
@@ -109,6 +115,7 @@ class DiglotApp(App[int]):
         self.document = document
         self.forced_language = source_language
         self.guess: LanguageGuess | None = None
+        self.paragraph_languages: tuple[str, ...] = ()
         self.summary: Summary | None = None
         self.translation: Translation | None = None
         self.summaries: dict[str, Summary] = {}
@@ -172,6 +179,9 @@ class DiglotApp(App[int]):
         warnings.showwarning = self._warning_shown
         self.open_document(self.document)
         self.original_pane.focus()
+        # Reading a hundred languages' names from CLDR takes about half a
+        # second: done now, off the event loop, so the picker opens at once.
+        self.run_worker(served_languages, thread=True, group="language-names", exit_on_error=False)
 
     def on_unmount(self) -> None:
         warnings.showwarning = self._showwarning
@@ -190,6 +200,7 @@ class DiglotApp(App[int]):
         self.workers.cancel_all()
         self.document = document
         self.guess = None
+        self.paragraph_languages = ()
         self.summary = self.translation = None
         self.summary_key = self.translation_key = ""
         self.sub_title = document.name
@@ -201,6 +212,8 @@ class DiglotApp(App[int]):
         if self.forced_language:
             given = self.pipeline.identify(document, language=self.forced_language)
             self.post_message(LanguageDetected(self.doc_key, given))
+            languages = self.pipeline.paragraph_languages(Article(document, given))
+            self.post_message(ParagraphLanguagesDetected(self.doc_key, tuple(languages)))
         else:
             self.detect(self.doc_key, document)
         if Path(document.source).is_file():
@@ -211,7 +224,12 @@ class DiglotApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detect")
     def detect(self, key: str, document: Document) -> None:
-        self.post_message(LanguageDetected(key, self.pipeline.identify(document)))
+        """The article's language (the summary can start), then each paragraph's (the translation can)."""
+        guess = self.pipeline.identify(document)
+        self.post_message(LanguageDetected(key, guess))
+        languages = self.pipeline.paragraph_languages(Article(document, guess))
+        if not get_current_worker().is_cancelled:
+            self.post_message(ParagraphLanguagesDetected(key, tuple(languages)))
 
     @on(LanguageDetected)
     def _language_detected(self, message: LanguageDetected) -> None:
@@ -222,6 +240,18 @@ class DiglotApp(App[int]):
         self.update_info()
         self.start_summary()
         self.start_translation()
+
+    @on(ParagraphLanguagesDetected)
+    def _paragraph_languages_detected(self, message: ParagraphLanguagesDetected) -> None:
+        if message.key != self.doc_key:
+            return
+        self.paragraph_languages = message.languages
+        # Each paragraph split by its own language's rules, as the translator
+        # will split it (when shown: a long article is not split all at once);
+        # the reader's place and cursor stay.
+        self.original_pane.resplit(_paragraph_sentences(self.document, message.languages))
+        if self.translated == "article":
+            self.start_translation()
 
     @property
     def article(self) -> Article | None:
@@ -238,6 +268,9 @@ class DiglotApp(App[int]):
             backend = f" [{self.translation.backend}]" if self.translation.backend else ""
             models = ", ".join(self.translation.models) or "no model needed"
             translation = f"translation: {models}{backend}"
+            if kept := self.translation.kept_paragraphs:
+                name = language(self.translation.target_language).name
+                translation += f" · {kept} paragraph{'s' if kept > 1 else ''} already in {name}, kept"
         else:
             translation = f"translation: {self.translation_note}" if self.translation_note else ""
         self.query_one(InfoBar).show(
@@ -317,7 +350,8 @@ class DiglotApp(App[int]):
             f" · read in {summary.chunks} chunks" if summary.chunks > 1 else ""
         )
         note = f"No abstractive summary: {summary.note}" if summary.note else None
-        self.summary_pane.show_paragraphs([split_sentences(summary.text) or [summary.text]], note=note)
+        sentences = split_sentences(summary.text, summary.language) or [summary.text]
+        self.summary_pane.show_paragraphs([sentences], note=note)
         self.update_info()
         if self.translated == "summary":
             self.start_translation()
@@ -333,6 +367,12 @@ class DiglotApp(App[int]):
         self.translation_pane.border_subtitle = ""
         article = self.article
         summary = self.summary if self.translated == "summary" else None
+        if article is not None and self.translated == "article" and not self.paragraph_languages:
+            self.workers.cancel_group(self, "translate")
+            self.translation_pane.show_message("Waiting for the language of each paragraph…")
+            self.update_info()
+            self.translation_key = ""
+            return
         if article is None or (self.translated == "summary" and summary is None):
             self.workers.cancel_group(self, "translate")
             waiting = "the summary" if article is not None else "the language of the article"
@@ -356,7 +396,8 @@ class DiglotApp(App[int]):
         self.translation_pane.show_message(f"Translating into {name}…")
         self.translation_pane.border_subtitle = f"0/{len(document.paragraphs)} paragraphs"
         self.update_info()
-        self.translate(key, article, summary, self.target, len(document.paragraphs))
+        languages = self.paragraph_languages if summary is None else None
+        self.translate(key, article, summary, self.target, len(document.paragraphs), languages)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate")
     def check_summary_translation(self, key: str, article: Article, method: str, tgt: str) -> None:
@@ -370,13 +411,23 @@ class DiglotApp(App[int]):
                 self.post_message(JobFailed(key, "translation", str(exc)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate")
-    def translate(self, key: str, article: Article, summary: Summary | None, tgt: str, total: int) -> None:
+    def translate(
+        self,
+        key: str,
+        article: Article,
+        summary: Summary | None,
+        tgt: str,
+        total: int,
+        languages: Sequence[str] | None = None,
+    ) -> None:
         def paragraph_done(index: int, paragraph: TranslatedParagraph) -> None:
             self.post_message(TranslationParagraph(key, index, paragraph, total))
 
         def job(cancel: threading.Event) -> Translation:
             if summary is None:
-                return self.pipeline.translate(article, tgt, cancel=cancel, on_paragraph=paragraph_done)
+                return self.pipeline.translate(
+                    article, tgt, cancel=cancel, on_paragraph=paragraph_done, languages=languages
+                )
             return self.pipeline.translate_summary(article, summary, tgt, cancel=cancel, on_paragraph=paragraph_done)
 
         self._run_job(key, "translation", job, TranslationReady)
@@ -480,7 +531,8 @@ class DiglotApp(App[int]):
             if code:
                 self.target = code
 
-        self.push_screen(LanguagePicker(self.target), chosen)
+        configured = (code for pair in self.config.translate_models for code in pair.split("-"))
+        self.push_screen(LanguagePicker(self.target, languages=served_languages(configured)), chosen)
 
     def _step_language(self, step: int) -> None:
         favourites = list(self.config.favourite_targets) or ["ru"]

@@ -22,16 +22,19 @@ if TYPE_CHECKING:
     from summarize import Summary
 
 COMMANDS = ("summarize", "translate", "models", "config", "cache", "bench")
-_LANGUAGE_HELP = "ISO 639-1 code (ru, zh, de, ...) or English name"
+_LANGUAGE_HELP = "code (ru, zh, de, ...), English name (German) or own name (Deutsch)"
 
 
 def _language(value: str) -> str:
-    from diglot.languages import normalize_code
+    from diglot.languages import UnknownLanguage, resolve_language
 
-    code = normalize_code(value)
-    if not code.isalpha() or not 2 <= len(code) <= 3:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a language code (try ru, zh, de)")
-    return code
+    try:
+        return resolve_language(value)
+    except UnknownLanguage as exc:
+        # One line, as for every other bad input (argparse would print its
+        # whole usage block first), and before any model is looked for.
+        print(f"diglot: error: {exc}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def _max_bytes(value: str) -> int:
@@ -209,7 +212,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
         summary = _summarize(pipeline, article, args)
         translation = pipeline.translate_summary(article, summary, args.tgt)
     else:
+        # --from names the language of every paragraph; otherwise each is
+        # detected (a mixed article) and segmented by its own language's rules.
         translation = pipeline.translate(article, args.tgt)
+    if kept := translation.kept_paragraphs:
+        from diglot.languages import language
+
+        _note(f"{kept} paragraph{'s' if kept > 1 else ''} already in {language(args.tgt).name}, kept as written")
     if args.json:
         _print_json(ArticleResult(article, summary, translation, "summary" if args.summary else "article"))
     else:

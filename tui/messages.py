@@ -27,6 +27,14 @@ class LanguageDetected(Message):
 
 
 @dataclass
+class ParagraphLanguagesDetected(Message):
+    """Each paragraph's language is known (``diglot.langid.paragraph_languages``): the article can be translated."""
+
+    key: str
+    languages: tuple[str, ...]
+
+
+@dataclass
 class SummaryProgress(Message):
     """``done`` of ``total`` model inputs of a summary are finished."""
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from diglot.config import Config
 from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.pipeline import Pipeline
-from diglot.segment import join_sentences, split_sentences
+from diglot.segment import join_sentences, paragraph_sentences, split_sentences
 from summarize import Summary
 from translate import Route, SentencePair, Step, TranslatedParagraph, Translation
 
@@ -44,7 +44,8 @@ class FakeSummarizer:
     ) -> Summary:
         self.calls.append(length)
         _wait(self.gate, cancel)
-        sentences = tuple(s for p in document.paragraphs for s in split_sentences(p))[: SENTENCES[length]]
+        every = tuple(s for p in document.paragraphs for s in split_sentences(p, source_language))
+        sentences = every[: SENTENCES[length]]
         if on_progress:
             on_progress(1, 1)
         return Summary(
@@ -93,6 +94,7 @@ class FakeTranslator:
         tgt: str,
         cancel: threading.Event | None = None,
         on_paragraph: Callable[[int, TranslatedParagraph], None] | None = None,
+        languages: Sequence[str] | None = None,
     ) -> Translation:
         self.calls.append(tgt)
         if self.error:
@@ -100,17 +102,19 @@ class FakeTranslator:
         route = self.route(src, tgt)
         paragraphs = []
         number = 0
-        for index, paragraph in enumerate(document.paragraphs):
+        languages = languages or [src] * len(document.paragraphs)
+        segmented = paragraph_sentences(document.paragraphs, languages)
+        for index, sentences in enumerate(segmented):
             _wait(self.gate, cancel)
             if self.delay:
                 time.sleep(self.delay)
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             pairs = []
-            for sentence in split_sentences(paragraph) or [paragraph]:
+            for sentence in sentences:
                 number += 1
                 pairs.append(SentencePair(sentence, fake_target(sentence, tgt, number)))
-            done = TranslatedParagraph(tuple(pairs), src, route)
+            done = TranslatedParagraph(tuple(pairs), languages[index], route)
             paragraphs.append(done)
             if on_paragraph:
                 on_paragraph(index, done)

@@ -142,7 +142,6 @@ def test_bad_config_is_one_line(capsys, seed: Path, tmp_path: Path, monkeypatch)
     [
         ["summarize"],
         ["translate", "x.txt"],
-        ["translate", "x.txt", "--to", "12"],
         ["summarize", "x", "--length", "huge"],
         ["models"],
         ["models", "pull"],

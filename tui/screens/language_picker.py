@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -11,16 +13,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from diglot.languages import LANGUAGES, Language
+from diglot.languages import Language, folded, served_languages
 
 
 def _matches(language: Language, query: str) -> bool:
-    query = query.strip().lower()
-    return not query or any(query in field.lower() for field in (language.code, language.name, language.native))
+    """Code, English or own name, case and accents ignored ("francais" finds Français)."""
+    query = folded(query)
+    return not query or any(query in folded(field) for field in (language.code, language.name, language.native))
 
 
 class LanguagePicker(ModalScreen[str | None]):
-    """Dismisses with the chosen language code, or None."""
+    """Dismisses with the chosen language code, or None.
+
+    Lists ``languages`` (default: every language a default model serves).
+    """
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
     DEFAULT_CSS = """
@@ -29,9 +35,10 @@ class LanguagePicker(ModalScreen[str | None]):
     LanguagePicker OptionList { height: 1fr; }
     """
 
-    def __init__(self, current: str) -> None:
+    def __init__(self, current: str, languages: Sequence[Language] | None = None) -> None:
         super().__init__()
         self.current = current
+        self.languages = tuple(languages) if languages is not None else served_languages()
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -45,7 +52,7 @@ class LanguagePicker(ModalScreen[str | None]):
     def _fill(self, query: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        for language in LANGUAGES:
+        for language in self.languages:
             if _matches(language, query):
                 mark = "  (current)" if language.code == self.current else ""
                 label = Text(f"{language.name} — {language.native} ({language.code}){mark}")

@@ -116,6 +116,21 @@ class SentencePane(ScrollView, can_focus=True):
         self._content_changed()
         self.scroll_home(animate=False, immediate=True)
 
+    def resplit(self, paragraphs: Sequence[Sequence[str]]) -> None:
+        """The same paragraphs split anew (by each paragraph's language): the view and the cursor stay."""
+        if self.message is not None:
+            return
+        cursor, top = self.cursor, self.scroll_offset.y
+        self._reset(message=None, note=self._note)
+        self._paragraphs = paragraphs
+        self._content_changed()
+        self._check_width()
+        self._lay_out_through_line(top + 2 * max(1, self.size.height))
+        self._update_virtual_size()
+        self.scroll_to(y=top, animate=False, immediate=True)
+        if cursor >= 0 and self.has_sentence(cursor):
+            self.cursor = cursor
+
     def append_paragraph(self, sentences: Sequence[str]) -> None:
         """Add one paragraph at the end (a translation arriving paragraph by paragraph)."""
         if self.message is not None:

@@ -1,0 +1,111 @@
+"""Articles in more than one language: each paragraph in its own language, headlines by their script."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from diglot.config import Config
+from diglot.document import Document, read_source
+from diglot.errors import ModelUnavailable
+from diglot.langid import paragraph_languages, script_profile
+from diglot.models import ModelPool
+from diglot.segment import paragraph_sentences
+from translate import Translator
+
+LONG_EN = (
+    "The talks lasted three hours and covered trade, energy and security, officials in both capitals "
+    "said on Monday evening."
+)
+LONG_DE = (
+    "Die Gespräche dauerten drei Stunden und betrafen Handel, Energie und Sicherheit, sagten Beamte "
+    "in beiden Hauptstädten am Montagabend."
+)
+
+
+def test_a_latin_headline_in_a_russian_article_is_english(data: Path) -> None:
+    russian = list(read_source(str(data / "ru.txt")).paragraphs)
+    assert paragraph_languages(["Putin meets Li in Moscow", *russian], "ru") == ["en", "ru", "ru", "ru"]
+
+
+def test_a_short_paragraph_follows_its_neighbours_when_the_script_agrees(data: Path) -> None:
+    russian = read_source(str(data / "ru.txt")).paragraphs[0]
+    # A Cyrillic subheading between Russian paragraphs is Russian, in an English article too.
+    assert paragraph_languages([LONG_EN, russian, "Главное", russian], "en") == ["en", "ru", "ru", "ru"]
+    # A German headline before a German paragraph in an English article: German, not English.
+    assert paragraph_languages(["Gespräche in Moskau", LONG_DE, LONG_EN], "en") == ["de", "de", "en"]
+    # Nothing but numbers: the article's language.
+    assert paragraph_languages(["2024", LONG_EN], "ru") == ["ru", "en"]
+
+
+def test_a_greek_caption_in_an_english_article_is_greek() -> None:
+    assert paragraph_languages([LONG_EN, "Η Ακρόπολη", LONG_EN], "en") == ["en", "el", "en"]
+
+
+def tiny_translator(tiny_models) -> Translator:
+    pairs = {k: str(tiny_models[k]) for k in ("en-ru", "ru-en")}
+    return Translator(Config(translate_models=pairs, num_beams=1), pool=ModelPool(device="cpu"))
+
+
+def test_paragraphs_already_in_the_target_language_are_kept(tiny_models, data: Path) -> None:
+    russian = read_source(str(data / "ru.txt")).paragraphs
+    document = Document(paragraphs=("Putin meets Li in Moscow", *russian))
+    translation = tiny_translator(tiny_models).translate(document, src="ru", tgt="ru")
+    assert translation.kept_paragraphs == 0  # a Russian article "into Russian": nothing to say
+    headline, *rest = translation.paragraphs
+    assert headline.source_language == "en" and headline.route.kind == "direct"
+    assert script_profile(headline.text)["CYRILLIC"] > 0  # the tiny en-ru model's output
+    assert [p.text for p in rest] == list(russian) and all(p.route.kind == "same" for p in rest)
+
+    into_english = tiny_translator(tiny_models).translate(document, src="ru", tgt="en")
+    assert into_english.kept_paragraphs == 1
+    assert into_english.paragraphs[0].text == "Putin meets Li in Moscow"
+    assert [p.route.kind for p in into_english.paragraphs] == ["same", "direct", "direct", "direct"]
+
+
+def test_each_paragraph_is_segmented_by_its_own_language(tiny_models) -> None:
+    german = "Am 3. Oktober ist Feiertag. Die Ämter sind zu."
+    # Told German, "3." is an ordinal; English rules end a sentence there.
+    assert paragraph_sentences([german, german], ["de", "en"]) == [
+        ["Am 3. Oktober ist Feiertag.", "Die Ämter sind zu."],
+        ["Am 3.", "Oktober ist Feiertag.", "Die Ämter sind zu."],
+    ]
+    translation = tiny_translator(tiny_models).translate(Document(paragraphs=(german,)), src="de", tgt="de")
+    assert [pair.source for pair in translation.paragraphs[0].sentences] == [
+        "Am 3. Oktober ist Feiertag.",
+        "Die Ämter sind zu.",
+    ]
+
+
+def test_a_long_article_is_judged_by_a_sample_of_it(data: Path) -> None:
+    from diglot.langid import detect_language
+
+    russian = read_source(str(data / "ru.txt")).text
+    long_text = "\n\n".join([russian] * (300_000 // len(russian)))
+    assert len(long_text) > 250_000 and detect_language(long_text).code == "ru"
+
+
+def test_the_command_line_notes_kept_paragraphs(capsys, tiny_models, data: Path, tmp_path: Path, monkeypatch) -> None:
+    from tui.cli import main
+
+    config = tmp_path / "config.toml"
+    config.write_text(f'[models.translate]\n"ru-en" = "{tiny_models["ru-en"]}"\n', encoding="utf-8")
+    monkeypatch.setenv("DIGLOT_CONFIG", str(config))
+    article = tmp_path / "mixed.txt"
+    article.write_text("Putin meets Li in Moscow\n\n" + (data / "ru.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["translate", str(article), "--to", "English", "--no-cache"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith("Putin meets Li in Moscow\n\n")
+    assert err == "diglot: note: 1 paragraph already in English, kept as written\n"
+
+
+def test_a_paragraph_whose_language_has_no_model_is_translated_as_the_article(tiny_models) -> None:
+    # No Greek model here (nor m2m100): the caption goes through en->ru rather than failing the article.
+    document = Document(paragraphs=(LONG_EN, "Η Ακρόπολη", LONG_EN))
+    translation = tiny_translator(tiny_models).translate(document, src="en", tgt="ru")
+    assert [p.source_language for p in translation.paragraphs] == ["en", "en", "en"]
+    assert all(script_profile(p.text)["CYRILLIC"] > 0 for p in translation.paragraphs)
+    # The article's own language without a model still fails, naming it.
+    with pytest.raises(ModelUnavailable, match="opus-mt-en-de"):
+        tiny_translator(tiny_models).translate(document, src="en", tgt="de")
