@@ -11,8 +11,10 @@ import time
 from pathlib import Path
 
 from diglot.document import Document
+from diglot.segment import split_sentences
 from tests.tui.conftest import settle
 from tests.tui.fakes import fake_engines
+from tui.sentences import SplitParagraphs
 
 PARAGRAPHS = 20_000
 SIZE = (140, 45)
@@ -116,3 +118,20 @@ async def test_keys_answer_while_twenty_thousand_paragraphs_of_translation_arriv
         app.translation_pane.focus()
         await pilot.press("end")  # the translation pane's last sentence
         assert pane.has_sentence(pane.cursor) and not pane.has_sentence(pane.cursor + 1)
+
+
+async def test_resplitting_by_language_keeps_the_place_and_the_cursor(make):
+    gate = threading.Event()
+    app = make(fake_engines(summary_gate=gate, gate=gate), document=long_article(2_000), source_language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pane = app.original_pane
+        pane.focus()
+        await pilot.press(*["down"] * 60)
+        place, cursor = pane.scroll_offset.y, pane.cursor
+        assert place > 0 and cursor == 59
+        pane.resplit(SplitParagraphs(app.document.paragraphs, lambda _index, paragraph: split_sentences(paragraph)))
+        await pilot.pause()
+        assert pane.cursor == cursor and pane.scroll_offset.y == place
+        await pilot.press("down")
+        assert pane.cursor == cursor + 1
