@@ -33,7 +33,7 @@ from typing import Any
 
 from diglot.document import DEFAULT_MAX_BYTES
 from diglot.errors import ConfigError
-from diglot.languages import language, normalize_code
+from diglot.languages import UnknownLanguage, normalize_code, resolve_language
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 BACKENDS = ("auto", "ctranslate2", "transformers")
@@ -120,14 +120,11 @@ def check_limit(key: str, value: int) -> str | None:
 
 
 def _favourite(value: Any, path: Path) -> str:
-    """A favourite target as a code diglot knows (``Russian``, ``zh-TW`` -> ``ru``, ``zh``)."""
-    code = normalize_code(_expect(value, str, "favourite_targets", path))
-    if language(code).name == code:  # diglot names every language it knows; an unknown code names itself
-        raise ConfigError(
-            f"{path}: 'favourite_targets' has {value!r}, not a language diglot knows "
-            "(use a code such as ru, zh, de, or a language's name)"
-        )
-    return code
+    """A favourite target as a code diglot knows (``Russian``, ``Deutsch``, ``zh-TW`` -> ``ru``, ``de``, ``zh``)."""
+    try:
+        return resolve_language(_expect(value, str, "favourite_targets", path))
+    except UnknownLanguage as exc:
+        raise ConfigError(f"{path}: 'favourite_targets': {exc}") from None
 
 
 def load_config(path: Path | None = None) -> Config:

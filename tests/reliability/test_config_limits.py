@@ -20,8 +20,8 @@ def write(tmp_path: Path, text: str) -> Path:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ('favourite_targets = ["xx-invalid"]', "'favourite_targets' has 'xx-invalid', not a language diglot knows"),
-        ('favourite_targets = ["ru", "Klingon"]', "'Klingon', not a language diglot knows"),
+        ('favourite_targets = ["xx-invalid"]', "'favourite_targets': unknown language 'xx-invalid'"),
+        ('favourite_targets = ["ru", "Klingonese"]', "'favourite_targets': unknown language 'Klingonese'"),
         ("max_input_bytes = 100000000000000000000", "'max_input_bytes' must be at most 1,000,000,000"),
         ("num_beams = 1000000000", "'num_beams' must be at most 64"),
         ("batch_size = 1000000", "'batch_size' must be at most 1,024"),
@@ -37,8 +37,8 @@ def test_out_of_range_settings_are_one_line_errors(tmp_path: Path, text: str, me
 
 
 def test_languages_by_name_code_or_region_are_accepted(tmp_path: Path):
-    config = load_config(write(tmp_path, 'favourite_targets = ["Russian", "zh-TW", "DE", "ukr"]'))
-    assert config.favourite_targets == ("ru", "zh", "de", "uk")
+    config = load_config(write(tmp_path, 'favourite_targets = ["Russian", "zh-TW", "DE", "Deutsch", "Русский"]'))
+    assert config.favourite_targets == ("ru", "zh", "de", "de", "ru")
 
 
 def test_every_limit_accepts_its_bounds(tmp_path: Path):
