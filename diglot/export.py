@@ -99,14 +99,44 @@ def render(data: dict[str, Any], fmt: str) -> str:
         if data["summary"]["note"]:
             lines.extend([f"({data['summary']['note']})", ""])
         lines.extend([data["summary"]["text"], ""])
+        lines.extend(_summary_sources(data["summary"], markdown))
     if data["translation"]:
         heading(f"Translation ({language(data['translation']['target_language']).name})", 2)
         for paragraph in data["translation"]["text"].split("\n\n"):
             lines.extend([paragraph, ""])
+        lines.extend(_flagged_translations(data["translation"], markdown))
     heading("Original", 2)
     for paragraph in data["original"]["paragraphs"]:
         lines.extend([paragraph, ""])
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _summary_sources(summary: dict[str, Any], markdown: bool) -> list[str]:
+    """Each summary sentence with the article sentences it comes from, unsupported and flagged ones marked."""
+    if not summary.get("support"):
+        return []
+    lines = ["Where each summary sentence comes from (article sentences numbered from 1):", ""]
+    for number, (sentence, support, flags) in enumerate(
+        zip(summary["sentences"], summary["support"], summary["flags"], strict=True), start=1
+    ):
+        sources = ", ".join(str(link["sentence"] + 1) for link in support["sources"]) or "none"
+        marks = (["UNSUPPORTED"] if support["unsupported"] else []) + [flag["reason"] for flag in flags]
+        note = f" [{'; '.join(marks)}]" if marks else ""
+        item = f"{number}. {sentence} (sources: {sources}; {support['support']:.0%} of its words found){note}"
+        lines.append(item if markdown else f"  {item}")
+    return [*lines, ""]
+
+
+def _flagged_translations(translation: dict[str, Any], markdown: bool) -> list[str]:
+    """The translated sentences with quality flags, and why."""
+    flagged = [pair for p in translation["paragraphs"] for pair in p["sentences"] if pair["flags"]]
+    if not flagged:
+        return []
+    lines = [f"Flagged sentences ({len(flagged)}), probably mistranslated:", ""]
+    for pair in flagged:
+        reasons = "; ".join(flag["reason"] for flag in pair["flags"])
+        lines.append(f"- {pair['target']} [{reasons}]" if markdown else f"  - {pair['target']} [{reasons}]")
+    return [*lines, ""]
 
 
 def export(path: Path, data: dict[str, Any], *, fmt: str | None = None, overwrite: bool = False) -> str:

@@ -13,6 +13,46 @@ from typing import Any
 
 _LANGUAGE: dict[str, Any] = {"type": "string", "minLength": 2}
 _OPTIONAL_TEXT: dict[str, Any] = {"type": ["string", "null"]}
+_COUNT: dict[str, Any] = {"type": "integer", "minimum": 0}
+_SHARE: dict[str, Any] = {"type": "number", "minimum": 0, "maximum": 1}
+
+FLAGS_SCHEMA: dict[str, Any] = {
+    "type": "array",
+    "description": "quality flags of one output sentence (diglot.quality); empty: none",
+    "items": {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["kind", "reason"],
+        "properties": {
+            "kind": {"enum": ["empty", "repetition", "wrong_script", "untranslated", "length"]},
+            "reason": {"type": "string"},
+        },
+    },
+}
+
+SUPPORT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "where one summary sentence comes from (summarize.support)",
+    "additionalProperties": False,
+    "required": ["sources", "support", "unsupported"],
+    "properties": {
+        "sources": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["sentence", "text", "score"],
+                "properties": {
+                    "sentence": {"type": "integer", "minimum": 0, "description": "article sentence, from 0"},
+                    "text": {"type": "string"},
+                    "score": _SHARE,
+                },
+            },
+        },
+        "support": _SHARE,
+        "unsupported": {"type": "boolean"},
+    },
+}
 
 SUMMARY_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -31,6 +71,10 @@ SUMMARY_SCHEMA: dict[str, Any] = {
         "text",
         "sentences",
         "partials",
+        "unsupported",
+        "flagged",
+        "support",
+        "flags",
     ],
     "properties": {
         "method": {"enum": ["abstractive", "extractive"]},
@@ -46,6 +90,10 @@ SUMMARY_SCHEMA: dict[str, Any] = {
         "text": {"type": "string"},
         "sentences": {"type": "array", "items": {"type": "string"}},
         "partials": {"type": "array", "items": {"type": "string"}},
+        "unsupported": {**_COUNT, "description": "summary sentences with too little support in the article"},
+        "flagged": {**_COUNT, "description": "summary sentences with a quality flag"},
+        "support": {"type": "array", "items": SUPPORT_SCHEMA, "description": "one per sentence"},
+        "flags": {"type": "array", "items": FLAGS_SCHEMA, "description": "one per sentence"},
     },
 }
 
@@ -79,8 +127,8 @@ _PARAGRAPH: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["source", "target"],
-                "properties": {"source": {"type": "string"}, "target": {"type": "string"}},
+                "required": ["source", "target", "flags"],
+                "properties": {"source": {"type": "string"}, "target": {"type": "string"}, "flags": FLAGS_SCHEMA},
             },
         },
     },
@@ -96,6 +144,7 @@ TRANSLATION_SCHEMA: dict[str, Any] = {
         "backend",
         "routes",
         "cache",
+        "flagged",
         "text",
         "paragraphs",
     ],
@@ -112,6 +161,7 @@ TRANSLATION_SCHEMA: dict[str, Any] = {
             "required": ["hits", "misses"],
             "properties": {"hits": {"type": "integer", "minimum": 0}, "misses": {"type": "integer", "minimum": 0}},
         },
+        "flagged": {**_COUNT, "description": "translated sentences with a quality flag"},
         "text": {"type": "string"},
         "paragraphs": {"type": "array", "items": _PARAGRAPH},
     },

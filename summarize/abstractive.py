@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
-from typing import Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Protocol
 
 from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
@@ -15,6 +15,10 @@ from diglot.models import ModelIdentity, Seq2SeqModel
 from diglot.segment import join_sentences, pack_chunks, split_sentences
 from summarize.extractive import ExtractiveSummarizer
 from summarize.result import LENGTHS, Summary, summary_from_dict
+from summarize.support import article_sentences, with_trust
+
+if TYPE_CHECKING:
+    from translate.result import Translation
 
 # (min_new_tokens, max_new_tokens) of the final summary; "medium" is the
 # setting distilbart-cnn was tuned with.
@@ -27,12 +31,18 @@ ProgressCallback = Callable[[int, int], None]
 
 
 class PivotTranslator(Protocol):
-    """Translates paragraphs into English for models that read only English."""
+    """Translates articles into English for models that read only English (``translate.Translator``)."""
 
-    def translate_texts(
-        self, texts: Sequence[str], *, src: str, tgt: str, cancel: threading.Event | None = None
-    ) -> tuple[list[str], str]:
-        """Translations of ``texts``, and the model(s) that made them."""
+    def translate(
+        self,
+        document: Document,
+        *,
+        src: str,
+        tgt: str,
+        cancel: threading.Event | None = None,
+        detect_paragraphs: bool = True,
+    ) -> Translation:
+        """The document sentence by sentence in ``tgt``, paragraphs kept."""
         ...
 
 
@@ -108,28 +118,36 @@ class AbstractiveSummarizer:
             raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
         source = source_language or detect_language(document.text).code
         paragraphs = list(document.paragraphs)
+        article = article_sentences(document, source)
         pivot_model = None
+        pivot_sentences = None
         if source != self.model_language:
             if self.pivot is None:
                 raise ValueError(f"no translator to bring {source} text into {self.model_language}")
             try:
-                paragraphs, pivot_model = self.pivot.translate_texts(
-                    paragraphs, src=source, tgt=self.model_language, cancel=cancel
+                # Sentence by sentence, so that support links can point back
+                # from the English the model read to the original sentences.
+                pivot = self.pivot.translate(
+                    document, src=source, tgt=self.model_language, cancel=cancel, detect_paragraphs=False
                 )
             except ModelUnavailable as exc:
                 if self.fallback is None:
                     raise
                 fallback = ExtractiveSummarizer(note=f"no {source}->{self.model_language} translation: {exc}")
                 return fallback.summarize(document, length=length, source_language=source, cancel=cancel)
+            paragraphs = [p.text for p in pivot.paragraphs]
+            pivot_model = " + ".join(pivot.models)
+            article = [pair.source for p in pivot.paragraphs for pair in p.sentences]
+            pivot_sentences = [pair.target for p in pivot.paragraphs for pair in p.sentences]
         key = cache_key("summary", self.identity, self.num_beams, length, source, pivot_model, paragraphs)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             if on_progress is not None:
                 on_progress(1, 1)
-            return summary_from_dict(hit, cached=True)
+            return with_trust(summary_from_dict(hit, cached=True), article, pivot=pivot_sentences)
         summary = self._summarize(paragraphs, length, source, pivot_model, cancel, on_progress)
         if self.cache is not None:
             self.cache.put_many("summary", {key: summary.to_dict()})
-        return summary
+        return with_trust(summary, article, pivot=pivot_sentences)
 
     def _summarize(
         self,

@@ -16,6 +16,7 @@ from diglot.errors import Cancelled
 from diglot.langid import detect_language
 from diglot.segment import is_cjk, join_sentences, split_sentences
 from summarize.result import LENGTHS, Summary
+from summarize.support import article_sentences, with_trust
 
 SENTENCES_FOR_LENGTH = {"short": 3, "medium": 4, "long": 6}
 
@@ -193,6 +194,7 @@ class ExtractiveSummarizer:
         if length not in LENGTHS:
             raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
         language = source_language or detect_language(document.text).code
+        article = article_sentences(document, language)
         sentences = [s for p in document.paragraphs for s in split_sentences(p, language)]
         wanted = SENTENCES_FOR_LENGTH[length]
         if len(sentences) <= wanted:
@@ -210,7 +212,7 @@ class ExtractiveSummarizer:
         picked = tuple(sentences[i] for i in chosen)
         if on_progress is not None:
             on_progress(1, 1)
-        return Summary(
+        summary = Summary(
             text=join_sentences(picked),
             sentences=picked,
             method="extractive",
@@ -219,3 +221,4 @@ class ExtractiveSummarizer:
             source_language=language,
             note=self.note,
         )
+        return with_trust(summary, article)

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from diglot.quality import QualityFlag
+    from summarize.support import SentenceSupport
 
 LENGTHS = ("short", "medium", "long")
 METHODS = ("abstractive", "extractive")
@@ -18,7 +22,9 @@ class Summary:
     many pieces the article was read in, ``partials`` their summaries (one
     per chunk, empty for a single chunk). ``pivot_model`` translated a
     non-English article into English first. ``cached``: it came from the
-    result cache.
+    result cache. ``support`` (one per sentence) links each sentence to the
+    article sentences it comes from; ``flags`` (one tuple per sentence) are
+    its quality flags. Neither is cached: both are cheap to compute again.
     """
 
     text: str
@@ -34,6 +40,18 @@ class Summary:
     pivot_model: str | None = None
     note: str | None = None
     cached: bool = False
+    support: tuple[SentenceSupport, ...] = ()
+    flags: tuple[tuple[QualityFlag, ...], ...] = ()
+
+    @property
+    def unsupported(self) -> int:
+        """How many sentences have too little support in the article."""
+        return sum(1 for s in self.support if s.unsupported)
+
+    @property
+    def flagged(self) -> int:
+        """How many sentences carry a quality flag."""
+        return sum(1 for f in self.flags if f)
 
     @property
     def label(self) -> str:
@@ -56,12 +74,20 @@ class Summary:
             "text": self.text,
             "sentences": list(self.sentences),
             "partials": list(self.partials),
+            "unsupported": self.unsupported,
+            "flagged": self.flagged,
+            "support": [support.to_dict() for support in self.support],
+            "flags": [[flag.to_dict() for flag in flags] for flags in self.flags],
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, cached: bool = False) -> Summary:
-        """The Summary that ``to_dict`` (or ``dataclasses.asdict``) gave ``data``."""
-        names = {f.name for f in fields(cls)}
+        """The Summary that ``to_dict`` (or ``dataclasses.asdict``) gave ``data``.
+
+        Support links and flags are left out: they are recomputed from the
+        article (``summarize.support.with_trust``), never read back.
+        """
+        names = {f.name for f in fields(cls)} - {"support", "flags"}
         values = {key: value for key, value in data.items() if key in names}
         values.update(cached=cached, sentences=tuple(data["sentences"]), partials=tuple(data.get("partials", ())))
         return cls(**values)

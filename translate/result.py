@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diglot.segment import join_sentences
+
+if TYPE_CHECKING:
+    from diglot.quality import QualityFlag
 
 
 @dataclass(frozen=True)
 class SentencePair:
-    """One source sentence and its translation."""
+    """One source sentence and its translation, with the translation's quality flags (empty: none)."""
 
     source: str
     target: str
+    flags: tuple[QualityFlag, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "target": self.target}
+        return {"source": self.source, "target": self.target, "flags": [flag.to_dict() for flag in self.flags]}
 
 
 @dataclass(frozen=True)
@@ -113,6 +117,11 @@ class Translation:
         return tuple(seen)
 
     @property
+    def flagged(self) -> int:
+        """How many translated sentences carry a quality flag."""
+        return sum(1 for p in self.paragraphs for pair in p.sentences if pair.flags)
+
+    @property
     def routes(self) -> tuple[Route, ...]:
         """Every route taken, in first-use order (a mixed-language article takes several)."""
         seen: dict[Route, None] = {}
@@ -130,6 +139,7 @@ class Translation:
             "backend": self.backend,
             "routes": [route.to_dict() for route in routes],
             "cache": {"hits": self.cache_hits, "misses": self.cache_misses},
+            "flagged": self.flagged,
             "text": self.text,
             "paragraphs": [p.to_dict(route=routes.index(p.route)) for p in self.paragraphs],
         }

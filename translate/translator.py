@@ -13,6 +13,7 @@ from diglot.errors import Cancelled, ConfigError, ModelUnavailable
 from diglot.langid import paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
 from diglot.normalize import model_inputs
+from diglot.quality import check_translation
 from diglot.segment import join_sentences, paragraph_sentences, split_long
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
@@ -145,17 +146,6 @@ class Translator:
             current = self._step(step.model, current, step.src, step.tgt, cancel, tally)
         return current
 
-    def translate_texts(
-        self, texts: Sequence[str], *, src: str, tgt: str, cancel: threading.Event | None = None
-    ) -> tuple[list[str], str]:
-        """Translate paragraphs of plain text; returns them and the models used.
-
-        This is what the summariser's English pivot calls.
-        """
-        document = Document(paragraphs=tuple(texts))
-        translation = self.translate(document, src=src, tgt=tgt, cancel=cancel, detect_paragraphs=False)
-        return [p.text for p in translation.paragraphs], " + ".join(translation.models)
-
     def _routes(self, languages: Sequence[str], src: str, tgt: str) -> tuple[list[str], dict[str, Route]]:
         """The language each paragraph is translated as, and the route for each of those languages.
 
@@ -226,7 +216,10 @@ class Translator:
                     translated[i] = [next(out) for _ in sentences[i]]
             for i in window:
                 paragraph = TranslatedParagraph(
-                    sentences=tuple(SentencePair(s, t) for s, t in zip(sentences[i], translated[i], strict=True)),
+                    sentences=tuple(
+                        SentencePair(s, t, check_translation(s, t, src=languages[i], tgt=tgt))
+                        for s, t in zip(sentences[i], translated[i], strict=True)
+                    ),
                     source_language=languages[i],
                     route=routes[languages[i]],
                 )

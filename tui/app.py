@@ -60,6 +60,7 @@ from tui.screens.open_dialog import OpenDialog
 from tui.screens.paste_dialog import PasteDialog
 from tui.screens.recent_dialog import RecentDialog
 from tui.sentences import SplitParagraphs
+from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
 from tui.widgets.info_bar import InfoBar
 from tui.widgets.sentence_pane import SentencePane
 
@@ -125,6 +126,7 @@ class DiglotApp(App[int]):
         self.translation_note = ""
         self._progress_shown_at = 0.0
         self._showwarning = warnings.showwarning
+        self.subtitles: dict[str, str] = {}
         self.set_reactive(DiglotApp.target, target or (self.config.favourite_targets or ("ru",))[0])
 
     # Layout ----------------------------------------------------------------
@@ -346,12 +348,14 @@ class DiglotApp(App[int]):
         self.summary = summary
         label = "extractive" if summary.method == "extractive" else f"abstractive · {summary.model}"
         self.summary_pane.border_title = f"Summary · {label} · {summary.length}"
-        self.summary_pane.border_subtitle = f"{language(summary.language).name}" + (
-            f" · read in {summary.chunks} chunks" if summary.chunks > 1 else ""
-        )
+        chunks = f"read in {summary.chunks} chunks" if summary.chunks > 1 else ""
+        trust = counts(unsupported=summary.unsupported, flagged=summary.flagged)
+        self._set_subtitle(self.summary_pane, language(summary.language).name, chunks, trust)
         note = f"No abstractive summary: {summary.note}" if summary.note else None
-        sentences = split_sentences(summary.text, summary.language) or [summary.text]
-        self.summary_pane.show_paragraphs([sentences], note=note)
+        # The summary's own sentences, so that sentence i is support[i] and flags[i].
+        self.summary_pane.show_paragraphs([list(summary.sentences) or [summary.text]], note=note)
+        self.summary_pane.set_gutter(summary_marks(summary))
+        self.original_pane.linked = ()
         self.update_info()
         if self.translated == "summary":
             self.start_translation()
@@ -439,7 +443,9 @@ class DiglotApp(App[int]):
         pane = self.translation_pane
         if message.index == 0:
             pane.show_paragraphs([])
+        first = pane.sentence_count
         pane.append_paragraph(message.paragraph.targets)
+        pane.add_gutter(translation_marks([message.paragraph], first))
         # A border change repaints the pane: at most ten a second, however fast paragraphs come.
         now = time.monotonic()
         if message.index + 1 == message.total or now - self._progress_shown_at > 0.1:
@@ -457,9 +463,15 @@ class DiglotApp(App[int]):
         self.translation = translation
         pane = self.translation_pane
         pane.show_paragraphs([p.targets for p in translation.paragraphs])
+        pane.set_gutter(translation_marks(translation.paragraphs))
         kinds = ", ".join(route.kind for route in translation.routes)
-        pane.border_subtitle = f"{kinds} · {', '.join(translation.models) or 'unchanged'}"
+        models = ", ".join(translation.models) or "unchanged"
+        self._set_subtitle(pane, kinds, models, counts(flagged=translation.flagged))
         self.update_info()
+
+    def _set_subtitle(self, pane: SentencePane, *parts: str) -> None:
+        """The pane's subtitle when its cursor is on no marked sentence."""
+        self.subtitles[pane.id or ""] = pane.border_subtitle = " · ".join(p for p in parts if p)
 
     # Failures ------------------------------------------------------------------
 
@@ -496,6 +508,27 @@ class DiglotApp(App[int]):
         self.notify(text, title=f"{event.worker.group} failed", severity="error")
 
     # Alignment -----------------------------------------------------------------
+
+    @on(SentencePane.CursorMoved)
+    def _explain(self, event: SentencePane.CursorMoved) -> None:
+        """The subtitle says why the sentence under the cursor is marked (or where a summary sentence comes from)."""
+        pane, index = event.pane, event.index
+        reason = pane.gutter_reason(index)
+        if pane is self.summary_pane and self.summary is not None:
+            reason = reason or sources_line(self.summary, index)
+        if reason or pane.gutter_marks:
+            pane.border_subtitle = reason or self.subtitles.get(pane.id or "", "")
+
+    @on(SentencePane.CursorMoved)
+    def _show_sources(self, event: SentencePane.CursorMoved) -> None:
+        """The cursor on a summary sentence highlights the article sentences it comes from."""
+        if event.pane is not self.summary_pane or self.summary is None:
+            return
+        support = self.summary.support
+        sources = support[event.index].sources if event.index < len(support) else ()
+        shown = self.original_pane.sentences
+        found = (locate(shown, link.sentence, link.text) for link in sources)
+        self.original_pane.linked = tuple(dict.fromkeys(i for i in found if i is not None))
 
     @on(SentencePane.CursorMoved)
     def _align(self, event: SentencePane.CursorMoved) -> None:

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from diglot.pipeline import Article, ArticleResult, Pipeline
     from summarize import Summary
 
-COMMANDS = ("summarize", "translate", "models", "config", "cache", "bench")
+COMMANDS = ("summarize", "translate", "eval", "models", "config", "cache", "bench")
 _LANGUAGE_HELP = "code (ru, zh, de, ...), English name (German) or own name (Deutsch)"
 
 
@@ -117,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument("--json", action="store_true", help="print one JSON object with sentence pairs")
     _common(translate)
 
+    _eval_parser(commands)
+
     models = commands.add_parser("models", help="list, download or remove models")
     actions = models.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("list", help="default models and what is downloaded")
@@ -143,6 +145,54 @@ def build_parser() -> argparse.ArgumentParser:
     config.add_argument("action", choices=("path", "show"), nargs="?", default="show")
     config.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser
+
+
+def _eval_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--backend",
+        dest="backends",
+        action="append",
+        choices=("auto", "ctranslate2", "transformers"),
+        help="inference engine; repeat it to score several side by side (default: config, else auto)",
+    )
+    parser.add_argument(
+        "--device", choices=("auto", "cpu", "cuda", "mps"), help="where models run (default: config, else auto)"
+    )
+    parser.add_argument("--max-bytes", type=int, metavar="N", help="largest article accepted (default 5000000)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def _eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    evaluate = commands.add_parser(
+        "eval",
+        help="score the models on a test set you have (BLEU/chrF, ROUGE)",
+        description="Score diglot's models on your own test data. The result cache is not used: "
+        "every output comes from the model. Progress goes to stderr.",
+    )
+    tasks = evaluate.add_subparsers(dest="task", metavar="TASK", required=True)
+    translate = tasks.add_parser(
+        "translate",
+        help="BLEU and chrF (sacrebleu) of translations of SRC against REF, one segment a line",
+    )
+    translate.add_argument("sources", metavar="SRC", help="source segments, one a line (UTF-8)")
+    translate.add_argument("references", metavar="REF", help="reference translations, line by line with SRC")
+    translate.add_argument("--from", dest="src", type=_language, required=True, metavar="LANG", help=_LANGUAGE_HELP)
+    translate.add_argument("--to", dest="tgt", type=_language, required=True, metavar="LANG", help=_LANGUAGE_HELP)
+    translate.add_argument("--model", metavar="ID|PATH", help="translation model for this pair (hub id or folder)")
+    _eval_options(translate)
+    summarize = tasks.add_parser(
+        "summarize", help="ROUGE-1/2/L (rouge-score) of summaries of ARTICLES against REFS, matched by file name"
+    )
+    summarize.add_argument("articles", metavar="ARTICLES", help="folder of articles (text, Markdown or HTML)")
+    summarize.add_argument("references", metavar="REFS", help="folder of reference summaries, named as the articles")
+    summarize.add_argument("--method", choices=("abstractive", "extractive"), default="abstractive")
+    summarize.add_argument("--length", choices=("short", "medium", "long"), default="medium")
+    summarize.add_argument("--model", metavar="ID|PATH", help="summarisation model (hub id or local folder)")
+    summarize.add_argument(
+        "--from", dest="src", type=_language, metavar="LANG", help="the articles' language (default: detected)"
+    )
+    _eval_options(summarize)
 
 
 def _load_config(args: argparse.Namespace) -> Config:
@@ -224,6 +274,85 @@ def cmd_translate(args: argparse.Namespace) -> int:
     else:
         print(translation.text)
     return 0
+
+
+class _EvalProgress:
+    """Progress of ``diglot eval`` on stderr: one line redrawn on a terminal, else a line per tenth."""
+
+    def __init__(self, unit: str) -> None:
+        self.unit = unit
+        self.tty = sys.stderr.isatty()
+        self.shown: tuple[str, int] = ("", -1)
+
+    def __call__(self, backend: str, done: int, total: int) -> None:
+        tenth = done * 10 // total
+        if self.tty:
+            end = "\n" if done == total else ""
+            print(f"\rdiglot: eval: {backend}: {done}/{total} {self.unit}", end=end, file=sys.stderr, flush=True)
+        elif (backend, tenth) != self.shown:
+            self.shown = (backend, tenth)
+            print(f"diglot: eval: {backend}: {done}/{total} {self.unit}", file=sys.stderr, flush=True)
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    config = _load_config(args)
+    backends = list(dict.fromkeys(args.backends or [config.backend]))
+    run = _eval_translation if args.task == "translate" else _eval_summaries
+    payload, report = run(args, config, backends)
+    print(json.dumps(payload, ensure_ascii=False, indent=2) if args.json else report)
+    return 0
+
+
+def _eval_translation(args: argparse.Namespace, config: Config, backends: list[str]) -> tuple[dict[str, object], str]:
+    from pathlib import Path
+
+    from diglot import evaluate
+
+    results = evaluate.evaluate_translation(
+        evaluate.read_segments(Path(args.sources)),
+        evaluate.read_segments(Path(args.references)),
+        src=args.src,
+        tgt=args.tgt,
+        config=config,
+        backends=backends,
+        model=args.model,
+        on_progress=_EvalProgress("segments"),
+    )
+    payload: dict[str, object] = {
+        "task": "translate",
+        "source_language": args.src,
+        "target_language": args.tgt,
+        "results": [r.to_dict() for r in results],
+    }
+    return payload, evaluate.translation_report(results, src=args.src, tgt=args.tgt)
+
+
+def _eval_summaries(args: argparse.Namespace, config: Config, backends: list[str]) -> tuple[dict[str, object], str]:
+    from pathlib import Path
+
+    from diglot import evaluate
+
+    pairs, unpaired = evaluate.matched_files(Path(args.articles), Path(args.references))
+    if unpaired:
+        names = ", ".join(unpaired[:5]) + (", ..." if len(unpaired) > 5 else "")
+        _note(f"left out, no file of the same name in the other folder: {names}")
+    results = evaluate.evaluate_summaries(
+        pairs,
+        config=config,
+        backends=backends,
+        model=args.model,
+        method=args.method,
+        length=args.length,
+        language=args.src,
+        on_progress=_EvalProgress("articles"),
+    )
+    payload: dict[str, object] = {
+        "task": "summarize",
+        "length": args.length,
+        "articles": [article.name for article, _ in pairs],
+        "results": [r.to_dict() for r in results],
+    }
+    return payload, evaluate.summary_report(results)
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
@@ -348,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     handlers = {
         "summarize": cmd_summarize,
         "translate": cmd_translate,
+        "eval": cmd_eval,
         "models": cmd_models,
         "config": cmd_config,
         "cache": cmd_cache,

@@ -30,6 +30,8 @@ class HelpScreen(ModalScreen[None]):
             table.add_row(key_label(command.key), command.help)
         table.add_row("Tab", "Move between the Original, Summary and Translation panes")
         table.add_row("↑ ↓ j k", "Move the sentence cursor; its translation is highlighted")
+        table.add_row("", "On a summary sentence: its sources are highlighted in the Original pane")
+        table.add_row("? !", "Gutter marks: a summary sentence the article does not support; a flagged sentence")
         table.add_row("Ctrl+P", "Command palette: every action by name")
         with VerticalScroll():
             yield Static(table)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from rich._wrap import divide_line
@@ -53,6 +54,18 @@ class Paragraph:
         for line in lines:
             line.rstrip_end(width)  # a line may end in the space it breaks at
         return list(lines)
+
+    def sentence_rows(self, width: int) -> dict[int, range]:
+        """The rows each sentence (pane-wide index) covers in the wrapped text."""
+        lines = [0, *self.breaks(width)]
+        rows: dict[int, range] = {}
+        position = 0
+        for offset, (sentence, gap) in enumerate(zip(self.sentences, self.gaps, strict=True)):
+            first = max(0, bisect_right(lines, position) - 1)
+            last = max(first, bisect_right(lines, position + max(0, len(sentence) - 1)) - 1)
+            rows[self.first + offset] = range(first, last + 1)
+            position += len(sentence) + len(gap)
+        return rows
 
     def sentence_at(self, row: int, x: int, width: int) -> int:
         """The pane-wide index of the sentence under cell (x, row) of the wrapped paragraph."""

@@ -6,6 +6,7 @@ import time
 from bisect import bisect_right
 from collections.abc import Sequence
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -27,6 +28,8 @@ LAYOUT_EVERY_S = 0.04
 # How often background layout corrects the scrollbar (each correction is a
 # layout pass of the whole screen).
 SCROLLBAR_EVERY_S = 0.5
+# Cells left of the text when the pane has gutter marks: a mark and a space.
+GUTTER = 2
 # Rendered paragraphs kept; a screen shows a few dozen at most.
 STRIP_CACHE_SIZE = 256
 
@@ -50,11 +53,15 @@ class SentencePane(ScrollView, can_focus=True):
         "sentence-pane--aligned",
         "sentence-pane--message",
         "sentence-pane--error",
+        "sentence-pane--linked",
+        "sentence-pane--flag",
     }
     DEFAULT_CSS = """
     SentencePane { height: 1fr; padding: 0 1; overflow-x: hidden; }
     SentencePane > .sentence-pane--cursor { background: $accent 40%; }
     SentencePane > .sentence-pane--aligned { background: $primary 60%; }
+    SentencePane > .sentence-pane--linked { background: $success 35%; }
+    SentencePane > .sentence-pane--flag { color: $warning; text-style: bold; }
     SentencePane > .sentence-pane--message { color: $text-muted; }
     SentencePane > .sentence-pane--error { color: $error; }
     """
@@ -69,6 +76,8 @@ class SentencePane(ScrollView, can_focus=True):
     """Index of the sentence under the cursor (-1: none)."""
     aligned: reactive[int] = reactive(-1)
     """Index of the sentence aligned with another pane's cursor (-1: none)."""
+    linked: reactive[tuple[int, ...]] = reactive(())
+    """Sentences linked to another pane's cursor (the sources of a summary sentence); scrolled to."""
 
     class CursorMoved(Message):
         """The cursor of ``pane`` is on sentence ``index``."""
@@ -102,6 +111,8 @@ class SentencePane(ScrollView, can_focus=True):
         self._resize_pending = False
         self._exact = False  # whether the size of the content shown (or resized) has been set exactly
         self._base_style = Style()
+        self.gutter_marks: dict[int, tuple[str, str]] = {}
+        self._count: int | None = 0  # sentences shown (None: not counted yet)
 
     def render_str(self, text_content: str | Content) -> Content:
         """Titles and subtitles are plain text: model ids and file names may hold ``[`` and ``]``."""
@@ -137,6 +148,7 @@ class SentencePane(ScrollView, can_focus=True):
             self._reset(message=None, note=None)
         if not isinstance(self._paragraphs, list):
             self._paragraphs = list(self._paragraphs)
+        self._count = self.sentence_count + len(sentences)
         self._paragraphs.append(tuple(sentences))
         if len(self._tops) == len(self._paragraphs) - 1 and self._near_screen(self._bottom()):
             self._lay_out(len(self._paragraphs))  # the end is in view: show it at once
@@ -175,6 +187,9 @@ class SentencePane(ScrollView, can_focus=True):
 
     def _reset(self, *, message: str | None, note: str | None, error: bool = False) -> None:
         self.message, self._note, self._error = message, note, error
+        self.gutter_marks = {}
+        self._count = None
+        self.set_reactive(SentencePane.linked, ())
         self._paragraphs, self._blocks = [], []
         self._tops, self._heights, self._header = [], [], []
         self._strips.clear()
@@ -204,6 +219,37 @@ class SentencePane(ScrollView, can_focus=True):
         if self.message is not None:
             return self.message
         return "\n\n".join(join_sentences(p) for p in self._paragraphs)
+
+    @property
+    def sentence_count(self) -> int:
+        """How many sentences the pane shows (counted once, then kept up as paragraphs arrive)."""
+        if self._count is None:
+            self._count = sum(len(paragraph) for paragraph in self._paragraphs)
+        return self._count
+
+    # Gutter ----------------------------------------------------------------
+
+    def set_gutter(self, marks: dict[int, tuple[str, str]]) -> None:
+        """Mark sentences in the gutter: index -> (one-cell glyph, the reason shown for it)."""
+        had = bool(self.gutter_marks)
+        self.gutter_marks = dict(marks)
+        if had != bool(marks):
+            self._width = 0  # the text column narrows (or widens) by the gutter: lay out again
+        self._strips.clear()
+        self.refresh()
+
+    def add_gutter(self, marks: dict[int, tuple[str, str]]) -> None:
+        """Mark more sentences (a translation arriving paragraph by paragraph)."""
+        if marks:
+            self.set_gutter({**self.gutter_marks, **marks})
+
+    def gutter_reason(self, index: int) -> str | None:
+        """Why sentence ``index`` is marked, with its glyph; None when it is not."""
+        mark = self.gutter_marks.get(index)
+        return f"{mark[0]} {mark[1]}" if mark else None
+
+    def _gutter_width(self) -> int:
+        return GUTTER if self.gutter_marks else 0
 
     def has_sentence(self, index: int) -> bool:
         """Whether sentence ``index`` exists (splitting only as far as needed to know)."""
@@ -239,7 +285,7 @@ class SentencePane(ScrollView, can_focus=True):
         return low
 
     def _text_width(self) -> int:
-        return max(1, self.scrollable_content_region.width)
+        return max(1, self.scrollable_content_region.width - self._gutter_width())
 
     def _check_width(self) -> None:
         """Start the layout afresh when the width changed (a resize)."""
@@ -345,26 +391,48 @@ class SentencePane(ScrollView, can_focus=True):
         number = bisect_right(self._tops, line) - 1
         row = line - self._tops[number] if number >= 0 else -1
         if number < 0 or row >= self._heights[number]:
-            return Strip.blank(self._width, self._base_style)
+            return Strip.blank(self._width + self._gutter_width(), self._base_style)
         return self._paragraph_strips(number)[row]
 
     def _finish(self, strip: Strip) -> Strip:
         """A line as painted: the pane's width, on the pane's colours."""
-        return strip.crop_extend(0, self._width, self._base_style).apply_style(self._base_style)
+        width = self._width + self._gutter_width()
+        return strip.crop_extend(0, width, self._base_style).apply_style(self._base_style)
 
     def _paragraph_strips(self, number: int) -> list[Strip]:
         if (strips := self._strips.get(number)) is None:
             if len(self._strips) >= STRIP_CACHE_SIZE:
                 self._strips.clear()
             console = self.app.console
-            lines = self._block(number).lines(self._width, self._marks())
-            strips = self._strips[number] = [self._finish(Strip(line.render(console))) for line in lines]
+            block = self._block(number)
+            lines = [Strip(line.render(console)) for line in block.lines(self._width, self._marks())]
+            if self.gutter_marks:
+                lines = self._with_gutter(block, lines)
+            strips = self._strips[number] = [self._finish(line) for line in lines]
         return strips
+
+    def _with_gutter(self, block: Paragraph, lines: list[Strip]) -> list[Strip]:
+        """Each line after a two-cell column: a flagged sentence's glyph on its first row, a bar on the rest."""
+        style = self.get_component_rich_style("sentence-pane--flag", partial=True)
+        glyphs: dict[int, str] = {}
+        for index, rows in block.sentence_rows(self._width).items():
+            if index in self.gutter_marks:
+                glyphs.setdefault(rows[0], self.gutter_marks[index][0])
+                for row in rows[1:]:
+                    glyphs.setdefault(row, "│")
+        blank = Strip([Segment(" " * GUTTER)])
+        return [
+            Strip.join([Strip([Segment(glyphs[row], style), Segment(" ")]) if row in glyphs else blank, line])
+            for row, line in enumerate(lines)
+        ]
 
     # Cursor ----------------------------------------------------------------
 
     def _marks(self) -> dict[int, Style]:
         marks = {}
+        linked = self.get_component_rich_style("sentence-pane--linked", partial=True)
+        for index in self.linked:
+            marks[index] = linked
         if self.aligned >= 0:
             marks[self.aligned] = self.get_component_rich_style("sentence-pane--aligned", partial=True)
         if self.cursor >= 0:
@@ -389,6 +457,15 @@ class SentencePane(ScrollView, can_focus=True):
 
     def watch_aligned(self, old: int, index: int) -> None:
         self._refresh_marks(old, index)
+
+    def watch_linked(self, old: tuple[int, ...], linked: tuple[int, ...]) -> None:
+        for index in old:
+            if (number := self._block_of(index)) is not None:
+                self._strips.pop(number, None)
+        self._refresh_marks(-1, min(linked, default=-1))
+        for index in linked:
+            if (number := self._block_of(index)) is not None:
+                self._strips.pop(number, None)
 
     def action_cursor(self, step: int) -> None:
         if self.message is not None or not self._paragraphs:
@@ -419,4 +496,5 @@ class SentencePane(ScrollView, can_focus=True):
         if number < 0 or line - self._tops[number] >= self._heights[number]:
             return  # the note, or the blank line between paragraphs
         self.focus()
-        self.cursor = self._block(number).sentence_at(line - self._tops[number], offset.x, self._width)
+        x = max(0, offset.x - self._gutter_width())
+        self.cursor = self._block(number).sentence_at(line - self._tops[number], x, self._width)
