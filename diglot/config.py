@@ -25,6 +25,7 @@ diglot knows.
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -178,3 +179,38 @@ def load_config(path: Path | None = None) -> Config:
         path=path,
         **numbers,
     )
+
+
+def _toml_value(value: Any) -> str:
+    """A TOML value: JSON's string escapes are TOML's basic-string escapes."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    return str(value)
+
+
+def to_toml(config: Config) -> str:
+    """The settings as the config file writes them: same key names, loads back to the same Config."""
+    lines = [
+        f"{key} = {_toml_value(getattr(config, key))}"
+        for key in (
+            "device",
+            "backend",
+            "model_memory_mb",
+            "batch_size",
+            "num_beams",
+            "favourite_targets",
+            "max_input_bytes",
+        )
+    ]
+    models = {"summarize": config.summarize_model, "multilingual": config.multilingual_model}
+    if any(models.values()) or config.translate_models:
+        lines += ["", "[models]"]
+        lines += [f"{key} = {_toml_value(value)}" for key, value in models.items() if value]
+    if config.translate_models:
+        lines += ["", "[models.translate]"]
+        lines += [f"{_toml_value(pair)} = {_toml_value(ref)}" for pair, ref in sorted(config.translate_models.items())]
+    return "\n".join(lines) + "\n"

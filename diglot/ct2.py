@@ -8,6 +8,7 @@ CTranslate2 batch cannot be interrupted), so batches are kept small.
 from __future__ import annotations
 
 import ctypes
+import glob
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from typing import Any
 
 from diglot.backends import GenerationOptions
 from diglot.cache import cache_dir
+from diglot.stages import stage
 
 # Architectures the CTranslate2 converter handles.
 ARCHITECTURES = {"marian", "bart", "t5", "m2m_100"}
@@ -36,6 +38,15 @@ def compute_type(device: str, quantization: str | None) -> str:
 def converted_folder(ref: str, revision: str, quantization: str) -> Path:
     safe = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
     return cache_dir() / "ctranslate2" / f"{safe}--{revision}--{quantization}"
+
+
+def converted_copies(ref: str) -> list[Path]:
+    """The finished CTranslate2 conversions of model ``ref`` (any revision or quantization)."""
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
+    folder = cache_dir() / "ctranslate2"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(f"{glob.escape(safe)}--*") if (p / "model.bin").is_file())
 
 
 def convert(source: Path, ref: str, revision: str, quantization: str) -> Path:
@@ -57,7 +68,9 @@ def convert(source: Path, ref: str, revision: str, quantization: str) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=target.name + ".", dir=target.parent))
         try:
-            _converter(str(source)).convert(str(work / "model"), quantization=quantization, force=True)
+            name = ref if not Path(ref).is_absolute() else Path(ref).name  # a hub id, or a folder's name
+            with stage(f"Converting {name} for CTranslate2 (once)"):
+                _converter(str(source)).convert(str(work / "model"), quantization=quantization, force=True)
             os.replace(work / "model", target)
         finally:
             shutil.rmtree(work, ignore_errors=True)

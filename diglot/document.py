@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 import sys
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import urljoin
 
-from diglot.errors import InputError
+from diglot.errors import Cancelled, InputError
 
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -158,37 +162,167 @@ def from_html(html: bytes | str, source: str) -> Document:
     return Document(paragraphs=tuple(paragraphs), title=title, source=source)
 
 
-def fetch_url(url: str, *, max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: int = 20) -> Document:
-    """Download a web page (http or https) and read the article in it.
+@dataclass(frozen=True)
+class DownloadLimits:
+    """How long and how much a web page download may take.
 
-    Certificates are always verified (trafilatura would otherwise retry an
-    SSL failure without verification); pages over ``max_bytes`` are refused.
+    ``deadline_s`` bounds the whole download (connecting, waiting for the first
+    byte and reading the body), however slowly the server trickles bytes.
+    """
+
+    max_bytes: int = DEFAULT_MAX_BYTES
+    deadline_s: float = 30.0
+    connect_timeout_s: float = 10.0
+    max_redirects: int = 5
+
+
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
+def _http_error_reason(exc: Exception, limits: DownloadLimits) -> str:
+    """The real reason a download failed, in a few words rather than one message for every failure."""
+    from urllib3 import exceptions as e
+
+    if isinstance(exc, e.NameResolutionError):
+        return "unknown host (no such name, or no network)"
+    # NewConnectionError is a kind of ConnectTimeoutError in urllib3: it comes first.
+    if isinstance(exc, e.NewConnectionError):
+        text = str(exc).lower()
+        return "connection refused" if "refused" in text else "cannot connect (no network, or the host is unreachable)"
+    if isinstance(exc, e.ConnectTimeoutError):
+        return f"timed out connecting (no answer within {limits.connect_timeout_s:g} s)"
+    if isinstance(exc, (e.ReadTimeoutError, TimeoutError)):
+        return f"timed out (the {limits.deadline_s:g}-second limit for the whole download)"
+    if isinstance(exc, e.SSLError):
+        return f"certificate problem ({(str(exc.__context__ or exc).splitlines() or [''])[0]})"
+    if isinstance(exc, (e.ProtocolError, e.DecodeError, ConnectionError)):
+        return "the connection broke off before the page was complete"
+    return f"could not be downloaded ({type(exc).__name__})"
+
+
+def download(
+    url: str,
+    *,
+    limits: DownloadLimits | None = None,
+    on_progress: Callable[[int, int | None], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[bytes, str, str]:
+    """Download ``url`` (http or https); returns the body, the final address and the content type.
+
+    Any address the user can reach is allowed, loopback and private ones
+    included (diglot is the user's own client, like a browser or curl).
+    Certificates are always verified; redirects are followed up to
+    ``limits.max_redirects``; the body may not exceed ``limits.max_bytes``
+    after decompression; the whole download must end within
+    ``limits.deadline_s``. ``on_progress(received, total or None)`` is called
+    as bytes arrive; setting ``cancel`` stops the download with ``Cancelled``.
+    Every failure is an ``InputError`` whose one line gives the reason.
+    """
+    import certifi
+    import urllib3
+
+    limits = limits or DownloadLimits()
+    started = time.monotonic()
+    too_large = f"{url}: larger than the {limits.max_bytes:,}-byte limit (set max_input_bytes to raise it)"
+
+    def remaining() -> float:
+        left = limits.deadline_s - (time.monotonic() - started)
+        if left <= 0:
+            raise InputError(f"{url}: timed out (the {limits.deadline_s:g}-second limit for the whole download)")
+        return left
+
+    # No retries: a failure is reported at once, with its reason.
+    pool = urllib3.PoolManager(cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(), retries=False)
+    address = url
+    try:
+        for _ in range(limits.max_redirects + 1):
+            if not address.lower().startswith(("http://", "https://")):
+                raise InputError(f"{url}: only http and https addresses can be read")
+            left = remaining()
+            response = pool.request(
+                "GET",
+                address,
+                preload_content=False,
+                redirect=False,
+                headers={"User-Agent": "diglot (article reader)", "Accept": "text/html, text/plain;q=0.9, */*;q=0.5"},
+                timeout=urllib3.Timeout(connect=min(limits.connect_timeout_s, left), read=left),
+            )
+            if response.status in _REDIRECTS and response.headers.get("Location"):
+                address = urljoin(address, response.headers["Location"])
+                response.drain_conn()
+                response.release_conn()
+                continue
+            break
+        else:
+            raise InputError(f"{url}: too many redirects (more than {limits.max_redirects})")
+        try:
+            if response.status != 200:
+                reason = f" {response.reason}" if response.reason else ""
+                raise InputError(f"{url}: the server answered HTTP {response.status}{reason}")
+            declared = response.headers.get("Content-Length")
+            total = int(declared) if declared and declared.isdigit() else None
+            if total is not None and total > limits.max_bytes:
+                raise InputError(too_large)
+            body = bytearray()
+            while True:
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                sock = getattr(response.connection, "sock", None)
+                if sock is not None:
+                    sock.settimeout(remaining())  # each read waits no longer than the time left
+                chunk = response.read1(65536)
+                if not chunk:
+                    break
+                body += chunk
+                if len(body) > limits.max_bytes:  # counted after decompression: no gzip bomb gets through
+                    raise InputError(too_large)
+                remaining()
+                if on_progress is not None:
+                    on_progress(len(body), total)
+            content_type = response.headers.get("Content-Type", "")
+        finally:
+            response.release_conn()
+    except (InputError, Cancelled):
+        raise
+    except Exception as exc:
+        raise InputError(f"{url}: {_http_error_reason(exc, limits)}") from None
+    finally:
+        pool.clear()
+    return bytes(body), address, content_type
+
+
+def fetch_url(
+    url: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    limits: DownloadLimits | None = None,
+    on_progress: Callable[[int, int | None], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Document:
+    """Download a web page (http or https) and read the article in it (see ``download``).
+
+    HTML goes through trafilatura (``from_html``); a page served as plain
+    text is read as text.
     """
     if not url.lower().startswith(("http://", "https://")):
         raise InputError(f"{url}: only http and https addresses can be read")
-    import logging
-
-    import trafilatura
-    from trafilatura.settings import use_config
-
-    config = use_config()
-    config.set("DEFAULT", "DOWNLOAD_TIMEOUT", str(timeout_s))
-    config.set("DEFAULT", "MAX_FILE_SIZE", str(max_bytes + 1))
-    config.set("DEFAULT", "INSECURE_SSL_FALLBACK", "off")
-    # Its download errors are logged; the InputError below is the one line the user sees.
-    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
-    response = trafilatura.fetch_response(url, config=config)
-    if response is None:
-        raise InputError(f"{url}: could not be downloaded (no connection, unknown host or a certificate problem)")
-    if response.status != 200:
-        raise InputError(f"{url}: the server answered HTTP {response.status}")
-    data = response.data or b""
-    if len(data) > max_bytes:
-        raise InputError(f"{url}: larger than the {max_bytes:,}-byte limit (set max_input_bytes to raise it)")
+    limits = limits or DownloadLimits(max_bytes=max_bytes)
+    data, _final, content_type = download(url, limits=limits, on_progress=on_progress, cancel=cancel)
+    if content_type.split(";")[0].strip().lower() == "text/plain":
+        return load_document(_decode(data, url), source=url)
+    if b"\x00" in data:
+        raise InputError(f"{url}: not a web page (binary content, {content_type or 'no content type'})")
     return from_html(data, url)
 
 
-def read_source(source: str, *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: BinaryIO | None = None) -> Document:
+def read_source(
+    source: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: BinaryIO | None = None,
+    on_progress: Callable[[int, int | None], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Document:
     """Read SOURCE (a path, an http(s) address, or ``-`` for stdin) into a Document.
 
     Text and Markdown files are read as they are; HTML files and web pages
@@ -201,7 +335,7 @@ def read_source(source: str, *, max_bytes: int = DEFAULT_MAX_BYTES, stdin: Binar
         data = _read_limited(stream, "<stdin>", max_bytes)
         return load_document(_decode(data, "<stdin>"), source="<stdin>")
     if is_url(source):
-        return fetch_url(source, max_bytes=max_bytes)
+        return fetch_url(source, max_bytes=max_bytes, on_progress=on_progress, cancel=cancel)
     path = Path(source).expanduser()
     if path.is_dir():
         raise InputError(f"{source}: is a directory, not a file")

@@ -25,6 +25,7 @@ class ModelUnavailable(DiglotError):
 
     def __init__(self, model_id: str, reason: str, *, fetch: bool = True, also: tuple[str, ...] = ()) -> None:
         self.model_id = model_id
+        self.models = (model_id, *also)  # every model the job lacks
         self.reason = reason
         self.fetch_command = f"diglot models pull {' '.join((model_id, *also))}" if fetch else None
         message = f"model {model_id} {reason}"

@@ -150,6 +150,15 @@ class Pipeline:
             cache=self.cache,
         )
 
+    def forget_summarizers(self) -> None:
+        """Make the summarisers afresh on next use.
+
+        One that fell back to extractive for want of its model then finds
+        the model downloaded meanwhile (the app's in-place downloads).
+        """
+        with self._lock:
+            self._summarizers.clear()
+
     def summarizer(self, method: str) -> Summarizer:
         """The summariser for ``method``, made once (loads no model yet).
 

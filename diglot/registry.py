@@ -43,12 +43,26 @@ def licence(model_id: str) -> str:
     return LICENCES.get(model_id, "unknown: check the model card")
 
 
+def is_non_commercial(licence_name: str) -> bool:
+    """Whether a licence forbids commercial use (CC BY-NC and the like)."""
+    name = licence_name.lower()
+    return "non-commercial" in name or "-nc" in name or name.startswith("nc")
+
+
 @dataclass(frozen=True)
 class DefaultModel:
     """A model diglot uses unless told otherwise, and what it is for."""
 
     model_id: str
     task: str
+
+    @property
+    def languages(self) -> str:
+        """The languages it reads and writes, e.g. ``en → ru``."""
+        if self.model_id == MULTILINGUAL:
+            return f"{len(M2M100_LANGUAGES)} languages"
+        pair = self.task.split()[1]
+        return pair.replace("-", " → ") if "-" in pair else pair
 
 
 def default_models() -> list[DefaultModel]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.hub_server import FakeHub, serve_hub
 from tests.tiny_models import build_all, write_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,3 +82,26 @@ def seed() -> Path:
 @pytest.fixture
 def data() -> Path:
     return DATA
+
+
+@pytest.fixture
+def fake_hub(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[FakeHub]:
+    """A Hugging Face hub on 127.0.0.1 (tests/hub_server.py), online, with an empty cache of its own.
+
+    huggingface_hub reads its settings when first imported, so they are set
+    both in the environment (for subprocesses) and in its constants.
+    """
+    import huggingface_hub.constants as constants
+
+    cache = tmp_path / "hf-hub-cache"
+    with serve_hub() as hub:
+        monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+        monkeypatch.setenv("HF_ENDPOINT", hub.endpoint)
+        monkeypatch.setenv("HF_HUB_CACHE", str(cache))
+        monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
+        monkeypatch.setattr(constants, "ENDPOINT", hub.endpoint)
+        monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+        monkeypatch.setattr(
+            constants, "HUGGINGFACE_CO_URL_TEMPLATE", hub.endpoint + "/{repo_id}/resolve/{revision}/{filename}"
+        )
+        yield hub

@@ -34,19 +34,26 @@ from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable
 from diglot.export import SUFFIXES, export, export_dict
+from diglot.hub import RemoteModel
 from diglot.langid import LanguageGuess
 from diglot.languages import language, served_languages
 from diglot.pipeline import Article, Pipeline, summary_document
 from diglot.recent import RecentArticles, save_pasted
+from diglot.registry import is_non_commercial
 from diglot.segment import split_sentences
-from summarize import Summary
+from diglot.stages import listen
+from summarize import Summary, summarizer_model
 from translate import TranslatedParagraph, Translation
 from tui.commands import COMMANDS
 from tui.messages import (
+    DownloadFinished,
+    DownloadProgress,
     JobFailed,
     LanguageDetected,
     ModelMissing,
+    ModelOffer,
     ParagraphLanguagesDetected,
+    StageChanged,
     SummaryProgress,
     SummaryReady,
     TranslationParagraph,
@@ -56,6 +63,7 @@ from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.export_dialog import ExportDialog, ExportRequest
 from tui.screens.help_screen import HelpScreen
 from tui.screens.language_picker import LanguagePicker
+from tui.screens.models_screen import ModelsScreen
 from tui.screens.open_dialog import OpenDialog
 from tui.screens.paste_dialog import PasteDialog
 from tui.screens.recent_dialog import RecentDialog
@@ -63,6 +71,7 @@ from tui.sentences import SplitParagraphs
 from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
 from tui.widgets.info_bar import InfoBar
 from tui.widgets.sentence_pane import SentencePane
+from tui.widgets.transfer_progress import TransferProgress, format_bytes
 
 LENGTH_CYCLE = ("short", "medium", "long")
 Result = TypeVar("Result", Summary, Translation)
@@ -126,6 +135,15 @@ class DiglotApp(App[int]):
         self.translation_note = ""
         self._progress_shown_at = 0.0
         self._showwarning = warnings.showwarning
+        self.missing: tuple[str, ...] = ()
+        """Models the panes lack, which ``d`` downloads."""
+        self.translation_missing: tuple[str, ...] = ()
+        self.summary_missing = ""
+        self.missing_head = ""
+        self.missing_fetch = ""
+        self.missing_shown = ""
+        self.offer: ModelOffer | None = None
+        self._stop_stages: Callable[[], None] | None = None
         self.subtitles: dict[str, str] = {}
         self.set_reactive(DiglotApp.target, target or (self.config.favourite_targets or ("ru",))[0])
 
@@ -138,6 +156,7 @@ class DiglotApp(App[int]):
             yield SentencePane("Original", id="original")
             yield SentencePane("Summary", id="summary")
             yield SentencePane("Translation", id="translation")
+        yield TransferProgress(id="transfer")
         yield Footer()
 
     @property
@@ -179,6 +198,12 @@ class DiglotApp(App[int]):
         # on stderr they would be lost behind the screen.
         self._showwarning = warnings.showwarning
         warnings.showwarning = self._warning_shown
+
+        def stage_changed(description: str, started: bool) -> None:
+            self.post_message(StageChanged(description, started))
+
+        # A model conversion, announced from a worker thread, shows as its own stage.
+        self._stop_stages = listen(stage_changed)
         self.open_document(self.document)
         self.original_pane.focus()
         # Reading a hundred languages' names from CLDR takes about half a
@@ -187,6 +212,8 @@ class DiglotApp(App[int]):
 
     def on_unmount(self) -> None:
         warnings.showwarning = self._showwarning
+        if self._stop_stages is not None:
+            self._stop_stages()
 
     def _warning_shown(self, message: Warning | str, *_args: object, **_kwargs: object) -> None:
         self.notify(str(message), severity="warning", timeout=10)  # thread-safe: workers warn too
@@ -344,6 +371,16 @@ class DiglotApp(App[int]):
         self.summaries[message.key] = message.summary
         self.show_summary(message.summary)
 
+    def _summary_model_missing(self, summary: Summary) -> str:
+        """The hub model the abstractive summary lacks, when it fell back to extractive for want of it."""
+        from diglot.models import is_local_ref
+
+        model = summarizer_model(self.config, self.pipeline.summarize_model)
+        fell_back = summary.method == "extractive" and self.method == "abstractive" and summary.note
+        if fell_back and "not downloaded" in (summary.note or "") and model and not is_local_ref(model):
+            return model
+        return ""
+
     def show_summary(self, summary: Summary) -> None:
         self.summary = summary
         label = "extractive" if summary.method == "extractive" else f"abstractive · {summary.model}"
@@ -351,14 +388,26 @@ class DiglotApp(App[int]):
         chunks = f"read in {summary.chunks} chunks" if summary.chunks > 1 else ""
         trust = counts(unsupported=summary.unsupported, flagged=summary.flagged)
         self._set_subtitle(self.summary_pane, language(summary.language).name, chunks, trust)
-        note = f"No abstractive summary: {summary.note}" if summary.note else None
-        # The summary's own sentences, so that sentence i is support[i] and flags[i].
-        self.summary_pane.show_paragraphs([list(summary.sentences) or [summary.text]], note=note)
-        self.summary_pane.set_gutter(summary_marks(summary))
+        missing = self._summary_model_missing(summary)
+        if missing != self.summary_missing:
+            self.summary_missing = missing
+            self._missing_changed()
+        self._paint_summary(summary)
         self.original_pane.linked = ()
         self.update_info()
         if self.translated == "summary":
             self.start_translation()
+
+    def _paint_summary(self, summary: Summary) -> None:
+        """The summary's sentences, after a note when it is not the one asked for (and how to get that one)."""
+        note = f"No abstractive summary: {summary.note}" if summary.note else None
+        offer = self._offer_line(self.summary_missing) if note and self.summary_missing else ""
+        if offer:
+            missing = self.summary_missing
+            note = f"No abstractive summary: model {missing} is not downloaded. Press d to download it: {offer}."
+        # The summary's own sentences, so that sentence i is support[i] and flags[i].
+        self.summary_pane.show_paragraphs([list(summary.sentences) or [summary.text]], note=note)
+        self.summary_pane.set_gutter(summary_marks(summary))
 
     # Translation ---------------------------------------------------------------
 
@@ -366,6 +415,9 @@ class DiglotApp(App[int]):
         """Translate into ``target``: at once from this session's results, else in a worker."""
         self.translation = None
         self.translation_note = ""
+        if self.translation_missing:  # known again once this job has run
+            self.translation_missing = ()
+            self._missing_changed()
         name = language(self.target).name
         self.translation_pane.border_title = f"Translation · {name} · {self.translated}"
         self.translation_pane.border_subtitle = ""
@@ -479,15 +531,185 @@ class DiglotApp(App[int]):
     def _model_missing(self, message: ModelMissing) -> None:
         error = message.error
         if message.task == "translation" and message.key == self.translation_key:
-            lines = [f"No translation into {language(self.target).name}: model {error.model_id} {error.reason}."]
-            if error.fetch_command:
-                lines += ["", "Fetch it with:", f"  {error.fetch_command}", "", "then press Ctrl+R."]
-            self.translation_pane.show_message("\n".join(lines), error=True)
+            self.missing_head = (
+                f"No translation into {language(self.target).name}: model {error.model_id} {error.reason}."
+            )
+            self.missing_fetch = error.fetch_command or ""
+            middle = ["Looking up its size and licence…"] if error.fetch_command else []
+            self._show_missing(middle)
             self.translation_pane.border_subtitle = "model missing"
             self.translation_note = f"{error.model_id} missing"
             self.update_info()
+            if error.fetch_command:
+                self.translation_missing = error.models
+                self._missing_changed()
         elif message.task == "summary" and message.key == self.summary_key:
             self.summary_pane.show_message(str(error), error=True)
+
+    # Downloading missing models -------------------------------------------------
+
+    def _missing_changed(self) -> None:
+        """The models the panes lack changed: look up their size and licence, then offer them (``d``)."""
+        models = tuple(dict.fromkeys((*self.translation_missing, *filter(None, [self.summary_missing]))))
+        if models != self.missing:
+            self.missing, self.offer = models, None
+            if models:
+                self.lookup_models(models)
+        elif self.offer is not None:
+            self._show_offer(self.offer)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="lookup")
+    def lookup_models(self, models: tuple[str, ...]) -> None:
+        from diglot import hub
+
+        try:
+            remotes = tuple(hub.remote_model(model) for model in models)
+        except DiglotError as exc:
+            self.post_message(ModelOffer(models, (), str(exc)))
+            return
+        self.post_message(ModelOffer(models, remotes))
+
+    @on(ModelOffer)
+    def _model_offer(self, message: ModelOffer) -> None:
+        if message.models != self.missing:
+            return
+        self.offer = message
+        self._show_offer(message)
+        if self.summary_missing and self.summary is not None:
+            self._paint_summary(self.summary)  # its note now tells the size and licence
+
+    def _offer_line(self, model_id: str) -> str:
+        """``size, licence …`` of a missing model from the offer ('' while unknown)."""
+        if self.offer is None or self.offer.error:
+            return ""
+        remote = next((r for r in self.offer.remotes if r.model_id == model_id), None)
+        if remote is None:
+            return ""
+        terms = remote.licence or "unknown licence"
+        warning = " (non-commercial: not for commercial use)" if is_non_commercial(terms) else ""
+        return f"{format_bytes(remote.size_bytes)}, licence {terms}{warning}"
+
+    def _show_missing(self, middle: list[str]) -> None:
+        """The missing-model message: what is missing, ``middle`` (the offer), and the shell command."""
+        lines = [self.missing_head]
+        if middle:
+            lines += ["", *middle]
+        if self.missing_fetch:
+            lines += ["", "Or in a shell:", f"  {self.missing_fetch}", "then press Ctrl+R."]
+        self.missing_shown = "\n".join(lines)
+        self.translation_pane.show_message(self.missing_shown, error=True)
+
+    def _show_offer(self, offer: ModelOffer) -> None:
+        """In the missing-model message: what a download takes, and the key that starts it."""
+        if not self.translation_missing or self.translation_pane.message != self.missing_shown:
+            return  # the pane has moved on (another language, or a download under way)
+        if offer.error:
+            self._show_missing([f"Cannot download from here: {offer.error}"])
+            return
+        lines = ["Press d to download it here (Esc cancels):"]
+        for remote in offer.remotes:
+            terms = remote.licence or "unknown licence"
+            purpose = " (for the summary)" if remote.model_id not in self.translation_missing else ""
+            lines.append(f"  {remote.model_id}{purpose}: {format_bytes(remote.size_bytes)}, licence {terms}")
+            if is_non_commercial(terms):
+                lines.append("  Warning: non-commercial licence; not for commercial use.")
+        self._show_missing(lines)
+
+    @property
+    def downloading(self) -> bool:
+        return any(w.group == "download" and w.is_running for w in self.workers)
+
+    def action_download_models(self) -> None:
+        if self.downloading:
+            self.notify("A download is already running (Esc cancels it).")
+            return
+        if not self.missing:
+            self.notify("No model is missing here. M lists every model.")
+            return
+        if self.offer is not None and self.offer.error:
+            self.notify(self.offer.error, severity="error", markup=False)
+            return
+        if self.translation_missing:
+            self.translation_pane.show_message(f"Downloading {', '.join(self.missing)}… (Esc cancels)")
+        self.download_models(self.missing, self.offer.remotes if self.offer else ())
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="download")
+    def download_models(self, models: tuple[str, ...], remotes: tuple[RemoteModel, ...]) -> None:
+        from diglot import hub
+
+        worker = get_current_worker()
+        known = {remote.model_id: remote for remote in remotes}
+
+        def reporter(model: str) -> Callable[[int, int], None]:
+            def report(done: int, total: int) -> None:
+                self.post_message(DownloadProgress(model, done, total))
+
+            return report
+
+        try:
+            for model in models:
+                self.post_message(DownloadProgress(model, 0, known[model].size_bytes if model in known else 0))
+                hub.pull(model, remote=known.get(model), on_progress=reporter(model), cancel=worker.cancelled_event)
+        except Cancelled:
+            self.post_message(DownloadFinished(models, cancelled=True))
+            return
+        except DiglotError as exc:
+            self.post_message(DownloadFinished(models, error=str(exc)))
+            return
+        self.post_message(DownloadFinished(models))
+
+    @on(DownloadProgress)
+    def _download_progress(self, message: DownloadProgress) -> None:
+        transfer = self.query_one(TransferProgress)
+        stage = f"Downloading {message.model_id}"
+        if not transfer.has_class("-active") or transfer.stage_name != stage:
+            transfer.add_class("-active")
+            transfer.stage(stage, message.total or None)
+        transfer.update_bytes(message.done, message.total or None)
+
+    @on(DownloadFinished)
+    def _download_finished(self, message: DownloadFinished) -> None:
+        self.query_one(TransferProgress).remove_class("-active")
+        names = ", ".join(message.models)
+        if message.cancelled:
+            if self.translation_missing:
+                self.translation_pane.show_message(
+                    f"Download of {names} cancelled. What arrived is kept for the next try: press d to resume.",
+                )
+            self.notify("Download cancelled")
+            return
+        if message.error and not self.translation_missing:
+            self.notify(f"The download failed: {message.error}", severity="error", markup=False)
+            return
+        if message.error:
+            self.translation_pane.show_message(
+                f"The download failed: {message.error}\n\nPress d to try again.", error=True
+            )
+            return
+        self.notify(f"Downloaded {names}", title="Models", markup=False)
+        self.missing, self.offer, self.missing_shown = (), None, ""
+        self.translation_missing, self.summary_missing = (), ""
+        self.pipeline.forget_summarizers()
+        self.action_retry()  # the panes fill in, no restart
+
+    @on(StageChanged)
+    def _stage_changed(self, message: StageChanged) -> None:
+        transfer = self.query_one(TransferProgress)
+        if message.started:
+            transfer.add_class("-active")
+            transfer.stage(message.description)
+        elif not self.downloading:
+            transfer.remove_class("-active")
+
+    def action_models(self) -> None:
+        def closed(changed: bool | None) -> None:
+            if changed:  # models were pulled or removed: what was missing may be there now
+                self.pipeline.forget_summarizers()
+                self.missing, self.offer = (), None
+                self.translation_missing, self.summary_missing = (), ""
+                self.action_retry()
+
+        self.push_screen(ModelsScreen(self.config), closed)
 
     @on(JobFailed)
     def _job_failed(self, message: JobFailed) -> None:
@@ -591,6 +813,11 @@ class DiglotApp(App[int]):
         self.method = "extractive" if self.method == "abstractive" else "abstractive"
 
     def action_cancel(self) -> None:
+        downloads = [w for w in self.workers if w.group == "download" and w.is_running]
+        if downloads:
+            for worker in downloads:
+                worker.cancel()  # the download stops at its next chunk and reports back
+            return
         running = [w for w in self.workers if w.group in ("summarize", "translate") and w.is_running]
         if not running:
             return
@@ -678,7 +905,8 @@ class DiglotApp(App[int]):
         missing = [] if self.translation else ["translation (not finished)"]
         missing += [] if self.summary else ["summary (not finished)"]
         note = f" Without: {', '.join(missing)}." if missing else ""
-        self.notify(f"Exported {request.fmt} to {request.path}.{note}", title="Exported")
+        where = request.path.resolve()  # the full path: the dialog may have been given a relative one
+        self.notify(f"Exported {request.fmt} to {where}.{note}", title="Exported", markup=False)
 
     # Other articles --------------------------------------------------------------
 
@@ -707,13 +935,13 @@ class DiglotApp(App[int]):
         self.push_screen(PasteDialog(), pasted)
 
     def action_recent(self) -> None:
+        def opened(document: Document | None) -> None:
+            if document is not None:
+                self.open_document(document)
+
         def chosen(path: str | None) -> None:
-            if not path:
-                return
-            try:
-                self.open_document(read_source(path, max_bytes=self.config.max_input_bytes))
-            except InputError as exc:
-                self.notify(str(exc), severity="error")
+            if path:  # read in the open dialog's worker, with its progress and errors
+                self.push_screen(OpenDialog(self.config.max_input_bytes, path, open_at_once=True), opened)
 
         self.push_screen(RecentDialog(self.recent.load()), chosen)
 
@@ -732,8 +960,12 @@ def run(
     """Open the app on SOURCE (default: the bundled seed article); returns the exit status."""
     from diglot.seeds import default_article
     from tui.engines import default_engines
+    from tui.terminal import stdin_is_piped, use_controlling_terminal
 
+    if source is None and stdin_is_piped():
+        source = "-"  # cat article.txt | diglot
     document = read_source(source or str(default_article()), max_bytes=config.max_input_bytes)
+    use_controlling_terminal()  # the article came through stdin: keys come from /dev/tty
     app = DiglotApp(
         document,
         pipeline=default_engines(config, use_cache=use_cache),

@@ -14,12 +14,18 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from diglot import __version__
+from tui.cli_progress import CommandProgress, wanted
 
 if TYPE_CHECKING:
     from diglot.cache import ResultCache
     from diglot.config import Config
     from diglot.pipeline import Article, ArticleResult, Pipeline
     from summarize import Summary
+
+
+class UsageError(Exception):
+    """A command line that cannot work (exit status 2, like argparse's own errors)."""
+
 
 COMMANDS = ("summarize", "translate", "eval", "models", "config", "cache", "bench")
 _LANGUAGE_HELP = "code (ru, zh, de, ...), English name (German) or own name (Deutsch)"
@@ -63,14 +69,23 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
-def _source(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
+def _quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no progress bars (shown on stderr only when it is a terminal)"
+    )
+
+
+def _source(parser: argparse.ArgumentParser, *, optional: bool = False, text: bool = False) -> None:
     parser.add_argument(
         "source",
-        nargs="?" if optional else None,
+        nargs="?" if optional or text else None,
         metavar="SOURCE",
         help="text, Markdown or HTML file, http(s) address of a web page, or - for stdin"
-        + (" (default: the bundled seed article)" if optional else ""),
+        + (" (default: the bundled seed article)" if optional else "")
+        + (" (or give --text)" if text else ""),
     )
+    if text:
+        parser.add_argument("--text", metavar="TEXT", help="the article itself, given on the command line")
     parser.add_argument(
         "--from", dest="src", type=_language, metavar="LANG", help="source language (default: detected)"
     )
@@ -94,15 +109,16 @@ def build_parser() -> argparse.ArgumentParser:
     _common(app)
 
     summarize = commands.add_parser("summarize", help="print a summary of an article")
-    _source(summarize)
+    _source(summarize, text=True)
     summarize.add_argument("--method", choices=("abstractive", "extractive"), default="abstractive")
     summarize.add_argument("--length", choices=("short", "medium", "long"), default="medium")
     summarize.add_argument("--model", metavar="ID|PATH", help="summarisation model (hub id or local folder)")
     summarize.add_argument("--json", action="store_true", help="print one JSON object")
     _common(summarize)
+    _quiet(summarize)
 
     translate = commands.add_parser("translate", help="print a translation of an article or of its summary")
-    _source(translate)
+    _source(translate, text=True)
     translate.add_argument("--to", dest="tgt", type=_language, required=True, metavar="LANG", help=_LANGUAGE_HELP)
     translate.add_argument("--summary", action="store_true", help="translate the summary instead of the article")
     translate.add_argument(
@@ -116,6 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     translate.add_argument("--json", action="store_true", help="print one JSON object with sentence pairs")
     _common(translate)
+    _quiet(translate)
 
     _eval_parser(commands)
 
@@ -124,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="default models and what is downloaded")
     pull = actions.add_parser("pull", help="download models from the Hugging Face hub")
     pull.add_argument("ids", nargs="+", metavar="ID")
+    _quiet(pull)
     remove = actions.add_parser("remove", help="delete a downloaded model")
     remove.add_argument("ids", nargs="+", metavar="ID")
     models.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -226,8 +244,24 @@ def _note(message: str) -> None:
     print(f"diglot: note: {message}", file=sys.stderr)
 
 
-def _summarize(pipeline: Pipeline, article: Article, args: argparse.Namespace) -> Summary:
-    summary = pipeline.summarize(article, method=args.method, length=args.length)
+def _article(pipeline: Pipeline, args: argparse.Namespace) -> Article:
+    """The article of this run: SOURCE, or the text given with --text."""
+    if getattr(args, "text", None) is None:
+        if args.source is None:
+            raise UsageError("give the article: a file, a web address, - for stdin, or --text")
+        return pipeline.read(args.source, language=args.src)
+    if args.source is not None:
+        raise UsageError("give either SOURCE or --text, not both")
+    from diglot.document import load_document
+    from diglot.pipeline import Article
+
+    document = load_document(args.text, source="<text>")
+    return Article(document, pipeline.identify(document, language=args.src))
+
+
+def _summarize(pipeline: Pipeline, article: Article, args: argparse.Namespace, progress: CommandProgress) -> Summary:
+    report = progress.bar("Summarising", unit="model inputs")
+    summary = pipeline.summarize(article, method=args.method, length=args.length, on_progress=report)
     if summary.note:
         _note(f"{summary.note}; this is an extractive summary")
     return summary
@@ -241,8 +275,9 @@ def cmd_summarize(args: argparse.Namespace) -> int:
     from diglot.pipeline import ArticleResult
 
     pipeline = _pipeline(args, _load_config(args))
-    article = pipeline.read(args.source, language=args.src)
-    summary = _summarize(pipeline, article, args)
+    article = _article(pipeline, args)
+    with CommandProgress(enabled=wanted(args.quiet)) as progress:
+        summary = _summarize(pipeline, article, args, progress)
     if args.json:
         _print_json(ArticleResult(article, summary=summary))
     else:
@@ -254,17 +289,25 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from diglot.pipeline import ArticleResult
 
     pipeline = _pipeline(args, _load_config(args))
-    article = pipeline.read(args.source, language=args.src)
+    article = _article(pipeline, args)
     summary = None
-    if args.summary:
-        # Fail fast, before a long summary, if the translation's model is missing.
-        pipeline.check_summary_translation(article, args.tgt, method=args.method)
-        summary = _summarize(pipeline, article, args)
-        translation = pipeline.translate_summary(article, summary, args.tgt)
-    else:
-        # --from names the language of every paragraph; otherwise each is
-        # detected (a mixed article) and segmented by its own language's rules.
-        translation = pipeline.translate(article, args.tgt)
+    with CommandProgress(enabled=wanted(args.quiet)) as progress:
+        if args.summary:
+            # Fail fast, before a long summary, if the translation's model is missing.
+            pipeline.check_summary_translation(article, args.tgt, method=args.method)
+            summary = _summarize(pipeline, article, args, progress)
+        report = progress.bar("Translating", unit="paragraphs")
+        total = 1 if summary is not None else len(article.document.paragraphs)  # a summary is one paragraph
+
+        def paragraph_done(index: int, _: object) -> None:
+            report(index + 1, total)
+
+        if summary is not None:
+            translation = pipeline.translate_summary(article, summary, args.tgt, on_paragraph=paragraph_done)
+        else:
+            # --from names the language of every paragraph; otherwise each is
+            # detected (a mixed article) and segmented by its own language's rules.
+            translation = pipeline.translate(article, args.tgt, on_paragraph=paragraph_done)
     if kept := translation.kept_paragraphs:
         from diglot.languages import language
 
@@ -411,12 +454,18 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_models(args: argparse.Namespace) -> int:
     from diglot import hub
     from diglot.errors import DiglotError
-    from diglot.registry import default_models, licence
+    from diglot.registry import default_models, is_non_commercial, licence
 
     if args.action == "pull":
-        for model_id in args.ids:
-            path = hub.pull(model_id)
-            print(f"{model_id}: downloaded to {path} (licence: {licence(model_id)})")
+        with CommandProgress(enabled=wanted(args.quiet)) as progress:
+            for model_id in args.ids:
+                remote = hub.remote_model(model_id)
+                terms = remote.licence or licence(model_id)
+                if is_non_commercial(terms):
+                    _note(f"{model_id} is licensed {terms}: not for commercial use")
+                report = progress.bar(model_id)
+                path = hub.pull(model_id, remote=remote, on_progress=report)
+                print(f"{model_id}: downloaded to {path} ({remote.size_bytes / 1e6:.1f} MB, licence: {terms})")
         return 0
     if args.action == "remove":
         from diglot.cache import remove_conversions
@@ -447,17 +496,15 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from diglot.config import config_path, load_config
+    from diglot.config import config_path, load_config, to_toml
 
     path = config_path()
     if args.action == "path":
         print(path)
         return 0
     config = load_config(path)
-    print(f"# {path}{'' if path.exists() else ' (not present: defaults)'}")
-    for key, value in vars(config).items():
-        if key != "path":
-            print(f"{key} = {value!r}")
+    print(f"# {path}{'' if path.exists() else ' (not present: these are the defaults)'}")
+    print(to_toml(config), end="")
     return 0
 
 
@@ -494,6 +541,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     warnings.showwarning = one_line_warning  # e.g. a damaged cache file set aside
     try:
         return handlers[args.command](args)
+    except UsageError as exc:
+        parser.error(str(exc))  # exits with status 2
+        return 2
     except DiglotError as exc:
         if args.debug:
             raise

@@ -29,8 +29,10 @@ COMMANDS: tuple[Command, ...] = (
     Command("o", "open", "Open", "Open an article file"),
     Command("p", "paste", "Paste", "Paste text as a new article"),
     Command("r", "recent", "Recent", "Reopen a recent article"),
+    Command("d", "download_models", "Download", "Download the models the panes are missing", show=False),
+    Command("M", "models", "Models", "Models: list, download and remove them", show=False),
     Command("ctrl+r", "retry", "Retry", "Run the summary and translation again", show=False),
-    Command("escape", "cancel", "Cancel", "Cancel the running summary and translation", show=False),
+    Command("escape", "cancel", "Cancel", "Cancel the running summary, translation or download", show=False),
     Command("question_mark", "help", "Help", "Show the keys and what they do"),
     Command("q", "quit", "Quit", "Quit diglot"),
 )

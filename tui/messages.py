@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from diglot.errors import ModelUnavailable
+from diglot.hub import RemoteModel
 from diglot.langid import LanguageGuess
 from summarize import Summary
 from translate import TranslatedParagraph, Translation
@@ -88,3 +89,41 @@ class JobFailed(Message):
     key: str
     task: str
     message: str
+
+
+@dataclass
+class ModelOffer(Message):
+    """What downloading the missing models would take (``remotes``: RemoteModel), or why it cannot be known."""
+
+    models: tuple[str, ...]
+    remotes: tuple[RemoteModel, ...]
+    error: str | None = None
+
+
+@dataclass
+class DownloadProgress(Message):
+    """``done`` of ``total`` bytes of ``model_id`` are downloaded."""
+
+    model_id: str
+    done: int
+    total: int
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, DownloadProgress) and message.model_id == self.model_id
+
+
+@dataclass
+class DownloadFinished(Message):
+    """A download ended: every model in place, or ``error`` (one line), or ``cancelled``."""
+
+    models: tuple[str, ...]
+    error: str | None = None
+    cancelled: bool = False
+
+
+@dataclass
+class StageChanged(Message):
+    """A long one-time stage (a model conversion) ``started`` or ended."""
+
+    description: str
+    started: bool

@@ -217,15 +217,18 @@ async def test_export_round_trip_and_no_silent_overwrite(make, tmp_path: Path):
         assert not list(tmp_path.glob(".*.tmp"))
 
 
-async def test_export_markdown(make, tmp_path: Path):
+async def test_export_markdown(make, tmp_path: Path, monkeypatch):
     app = make(fake_engines())
     target = tmp_path / "out.md"
+    monkeypatch.chdir(tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         await pilot.press("e")
-        app.screen.query_one("#path").value = str(target)
+        app.screen.query_one("#path").value = "out.md"  # relative to the working folder
         await pilot.press("enter")
         await pilot.pause()
+        notices = [n.message for n in app._notifications]
+    assert any(f"to {target}." in notice for notice in notices), notices  # the full path, not just "out.md"
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# 000_922c510d4ced2dba.txt") and "## Summary" in text and "## Translation (Russian)" in text
     assert "Перевод предложения 1." in text and app.document.paragraphs[-1] in text
@@ -250,10 +253,8 @@ async def test_open_paste_and_recent(make, data: Path, tmp_path: Path, monkeypat
         field = app.screen.query_one("#path")
         field.value = str(tmp_path / "missing [red].txt")
         await pilot.press("enter")
+        await settle(app, pilot)  # read in a worker, never on the event loop
         assert "missing [red].txt: no such file" in str(app.screen.query_one("#error").render())
-        field.value = "https://example.com/news"
-        await pilot.press("enter")  # not downloaded here: that would hold up the interface
-        assert "command line: diglot https://example.com/news" in str(app.screen.query_one("#error").render())
         field.value = str(data / "zh.txt")
         await pilot.press("enter")
         await settle(app, pilot)
@@ -286,15 +287,6 @@ async def test_help_and_command_palette(make):
         assert not isinstance(app.screen, HelpScreen)
         titles = {c.title for c in app.get_system_commands(app.screen)}
         assert {"Language", "Export", "Copy", "Open", "Paste", "Recent", "Length", "Method"} <= titles
-
-
-async def test_narrow_terminal_stacks_the_panes(make):
-    app = make(fake_engines())
-    async with app.run_test(size=(100, 45)) as pilot:
-        await settle(app, pilot)
-        assert app.screen.has_class("-narrow")
-        regions = [p.region for p in (app.original_pane, app.summary_pane, app.translation_pane)]
-        assert regions[0].y < regions[1].y < regions[2].y and all(r.width > 90 for r in regions)
 
 
 async def test_a_crashing_model_never_kills_the_app(make):
@@ -354,3 +346,38 @@ async def test_app_factory_accepts_a_plain_translator(make):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         assert translator.calls == ["zh"]
+
+
+async def test_open_a_web_page_in_a_worker_with_progress_and_cancel(make):
+    from tests.web_server import web_server
+    from tui.screens.open_dialog import OpenDialog
+    from tui.widgets.transfer_progress import TransferProgress
+
+    app = make(fake_engines())
+    with web_server() as site:
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(app, pilot)
+            await pilot.press("o")
+            dialog = app.screen
+            dialog.query_one("#path").value = f"{site}/trickle"  # a byte every 0.1 s
+            await pilot.press("enter")
+            await pilot.pause(0.6)
+            assert isinstance(app.screen, OpenDialog) and dialog.reading
+            label = dialog.query_one(TransferProgress).label_text
+            assert label.startswith(f"Downloading {site}/trickle: ") and "of 100.0 kB" in label and "/s" in label
+            await pilot.press("escape")  # cancels the download, keeps the dialog
+            await pilot.pause()
+            assert isinstance(app.screen, OpenDialog) and not dialog.reading
+            assert "Cancelled" in str(dialog.query_one("#error").render())
+
+            dialog.query_one("#path").value = f"{site}/missing"
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert "HTTP 404 Not Found" in str(dialog.query_one("#error").render())
+
+            dialog.query_one("#path").value = f"{site}/article"
+            await pilot.press("enter")
+            await settle(app, pilot)
+            assert not isinstance(app.screen, OpenDialog)
+            assert app.document.title == "Putin meets China's defence minister"
+            assert app.original_pane.sentences[0].startswith("Russian President")

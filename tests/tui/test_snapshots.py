@@ -4,8 +4,9 @@ import threading
 
 from diglot.config import Config
 from diglot.document import read_source
+from diglot.pipeline import Pipeline
 from tests.tui.conftest import SIZE, settle
-from tests.tui.fakes import fake_engines
+from tests.tui.fakes import FakeSummarizer, fake_engines
 from tui.engines import default_engines
 
 
@@ -65,13 +66,24 @@ def test_model_missing(snap_compare, make):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
-def test_narrow_terminal(snap_compare, make):
+def test_stacked_80x24(snap_compare, make):
+    """The smallest usual terminal: three stacked panes, every line inside its borders."""
+    app = make(fake_engines())
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("down", "down", "down")  # the cursor's sentence scrolled into view
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_stacked_100x30(snap_compare, make):
     app = make(fake_engines())
 
     async def run_before(pilot):
         await settle(app, pilot)
 
-    assert snap_compare(app, terminal_size=(100, 45), run_before=run_before)
+    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
 
 
 def test_export_dialog(snap_compare, make):
@@ -106,3 +118,27 @@ def test_language_picker(snap_compare, make):
         no_blink(app)
 
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_model_offered_for_download(snap_compare, make, fake_hub, tiny_models):
+    """A missing model with the hub reachable: its size and licence, and the key that downloads it."""
+    fake_hub.add("Helsinki-NLP/opus-mt-en-ru", tiny_models["en-ru"], licence="cc-by-4.0")
+    # The real translator (the model is missing), and a summary that never varies.
+    app = make(Pipeline(Config(device="cpu"), use_cache=False, summarizers=FakeSummarizer))
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
+
+
+def test_models_screen(snap_compare, make):
+    app = make(fake_engines())
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("M")
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)

@@ -230,13 +230,30 @@ def test_html_file_and_web_page(capsys, seed: Path, tmp_path: Path, tiny_models,
     code, out, err = run(capsys, "translate", str(page), "--to", "ru", "--model", str(tiny_models["en-ru"]))
     assert code == 0 and err == "" and len(out.strip().split("\n\n")) == 3
 
-    import trafilatura
+    from tests.web_server import web_server
 
-    class Response:
-        status, data = 200, _page(seed)
+    with web_server() as site:  # a real server on 127.0.0.1
+        url = f"{site}/article"
+        result = run_json(capsys, "summarize", url, "--method", "extractive")
+    assert result["source"] == url and result["title"] == "Putin meets China's defence minister"
+    text = json.dumps(result)
+    assert "cookies" not in text and "Sport" not in text and "rights reserved" not in text
 
-    monkeypatch.setattr(trafilatura, "fetch_response", lambda url, config: Response())
-    url = "https://news.example.com/putin-li"
-    result = run_json(capsys, "summarize", url, "--method", "extractive")
-    assert result["source"] == url and result["title"] == "Putin and Li"
-    assert "Menu" not in json.dumps(result) and "rights reserved" not in json.dumps(result)
+
+def test_translate_text_given_on_the_command_line(capsys, tiny_config):
+    russian = "Путин встретился с Ли в Москве.\n\nОни говорили."
+    code, out, err = run(capsys, "translate", "--text", russian, "--to", "en")
+    assert code == 0 and err == "" and len(out.strip().split("\n\n")) == 2
+    result = run_json(capsys, "translate", "--text", "Putin met Li in Moscow.", "--to", "zh")
+    data = result["translation"]
+    assert result["source"] == "<text>" and data["source_language"] == "en" and data["paragraphs"][0]["sentences"]
+    assert any("\u4e00" <= c <= "\u9fff" for c in data["text"])  # Chinese characters from the tiny en-zh model
+
+
+def test_translate_needs_a_source_or_text(capsys, tiny_config, seed: Path):
+    with pytest.raises(SystemExit) as info:
+        main(["translate", "--to", "ru"])
+    assert info.value.code == 2 and "--text" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["translate", str(seed), "--text", "hello", "--to", "ru"])
+    assert info.value.code == 2 and "not both" in capsys.readouterr().err

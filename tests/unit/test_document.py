@@ -120,45 +120,6 @@ def test_html_file_gives_the_article_without_menus(tmp_path: Path):
     _check_page(read_source(str(path)), str(path))
 
 
-class _Response:
-    def __init__(self, status: int, data: bytes) -> None:
-        self.status, self.data = status, data
-
-
-def test_web_page_is_downloaded_and_read(monkeypatch):
-    import trafilatura
-
-    asked = []
-
-    def fetch(url, config):
-        asked.append((url, config.get("DEFAULT", "INSECURE_SSL_FALLBACK"), config.getint("DEFAULT", "MAX_FILE_SIZE")))
-        return _Response(200, PAGE.encode("utf-8"))
-
-    monkeypatch.setattr(trafilatura, "fetch_response", fetch)
-    url = "https://news.example.com/putin-li"
-    _check_page(read_source(url, max_bytes=10_000), url)
-    assert asked == [(url, "off", 10_001)]  # certificates always checked; no more than the limit downloaded
-
-
-@pytest.mark.parametrize(
-    ("response", "message"),
-    [
-        (None, "could not be downloaded"),
-        (_Response(404, b"<p>Not found</p>"), "the server answered HTTP 404"),
-        (_Response(200, b"<p>" + b"word " * 30 + b"</p>"), "limit"),
-        (_Response(200, b"<html><head><title>T</title></head><body></body></html>"), "no article text"),
-    ],
-)
-def test_web_page_problems_are_one_line(monkeypatch, response, message):
-    import trafilatura
-
-    monkeypatch.setattr(trafilatura, "fetch_response", lambda url, config: response)
-    with pytest.raises(InputError) as info:
-        read_source("http://example.com/a", max_bytes=100)
-    assert str(info.value).startswith("http://example.com/a: ") and message in str(info.value)
-    assert "\n" not in str(info.value)
-
-
 def test_recent_list_keeps_files_only(tmp_path: Path):
     from diglot.recent import RecentArticles
 

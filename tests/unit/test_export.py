@@ -70,3 +70,21 @@ def test_export_never_interprets_article_text():
     document = Document(paragraphs=("[bold]not markup[/bold] and *not* a heading",))
     data = export_dict(document, LanguageGuess("en", 1.0, "given"))
     assert "[bold]not markup[/bold] and *not* a heading" in render(data, "markdown")
+
+
+@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o002, 0o664), (0o077, 0o600)])
+def test_exports_get_the_users_usual_permissions(tmp_path: Path, umask: int, expected: int):
+    """Not the temporary file's private 0600: what any program creating the file would give it."""
+    import os
+    import stat
+
+    previous = os.umask(umask)
+    try:
+        path = tmp_path / "article.ru.md"
+        write_atomic(path, "text")
+        assert stat.S_IMODE(path.stat().st_mode) == expected
+        path.chmod(0o640)
+        write_atomic(path, "again", overwrite=True)  # a file the user chmod-ed keeps its permissions
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    finally:
+        os.umask(previous)

@@ -1,0 +1,283 @@
+"""The models screen: default and downloaded models, their size, licence and languages; pull and remove."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from diglot.config import Config
+from diglot.errors import Cancelled, DiglotError
+from diglot.registry import default_models, is_non_commercial, licence
+from tui.screens.confirm_dialog import ConfirmDialog
+from tui.widgets.transfer_progress import TransferProgress, format_bytes
+
+if TYPE_CHECKING:
+    from diglot.hub import RemoteModel
+
+COLUMNS = ("Model", "Task", "Languages", "Licence", "Size", "On disk")
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    """One line of the table: a default model or one found in the cache."""
+
+    model_id: str
+    task: str
+    languages: str
+    licence: str
+    size_bytes: int | None  # on disk; None when not downloaded
+    converted: bool
+
+    @property
+    def downloaded(self) -> bool:
+        return self.size_bytes is not None
+
+    @property
+    def on_disk(self) -> str:
+        """``no``, ``yes``, or ``yes + CTranslate2`` when a converted copy exists too."""
+        if not self.downloaded:
+            return "no"
+        return "yes + CTranslate2" if self.converted else "yes"
+
+
+def _short_task(task: str) -> str:
+    """``summarize en (fast preset)`` -> ``summarize (fast)``; the languages have a column of their own."""
+    kind = task.split()[0]
+    if "fast" in task:
+        return f"{kind} (fast)"
+    return f"{kind} (any pair)" if "other pair" in task else kind
+
+
+def model_rows(config: Config) -> list[ModelRow]:
+    """Every default model (and those the config names) plus whatever else is in the cache. Reads the disk."""
+    from diglot import hub
+    from diglot.ct2 import converted_copies
+
+    cached = {m.model_id: m for m in hub.cached_models()}
+    rows = []
+    listed = [(d.model_id, _short_task(d.task), d.languages) for d in default_models()]
+    configured = [(config.summarize_model, "summarize (config)", "")] + [
+        (ref, "translate (config)", pair.replace("-", " → ")) for pair, ref in config.translate_models.items()
+    ]
+    listed += [(ref, task, langs) for ref, task, langs in configured if ref and "/" in ref and not ref.startswith("/")]
+    seen: set[str] = set()
+    for model_id, task, languages in listed + [(m, "(downloaded)", "") for m in cached]:
+        if model_id in seen:
+            continue
+        seen.add(model_id)
+        have = cached.get(model_id)
+        rows.append(
+            ModelRow(
+                model_id=model_id,
+                task=task,
+                languages=languages or "?",
+                licence=licence(model_id),
+                size_bytes=have.size_bytes if have else None,
+                converted=bool(converted_copies(model_id)),
+            )
+        )
+    return rows
+
+
+class ModelsScreen(Screen[bool]):
+    """Lists models with size, licence, languages and whether a converted (CTranslate2) copy exists.
+
+    ``p`` downloads the highlighted one (size and licence first), ``x``
+    removes it with its converted copies.
+
+    Dismisses with True when something was downloaded or removed, so the app
+    can run the panes again.
+    """
+
+    BINDINGS = [
+        Binding("p", "pull", "Download"),
+        Binding("x,delete", "remove", "Remove"),
+        Binding("escape", "close", "Back / cancel"),
+    ]
+    DEFAULT_CSS = """
+    ModelsScreen DataTable { height: 1fr; }
+    ModelsScreen #status { height: auto; padding: 0 1; color: $text-muted; }
+    ModelsScreen TransferProgress { display: none; padding: 0 1; background: $panel; }
+    ModelsScreen TransferProgress.-active { display: block; }
+    """
+
+    def __init__(self, config: Config) -> None:
+        super().__init__()
+        self.config = config
+        self.rows: list[ModelRow] = []
+        self.changed = False
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="⇄")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="models")
+        yield Static("Reading the model cache…", id="status")
+        yield TransferProgress()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Models"
+        table = self.query_one(DataTable)
+        for column in COLUMNS:
+            table.add_column(column, key=column)
+        table.focus()
+        self.load_rows()
+
+    # Rows -------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="rows")
+    def load_rows(self) -> None:
+        rows = model_rows(self.config)
+        self.app.call_from_thread(self._show_rows, rows)
+
+    def _show_rows(self, rows: list[ModelRow]) -> None:
+        table = self.query_one(DataTable)
+        keep = table.cursor_row
+        table.clear()
+        self.rows = rows
+        for row in rows:
+            table.add_row(
+                row.model_id,
+                row.task,
+                row.languages,
+                Text(row.licence, style="bold yellow" if is_non_commercial(row.licence) else ""),
+                format_bytes(row.size_bytes) if row.size_bytes is not None else "—",
+                row.on_disk,
+                key=row.model_id,
+            )
+        table.move_cursor(row=min(keep, len(rows) - 1))
+        have = sum(r.downloaded for r in rows)
+        self._status(f"{have} of {len(rows)} models downloaded. p: download the highlighted one · x: remove it")
+
+    @property
+    def highlighted(self) -> ModelRow | None:
+        table = self.query_one(DataTable)
+        if not self.rows or table.cursor_row < 0:
+            return None
+        return self.rows[table.cursor_row]
+
+    def _status(self, message: str) -> None:
+        self.query_one("#status", Static).update(Text(message))  # ids and errors are never markup
+
+    # Download ---------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return any(w.group in ("pull", "remove") and w.is_running for w in self.workers)
+
+    def action_pull(self) -> None:
+        row = self.highlighted
+        if row is None or self.busy:
+            return
+        if row.downloaded:
+            self._status(f"{row.model_id} is downloaded already.")
+            return
+        self._status(f"Looking up {row.model_id} on the Hugging Face hub…")
+        self.look_up(row.model_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pull")
+    def look_up(self, model_id: str) -> None:
+        from diglot import hub
+
+        try:
+            remote = hub.remote_model(model_id)
+        except DiglotError as exc:
+            self.app.call_from_thread(self._status, str(exc))
+            return
+        self.app.call_from_thread(self._confirm_pull, remote)
+
+    def _confirm_pull(self, remote: RemoteModel) -> None:
+        terms = remote.licence or licence(remote.model_id)
+        warning = "\n\nWarning: a non-commercial licence; not for commercial use." if is_non_commercial(terms) else ""
+        question = f"Download {remote.model_id}?\n\n{format_bytes(remote.size_bytes)}, licence {terms}.{warning}"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                progress = self.query_one(TransferProgress)
+                progress.add_class("-active")
+                progress.stage(f"Downloading {remote.model_id}", remote.size_bytes)
+                self._status("Downloading… Esc cancels.")
+                self.pull(remote)
+            else:
+                self._status("Not downloaded.")
+
+        self.app.push_screen(ConfirmDialog(question), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="pull")
+    def pull(self, remote: RemoteModel) -> None:
+        from diglot import hub
+
+        worker = get_current_worker()
+        progress = self.query_one(TransferProgress)
+
+        def report(done: int, total: int) -> None:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(progress.update_bytes, done, total)
+
+        try:
+            hub.pull(remote.model_id, remote=remote, on_progress=report, cancel=worker.cancelled_event)
+        except Cancelled:
+            self.app.call_from_thread(self._finished, "Download cancelled; what arrived is kept for the next try.")
+            return
+        except DiglotError as exc:
+            self.app.call_from_thread(self._finished, str(exc))
+            return
+        self.changed = True
+        self.app.call_from_thread(self._finished, f"Downloaded {remote.model_id}.")
+
+    def _finished(self, message: str) -> None:
+        self.query_one(TransferProgress).remove_class("-active")
+        self.load_rows()
+        self.call_after_refresh(self._status, message)
+
+    # Remove -----------------------------------------------------------------
+
+    def action_remove(self) -> None:
+        row = self.highlighted
+        if row is None or self.busy:
+            return
+        if not row.downloaded:
+            self._status(f"{row.model_id} is not downloaded.")
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.remove_model(row.model_id)
+
+        size = format_bytes(row.size_bytes or 0)
+        self.app.push_screen(ConfirmDialog(f"Remove {row.model_id} ({size}) and its converted copies?"), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="remove")
+    def remove_model(self, model_id: str) -> None:
+        from diglot import hub
+
+        try:
+            freed = hub.remove(model_id)
+        except (DiglotError, OSError) as exc:
+            self.app.call_from_thread(self._finished, str(exc))
+            return
+        self.changed = True
+        self.app.call_from_thread(self._finished, f"Removed {model_id} ({format_bytes(freed)} freed).")
+
+    # Leaving ----------------------------------------------------------------
+
+    def action_close(self) -> None:
+        pulls = [w for w in self.workers if w.group == "pull" and w.is_running]
+        if pulls:
+            for worker in pulls:
+                worker.cancel()
+            return
+        self.dismiss(self.changed)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self._status(f"{type(error).__name__}: {(str(error).splitlines() or [''])[0]}")
