@@ -56,7 +56,8 @@ async def test_file_names_and_errors_with_brackets_are_shown_as_written(make, tm
         await pilot.pause(0.5)
         shown = screen_text(app)
         assert "notes[draft].md" in shown  # the header and the info bar
-        assert "Exported markdown to out[/]notes[draft].md." in shown
+        exported = [n for n in app._notifications if n.message.startswith("Exported markdown to ")]
+        assert exported and exported[0].message.endswith("out[/]notes[draft].md.") and not exported[0].markup
         assert "Could not read [/]: [red]denied[/red]" in shown and "Oops [/]" in shown
         assert app.is_running and target.is_file()
 
