@@ -9,6 +9,7 @@ Example (``diglot config path`` prints where it is looked for)::
     num_beams = 4
     favourite_targets = ["ru", "zh", "de", "fr", "es"]
     max_input_bytes = 5000000
+    cache_max_mb = 512           # result cache size limit; least recently used entries dropped beyond it
 
     [models]
     summarize = "sshleifer/distilbart-cnn-6-6"   # hub id or local folder
@@ -17,7 +18,9 @@ Example (``diglot config path`` prints where it is looked for)::
     [models.translate]
     "en-ru" = "/models/my-en-ru"
 
-Unknown keys are rejected, so a typo is an error rather than a silent no-op.
+Unknown keys are rejected, so a typo is an error rather than a silent no-op;
+numbers must lie within ``LIMITS`` and favourite targets must be languages
+diglot knows.
 """
 
 from __future__ import annotations
@@ -31,10 +34,20 @@ from typing import Any
 
 from diglot.document import DEFAULT_MAX_BYTES
 from diglot.errors import ConfigError
-from diglot.languages import normalize_code
+from diglot.languages import UnknownLanguage, normalize_code, resolve_language
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 BACKENDS = ("auto", "ctranslate2", "transformers")
+
+# Sane bounds for the numeric settings: beyond them a typo (an extra zero or
+# three) would exhaust memory or overflow rather than do what was meant.
+LIMITS: dict[str, tuple[int, int]] = {
+    "batch_size": (1, 1024),
+    "num_beams": (1, 64),
+    "max_input_bytes": (1, 1_000_000_000),
+    "model_memory_mb": (1, 1_048_576),
+    "cache_max_mb": (1, 1_048_576),
+}
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,7 @@ class Config:
     num_beams: int = 4
     favourite_targets: tuple[str, ...] = ("ru", "zh", "de", "fr", "es")
     max_input_bytes: int = DEFAULT_MAX_BYTES
+    cache_max_mb: int = 512
     summarize_model: str | None = None
     multilingual_model: str | None = None
     translate_models: dict[str, str] = field(default_factory=dict)
@@ -57,6 +71,11 @@ class Config:
     def batch_tokens(self) -> int:
         """Padded tokens per generation batch: room for ``batch_size`` sentences of 64 tokens."""
         return self.batch_size * 64
+
+    @property
+    def cache_max_bytes(self) -> int:
+        """The result cache's size limit in bytes."""
+        return self.cache_max_mb * 1_000_000
 
 
 def config_path() -> Path:
@@ -91,6 +110,24 @@ def _pair(key: str, path: Path) -> str:
     return "-".join(normalize_code(p) for p in parts)
 
 
+def check_limit(key: str, value: int) -> str | None:
+    """Why ``value`` is out of bounds for the numeric setting ``key`` (None when it is fine)."""
+    low, high = LIMITS[key]
+    if value < low:
+        return f"'{key}' must be at least {low}"
+    if value > high:
+        return f"'{key}' must be at most {high:,}"
+    return None
+
+
+def _favourite(value: Any, path: Path) -> str:
+    """A favourite target as a code diglot knows (``Russian``, ``Deutsch``, ``zh-TW`` -> ``ru``, ``de``, ``zh``)."""
+    try:
+        return resolve_language(_expect(value, str, "favourite_targets", path))
+    except UnknownLanguage as exc:
+        raise ConfigError(f"{path}: 'favourite_targets': {exc}") from None
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read the config file; a missing file gives the defaults.
 
@@ -110,7 +147,7 @@ def load_config(path: Path | None = None) -> Config:
     _expect(models, dict, "models", path)
     translate = models.pop("translate", {})
     _expect(translate, dict, "models.translate", path)
-    known = {"device", "backend", "model_memory_mb", "batch_size", "num_beams", "favourite_targets", "max_input_bytes"}
+    known = {"device", "backend", "favourite_targets", *LIMITS}
     for key in data:
         if key not in known:
             raise ConfigError(f"{path}: unknown setting '{key}' (known: {', '.join(sorted(known))}, [models])")
@@ -124,23 +161,23 @@ def load_config(path: Path | None = None) -> Config:
     if backend not in BACKENDS:
         raise ConfigError(f"{path}: 'backend' must be one of {', '.join(BACKENDS)}")
     favourites = _expect(data.get("favourite_targets", list(Config.favourite_targets)), list, "favourite_targets", path)
-    positive = {}
-    for key in ("batch_size", "num_beams", "max_input_bytes", "model_memory_mb"):
+    numbers = {}
+    for key in LIMITS:
         value = _expect(data.get(key, getattr(Config, key)), int, key, path)
-        if value < 1:
-            raise ConfigError(f"{path}: '{key}' must be at least 1")
-        positive[key] = value
+        if problem := check_limit(key, value):
+            raise ConfigError(f"{path}: {problem}")
+        numbers[key] = value
     return Config(
         device=device,
         backend=backend,
-        favourite_targets=tuple(normalize_code(_expect(c, str, "favourite_targets", path)) for c in favourites),
+        favourite_targets=tuple(_favourite(c, path) for c in favourites),
         summarize_model=_model_ref(models["summarize"], "models.summarize", path) if "summarize" in models else None,
         multilingual_model=(
             _model_ref(models["multilingual"], "models.multilingual", path) if "multilingual" in models else None
         ),
         translate_models={_pair(k, path): _model_ref(v, f"models.translate.{k}", path) for k, v in translate.items()},
         path=path,
-        **positive,
+        **numbers,
     )
 
 

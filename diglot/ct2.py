@@ -18,6 +18,7 @@ CTranslate2 batch cannot be interrupted), so batches are kept small.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import dataclasses
 import glob
@@ -72,18 +73,21 @@ def conversions_dir() -> Path:
     return cache_dir() / "ctranslate2"
 
 
+def _safe_name(ref: str) -> str:
+    """The start of every conversion folder's name for model ``ref``."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
+
+
 def converted_folder(ref: str, revision: str, quantization: str) -> Path:
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
-    return conversions_dir() / f"{safe}--{revision}--{quantization}"
+    return conversions_dir() / f"{_safe_name(ref)}--{revision}--{quantization}"
 
 
 def converted_copies(ref: str) -> list[Path]:
     """The finished CTranslate2 conversions of model ``ref`` (any revision or quantization)."""
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "--", ref.strip("/"))[-80:]
     folder = conversions_dir()
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.glob(f"{glob.escape(safe)}--*") if p.is_dir() and is_complete(p))
+    return sorted(p for p in folder.glob(f"{glob.escape(_safe_name(ref))}--*") if p.is_dir() and is_complete(p))
 
 
 def _lock(target: Path, timeout: float = LOCK_TIMEOUT_S) -> FileLock:
@@ -360,3 +364,57 @@ class CTranslate2Backend:
             ids = [self.target_ids.get(token, -1) for token in hypothesis]
             output.append([i for i in ids if i not in self.specials and i >= 0])
         return output
+
+
+# The conversion folder as `diglot cache` and `diglot models remove` see it ------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Conversion:
+    """One folder of the conversion cache: a converted model, or what a killed conversion left."""
+
+    path: Path
+    size_bytes: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def folder_bytes(path: Path) -> int:
+    """Bytes of the files under ``path``."""
+    total = 0
+    for root, _dirs, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(root, name)).st_size
+    return total
+
+
+def conversions() -> list[Conversion]:
+    """Every folder in the conversion cache, by name."""
+    folder = conversions_dir()
+    if not folder.is_dir():
+        return []
+    return [Conversion(p, folder_bytes(p)) for p in sorted(folder.iterdir()) if p.is_dir()]
+
+
+def remove_conversions(model_ref: str | None = None) -> list[Conversion]:
+    """Delete the conversions of ``model_ref`` (every one with None); returns what was removed.
+
+    A conversion that a process is making right now (it holds the lock) is
+    left alone, so clearing the cache never pulls a model from under a run.
+    """
+    removed = []
+    prefix = _safe_name(model_ref) + "--" if model_ref else ""
+    for conversion in conversions():
+        if not conversion.name.startswith(prefix):
+            continue
+        target = conversion.path.parent / conversion.name.split(_TEMPORARY)[0]
+        try:
+            with _lock(target, timeout=0):
+                shutil.rmtree(conversion.path, ignore_errors=True)
+        except Timeout:
+            continue  # being converted right now
+        removed.append(conversion)
+    return removed

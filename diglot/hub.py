@@ -236,14 +236,12 @@ def _folder_size(path: Path) -> int:
 
 def remove(model_id: str) -> int:
     """Delete ``model_id`` from the cache, with its CTranslate2 conversions; returns the bytes freed."""
-    from diglot.ct2 import converted_copies
+    from diglot.ct2 import remove_conversions
 
     for model in cached_models():
         if model.model_id == model_id:
             freed = model.size_bytes
             shutil.rmtree(model.path)
-            for copy in converted_copies(model_id):
-                freed += _folder_size(copy)
-                shutil.rmtree(copy, ignore_errors=True)
+            freed += sum(c.size_bytes for c in remove_conversions(model_id))
             return freed
     raise DiglotError(f"{model_id} is not in the model cache (see: diglot models list)")

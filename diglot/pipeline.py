@@ -124,7 +124,7 @@ class Pipeline:
     ) -> None:
         self.config = config or Config()
         self.pool = pool or ModelPool.from_config(self.config)
-        self.cache = ResultCache() if use_cache else None
+        self.cache = ResultCache(max_bytes=self.config.cache_max_bytes) if use_cache else None
         self.summarize_model = summarize_model
         # The pivot into English serves the summariser and must not use a
         # --model that was given for the requested pair.

@@ -7,8 +7,13 @@ do, in their threads, on first use).
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
+import signal
 import threading
+import time
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
@@ -19,6 +24,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Container
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Header
@@ -34,7 +40,7 @@ from diglot.languages import language, served_languages
 from diglot.pipeline import Article, Pipeline, summary_document
 from diglot.recent import RecentArticles, save_pasted
 from diglot.registry import is_non_commercial
-from diglot.segment import paragraph_sentences, split_sentences
+from diglot.segment import split_sentences
 from diglot.stages import listen
 from summarize import Summary, summarizer_model
 from translate import TranslatedParagraph, Translation
@@ -61,6 +67,7 @@ from tui.screens.models_screen import ModelsScreen
 from tui.screens.open_dialog import OpenDialog
 from tui.screens.paste_dialog import PasteDialog
 from tui.screens.recent_dialog import RecentDialog
+from tui.sentences import SplitParagraphs
 from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
 from tui.widgets.info_bar import InfoBar
 from tui.widgets.sentence_pane import SentencePane
@@ -74,14 +81,14 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x00".join(parts).encode()).hexdigest()[:12]
 
 
-def _paragraph_sentences(document: Document, languages: Sequence[str] | None = None) -> list[list[str]]:
-    """Sentences per paragraph, split exactly as the translator splits them (for alignment).
+def _paragraph_sentences(document: Document, languages: Sequence[str] | None = None) -> SplitParagraphs:
+    """Sentences per paragraph, split exactly as the translator splits them (for alignment), when shown.
 
     Before the languages are known, each paragraph's script decides.
     """
     if languages is None:
-        return [split_sentences(p) or [p] for p in document.paragraphs]
-    return paragraph_sentences(document.paragraphs, languages)
+        return SplitParagraphs(document.paragraphs, lambda _index, paragraph: split_sentences(paragraph))
+    return SplitParagraphs(document.paragraphs, lambda index, paragraph: split_sentences(paragraph, languages[index]))
 
 
 class DiglotApp(App[int]):
@@ -126,6 +133,8 @@ class DiglotApp(App[int]):
         self.summary_key = ""
         self.translation_key = ""
         self.translation_note = ""
+        self._progress_shown_at = 0.0
+        self._showwarning = warnings.showwarning
         self.missing: tuple[str, ...] = ()
         """Models the panes lack, which ``d`` downloads."""
         self.translation_missing: tuple[str, ...] = ()
@@ -162,7 +171,34 @@ class DiglotApp(App[int]):
     def translation_pane(self) -> SentencePane:
         return self.query_one("#translation", SentencePane)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification, as plain text unless ``markup`` is asked for.
+
+        Messages carry file names, paths and errors (``notes[draft].md``,
+        ``[/]``), which Textual's default of markup would mangle or crash on.
+        """
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def on_mount(self) -> None:
+        # SIGTERM and SIGHUP end the app the normal way, so the terminal is restored
+        # (main screen, no mouse reporting) rather than left as the app had it.
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.exit, None, 128 + number)
+        # diglot's own warnings (a cache it goes on without) become notifications:
+        # on stderr they would be lost behind the screen.
+        self._showwarning = warnings.showwarning
+        warnings.showwarning = self._warning_shown
+
         def stage_changed(description: str, started: bool) -> None:
             self.post_message(StageChanged(description, started))
 
@@ -175,8 +211,12 @@ class DiglotApp(App[int]):
         self.run_worker(served_languages, thread=True, group="language-names", exit_on_error=False)
 
     def on_unmount(self) -> None:
+        warnings.showwarning = self._showwarning
         if self._stop_stages is not None:
             self._stop_stages()
+
+    def _warning_shown(self, message: Warning | str, *_args: object, **_kwargs: object) -> None:
+        self.notify(str(message), severity="warning", timeout=10)  # thread-safe: workers warn too
 
     # Opening articles --------------------------------------------------------
 
@@ -236,10 +276,9 @@ class DiglotApp(App[int]):
             return
         self.paragraph_languages = message.languages
         # Each paragraph split by its own language's rules, as the translator
-        # will split it; repainted only where that differs from the first guess.
-        sentences = _paragraph_sentences(self.document, message.languages)
-        if [list(p) for p in self.original_pane.paragraph_sentences] != sentences:
-            self.original_pane.show_paragraphs(sentences)
+        # will split it (when shown: a long article is not split all at once);
+        # the reader's place and cursor stay.
+        self.original_pane.resplit(_paragraph_sentences(self.document, message.languages))
         if self.translated == "article":
             self.start_translation()
 
@@ -456,10 +495,14 @@ class DiglotApp(App[int]):
         pane = self.translation_pane
         if message.index == 0:
             pane.show_paragraphs([])
-        first = len(pane.sentences)
+        first = pane.sentence_count
         pane.append_paragraph(message.paragraph.targets)
         pane.add_gutter(translation_marks([message.paragraph], first))
-        pane.border_subtitle = f"{message.index + 1}/{message.total} paragraphs"
+        # A border change repaints the pane: at most ten a second, however fast paragraphs come.
+        now = time.monotonic()
+        if message.index + 1 == message.total or now - self._progress_shown_at > 0.1:
+            self._progress_shown_at = now
+            pane.border_subtitle = f"{message.index + 1}/{message.total} paragraphs"
 
     @on(TranslationReady)
     def _translation_ready(self, message: TranslationReady) -> None:
@@ -716,7 +759,7 @@ class DiglotApp(App[int]):
         partner = {source: self.translation_pane, self.translation_pane: source}.get(event.pane)
         if partner is None:
             return
-        partner.aligned = event.index if event.index < len(partner.sentences) else -1
+        partner.align_with(event.index)
 
     # Actions -------------------------------------------------------------------
 
@@ -930,4 +973,6 @@ def run(
         target=target,
         source_language=source_language,
     )
-    return app.run() or 0
+    result = app.run()
+    # A crash (an exception Textual caught and printed) sets a non-zero return code.
+    return result if result is not None else (app.return_code or 0)

@@ -20,6 +20,7 @@ from tui.cli_progress import CommandProgress, wanted
 
 if TYPE_CHECKING:
     from diglot.batch import IndexEntry, Runner
+    from diglot.cache import ResultCache
     from diglot.config import Config
     from diglot.pipeline import Article, ArticleResult, Pipeline
     from summarize import Summary
@@ -45,6 +46,18 @@ def _language(value: str) -> str:
         raise SystemExit(2) from None
 
 
+def _max_bytes(value: str) -> int:
+    from diglot.config import check_limit
+
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a whole number of bytes") from None
+    if problem := check_limit("max_input_bytes", number):
+        raise argparse.ArgumentTypeError(problem.replace("'max_input_bytes'", "it"))
+    return number
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--device", choices=("auto", "cpu", "cuda", "mps"), help="where models run (default: config, else auto)"
@@ -55,7 +68,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="inference engine (default: config, else auto = CTranslate2 where the model allows)",
     )
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
-    parser.add_argument("--max-bytes", type=int, metavar="N", help="largest input accepted (default 5000000)")
+    parser.add_argument("--max-bytes", type=_max_bytes, metavar="N", help="largest input accepted (default 5000000)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
@@ -137,8 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     remove.add_argument("ids", nargs="+", metavar="ID")
     models.add_argument("--debug", action="store_true", help="show tracebacks")
 
-    cache = commands.add_parser("cache", help="show or clear the result cache")
+    cache = commands.add_parser("cache", help="show or clear the result cache and the CTranslate2 conversions")
     cache.add_argument("action", choices=("info", "clear"), nargs="?", default="info")
+    cache.add_argument("--results", action="store_true", help="clear only the result cache")
+    cache.add_argument("--conversions", action="store_true", help="clear only the converted CTranslate2 models")
     cache.add_argument("--debug", action="store_true", help="show tracebacks")
 
     bench = commands.add_parser("bench", help="measure speed and memory on full-size random-weight models")
@@ -516,17 +531,43 @@ def _eval_summaries(args: argparse.Namespace, config: Config, backends: list[str
 
 def cmd_cache(args: argparse.Namespace) -> int:
     from diglot.cache import ResultCache
+    from diglot.config import load_config
+    from diglot.ct2 import conversions, conversions_dir, remove_conversions
 
-    cache = ResultCache()
+    cache = ResultCache(max_bytes=load_config().cache_max_bytes)
     if args.action == "clear":
-        print(f"removed {cache.clear()} cached results from {cache.path}")
+        both = not (args.results or args.conversions)
+        if args.results or both:
+            print(f"removed {_clear_results(cache)} cached results from {cache.path}")
+        if args.conversions or both:
+            removed = remove_conversions()
+            freed = sum(c.size_bytes for c in removed)
+            print(f"removed {len(removed)} converted models ({freed / 1e6:.1f} MB) from {conversions_dir()}")
         return 0
     info = cache.info()
-    print(f"path: {info.path}")
-    print(f"size: {info.size_bytes / 1e6:.1f} MB")
-    print(f"translated sentences: {info.entries.get('translation', 0)}")
-    print(f"summaries: {info.entries.get('summary', 0)}")
+    limit = f" (limit {info.limit_bytes / 1e6:.0f} MB)" if info.limit_bytes else ""
+    print(f"results: {info.path}")
+    print(f"  size: {info.size_bytes / 1e6:.1f} MB{limit}")
+    print(f"  translated sentences: {info.entries.get('translation', 0)}")
+    print(f"  summaries: {info.entries.get('summary', 0)}")
+    folders = conversions()
+    print(f"conversions: {conversions_dir()}")
+    print(f"  size: {sum(c.size_bytes for c in folders) / 1e6:.1f} MB in {len(folders)} folders")
+    for conversion in folders:
+        print(f"  {conversion.name}: {conversion.size_bytes / 1e6:.1f} MB")
     return 0
+
+
+def _clear_results(cache: ResultCache) -> int:
+    """Empty the result cache; one line (a DiglotError) when the database refuses."""
+    import sqlite3
+
+    from diglot.errors import DiglotError
+
+    try:
+        return int(cache.clear())
+    except (sqlite3.Error, OSError) as exc:
+        raise DiglotError(f"cannot clear the result cache {cache.path}: {exc}".splitlines()[0]) from None
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
@@ -544,6 +585,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_models(args: argparse.Namespace) -> int:
     from diglot import hub
+    from diglot.errors import DiglotError
     from diglot.registry import default_models, is_non_commercial, licence
 
     if args.action == "pull":
@@ -558,9 +600,19 @@ def cmd_models(args: argparse.Namespace) -> int:
                 print(f"{model_id}: downloaded to {path} ({remote.size_bytes / 1e6:.1f} MB, licence: {terms})")
         return 0
     if args.action == "remove":
+        from diglot.ct2 import remove_conversions
+
         for model_id in args.ids:
-            freed = hub.remove(model_id)
-            print(f"{model_id}: removed ({freed / 1e6:.0f} MB freed)")
+            converted = remove_conversions(model_id)  # its CTranslate2 conversions go with it
+            try:
+                freed = hub.remove(model_id)
+            except DiglotError:
+                if not converted:
+                    raise
+                freed = 0
+            freed += sum(c.size_bytes for c in converted)
+            also = f", and {len(converted)} conversions" if converted else ""
+            print(f"{model_id}: removed{also} ({freed / 1e6:.0f} MB freed)")
         return 0
     cached = {m.model_id: m for m in hub.cached_models()}
     print(f"{'MODEL':<42} {'TASK':<28} {'LICENCE':<12} DOWNLOADED")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import Any
 
 from diglot.config import Config
@@ -70,7 +70,7 @@ class FakeTranslator:
     def __init__(
         self,
         *,
-        missing: set[str] = frozenset(),
+        missing: Collection[str] = frozenset(),
         gate: threading.Event | None = None,
         delay: float = 0.0,
         error: Exception | None = None,

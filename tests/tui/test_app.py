@@ -131,12 +131,15 @@ async def test_click_puts_the_cursor_on_a_sentence(make):
     app = make(fake_engines())
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        paragraph = app.original_pane.query("Paragraph").first()
-        await pilot.click(paragraph, offset=(2, 0))
-        assert app.original_pane.cursor == 0 and app.translation_pane.aligned == 0
-        last_row = paragraph.size.height - 1
-        await pilot.click(paragraph, offset=(2, last_row))
-        assert app.original_pane.cursor == 1 and app.translation_pane.aligned == 1
+        pane = app.original_pane
+        left, top = pane.content_region.x - pane.region.x, pane.content_region.y - pane.region.y
+        await pilot.click(pane, offset=(left + 2, top))  # the first line of the first paragraph
+        assert pane.cursor == 0 and app.translation_pane.aligned == 0
+        last_row = pane._heights[0] - 1
+        await pilot.click(pane, offset=(left + 2, top + last_row))
+        assert pane.cursor == 1 and app.translation_pane.aligned == 1
+        await pilot.click(pane, offset=(left + 2, top + last_row + 1))  # the blank line after it: nothing
+        assert pane.cursor == 1
 
 
 async def test_translate_the_summary_instead(make):

@@ -1,10 +1,10 @@
 """The persistent result cache: per-sentence translations, per-document summaries."""
 
+import contextlib
 import json
+import os
 import sqlite3
 from pathlib import Path
-
-import pytest
 
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
@@ -37,18 +37,6 @@ def test_round_trip_and_persistence(tmp_path: Path):
 def test_keys_depend_on_every_part():
     assert cache_key("t", "m", 1, "text") == cache_key("t", "m", 1, "text")
     assert len({cache_key("t", "m", 1, "text"), cache_key("t", "m", 2, "text"), cache_key("t", "n", 1, "text")}) == 3
-
-
-def test_a_damaged_cache_file_is_set_aside_and_rebuilt(tmp_path: Path):
-    path = tmp_path / "c.sqlite3"
-    path.write_bytes(b"this is not a database" * 100)
-    cache = ResultCache(path)
-    with pytest.warns(RuntimeWarning, match="damaged"):
-        cache.put_many("summary", {"k": {"v": 1}})
-    assert cache.get("k") == {"v": 1}
-    assert list(tmp_path.glob("c.sqlite3.corrupt-*"))
-    with sqlite3.connect(path) as db:
-        assert db.execute("SELECT count(*) FROM results").fetchone() == (1,)
 
 
 def test_cached_translation_loads_no_model(tiny_models, seed: Path, tmp_path: Path):
@@ -111,15 +99,94 @@ def test_cli_reports_cache_hits(capsys, seed: Path, tiny_config):
     assert json.loads(capsys.readouterr().out)["summary"]["cached"] is True
 
     assert main(["cache", "info"]) == 0
-    info = capsys.readouterr().out.splitlines()
+    info = [line.strip() for line in capsys.readouterr().out.splitlines()]
     assert f"translated sentences: {cold['misses']}" in info and "summaries: 1" in info
     assert main(["cache", "clear"]) == 0
     assert "removed" in capsys.readouterr().out
 
 
-def test_cli_survives_a_damaged_cache(capsys, seed: Path, tiny_config, tmp_path: Path, monkeypatch):
-    monkeypatch.setenv("DIGLOT_CACHE_DIR", str(tmp_path))
-    (tmp_path / "results.sqlite3").write_bytes(b"garbage" * 1000)
-    assert main(["translate", str(seed), "--to", "ru"]) == 0
-    out, err = capsys.readouterr()
-    assert out.strip() and err.startswith("diglot: warning: the cache file") and err.count("\n") == 1
+def test_size_limit_drops_the_least_recently_used(tmp_path: Path):
+    path = tmp_path / "c.sqlite3"
+    cache = ResultCache(path, max_bytes=200_000)
+    value = "перевод " * 100  # ~1.5 kB stored per entry
+    cache.put_many("translation", {f"old{i}": value for i in range(50)})
+    cache.put_many("translation", {"kept": value})
+    for batch in range(20):  # ~1.5 MB in all, far beyond the limit
+        assert cache.get("kept") == value  # read before each write: recently used
+        cache.put_many("translation", {f"new{batch}-{i}": value for i in range(50)})
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        stored = db.execute("SELECT sum(size), count(*) FROM results").fetchone()
+    assert stored[0] <= 200_000 and stored[1] > 50
+    assert cache.get("kept") == value
+    assert cache.get_many([f"old{i}" for i in range(50)]) == {}  # the oldest went first
+    assert cache.get("new19-49") == value  # the newest stayed
+    cache.close()
+    # Freed pages are reused: the files do not grow with what passed through.
+    files = {p.name: p.stat().st_size for p in tmp_path.iterdir()}
+    assert sum(files.values()) < 600_000, files
+
+
+def test_an_older_cache_gains_the_size_columns(tmp_path: Path):
+    path = tmp_path / "c.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL, created REAL)")
+        db.execute("INSERT INTO results VALUES ('a', 'summary', '{\"v\": 1}', 1.0)")
+    cache = ResultCache(path, max_bytes=10**6)
+    assert cache.get("a") == {"v": 1}
+    cache.put_many("summary", {"b": 2})
+    assert cache.info().entries == {"summary": 2}
+
+
+def fake_conversion(name: str, size: int) -> Path:
+    from diglot.ct2 import conversions_dir
+
+    folder = conversions_dir() / name
+    folder.mkdir(parents=True)
+    (folder / "model.bin").write_bytes(os.urandom(size))
+    return folder
+
+
+def test_cache_info_and_clear_cover_results_and_conversions(capsys):
+    ResultCache().put_many("translation", {"a": "б"})
+    fake_conversion("Helsinki-NLP--opus-mt-en-ru--abc123--int8", 300_000)
+    fake_conversion("Helsinki-NLP--opus-mt-en-ru--abc123--int8.x7a2b", 100_000)  # left by a killed conversion
+    assert main(["cache", "info"]) == 0
+    out = capsys.readouterr().out
+    assert "translated sentences: 1" in out and "size: 0.4 MB in 2 folders" in out
+    assert "Helsinki-NLP--opus-mt-en-ru--abc123--int8: 0.3 MB" in out
+
+    assert main(["cache", "clear", "--conversions"]) == 0
+    assert "removed 2 converted models (0.4 MB)" in capsys.readouterr().out
+    assert ResultCache().get("a") == "б"
+
+    fake_conversion("m--r--int8", 1000)
+    assert main(["cache", "clear", "--results"]) == 0
+    assert "removed 1 cached results" in capsys.readouterr().out
+    assert ResultCache().get("a") is None
+    assert main(["cache", "info"]) == 0
+    assert "in 1 folders" in capsys.readouterr().out
+
+    ResultCache().put_many("translation", {"a": "б"})
+    assert main(["cache", "clear"]) == 0
+    out = capsys.readouterr().out
+    assert "removed 1 cached results" in out and "removed 1 converted models" in out
+
+
+def test_models_remove_takes_the_conversions_along(capsys):
+    fake_conversion("Helsinki-NLP--opus-mt-en-ru--abc123--int8", 1000)
+    fake_conversion("Helsinki-NLP--opus-mt-en-ru--abc123--int8_float16", 1000)
+    other = fake_conversion("Helsinki-NLP--opus-mt-en-ru-big--abc123--int8", 1000)
+    assert main(["models", "remove", "Helsinki-NLP/opus-mt-en-ru"]) == 0
+    assert "removed, and 2 conversions" in capsys.readouterr().out
+    from diglot.ct2 import conversions
+
+    assert [c.path for c in conversions()] == [other]
+    assert main(["models", "remove", "Helsinki-NLP/opus-mt-en-ru"]) == 1  # nothing left of it: one-line error
+
+
+def test_cache_info_creates_nothing(capsys):
+    from diglot.cache import cache_dir
+
+    assert main(["cache", "info"]) == 0
+    assert "translated sentences: 0" in capsys.readouterr().out
+    assert not (cache_dir() / "results.sqlite3").exists()

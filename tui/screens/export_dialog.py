@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -67,7 +68,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             field.value = str(path.with_suffix(SUFFIXES[self.fmt]))
 
     def show_error(self, message: str) -> None:
-        self.query_one("#error", Label).update(message)
+        self.query_one("#error", Label).update(Text(message))  # paths may hold "[" and "]"
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

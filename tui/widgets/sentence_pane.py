@@ -1,48 +1,69 @@
-"""A scrollable pane of paragraphs with a sentence cursor."""
+"""A scrollable pane of paragraphs with a sentence cursor, drawn line by line."""
 
 from __future__ import annotations
 
+import time
+from bisect import bisect_right
 from collections.abc import Sequence
 
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual import on
+from textual import events
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from diglot.segment import join_sentences
 from tui.widgets.paragraph import Paragraph
 
+# Background layout works in slices of this many seconds, one every LAYOUT_EVERY_S,
+# so that keys never wait longer and the UI keeps most of its time.
+LAYOUT_SLICE_S = 0.01
+LAYOUT_EVERY_S = 0.04
+# How often background layout corrects the scrollbar (each correction is a
+# layout pass of the whole screen).
+SCROLLBAR_EVERY_S = 0.5
+# Cells left of the text when the pane has gutter marks: a mark and a space.
+GUTTER = 2
+# Rendered paragraphs kept; a screen shows a few dozen at most.
+STRIP_CACHE_SIZE = 256
 
-class SentencePane(VerticalScroll, can_focus=True):
+
+class SentencePane(ScrollView, can_focus=True):
     """Original, Summary or Translation: paragraphs of sentences, or a message.
 
     Up/down (or k/j) move a cursor from sentence to sentence, and clicking
     a sentence puts the cursor on it; the pane then posts ``CursorMoved`` so
-    the app can highlight the aligned sentence in another pane (``aligned``),
-    or the sentences a summary sentence comes from (``linked``). Sentences in
-    ``gutter`` get a mark left of their lines (a quality flag, an
-    unsupported summary sentence) with a reason the app shows.
+    the app can highlight the aligned sentence in another pane (``aligned``).
+
+    The pane is a Line API widget: it draws only the lines on screen, and
+    works out where each paragraph wraps as it is first needed (scrolling
+    there, moving the cursor there), with the rest done in short background
+    slices. A 20,000-paragraph article therefore paints as fast as a short
+    one. Paragraphs may be a lazy sequence (sentences split on first access).
     """
 
     COMPONENT_CLASSES = {
         "sentence-pane--cursor",
         "sentence-pane--aligned",
+        "sentence-pane--message",
+        "sentence-pane--error",
         "sentence-pane--linked",
         "sentence-pane--flag",
     }
     DEFAULT_CSS = """
-    SentencePane { height: 1fr; padding: 0 1; }
+    SentencePane { height: 1fr; padding: 0 1; overflow-x: hidden; }
     SentencePane > .sentence-pane--cursor { background: $accent 40%; }
     SentencePane > .sentence-pane--aligned { background: $primary 60%; }
     SentencePane > .sentence-pane--linked { background: $success 35%; }
     SentencePane > .sentence-pane--flag { color: $warning; text-style: bold; }
-    SentencePane > .message { color: $text-muted; width: 1fr; }
-    SentencePane > .message.-error { color: $error; }
-    SentencePane > .note { margin-bottom: 1; }
+    SentencePane > .sentence-pane--message { color: $text-muted; }
+    SentencePane > .sentence-pane--error { color: $error; }
     """
     BINDINGS = [
         Binding("down,j", "cursor(1)", "Next sentence", show=False),
@@ -73,81 +94,341 @@ class SentencePane(VerticalScroll, can_focus=True):
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = title
-        self.sentences: list[str] = []
-        self.paragraph_sentences: list[tuple[str, ...]] = []
         self.message: str | None = None
+        self._error = False
+        self._note: str | None = None
+        self._paragraphs: Sequence[Sequence[str]] = []
+        # Paragraphs met so far, in order, each knowing its first sentence's index.
+        self._blocks: list[Paragraph] = []
+        # For the first len(_tops) blocks: the line each starts on, and its height, at _width.
+        self._tops: list[int] = []
+        self._heights: list[int] = []
+        self._width = 0
+        self._header: list[Strip] = []
+        self._strips: dict[int, list[Strip]] = {}
+        self._layout_pending = False  # a background layout slice is due
+        self._sized_at = 0.0  # when the virtual size was last corrected
+        self._resize_pending = False
+        self._exact = False  # whether the size of the content shown (or resized) has been set exactly
+        self._base_style = Style()
         self.gutter_marks: dict[int, tuple[str, str]] = {}
+        self._count: int | None = 0  # sentences shown (None: not counted yet)
+
+    def render_str(self, text_content: str | Content) -> Content:
+        """Titles and subtitles are plain text: model ids and file names may hold ``[`` and ``]``."""
+        return text_content if isinstance(text_content, Content) else Content(text_content)
 
     # Content ---------------------------------------------------------------
 
     def show_paragraphs(self, paragraphs: Sequence[Sequence[str]], *, note: str | None = None) -> None:
         """Replace the content with these paragraphs (each a list of sentences), after an optional note."""
-        self.remove_children()
-        self.sentences, self.paragraph_sentences, self.message = [], [], None
-        self.set_reactive(SentencePane.cursor, -1)
-        self.set_reactive(SentencePane.aligned, -1)
-        self.set_reactive(SentencePane.linked, ())
-        self.gutter_marks = {}
-        if note:
-            self.mount(Static(Text(note), classes="message note"))
-        for sentences in paragraphs:
-            self.append_paragraph(sentences)
-        self.scroll_home(animate=False)
+        self._reset(message=None, note=note)
+        self._paragraphs = paragraphs
+        self._content_changed()
+        self.scroll_home(animate=False, immediate=True)
+
+    def resplit(self, paragraphs: Sequence[Sequence[str]]) -> None:
+        """The same paragraphs split anew (by each paragraph's language): the view and the cursor stay."""
+        if self.message is not None:
+            return
+        cursor, top = self.cursor, self.scroll_offset.y
+        self._reset(message=None, note=self._note)
+        self._paragraphs = paragraphs
+        self._content_changed()
+        self._check_width()
+        self._lay_out_through_line(top + 2 * max(1, self.size.height))
+        self._update_virtual_size()
+        self.scroll_to(y=top, animate=False, immediate=True)
+        if cursor >= 0 and self.has_sentence(cursor):
+            self.cursor = cursor
 
     def append_paragraph(self, sentences: Sequence[str]) -> None:
         """Add one paragraph at the end (a translation arriving paragraph by paragraph)."""
         if self.message is not None:
-            self.remove_children()
-            self.message = None
-        paragraph = Paragraph(sentences, len(self.sentences))
-        self.sentences.extend(sentences)
-        self.paragraph_sentences.append(tuple(sentences))
-        self.mount(paragraph)
-        paragraph.mark(self._marks())
-        paragraph.set_gutter(self._gutter_styles())
+            self._reset(message=None, note=None)
+        if not isinstance(self._paragraphs, list):
+            self._paragraphs = list(self._paragraphs)
+        self._count = self.sentence_count + len(sentences)
+        self._paragraphs.append(tuple(sentences))
+        if len(self._tops) == len(self._paragraphs) - 1 and self._near_screen(self._bottom()):
+            self._lay_out(len(self._paragraphs))  # the end is in view: show it at once
+            self.refresh()
+        self._update_virtual_size_soon()
+        self._schedule_layout()
+
+    def _update_virtual_size_soon(self) -> None:
+        """Correct the scrollbar at most every SCROLLBAR_EVERY_S: each correction lays out the whole screen."""
+        if not self._exact and len(self._tops) >= len(self._paragraphs):
+            self._exact = True  # new content fully measured: its exact size at once
+            self._sized_at = time.perf_counter()
+            self._update_virtual_size()
+            return
+        if self._resize_pending:
+            return
+        wait = self._sized_at + SCROLLBAR_EVERY_S - time.perf_counter()
+        if wait <= 0 or not self.is_mounted:
+            self._sized_at = time.perf_counter()
+            self._update_virtual_size()
+            return
+        self._resize_pending = True
+
+        def update() -> None:
+            self._resize_pending = False
+            self._sized_at = time.perf_counter()
+            self._update_virtual_size()
+
+        self.set_timer(wait, update)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         """Replace the content with a message (loading, model missing, cancelled)."""
-        self.remove_children()
-        self.sentences, self.paragraph_sentences, self.message = [], [], text
+        self._reset(message=text, note=None, error=error)
+        self._content_changed()
+        self.scroll_home(animate=False, immediate=True)
+
+    def _reset(self, *, message: str | None, note: str | None, error: bool = False) -> None:
+        self.message, self._note, self._error = message, note, error
+        self.gutter_marks = {}
+        self._count = None
+        self.set_reactive(SentencePane.linked, ())
+        self._paragraphs, self._blocks = [], []
+        self._tops, self._heights, self._header = [], [], []
+        self._strips.clear()
         self.set_reactive(SentencePane.cursor, -1)
         self.set_reactive(SentencePane.aligned, -1)
-        self.set_reactive(SentencePane.linked, ())
-        self.gutter_marks = {}
-        self.mount(Static(Text(text), classes="message -error" if error else "message"))
+
+    def _content_changed(self) -> None:
+        self._width = 0  # lay out afresh at the next render
+        self._exact = False
+        self._update_virtual_size()
+        self.refresh()
+        self._schedule_layout()
+
+    @property
+    def paragraph_sentences(self) -> Sequence[Sequence[str]]:
+        """The paragraphs shown, each a sequence of sentences."""
+        return self._paragraphs
+
+    @property
+    def sentences(self) -> list[str]:
+        """Every sentence shown, in order (splits every paragraph of a lazy sequence)."""
+        return [sentence for paragraph in self._paragraphs for sentence in paragraph]
 
     @property
     def plain_text(self) -> str:
         """What the pane shows, as text: paragraphs separated by blank lines."""
         if self.message is not None:
             return self.message
-        return "\n\n".join(join_sentences(p) for p in self.paragraph_sentences)
+        return "\n\n".join(join_sentences(p) for p in self._paragraphs)
+
+    @property
+    def sentence_count(self) -> int:
+        """How many sentences the pane shows (counted once, then kept up as paragraphs arrive)."""
+        if self._count is None:
+            self._count = sum(len(paragraph) for paragraph in self._paragraphs)
+        return self._count
 
     # Gutter ----------------------------------------------------------------
 
     def set_gutter(self, marks: dict[int, tuple[str, str]]) -> None:
         """Mark sentences in the gutter: index -> (one-cell glyph, the reason shown for it)."""
+        had = bool(self.gutter_marks)
         self.gutter_marks = dict(marks)
-        styles = self._gutter_styles()
-        for paragraph in self.query(Paragraph):
-            paragraph.set_gutter(styles)
+        if had != bool(marks):
+            self._width = 0  # the text column narrows (or widens) by the gutter: lay out again
+        self._strips.clear()
+        self.refresh()
 
     def add_gutter(self, marks: dict[int, tuple[str, str]]) -> None:
         """Mark more sentences (a translation arriving paragraph by paragraph)."""
-        self.set_gutter({**self.gutter_marks, **marks})
+        if marks:
+            self.set_gutter({**self.gutter_marks, **marks})
 
     def gutter_reason(self, index: int) -> str | None:
         """Why sentence ``index`` is marked, with its glyph; None when it is not."""
         mark = self.gutter_marks.get(index)
         return f"{mark[0]} {mark[1]}" if mark else None
 
-    def _gutter_styles(self) -> dict[int, tuple[str, Style]]:
+    def _gutter_width(self) -> int:
+        return GUTTER if self.gutter_marks else 0
+
+    def has_sentence(self, index: int) -> bool:
+        """Whether sentence ``index`` exists (splitting only as far as needed to know)."""
+        return index >= 0 and self._block_of(index) is not None
+
+    def align_with(self, index: int) -> None:
+        """Highlight sentence ``index`` as aligned with another pane's cursor, if this pane has it."""
+        self.aligned = index if self.has_sentence(index) else -1
+
+    # Blocks and layout -----------------------------------------------------------
+
+    def _block(self, number: int) -> Paragraph:
+        """Paragraph ``number``, made (and its sentences split) on first use, in order."""
+        while len(self._blocks) <= number:
+            previous = self._blocks[-1] if self._blocks else None
+            first = previous.first + len(previous.sentences) if previous else 0
+            self._blocks.append(Paragraph(self._paragraphs[len(self._blocks)], first))
+        return self._blocks[number]
+
+    def _block_of(self, index: int) -> int | None:
+        """The number of the paragraph holding sentence ``index``, or None if there is no such sentence."""
+        while not self._blocks or self._blocks[-1].first + len(self._blocks[-1].sentences) <= index:
+            if len(self._blocks) >= len(self._paragraphs):
+                return None
+            self._block(len(self._blocks))
+        low, high = 0, len(self._blocks) - 1
+        while low < high:  # binary search over the paragraphs' first sentences
+            middle = (low + high + 1) // 2
+            if self._blocks[middle].first <= index:
+                low = middle
+            else:
+                high = middle - 1
+        return low
+
+    def _text_width(self) -> int:
+        return max(1, self.scrollable_content_region.width - self._gutter_width())
+
+    def _check_width(self) -> None:
+        """Start the layout afresh when the width changed (a resize)."""
+        width = self._text_width()
+        if width != self._width:
+            self._width = width
+            self._exact = False
+            self._tops, self._heights = [], []
+            self._strips.clear()
+            self._header = self._header_strips(width)
+
+    def _header_strips(self, width: int) -> list[Strip]:
+        text = self.message if self.message is not None else self._note
+        if text is None:
+            return []
+        style = self.get_component_rich_style("sentence-pane--error" if self._error else "sentence-pane--message")
+        lines = Text(text, style=style).wrap(self.app.console, width)
+        strips = [Strip(line.render(self.app.console)) for line in lines]
+        return strips if self.message is not None else [*strips, Strip([])]  # a blank line after a note
+
+    def _bottom(self) -> int:
+        """The line after the laid-out paragraphs."""
+        return (self._tops[-1] + self._heights[-1] + 1) if self._tops else len(self._header)
+
+    def _lay_out(self, blocks: int) -> None:
+        """Work out the heights of the first ``blocks`` paragraphs (those not done yet)."""
+        self._check_width()
+        blocks = min(blocks, len(self._paragraphs))
+        while len(self._tops) < blocks:
+            top = self._bottom()
+            self._tops.append(top)
+            self._heights.append(self._block(len(self._heights)).height(self._width))
+
+    def _lay_out_through_line(self, line: int) -> None:
+        self._check_width()
+        while self._bottom() <= line and len(self._tops) < len(self._paragraphs):
+            self._lay_out(len(self._tops) + 16)
+
+    def _update_virtual_size(self) -> None:
+        """Lines laid out, plus an estimate for the paragraphs not yet measured."""
+        laid = len(self._tops)
+        remaining = len(self._paragraphs) - laid
+        height = self._bottom() if self._width else len(self._paragraphs) * 3
+        if remaining and laid:
+            height += round(remaining * (height - len(self._header)) / laid)
+        elif remaining:
+            height += remaining * 3
+        size = Size(self._text_width(), height)
+        if size != self.virtual_size:
+            self.virtual_size = size
+
+    def _near_screen(self, line: int) -> bool:
+        return line < self.scroll_offset.y + 2 * max(1, self.size.height)
+
+    def _schedule_layout(self) -> None:
+        """Lay out the rest in the background, one short slice at a time (one chain of slices at most)."""
+        if self._layout_pending or len(self._tops) >= len(self._paragraphs) or not self.is_mounted:
+            return
+        self._layout_pending = True
+        self.set_timer(LAYOUT_EVERY_S, self._layout_slice)
+
+    def _layout_slice(self) -> None:
+        """Lay out paragraphs for a few milliseconds, then yield to keys and paint."""
+        self._layout_pending = False
+        if not self.is_mounted:
+            return
+        deadline = time.perf_counter() + LAYOUT_SLICE_S
+        while len(self._tops) < len(self._paragraphs) and time.perf_counter() < deadline:
+            self._lay_out(len(self._tops) + 8)
+        self._update_virtual_size_soon()
+        self._schedule_layout()
+
+    def on_resize(self) -> None:
+        self._check_width()
+        self._lay_out_through_line(self.scroll_offset.y + 2 * self.size.height)
+        self._update_virtual_size()
+        self._schedule_layout()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        self._lay_out_through_line(round(new_value) + 2 * self.size.height)
+        self._update_virtual_size()
+        super().watch_scroll_y(old_value, new_value)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._width = 0
+
+    # Drawing -------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base_style = self.rich_style  # once per paint, not once per line
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        line = self.scroll_offset.y + y
+        laid = len(self._tops)
+        self._lay_out_through_line(line)
+        if len(self._tops) != laid:
+            self.call_later(self._update_virtual_size_soon)  # not while painting
+        if line < len(self._header):
+            return self._finish(self._header[line])
+        number = bisect_right(self._tops, line) - 1
+        row = line - self._tops[number] if number >= 0 else -1
+        if number < 0 or row >= self._heights[number]:
+            return Strip.blank(self._width + self._gutter_width(), self._base_style)
+        return self._paragraph_strips(number)[row]
+
+    def _finish(self, strip: Strip) -> Strip:
+        """A line as painted: the pane's width, on the pane's colours."""
+        width = self._width + self._gutter_width()
+        return strip.crop_extend(0, width, self._base_style).apply_style(self._base_style)
+
+    def _paragraph_strips(self, number: int) -> list[Strip]:
+        if (strips := self._strips.get(number)) is None:
+            if len(self._strips) >= STRIP_CACHE_SIZE:
+                self._strips.clear()
+            console = self.app.console
+            block = self._block(number)
+            lines = [Strip(line.render(console)) for line in block.lines(self._width, self._marks())]
+            if self.gutter_marks:
+                lines = self._with_gutter(block, lines)
+            strips = self._strips[number] = [self._finish(line) for line in lines]
+        return strips
+
+    def _with_gutter(self, block: Paragraph, lines: list[Strip]) -> list[Strip]:
+        """Each line after a two-cell column: a flagged sentence's glyph on its first row, a bar on the rest."""
         style = self.get_component_rich_style("sentence-pane--flag", partial=True)
-        return {index: (glyph, style) for index, (glyph, _) in self.gutter_marks.items()}
+        glyphs: dict[int, str] = {}
+        for index, rows in block.sentence_rows(self._width).items():
+            if index in self.gutter_marks:
+                glyphs.setdefault(rows[0], self.gutter_marks[index][0])
+                for row in rows[1:]:
+                    glyphs.setdefault(row, "│")
+        blank = Strip([Segment(" " * GUTTER)])
+        return [
+            Strip.join([Strip([Segment(glyphs[row], style), Segment(" ")]) if row in glyphs else blank, line])
+            for row, line in enumerate(lines)
+        ]
 
     # Cursor ----------------------------------------------------------------
 
-    def _marks(self) -> dict:
+    def _marks(self) -> dict[int, Style]:
         marks = {}
         linked = self.get_component_rich_style("sentence-pane--linked", partial=True)
         for index in self.linked:
@@ -158,35 +439,62 @@ class SentencePane(VerticalScroll, can_focus=True):
             marks[self.cursor] = self.get_component_rich_style("sentence-pane--cursor", partial=True)
         return marks
 
-    def _refresh_marks(self, index: int) -> None:
-        marks = self._marks()
-        for paragraph in self.query(Paragraph):
-            paragraph.mark(marks)
-            if index >= 0 and paragraph.contains(index):
-                self.scroll_to_widget(paragraph, animate=False)
+    def _refresh_marks(self, old: int, new: int) -> None:
+        for index in (old, new):
+            if index >= 0 and (number := self._block_of(index)) is not None:
+                self._strips.pop(number, None)
+        self.refresh()
+        if new >= 0 and (number := self._block_of(new)) is not None:
+            self._lay_out(number + 1)
+            self._update_virtual_size()
+            region = Region(0, self._tops[number], self._width, self._heights[number])
+            self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
-    def watch_cursor(self, index: int) -> None:
-        self._refresh_marks(index)
+    def watch_cursor(self, old: int, index: int) -> None:
+        self._refresh_marks(old, index)
         if index >= 0:
             self.post_message(self.CursorMoved(self, index))
 
-    def watch_aligned(self, index: int) -> None:
-        self._refresh_marks(index)
+    def watch_aligned(self, old: int, index: int) -> None:
+        self._refresh_marks(old, index)
 
-    def watch_linked(self, linked: tuple[int, ...]) -> None:
-        self._refresh_marks(min(linked, default=-1))
+    def watch_linked(self, old: tuple[int, ...], linked: tuple[int, ...]) -> None:
+        for index in old:
+            if (number := self._block_of(index)) is not None:
+                self._strips.pop(number, None)
+        self._refresh_marks(-1, min(linked, default=-1))
+        for index in linked:
+            if (number := self._block_of(index)) is not None:
+                self._strips.pop(number, None)
 
     def action_cursor(self, step: int) -> None:
-        if self.sentences:
-            start = self.cursor if self.cursor >= 0 else (-1 if step > 0 else len(self.sentences))
-            self.cursor = max(0, min(len(self.sentences) - 1, start + step))
+        if self.message is not None or not self._paragraphs:
+            return
+        if self.cursor < 0:
+            self.cursor = 0 if step > 0 else self._last_sentence()
+        elif self.has_sentence(self.cursor + step):
+            self.cursor += step
+        elif step > 0:
+            self.cursor = self._last_sentence()
+        else:
+            self.cursor = 0
+
+    def _last_sentence(self) -> int:
+        last = self._block(len(self._paragraphs) - 1)
+        return last.first + len(last.sentences) - 1
 
     def action_cursor_to(self, index: int) -> None:
-        if self.sentences:
-            self.cursor = index % len(self.sentences)
+        if self.message is None and self._paragraphs:
+            self.cursor = self._last_sentence() if index < 0 else index
 
-    @on(Paragraph.Clicked)
-    def _clicked(self, event: Paragraph.Clicked) -> None:
-        event.stop()
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None or self.message is not None:
+            return
+        line = offset.y + self.scroll_offset.y
+        number = bisect_right(self._tops, line) - 1
+        if number < 0 or line - self._tops[number] >= self._heights[number]:
+            return  # the note, or the blank line between paragraphs
         self.focus()
-        self.cursor = event.index
+        x = max(0, offset.x - self._gutter_width())
+        self.cursor = self._block(number).sentence_at(line - self._tops[number], x, self._width)

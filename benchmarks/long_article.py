@@ -1,0 +1,87 @@
+"""How the app copes with a long article: first paint and key answers, 200 vs 20,000 paragraphs.
+
+Run: ``python -m benchmarks.long_article`` (headless, fake engines, no model).
+Every figure printed is measured in this run; the ratio compares two
+measurements of the same run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from diglot.config import Config
+from diglot.document import Document
+from diglot.recent import RecentArticles
+from tests.tui.fakes import fake_engines
+from tui.app import DiglotApp
+
+SIZE = (140, 45)
+
+
+def article(paragraphs: int) -> Document:
+    """Paragraphs of two or three sentences in Latin, Cyrillic and CJK script by turns."""
+    texts = []
+    for number in range(paragraphs):
+        if number % 3 == 0:
+            texts.append(f"Paragraph {number} opens here. It goes on with a café and a naïve résumé. Then it ends.")
+        elif number % 3 == 1:
+            texts.append(f"Абзац {number} начинается здесь. Он продолжается ещё одним предложением.")
+        else:
+            texts.append(f"第{number}段从这里开始。它还有第二句话。")
+    return Document(paragraphs=tuple(texts), title="Long", source="long.txt")
+
+
+async def measure(paragraphs: int, keys: int = 20) -> tuple[float, float, float]:
+    """Seconds to the first painted line, and the median and worst seconds for a key to move the cursor."""
+    gate = threading.Event()  # summary and translation wait, as for a model: only the article is drawn
+    with tempfile.TemporaryDirectory() as folder:
+        app = DiglotApp(
+            article(paragraphs),
+            pipeline=fake_engines(summary_gate=gate, gate=gate),
+            config=Config(),
+            source_language="en",
+            recent=RecentArticles(Path(folder) / "recent.json"),
+        )
+        started = time.perf_counter()
+        async with app.run_test(size=SIZE) as pilot:
+            pane = app.original_pane
+            while not pane.render_line(0).text.strip().startswith("Paragraph 0"):
+                await asyncio.sleep(0.005)
+            painted = time.perf_counter() - started
+            pane.focus()
+            answered: list[float] = []
+            move = pane.action_cursor
+
+            def timed(step: int) -> None:
+                answered.append(time.perf_counter())
+                move(step)
+
+            pane.action_cursor = timed  # type: ignore[method-assign]
+            latencies = []
+            for _ in range(keys):
+                pressed = time.perf_counter()
+                await pilot.press("down")
+                latencies.append(answered[-1] - pressed)
+            if pane.cursor != keys - 1:
+                raise RuntimeError(f"the cursor is on {pane.cursor}, not {keys - 1}: a key was lost")
+    return painted, statistics.median(latencies), max(latencies)
+
+
+def main() -> int:
+    small = asyncio.run(measure(200))
+    large = asyncio.run(measure(20_000))
+    print(f"{'paragraphs':>10}  {'first paint s':>13}  {'key median s':>12}  {'key worst s':>11}")
+    for count, (painted, median, worst) in ((200, small), (20_000, large)):
+        print(f"{count:>10}  {painted:>13.3f}  {median:>12.4f}  {worst:>11.4f}")
+    print(f"first paint, 20,000 vs 200 paragraphs: {large[0] / small[0]:.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
