@@ -31,8 +31,7 @@ async def until(pilot, condition: Callable[[], bool], seconds: float = 60) -> No
 
 def note_of(pane) -> str:
     """The note above a pane's paragraphs (why a summary is not the one asked for), or ''."""
-    notes = pane.query(".note")
-    return str(notes.first().render()) if notes else ""
+    return pane._note or ""
 
 
 @pytest.fixture

@@ -6,11 +6,20 @@ import pytest
 
 from tests.tui.conftest import settle
 from tests.tui.fakes import fake_engines
-from tui.widgets.paragraph import Paragraph
 
 
 def _inside(inner, outer) -> bool:
     return outer.x <= inner.x and inner.right <= outer.right
+
+
+def _assert_wrapped_whole(pane, number: int) -> None:
+    """Paragraph ``number`` is drawn in lines no wider than the pane, and every word of it is on one of them
+    (a line cut at the border would lose words)."""
+    strips = pane._paragraph_strips(number)
+    assert all(strip.cell_length <= pane.content_region.width for strip in strips)
+    drawn = " ".join(strip.text for strip in strips).split()
+    written = " ".join(pane.paragraph_sentences[number]).split()
+    assert drawn == written
 
 
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (119, 40), (120, 40), (160, 50)])
@@ -26,8 +35,9 @@ async def test_every_pane_line_fits_inside_its_borders(make, size):
             assert region.x >= 0 and region.right <= width and region.bottom <= height - 1  # above the footer
             assert region.height >= 4  # room for at least two lines of text
             assert pane.max_scroll_x == 0  # lines wrap; nothing runs off to the right
-            for paragraph in pane.query(Paragraph):
-                assert _inside(paragraph.region, pane.content_region) or not paragraph.region.width
+            assert pane._text_width() + pane._gutter_width() <= pane.content_region.width
+            for number in range(min(3, len(pane.paragraph_sentences))):
+                _assert_wrapped_whole(pane, number)
         if stacked:
             assert all(pane.region.width == width for pane in panes)
             assert [p.region.y for p in panes] == sorted(p.region.y for p in panes)
@@ -49,10 +59,12 @@ async def test_cursor_sentence_scrolls_into_view_when_stacked(make):
             await pilot.press("down")
         await pilot.pause()
         cursor = pane.cursor
-        paragraph = next(p for p in pane.query(Paragraph) if p.contains(cursor))
+        number = pane._block_of(cursor)
+        assert number is not None
+        top, height = pane._tops[number], pane._heights[number]
         assert pane.scroll_y > 0
-        visible = pane.content_region
-        assert paragraph.region.y < visible.bottom and paragraph.region.bottom > visible.y
+        first, last = pane.scroll_y, pane.scroll_y + pane.scrollable_content_region.height
+        assert top < last and top + height > first  # the cursor's paragraph is on screen
 
 
 async def test_open_dialog_fits_80_columns(make):
