@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+from benchmarks.long_article import article
 from diglot.document import Document
 from diglot.segment import split_sentences
 from tests.tui.conftest import settle
@@ -21,16 +22,8 @@ SIZE = (140, 45)
 
 
 def long_article(paragraphs: int = PARAGRAPHS) -> Document:
-    """Paragraphs of two or three sentences, in Latin, Cyrillic and CJK script by turns."""
-    texts = []
-    for number in range(paragraphs):
-        if number % 3 == 0:
-            texts.append(f"Paragraph {number} opens here. It goes on with a café and a naïve résumé. Then it ends.")
-        elif number % 3 == 1:
-            texts.append(f"Абзац {number} начинается здесь. Он продолжается ещё одним предложением.")
-        else:
-            texts.append(f"第{number}段从这里开始。它还有第二句话。")
-    return Document(paragraphs=tuple(texts), title="Long", source="long.txt")
+    """Paragraphs of two or three sentences, in Latin, Cyrillic and CJK script by turns (the benchmark's)."""
+    return article(paragraphs)
 
 
 def first_line(pane) -> str:
