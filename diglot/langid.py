@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 import threading
 import unicodedata
 from collections import Counter
@@ -208,4 +209,46 @@ def paragraph_languages(paragraphs: Sequence[str], default: str) -> list[str]:
         candidates = [own[i] for i in sorted(around, key=lambda i: abs(i - index))]
         agreeing = next((c for c in [*candidates, default] if c and language_script(c) == script), None)
         result.append(agreeing or script_language(paragraph) or "en")
+    return result
+
+
+# Letters of each script as code-point ranges, for a regular expression that
+# tells in one C-speed pass whether a paragraph holds a letter of another script.
+_SCRIPT_RANGES = {
+    "LATIN": "A-Za-z\u00aa\u00ba\u00c0-\u024f\u1e00-\u1eff",
+    "CYRILLIC": "\u0400-\u052f",
+    "GREEK": "\u0370-\u03ff\u1f00-\u1fff",
+    "ARABIC": "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\ufb50-\ufdff\ufe70-\ufeff",
+    "HEBREW": "\u0590-\u05ff",
+    "DEVANAGARI": "\u0900-\u097f",
+    "THAI": "\u0e00-\u0e7f",
+    "HANGUL": "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af",
+    "CJK": "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff",
+}
+
+
+def script_paragraph_languages(paragraphs: Sequence[str], default: str) -> list[str]:
+    """Each paragraph's language by its writing system alone: a cheap stand-in for ``paragraph_languages``.
+
+    A paragraph mostly in the script of ``default`` is in ``default``; one
+    mostly in another script takes the language that script names (Cyrillic:
+    Russian), else English. Unlike ``paragraph_languages`` it cannot tell two
+    languages of one script apart (a German paragraph in an English article
+    stays English), but it costs a regular-expression scan per paragraph,
+    where langdetect takes ~4 ms a paragraph (about 20 s for a 4.5 MB article).
+    """
+    script = language_script(default)
+    ranges = _SCRIPT_RANGES.get(script)
+    # Any letter outside the article's script sends the paragraph to the exact count.
+    foreign = re.compile(rf"[^\W\d_{ranges}]") if ranges else None
+    result = []
+    for paragraph in paragraphs:
+        if foreign is not None and not foreign.search(paragraph):
+            result.append(default)
+            continue
+        main = _main_script(paragraph)
+        if main is None or main == script:
+            result.append(default)
+        else:
+            result.append(script_language(paragraph) or "en")
     return result

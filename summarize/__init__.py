@@ -10,7 +10,7 @@ print(summary.label, summary.text)
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from diglot.cache import ResultCache
@@ -48,6 +48,7 @@ class Summarizer(Protocol):
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        languages: Sequence[str] | None = None,
     ) -> Summary: ...
 
 

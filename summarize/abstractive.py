@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from diglot.backends import GenerationOptions
@@ -41,6 +41,7 @@ class PivotTranslator(Protocol):
         tgt: str,
         cancel: threading.Event | None = None,
         detect_paragraphs: bool = True,
+        languages: Sequence[str] | None = None,
     ) -> Translation:
         """The document sentence by sentence in ``tgt``, paragraphs kept."""
         ...
@@ -112,13 +113,22 @@ class AbstractiveSummarizer:
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: ProgressCallback | None = None,
+        languages: Sequence[str] | None = None,
     ) -> Summary:
-        """Summarise ``document``; ``on_progress(done, total)`` counts model inputs."""
+        """Summarise ``document``; ``on_progress(done, total)`` counts model inputs.
+
+        ``languages`` gives each paragraph's language (a mixed article): each
+        is split into sentences, and brought into the model's language, as
+        its own language has it, as the translation and the app's panes do.
+        Without it every paragraph is in ``source_language``.
+        """
         if length not in LENGTHS:
             raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
         source = source_language or detect_language(document.text).code
         paragraphs = list(document.paragraphs)
-        article = article_sentences(document, source)
+        # The language each paragraph the model reads is in, for its sentence rules.
+        read_languages = list(languages) if languages is not None else [self.model_language] * len(paragraphs)
+        article = article_sentences(document, source, languages=languages)
         pivot_model = None
         pivot_sentences = None
         if source != self.model_language:
@@ -128,14 +138,22 @@ class AbstractiveSummarizer:
                 # Sentence by sentence, so that support links can point back
                 # from the English the model read to the original sentences.
                 pivot = self.pivot.translate(
-                    document, src=source, tgt=self.model_language, cancel=cancel, detect_paragraphs=False
+                    document,
+                    src=source,
+                    tgt=self.model_language,
+                    cancel=cancel,
+                    detect_paragraphs=False,
+                    languages=languages,
                 )
             except ModelUnavailable as exc:
                 if self.fallback is None:
                     raise
                 fallback = ExtractiveSummarizer(note=f"no {source}->{self.model_language} translation: {exc}")
-                return fallback.summarize(document, length=length, source_language=source, cancel=cancel)
+                return fallback.summarize(
+                    document, length=length, source_language=source, cancel=cancel, languages=languages
+                )
             paragraphs = [p.text for p in pivot.paragraphs]
+            read_languages = [self.model_language] * len(paragraphs)
             pivot_model = " + ".join(pivot.models)
             article = [pair.source for p in pivot.paragraphs for pair in p.sentences]
             pivot_sentences = [pair.target for p in pivot.paragraphs for pair in p.sentences]
@@ -144,7 +162,7 @@ class AbstractiveSummarizer:
             if on_progress is not None:
                 on_progress(1, 1)
             return with_trust(summary_from_dict(hit, cached=True), article, pivot=pivot_sentences)
-        summary = self._summarize(paragraphs, length, source, pivot_model, cancel, on_progress)
+        summary = self._summarize(paragraphs, read_languages, length, source, pivot_model, cancel, on_progress)
         if self.model.identity != self.identity:  # CTranslate2 could not run it: kept under the engine that did
             key = cache_key("summary", self.model.identity, self.num_beams, length, source, pivot_model, paragraphs)
         if self.cache is not None:
@@ -154,14 +172,16 @@ class AbstractiveSummarizer:
     def _summarize(
         self,
         paragraphs: list[str],
+        languages: list[str],
         length: str,
         source: str,
         pivot_model: str | None,
         cancel: threading.Event | None,
         on_progress: ProgressCallback | None,
     ) -> Summary:
-        # The paragraphs are in the model's language by now (pivoted if need be).
-        sentences = [s for p in paragraphs for s in split_sentences(p, self.model_language)]
+        # Each paragraph split by the rules of the language it is in (the
+        # model's, when pivoted), as the panes split the article.
+        sentences = [s for p, lang in zip(paragraphs, languages, strict=True) for s in split_sentences(p, lang)]
         budget = self.model.input_budget
         chunks = pack_chunks(sentences, budget, self.model.count_tokens)
         # Each partial summary may use a third of the budget, so three fit

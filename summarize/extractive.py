@@ -6,7 +6,7 @@ import itertools
 import re
 import threading
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 from scipy import sparse
@@ -189,13 +189,22 @@ class ExtractiveSummarizer:
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        languages: Sequence[str] | None = None,
     ) -> Summary:
-        """Summarise ``document``; ``on_progress(1, 1)`` is told when done, as with the abstractive one."""
+        """Summarise ``document``; ``on_progress(1, 1)`` is told when done, as with the abstractive one.
+
+        ``languages`` gives each paragraph's language (a mixed article), so
+        each is split into the same sentences as the translation and the
+        app's panes show; without it every paragraph is in ``source_language``.
+        """
         if length not in LENGTHS:
             raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
         language = source_language or detect_language(document.text).code
-        article = article_sentences(document, language)
-        sentences = [s for p in document.paragraphs for s in split_sentences(p, language)]
+        article = article_sentences(document, language, languages=languages)
+        if languages is not None:
+            sentences = article
+        else:
+            sentences = [s for p in document.paragraphs for s in split_sentences(p, language)]
         wanted = SENTENCES_FOR_LENGTH[length]
         if len(sentences) <= wanted:
             chosen = list(range(len(sentences)))

@@ -321,7 +321,9 @@ class DiglotApp(App[int]):
         self.summary = None
         self.summary_pane.border_subtitle = ""
         self.summary_pane.show_message(f"Summarising ({self.method}, {self.length})…")
-        self.summarize(key, article, self.method, self.length)
+        # The paragraphs' languages when already known (a new length or
+        # method); else the pipeline finds them for the summary itself.
+        self.summarize(key, article, self.method, self.length, self.paragraph_languages or None)
 
     def _run_job(
         self,
@@ -350,12 +352,16 @@ class DiglotApp(App[int]):
             self.post_message(ready(key, result))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="summarize")
-    def summarize(self, key: str, article: Article, method: str, length: str) -> None:
+    def summarize(
+        self, key: str, article: Article, method: str, length: str, languages: Sequence[str] | None = None
+    ) -> None:
         def progress(done: int, total: int) -> None:
             self.post_message(SummaryProgress(key, done, total))
 
         def job(cancel: threading.Event) -> Summary:
-            return self.pipeline.summarize(article, method=method, length=length, cancel=cancel, on_progress=progress)
+            return self.pipeline.summarize(
+                article, method=method, length=length, cancel=cancel, on_progress=progress, languages=languages
+            )
 
         self._run_job(key, "summary", job, SummaryReady)
 

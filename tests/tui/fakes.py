@@ -41,10 +41,14 @@ class FakeSummarizer:
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: Callable[[int, int], None] | None = None,
+        languages: Sequence[str] | None = None,
     ) -> Summary:
         self.calls.append(length)
         _wait(self.gate, cancel)
-        every = tuple(s for p in document.paragraphs for s in split_sentences(p, source_language))
+        per_paragraph: Sequence[str | None] = languages or [source_language] * len(document.paragraphs)
+        every = tuple(
+            s for p, lang in zip(document.paragraphs, per_paragraph, strict=True) for s in split_sentences(p, lang)
+        )
         sentences = every[: SENTENCES[length]]
         if on_progress:
             on_progress(1, 1)

@@ -11,7 +11,7 @@ from diglot.document import Document, read_source
 from diglot.errors import ModelUnavailable
 from diglot.langid import paragraph_languages, script_profile
 from diglot.models import ModelPool
-from diglot.segment import paragraph_sentences
+from diglot.segment import paragraph_sentences, split_sentences
 from translate import Translator
 
 LONG_EN = (
@@ -109,3 +109,108 @@ def test_a_paragraph_whose_language_has_no_model_is_translated_as_the_article(ti
     # The article's own language without a model still fails, naming it.
     with pytest.raises(ModelUnavailable, match="opus-mt-en-de"):
         tiny_translator(tiny_models).translate(document, src="en", tgt="de")
+
+
+# An English article with a Russian paragraph whose abbreviations ("им.", "проф.")
+# English rules take for sentence ends.
+MIXED_RUSSIAN = (
+    "Factory doubles its staff",
+    "The factory in Siberia hired fifteen thousand workers this year, officials said on Monday evening.",
+    "Завод нанял 15 тыс. человек, т. е. вдвое больше, чем год назад. "
+    "Им. Пушкина назван новый цех, а директор, проф. Иванов, открыл его в понедельник утром.",
+    "Wages at the factory are twice as high as last year, and the new workshop opened on Monday morning.",
+)
+RUSSIAN_SENTENCES = [
+    "Завод нанял 15 тыс. человек, т. е. вдвое больше, чем год назад.",
+    "Им. Пушкина назван новый цех, а директор, проф. Иванов, открыл его в понедельник утром.",
+]
+
+
+def test_the_extractive_summary_is_made_of_the_translations_sentences(tiny_models) -> None:
+    from diglot.pipeline import Article, Pipeline
+
+    pipeline = Pipeline(Config(), use_cache=False, translator=tiny_translator(tiny_models))
+    document = Document(paragraphs=MIXED_RUSSIAN)
+    article = Article(document, pipeline.identify(document))
+    assert article.language.code == "en"
+    languages = pipeline.paragraph_languages(article)
+    assert languages == ["en", "en", "ru", "en"]
+    assert split_sentences(MIXED_RUSSIAN[2], "en") != RUSSIAN_SENTENCES  # the split this is about
+    translation = pipeline.translate(article, "ru", languages=languages)
+    shown = [pair.source for p in translation.paragraphs for pair in p.sentences]
+    assert shown == [MIXED_RUSSIAN[0], MIXED_RUSSIAN[1], *RUSSIAN_SENTENCES, MIXED_RUSSIAN[3]]
+    # Five sentences: a long summary takes them all, split as the translation split them,
+    # whether the caller passes the languages (the app, once known) or the pipeline finds them.
+    for given in (languages, None):
+        summary = pipeline.summarize(article, method="extractive", length="long", languages=given)
+        assert list(summary.sentences) == shown
+        assert [link.text for s in summary.support for link in s.sources] == shown
+        assert [link.sentence for s in summary.support for link in s.sources] == list(range(len(shown)))
+
+
+def test_a_huge_articles_summary_splits_its_paragraphs_by_their_script(tiny_models, monkeypatch) -> None:
+    import diglot.pipeline
+    from diglot.pipeline import Article, Pipeline
+
+    # Past DETECTED_PARAGRAPHS no paragraph is run through langdetect (too slow
+    # for thousands); a Cyrillic paragraph is still split by Russian rules.
+    monkeypatch.setattr(diglot.pipeline, "DETECTED_PARAGRAPHS", 2)
+    monkeypatch.setattr(diglot.pipeline, "paragraph_languages", _never)
+    pipeline = Pipeline(Config(), use_cache=False, translator=tiny_translator(tiny_models))
+    document = Document(paragraphs=MIXED_RUSSIAN)
+    article = Article(document, pipeline.identify(document))
+    summary = pipeline.summarize(article, method="extractive", length="long")
+    assert list(summary.sentences) == [MIXED_RUSSIAN[0], MIXED_RUSSIAN[1], *RUSSIAN_SENTENCES, MIXED_RUSSIAN[3]]
+
+
+def _never(*_: object) -> list[str]:
+    raise AssertionError("langdetect run on every paragraph of a huge article")
+
+
+def test_the_script_rule_names_each_paragraphs_language() -> None:
+    from diglot.langid import script_paragraph_languages
+
+    paragraphs = [
+        LONG_EN,
+        "Завод нанял 15 тыс. человек.",
+        "公司今年招聘了一万五千名员工。",
+        LONG_DE,
+        "2024",
+        "Η Ακρόπολη",
+    ]
+    assert script_paragraph_languages(paragraphs, "en") == ["en", "ru", "zh", "en", "en", "el"]
+    assert script_paragraph_languages(paragraphs, "ru") == ["en", "ru", "zh", "en", "ru", "el"]
+    assert script_paragraph_languages(["Ελλάδα και Κύπρος", "Café au lait"], "el") == ["el", "en"]
+
+
+ENGLISH_QUOTE = "Mrs. Smith met Sen. Jones at 5 p.m. on Jan. 5 in the U.K. capital, where the talks lasted three hours."
+
+
+@pytest.mark.parametrize("pivoted", [False, True], ids=["english-article", "russian-article-via-pivot"])
+def test_abstractive_support_numbers_the_sentences_the_panes_show(tiny_models, monkeypatch, pivoted: bool) -> None:
+    import summarize.abstractive as abstractive
+    from summarize import AbstractiveSummarizer
+
+    linked_against: list[list[str]] = []
+
+    def recording(summary, article, **kwargs):
+        linked_against.append(list(article))
+        return real_with_trust(summary, article, **kwargs)
+
+    real_with_trust = abstractive.with_trust
+    monkeypatch.setattr(abstractive, "with_trust", recording)
+    config = Config(translate_models={"ru-en": str(tiny_models["ru-en"])}, num_beams=1)
+    pool = ModelPool(device="cpu")
+    summarizer = AbstractiveSummarizer(
+        pool.get(str(tiny_models["summarize"])), pivot=Translator(config, pool=pool), num_beams=1
+    )
+    if pivoted:  # a Russian article quoting an English sentence: the pivot keeps it, split by English rules
+        paragraphs, source, languages = (MIXED_RUSSIAN[2], ENGLISH_QUOTE), "ru", ["ru", "en"]
+    else:
+        paragraphs, source, languages = MIXED_RUSSIAN, "en", ["en", "en", "ru", "en"]
+    summary = summarizer.summarize(
+        Document(paragraphs=paragraphs), length="short", source_language=source, languages=languages
+    )
+    shown = [s for sentences in paragraph_sentences(paragraphs, languages) for s in sentences]
+    assert linked_against == [shown]
+    assert all(shown[link.sentence] == link.text for support in summary.support for link in support.sources)
