@@ -1,4 +1,5 @@
-"""How the app copes with a long article: first paint and key answers, 200 vs 20,000 paragraphs.
+"""How the app copes with a long article: first paint and key answers, 200 vs 20,000 paragraphs, and keys
+answered while a 20,000-paragraph translation arrives at once.
 
 Run: ``python -m benchmarks.long_article`` (headless, fake engines, no model).
 Every figure printed is measured in this run; the ratio compares two
@@ -14,6 +15,8 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+
+from textual import events
 
 from diglot.config import Config
 from diglot.document import Document
@@ -73,6 +76,45 @@ async def measure(paragraphs: int, keys: int = 20) -> tuple[float, float, float]
     return painted, statistics.median(latencies), max(latencies)
 
 
+async def measure_translation_burst(paragraphs: int) -> tuple[int, float, float]:
+    """Keys pressed while a whole translation arrives at once (as from the result cache):
+    how many were answered before it was all shown, and the median and worst seconds to answer one."""
+    with tempfile.TemporaryDirectory() as folder:
+        app = DiglotApp(
+            article(paragraphs),
+            pipeline=fake_engines(),  # no delay: every paragraph is finished as fast as it can be made
+            config=Config(),
+            source_language="en",
+            recent=RecentArticles(Path(folder) / "recent.json"),
+        )
+        async with app.run_test(size=SIZE) as pilot:
+            pane = app.original_pane
+            pane.focus()
+            answered: list[float] = []
+            move = pane.action_cursor
+
+            def timed(step: int) -> None:
+                answered.append(time.perf_counter())
+                move(step)
+
+            pane.action_cursor = timed  # type: ignore[method-assign]
+            while not app.translation_pane.paragraph_sentences:
+                await asyncio.sleep(0.001)  # the first paragraph of the translation is on screen
+            latencies: list[float] = []
+            while app.translation is None:
+                # One key at a time, each sent as soon as the last was answered (not waiting for the app to
+                # be idle, which would wait for the whole translation).
+                pressed = time.perf_counter()
+                app.post_message(events.Key("down", None))
+                while len(answered) == len(latencies):
+                    await asyncio.sleep(0.0005)
+                latencies.append(answered[-1] - pressed)
+            await pilot.pause()
+            if not latencies:
+                raise RuntimeError("the translation was shown before a key could be pressed: nothing measured")
+    return len(latencies), statistics.median(latencies), max(latencies)
+
+
 def main() -> int:
     small = asyncio.run(measure(200))
     large = asyncio.run(measure(20_000))
@@ -80,6 +122,11 @@ def main() -> int:
     for count, (painted, median, worst) in ((200, small), (20_000, large)):
         print(f"{count:>10}  {painted:>13.3f}  {median:>12.4f}  {worst:>11.4f}")
     print(f"first paint, 20,000 vs 200 paragraphs: {large[0] / small[0]:.2f}x")
+    keys, median, worst = asyncio.run(measure_translation_burst(20_000))
+    print(
+        f"keys while a 20,000-paragraph translation arrives at once: {keys} answered,"
+        f" median {median:.4f} s, worst {worst:.4f} s"
+    )
     return 0
 
 

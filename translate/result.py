@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from diglot.segment import join_sentences
@@ -112,8 +113,8 @@ class Translation:
     def models(self) -> tuple[str, ...]:
         """Every model used, in first-use order."""
         seen: dict[str, None] = {}
-        for paragraph in self.paragraphs:
-            seen.update(dict.fromkeys(paragraph.route.models))
+        for route in self.routes:
+            seen.update(dict.fromkeys(route.models))
         return tuple(seen)
 
     @property
@@ -121,12 +122,15 @@ class Translation:
         """How many translated sentences carry a quality flag."""
         return sum(1 for p in self.paragraphs for pair in p.sentences if pair.flags)
 
-    @property
+    @cached_property
     def routes(self) -> tuple[Route, ...]:
         """Every route taken, in first-use order (a mixed-language article takes several)."""
         seen: dict[Route, None] = {}
+        last: Route | None = None
         for paragraph in self.paragraphs:
-            seen.setdefault(paragraph.route)
+            if paragraph.route is not last:  # neighbours mostly share one Route object: no hashing for them
+                last = paragraph.route
+                seen.setdefault(last)
         return tuple(seen)
 
     def to_dict(self) -> dict[str, Any]:

@@ -56,9 +56,10 @@ from tui.messages import (
     StageChanged,
     SummaryProgress,
     SummaryReady,
-    TranslationParagraph,
+    TranslationParagraphs,
     TranslationReady,
 )
+from tui.paragraph_batches import ParagraphBatches
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.export_dialog import ExportDialog, ExportRequest
 from tui.screens.help_screen import HelpScreen
@@ -482,33 +483,45 @@ class DiglotApp(App[int]):
         total: int,
         languages: Sequence[str] | None = None,
     ) -> None:
-        def paragraph_done(index: int, paragraph: TranslatedParagraph) -> None:
-            self.post_message(TranslationParagraph(key, index, paragraph, total))
+        # Runs of paragraphs, not one message each: a translation that arrives at once (the result
+        # cache) would otherwise queue thousands of messages in front of the user's keys.
+        worker = get_current_worker()
+
+        def post(first: int, run: tuple[TranslatedParagraph, ...]) -> None:
+            if not worker.is_cancelled:  # a cancelled job may share its key with the one that replaced it
+                self.post_message(TranslationParagraphs(key, first, run, total))
+
+        batches: ParagraphBatches[TranslatedParagraph] = ParagraphBatches(post)
 
         def job(cancel: threading.Event) -> Translation:
-            if summary is None:
-                return self.pipeline.translate(
-                    article, tgt, cancel=cancel, on_paragraph=paragraph_done, languages=languages
-                )
-            return self.pipeline.translate_summary(article, summary, tgt, cancel=cancel, on_paragraph=paragraph_done)
+            try:
+                if summary is None:
+                    return self.pipeline.translate(
+                        article, tgt, cancel=cancel, on_paragraph=batches.add, languages=languages
+                    )
+                return self.pipeline.translate_summary(article, summary, tgt, cancel=cancel, on_paragraph=batches.add)
+            finally:
+                batches.close()  # the last run before TranslationReady, and no timer left behind
 
         self._run_job(key, "translation", job, TranslationReady)
 
-    @on(TranslationParagraph)
-    def _translation_paragraph(self, message: TranslationParagraph) -> None:
+    @on(TranslationParagraphs)
+    def _translation_paragraphs(self, message: TranslationParagraphs) -> None:
         if message.key != self.translation_key:
             return  # output for a language or article the user has moved on from
         pane = self.translation_pane
-        if message.index == 0:
+        if message.first == 0:
             pane.show_paragraphs([])
         first = pane.sentence_count
-        pane.append_paragraph(message.paragraph.targets)
-        pane.add_gutter(translation_marks([message.paragraph], first))
+        for paragraph in message.paragraphs:
+            pane.append_paragraph(paragraph.targets)
+        pane.add_gutter(translation_marks(message.paragraphs, first))
         # A border change repaints the pane: at most ten a second, however fast paragraphs come.
         now = time.monotonic()
-        if message.index + 1 == message.total or now - self._progress_shown_at > 0.1:
+        done = message.first + len(message.paragraphs)
+        if done == message.total or now - self._progress_shown_at > 0.1:
             self._progress_shown_at = now
-            pane.border_subtitle = f"{message.index + 1}/{message.total} paragraphs"
+            pane.border_subtitle = f"{done}/{message.total} paragraphs"
 
     @on(TranslationReady)
     def _translation_ready(self, message: TranslationReady) -> None:

@@ -56,12 +56,12 @@ class SummaryReady(Message):
 
 
 @dataclass
-class TranslationParagraph(Message):
-    """One more paragraph of a translation is finished (they come in order)."""
+class TranslationParagraphs(Message):
+    """More paragraphs of a translation are finished: ``paragraphs`` from index ``first`` on (runs come in order)."""
 
     key: str
-    index: int
-    paragraph: TranslatedParagraph
+    first: int
+    paragraphs: tuple[TranslatedParagraph, ...]
     total: int
 
 

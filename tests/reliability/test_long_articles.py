@@ -107,7 +107,7 @@ async def test_keys_answer_while_twenty_thousand_paragraphs_of_translation_arriv
         await settle(app, pilot)
         assert original.cursor == len(latencies) - 1  # every key moved the cursor
         assert len(pane.paragraph_sentences) == PARAGRAPHS and first_line(pane).startswith("Перевод предложения 1.")
-        assert max(latencies) < 3, f"slowest key while translating: {max(latencies):.2f} s"
+        assert max(latencies) < 0.5, f"slowest key while translating: {max(latencies):.2f} s"
         app.translation_pane.focus()
         await pilot.press("end")  # the translation pane's last sentence
         assert pane.has_sentence(pane.cursor) and not pane.has_sentence(pane.cursor + 1)

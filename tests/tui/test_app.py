@@ -9,7 +9,7 @@ from diglot.langid import script_profile
 from tests.tui.conftest import SIZE, settle
 from tests.tui.fakes import FakeTranslator, fake_engines
 from tui.engines import default_engines
-from tui.messages import TranslationParagraph
+from tui.messages import TranslationParagraphs
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.screens.export_dialog import ExportDialog
 from tui.screens.help_screen import HelpScreen
@@ -32,8 +32,10 @@ async def test_article_summary_and_translation_appear(make, seed_document):
         assert len(app.translation_pane.paragraph_sentences) == 7
         assert russian(app.translation_pane.plain_text)
         assert "English 100% → Russian" in str(app.query_one("#info").render())
-        paragraphs = [m.index for m in messages if isinstance(m, TranslationParagraph)]
-        assert paragraphs == list(range(7))  # paragraph by paragraph, in order
+        runs = [m for m in messages if isinstance(m, TranslationParagraphs)]
+        assert len(runs[0].paragraphs) == 1 and runs[0].first == 0  # the first paragraph alone, at once
+        indexes = [run.first + offset for run in runs for offset in range(len(run.paragraphs))]
+        assert indexes == list(range(7))  # every paragraph once, in order
 
 
 async def test_no_models_extractive_and_missing_translation_named(make):

@@ -1,0 +1,47 @@
+"""ParagraphBatches: paragraphs from a worker thread gathered into runs for the app."""
+
+import threading
+import time
+
+from tui.paragraph_batches import ParagraphBatches
+
+
+def test_a_burst_becomes_a_few_runs_with_the_first_paragraph_alone():
+    runs: list[tuple[int, tuple[str, ...]]] = []
+    batches = ParagraphBatches(lambda first, run: runs.append((first, run)), every_s=60, most=100)
+    for index in range(1_000):
+        batches.add(index, f"п{index}")
+    batches.close()
+    assert runs[0] == (0, ("п0",))
+    assert len(runs) == 11  # 1, then ten runs of 100 (the last one sent by close)
+    assert [item for _, run in runs for item in run] == [f"п{index}" for index in range(1_000)]
+    assert all(first == sum(len(run) for _, run in runs[:number]) for number, (first, _) in enumerate(runs))
+
+
+def test_a_held_paragraph_is_sent_by_the_timer_when_no_other_follows():
+    runs: list[tuple[int, tuple[str, ...]]] = []
+    sent = threading.Event()
+
+    def post(first: int, run: tuple[str, ...]) -> None:
+        runs.append((first, run))
+        if len(runs) == 2:
+            sent.set()
+
+    batches = ParagraphBatches(post, every_s=0.05, most=100)
+    batches.add(0, "第一段")
+    batches.add(1, "第二段")  # held: a run was sent just now
+    assert runs == [(0, ("第一段",))]
+    assert sent.wait(5)  # the timer sends it, with no third paragraph and no close
+    assert runs == [(0, ("第一段",)), (1, ("第二段",))]
+    batches.close()
+    assert len(runs) == 2
+
+
+def test_nothing_is_posted_after_close():
+    runs: list[tuple[int, tuple[str, ...]]] = []
+    batches = ParagraphBatches(lambda first, run: runs.append((first, run)), every_s=0.02, most=100)
+    batches.add(0, "a")
+    batches.add(1, "b")
+    batches.close()
+    time.sleep(0.1)
+    assert runs == [(0, ("a",)), (1, ("b",))]
