@@ -18,12 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
+from typing import TYPE_CHECKING
 
-from sacremoses import MosesPunctNormalizer
+if TYPE_CHECKING:
+    from sacremoses import MosesPunctNormalizer
 
 
 @cache
 def _moses(language: str) -> MosesPunctNormalizer:
+    # Imported when a Marian model first reads text, not before: importing
+    # sacremoses compiles its tokenizer's regular expressions (~0.4 s), which a
+    # run served from the result cache, or the app's first paint, never needs.
+    from sacremoses import MosesPunctNormalizer
+
     return MosesPunctNormalizer(lang=language, pre_replace_unicode_punct=True, post_remove_control_chars=True)
 
 

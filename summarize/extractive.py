@@ -7,9 +7,9 @@ import re
 import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy import sparse
 
 from diglot.document import Document
 from diglot.errors import Cancelled
@@ -17,6 +17,9 @@ from diglot.langid import detect_language
 from diglot.segment import is_cjk, join_sentences, split_sentences
 from summarize.result import LENGTHS, Summary
 from summarize.support import article_sentences, with_trust
+
+if TYPE_CHECKING:
+    from scipy import sparse
 
 SENTENCES_FOR_LENGTH = {"short": 3, "medium": 4, "long": 6}
 
@@ -53,6 +56,8 @@ def _terms(sentence: str) -> list[str]:
 
 def _tfidf(term_lists: list[list[str]]) -> sparse.csr_matrix:
     """Sentences x terms, each row the sentence's TF-IDF vector scaled to length 1 (empty rows stay zero)."""
+    from scipy import sparse  # on first use: importing it takes ~0.1 s
+
     vocabulary: dict[str, int] = {}
     columns: list[int] = []
     counts: list[int] = []
@@ -85,6 +90,8 @@ def _nearest_neighbours(vectors: sparse.csr_matrix, keep: int, cancel: threading
     their full cosine similarity as the weight. Computed in blocks of rows
     so memory stays bounded; ``cancel`` is checked between blocks.
     """
+    from scipy import sparse  # on first use: importing it takes ~0.1 s
+
     n = vectors.shape[0]
     frequency = np.bincount(vectors.indices, minlength=vectors.shape[1])
     distinctive = vectors.multiply((frequency <= _CANDIDATE_DOCUMENT_FREQUENCY)[np.newaxis, :]).tocsr()
@@ -132,6 +139,8 @@ def _pagerank(
     graph: sparse.csr_matrix, *, damping: float, iterations: int, cancel: threading.Event | None
 ) -> np.ndarray:
     """PageRank by power iteration; a sentence with no similar sentence passes nothing on (as before)."""
+    from scipy import sparse  # on first use: importing it takes ~0.1 s
+
     n = graph.shape[0]
     out_sums = np.asarray(graph.sum(axis=1)).ravel()
     share = np.divide(1.0, out_sums, out=np.zeros_like(out_sums), where=out_sums > 0)
