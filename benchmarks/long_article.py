@@ -23,6 +23,7 @@ from diglot.document import Document
 from diglot.recent import RecentArticles
 from tests.tui.fakes import fake_engines
 from tui.app import DiglotApp
+from tui.widgets.sentence_pane import SentencePane
 
 SIZE = (140, 45)
 
@@ -38,6 +39,19 @@ def article(paragraphs: int) -> Document:
         else:
             texts.append(f"第{number}段从这里开始。它还有第二句话。")
     return Document(paragraphs=tuple(texts), title="Long", source="long.txt")
+
+
+def _record_cursor_moves(pane: SentencePane) -> list[float]:
+    """From now on, the time each cursor move of ``pane`` is made, appended to the list returned."""
+    answered: list[float] = []
+    move = pane.action_cursor
+
+    def timed(step: int) -> None:
+        answered.append(time.perf_counter())
+        move(step)
+
+    pane.action_cursor = timed  # type: ignore[method-assign]
+    return answered
 
 
 async def measure(paragraphs: int, keys: int = 20) -> tuple[float, float, float]:
@@ -58,14 +72,7 @@ async def measure(paragraphs: int, keys: int = 20) -> tuple[float, float, float]
                 await asyncio.sleep(0.005)
             painted = time.perf_counter() - started
             pane.focus()
-            answered: list[float] = []
-            move = pane.action_cursor
-
-            def timed(step: int) -> None:
-                answered.append(time.perf_counter())
-                move(step)
-
-            pane.action_cursor = timed  # type: ignore[method-assign]
+            answered = _record_cursor_moves(pane)
             latencies = []
             for _ in range(keys):
                 pressed = time.perf_counter()
@@ -90,14 +97,7 @@ async def measure_translation_burst(paragraphs: int) -> tuple[int, float, float]
         async with app.run_test(size=SIZE) as pilot:
             pane = app.original_pane
             pane.focus()
-            answered: list[float] = []
-            move = pane.action_cursor
-
-            def timed(step: int) -> None:
-                answered.append(time.perf_counter())
-                move(step)
-
-            pane.action_cursor = timed  # type: ignore[method-assign]
+            answered = _record_cursor_moves(pane)
             while not app.translation_pane.paragraph_sentences:
                 await asyncio.sleep(0.001)  # the first paragraph of the translation is on screen
             latencies: list[float] = []
