@@ -37,6 +37,7 @@ from diglot.langid import LanguageGuess, detect_language, paragraph_languages, s
 from diglot.models import ModelPool
 from summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
 from translate import Route, TranslatedParagraph, Translation, Translator
+from translate.windows import ReadingPosition
 
 # Up to this many paragraphs a summary finds each paragraph's language as
 # the translation does (about 0.4 s); see summary_paragraph_languages.
@@ -45,7 +46,7 @@ DETECTED_PARAGRAPHS = 100
 ProgressCallback = Callable[[int, int], None]
 """``(done, total)`` model inputs of a summary."""
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
-"""``(index, paragraph)`` as each paragraph of a translation is finished, in order."""
+"""``(index, paragraph)`` as each paragraph of a translation is finished (in order unless a reader moves the work)."""
 
 
 class DocumentTranslator(Protocol):
@@ -64,6 +65,7 @@ class DocumentTranslator(Protocol):
         cancel: threading.Event | None = None,
         on_paragraph: ParagraphCallback | None = None,
         languages: Sequence[str] | None = None,
+        reading: ReadingPosition | None = None,
     ) -> Translation: ...
 
 
@@ -274,12 +276,15 @@ class Pipeline:
         cancel: threading.Event | None = None,
         on_paragraph: ParagraphCallback | None = None,
         languages: Sequence[str] | None = None,
+        reading: ReadingPosition | None = None,
     ) -> Translation:
         """The article in ``tgt``, paragraph structure kept.
 
         Each paragraph is translated from, and split into sentences by the
         rules of, its own language: ``languages`` where the caller has them
-        (``paragraph_languages``), else found here. Raises
+        (``paragraph_languages``), else found here. With ``reading`` (the
+        paragraphs on a reader's screen, updated as they scroll) those are
+        translated first; the result is the same as in order. Raises
         ``ModelUnavailable`` before any work when a model is missing,
         ``Cancelled`` once ``cancel`` is set.
         """
@@ -290,6 +295,7 @@ class Pipeline:
             cancel=cancel,
             on_paragraph=on_paragraph,
             languages=list(languages) if languages is not None else self.paragraph_languages(article),
+            reading=reading,
         )
 
     def translate_summary(

@@ -14,6 +14,7 @@ from diglot.pipeline import Pipeline
 from diglot.segment import join_sentences, paragraph_sentences, split_sentences
 from summarize import Summary
 from translate import Route, SentencePair, Step, TranslatedParagraph, Translation
+from translate.windows import ReadingPosition
 
 SENTENCES = {"short": 2, "medium": 3, "long": 4}
 
@@ -99,6 +100,7 @@ class FakeTranslator:
         cancel: threading.Event | None = None,
         on_paragraph: Callable[[int, TranslatedParagraph], None] | None = None,
         languages: Sequence[str] | None = None,
+        reading: ReadingPosition | None = None,
     ) -> Translation:
         self.calls.append(tgt)
         if self.error:

@@ -106,7 +106,7 @@ def test_cancel(tiny_models, seed: Path):
 
     with pytest.raises(Cancelled):
         # Small windows so that a second one would start after the cancel.
-        import translate.translator as module
+        import translate.windows as module
 
         old = module._WINDOW_SENTENCES
         module._WINDOW_SENTENCES = 1
