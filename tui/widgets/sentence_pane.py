@@ -127,7 +127,7 @@ class SentencePane(ScrollView, can_focus=True):
         self.gutter_marks: dict[int, tuple[str, str]] = {}
         self._count: int | None = 0  # sentences shown (None: not counted yet)
         self._pending: Callable[[int], bool] | None = None  # which paragraphs are still to come
-        self._anchoring = False  # the pane itself keeps the reader's place: not a move of the reader's
+        self._keeping_place = False  # scrolling to keep or show the reader's place: not a move of the reader's
 
     def render_str(self, text_content: str | Content) -> Content:
         """Titles and subtitles are plain text: model ids and file names may hold ``[`` and ``]``."""
@@ -186,12 +186,14 @@ class SentencePane(ScrollView, can_focus=True):
         """Paragraphs ``numbers`` of the sequence shown changed (arrived): draw them anew.
 
         Lines above the screen that grow or shrink move the scroll position
-        with them, so what the reader is looking at stays where it is.
+        with them, so what the reader is looking at stays where it is; a
+        reader at the end stays at the end.
         """
         if self.message is not None or not numbers:
             return
         self._check_width()
         top = self.scroll_offset.y
+        at_end = self.max_scroll_y > 0 and self.visible_paragraphs().stop == len(self._paragraphs)
         moved = shift = 0  # lines the screen's content moved down; lines later paragraphs moved down
         for number in numbers:
             if number >= len(self._blocks):
@@ -219,12 +221,13 @@ class SentencePane(ScrollView, can_focus=True):
             self._tops[after:] = [line + shift for line in self._tops[after:]]
         self._count = None
         self._update_virtual_size()
-        if moved:
-            self._anchoring = True
+        if moved or at_end:
+            self._keeping_place = True
             try:
-                self.scroll_to(y=top + moved, animate=False, immediate=True)
+                y = self.max_scroll_y if at_end else top + moved
+                self.scroll_to(y=y, animate=False, immediate=True, force=True)
             finally:
-                self._anchoring = False
+                self._keeping_place = False
         self.refresh()
 
     def _update_virtual_size_soon(self) -> None:
@@ -348,12 +351,20 @@ class SentencePane(ScrollView, can_focus=True):
         return self._block(number).first
 
     def scroll_to_paragraph(self, number: int) -> None:
-        """Put paragraph ``number`` at the top of the screen (as far as the content allows)."""
+        """Put paragraph ``number`` at the top of the screen (as far as the content allows).
+
+        For a front end showing the reader's place: no ``ViewMoved`` follows.
+        """
         if self.message is not None or not 0 <= number < len(self._paragraphs):
             return
         self._lay_out(number + 1)
         self._update_virtual_size()
-        self.scroll_to(y=self._tops[number], animate=False, immediate=True)
+        # Forced: a pane that has just changed content has not shown its scrollbar yet.
+        self._keeping_place = True
+        try:
+            self.scroll_to(y=self._tops[number], animate=False, immediate=True, force=True)
+        finally:
+            self._keeping_place = False
 
     # Blocks and layout -----------------------------------------------------------
 
@@ -464,7 +475,7 @@ class SentencePane(ScrollView, can_focus=True):
         self._lay_out_through_line(round(new_value) + 2 * self.size.height)
         self._update_virtual_size()
         super().watch_scroll_y(old_value, new_value)
-        if not self._anchoring:
+        if not self._keeping_place:
             self.post_message(self.ViewMoved(self))
 
     def notify_style_update(self) -> None:
