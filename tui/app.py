@@ -155,6 +155,7 @@ class DiglotApp(App[int]):
         """The article's paragraphs on the reader's screen: the translation does those first."""
         self._moved_pane: SentencePane | None = None
         self._reading_timer: Timer | None = None
+        self._progress_timer: Timer | None = None
         self._article_sentences: Sequence[Sequence[str]] = ()
         self._translation_source: Sequence[Sequence[str]] = ()
         self._arriving: ArrivingParagraphs | None = None
@@ -547,11 +548,19 @@ class DiglotApp(App[int]):
             arriving.arrive(number, paragraph.targets)
         pane.refresh_paragraphs(numbers)
         pane.add_gutter(translation_marks(message.paragraphs, pane.first_sentence(message.first)))
-        # A border change repaints the pane: at most ten a second, however fast paragraphs come.
+        # A border change repaints the pane: at most ten a second, however fast paragraphs
+        # come; a count held back is shown by a timer, so the last one is never missing.
         now = time.monotonic()
         if arriving.complete or now - self._progress_shown_at > 0.1:
-            self._progress_shown_at = now
-            pane.border_subtitle = f"{arriving.arrived}/{message.total} paragraphs"
+            self._show_progress(message.key, message.total)
+        elif self._progress_timer is None:
+            self._progress_timer = self.set_timer(0.1, partial(self._show_progress, message.key, message.total))
+
+    def _show_progress(self, key: str, total: int) -> None:
+        self._progress_timer = None
+        self._progress_shown_at = time.monotonic()
+        if key == self.translation_key and self._arriving is not None and self.translation is None:
+            self.translation_pane.border_subtitle = f"{self._arriving.arrived}/{total} paragraphs"
 
     def _show_reader_place(self, pane: SentencePane) -> None:
         """A translation of the article newly shown: at the reader's place, the aligned sentence marked."""

@@ -10,12 +10,13 @@ from diglot.langid import script_profile
 from diglot.priority import GATE
 from diglot.segment import split_sentences
 from tests.tui.conftest import SIZE, settle
+from tests.tui.fakes import fake_engines
 from tests.unit.test_translate import long_document
 from translate import Translation
 from translate.windows import paragraph_windows
 from tui.engines import default_engines
 from tui.messages import TranslationParagraphs
-from tui.sentences import PENDING
+from tui.sentences import PENDING, ArrivingParagraphs
 
 PARAGRAPHS = 120
 
@@ -185,3 +186,49 @@ async def test_a_short_article_read_from_the_top_is_translated_as_before(make, t
     assert held.urgent == [True] + [False] * (len(windows) - 1)  # only the first is urgent, as before
     assert arrival_order(messages) == list(range(7))
     assert app.translation == in_order(app, "ru")
+
+
+async def test_scrolling_the_translation_pane_moves_the_work_there(make, seed):
+    """The reader scrolls the translation pane itself, into what is still pending (fast fakes)."""
+    messages: list[object] = []
+    app = make(fake_engines(delay=0.02), document=long_document(600, seed), source_language="en")
+    async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
+        pane = app.translation_pane
+        await wait_for(pilot, lambda: isinstance(pane.paragraph_sentences, ArrivingParagraphs))
+        await pilot.pause(0.1)
+        pane.scroll_to(y=pane.max_scroll_y // 2, animate=False)  # the reader drags the scrollbar half-way
+        await pilot.pause(0.4)
+        view = pane.visible_paragraphs()
+        assert app.reading.view == view and view.start > 100
+        await wait_for(pilot, lambda: all(PENDING not in pane.paragraph_sentences[i] for i in view))
+        arrived = pane.paragraph_sentences
+        assert isinstance(arrived, ArrivingParagraphs) and arrived.arrived < view.start  # the start is not done yet
+        await settle(app, pilot)
+        assert pane.visible_paragraphs().start == view.start  # the reader's place kept as the rest arrived
+    order = arrival_order(messages)
+    assert sorted(order) == list(range(600))
+    assert max(order.index(i) for i in view) < order.index(view.start - 30)
+
+
+async def test_paragraphs_arriving_above_the_screen_leave_the_screen_as_it_is(make, seed):
+    gate = threading.Event()  # no job finishes: the test fills the pane itself
+    app = make(fake_engines(gate=gate, summary_gate=gate), document=long_document(300, seed), source_language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pane = app.translation_pane
+        arriving = ArrivingParagraphs(app.original_pane.paragraph_sentences)
+        pane.show_paragraphs(arriving, pending=arriving.is_pending)
+        pane.scroll_to_paragraph(200)
+        await pilot.pause()
+        before = [pane.render_line(y).text for y in range(pane.size.height)]
+        assert pane.visible_paragraphs().start == 200 and before[0].startswith(f"{PENDING} {PENDING}")
+        for number in range(150, 200):  # taller than their pending marks, all above the screen
+            arriving.arrive(number, [f"Абзац {number}: первое предложение, довольно длинное. " * 3, "Второе."])
+        pane.refresh_paragraphs(range(150, 200))
+        await pilot.pause()
+        assert [pane.render_line(y).text for y in range(pane.size.height)] == before
+        assert pane.visible_paragraphs().start == 200
+        pane.scroll_to_paragraph(199)
+        await pilot.pause()
+        assert pane.render_line(0).text.startswith("Абзац 199: первое")
+        gate.set()

@@ -516,7 +516,7 @@ class SentencePane(ScrollView, can_focus=True):
             block = self._block(number)
             base = None
             if self._pending is not None and self._pending(number):
-                base = self.get_component_rich_style("sentence-pane--pending", partial=True)
+                base = self.get_component_rich_style("sentence-pane--pending")
             lines = [Strip(line.render(console)) for line in block.lines(self._width, self._marks(), base)]
             if self.gutter_marks:
                 lines = self._with_gutter(block, lines)
