@@ -806,7 +806,10 @@ class DiglotApp(App[int]):
                 self.target = code
 
         configured = (code for pair in self.config.translate_models for code in pair.split("-"))
-        self.push_screen(LanguagePicker(self.target, languages=served_languages(configured)), chosen)
+        picker = LanguagePicker(
+            self.target, languages=served_languages(configured), favourites=self.config.favourite_targets
+        )
+        self.push_screen(picker, chosen)
 
     def _step_language(self, step: int) -> None:
         favourites = list(self.config.favourite_targets) or ["ru"]
