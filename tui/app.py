@@ -32,7 +32,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from diglot.config import Config
 from diglot.document import Document, read_source
-from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable
+from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable, NoRoute
 from diglot.export import SUFFIXES, export, export_dict
 from diglot.hub import RemoteModel
 from diglot.langid import LanguageGuess
@@ -346,6 +346,9 @@ class DiglotApp(App[int]):
         except ModelUnavailable as exc:
             self.post_message(ModelMissing(key, task, exc))
             return
+        except NoRoute as exc:  # a target no model serves: said in the pane and on the info bar
+            self.post_message(JobFailed(key, task, str(exc), status=exc.brief))
+            return
         except DiglotError as exc:
             self.post_message(JobFailed(key, task, str(exc)))
             return
@@ -469,6 +472,9 @@ class DiglotApp(App[int]):
         except ModelUnavailable as exc:
             if not get_current_worker().is_cancelled:
                 self.post_message(ModelMissing(key, "translation", exc))
+        except NoRoute as exc:
+            if not get_current_worker().is_cancelled:
+                self.post_message(JobFailed(key, "translation", str(exc), status=exc.brief))
         except DiglotError as exc:
             if not get_current_worker().is_cancelled:
                 self.post_message(JobFailed(key, "translation", str(exc)))
@@ -735,6 +741,9 @@ class DiglotApp(App[int]):
         if message.key in (self.summary_key, self.translation_key):
             pane = self.summary_pane if message.task == "summary" else self.translation_pane
             pane.show_message(f"The {message.task} failed: {message.message}", error=True)
+            if message.task == "translation" and message.status:
+                self.translation_note = message.status
+                self.update_info()
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:

@@ -666,7 +666,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     import warnings
 
-    from diglot.errors import DiglotError
+    from diglot.errors import DiglotError, NoRoute
 
     def one_line_warning(message: Warning | str, *_: object, **__: object) -> None:
         print(f"diglot: warning: {message}", file=sys.stderr)
@@ -676,6 +676,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except UsageError as exc:
         parser.error(str(exc))  # exits with status 2
+        return 2
+    except NoRoute as exc:
+        if args.debug:
+            raise
+        # A language no model serves is a bad command line (status 2), said in one line.
+        hint = ", or for this run with --model ID|PATH (diglot models pull ID downloads one)"
+        print(f"diglot: error: {exc}{hint if hasattr(args, 'model') else ''}", file=sys.stderr)
         return 2
     except DiglotError as exc:
         if args.debug:

@@ -84,11 +84,12 @@ class ModelMissing(Message):
 
 @dataclass
 class JobFailed(Message):
-    """A job failed for another reason; ``message`` is one line for the user."""
+    """A job failed for another reason; ``message``: one line for the user; ``status``: a few words for the info bar."""
 
     key: str
     task: str
     message: str
+    status: str = ""
 
 
 @dataclass

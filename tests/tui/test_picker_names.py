@@ -5,9 +5,11 @@ from rich.cells import cell_len
 
 from diglot.config import Config
 from diglot.languages import served_languages
+from diglot.pipeline import Pipeline
 from tests.tui.conftest import SIZE, settle
-from tests.tui.fakes import fake_engines
+from tests.tui.fakes import FakeSummarizer, fake_engines
 from tui.screens.language_picker import LanguagePicker
+from tui.widgets.info_bar import InfoBar
 
 
 @pytest.mark.parametrize(("typed", "code"), [("Deutsch", "de"), ("francais", "fr"), ("Ελλ", "el")])
@@ -77,3 +79,22 @@ async def test_picker_columns_line_up_in_terminal_cells_with_the_own_name_last(m
             code_cells.add(cell_len(before_native.rstrip()) - cell_len(code))
             assert before_native.rstrip().endswith(code)
         assert len(code_cells) == 1 and len(native_cells) == 1
+
+
+async def test_picking_a_language_no_model_serves_says_so_in_one_line(make):
+    """Klingon is listed (the config names a de-tlh model) but nothing translates English into it."""
+    config = Config(device="cpu", translate_models={"de-tlh": "/no/such/de-tlh"})
+    app = make(Pipeline(config, use_cache=False, summarizers=FakeSummarizer), config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("t")
+        assert isinstance(app.screen, LanguagePicker)
+        await pilot.press(*"Klingon", "enter")
+        await settle(app, pilot)
+        assert app.is_running and app.target == "tlh"
+        pane = app.translation_pane.plain_text
+        assert pane.startswith("The translation failed: no model translates English (en) into Klingon (tlh)")
+        assert '"en-tlh" under [models.translate]' in pane and "Traceback" not in pane
+        status = str(app.query_one(InfoBar).render())
+        assert "\n" not in status and status.endswith("translation: no model translates English into Klingon")
+        assert not [n for n in app._notifications if n.severity == "error"]  # no worker crashed
