@@ -12,6 +12,7 @@ from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.langid import detect_language
 from diglot.models import ModelIdentity, Seq2SeqModel
+from diglot.priority import GATE
 from diglot.segment import join_sentences, pack_chunks, split_sentences
 from summarize.extractive import ExtractiveSummarizer
 from summarize.result import LENGTHS, Summary, summary_from_dict
@@ -90,6 +91,9 @@ class AbstractiveSummarizer:
         """The model, loaded on first use."""
         if self._model is None:
             assert self._loader is not None
+            # Loading takes a core for a while: not while a reader waits for
+            # a first translated paragraph (``diglot.priority``).
+            GATE.wait_turn()
             self._model = self._loader()
         return self._model
 
@@ -137,14 +141,15 @@ class AbstractiveSummarizer:
             try:
                 # Sentence by sentence, so that support links can point back
                 # from the English the model read to the original sentences.
-                pivot = self.pivot.translate(
-                    document,
-                    src=source,
-                    tgt=self.model_language,
-                    cancel=cancel,
-                    detect_paragraphs=False,
-                    languages=languages,
-                )
+                with GATE.ordinary():  # the summary's own work, not what the translation pane waits for
+                    pivot = self.pivot.translate(
+                        document,
+                        src=source,
+                        tgt=self.model_language,
+                        cancel=cancel,
+                        detect_paragraphs=False,
+                        languages=languages,
+                    )
             except ModelUnavailable as exc:
                 if self.fallback is None:
                     raise

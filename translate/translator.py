@@ -35,6 +35,11 @@ _INPUT_FORM = "moses-punct"
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
 
 
+def max_output_tokens(longest_input: int) -> int:
+    """The most tokens a batch's translations may take: room for a language that needs twice the source's."""
+    return min(512, 2 * longest_input + 16)
+
+
 def paragraph_windows(sentence_counts: Sequence[int]) -> Iterator[range]:
     """Consecutive windows of paragraph indices: the first paragraph alone, then growing windows.
 
@@ -143,7 +148,7 @@ class Translator:
             pieces.extend(parts)
             owners.extend([index] * len(parts))
             longest = max(longest, min(tokens, budget))
-        options = GenerationOptions(num_beams=self.num_beams, max_new_tokens=min(512, 2 * longest + 16))
+        options = GenerationOptions(num_beams=self.num_beams, max_new_tokens=max_output_tokens(longest))
         translated = model.generate(
             pieces,
             options,

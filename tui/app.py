@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -34,7 +34,6 @@ from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable, NoRoute
 from diglot.export import SUFFIXES, export, export_dict
-from diglot.hub import RemoteModel
 from diglot.langid import LanguageGuess
 from diglot.languages import language, served_languages
 from diglot.pipeline import Article, Pipeline, summary_document
@@ -60,19 +59,17 @@ from tui.messages import (
     TranslationReady,
 )
 from tui.paragraph_batches import ParagraphBatches
-from tui.screens.confirm_dialog import ConfirmDialog
-from tui.screens.export_dialog import ExportDialog, ExportRequest
-from tui.screens.help_screen import HelpScreen
-from tui.screens.language_picker import LanguagePicker
-from tui.screens.models_screen import ModelsScreen
-from tui.screens.open_dialog import OpenDialog
-from tui.screens.paste_dialog import PasteDialog
-from tui.screens.recent_dialog import RecentDialog
 from tui.sentences import SplitParagraphs
 from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
 from tui.widgets.info_bar import InfoBar
 from tui.widgets.sentence_pane import SentencePane
 from tui.widgets.transfer_progress import TransferProgress, format_bytes
+
+# Dialogs and screens are imported when first opened, so the article's first
+# paint does not wait for modules a reader may never use.
+if TYPE_CHECKING:
+    from diglot.hub import RemoteModel
+    from tui.screens.export_dialog import ExportRequest
 
 LENGTH_CYCLE = ("short", "medium", "long")
 Result = TypeVar("Result", Summary, Translation)
@@ -245,7 +242,9 @@ class DiglotApp(App[int]):
             languages = self.pipeline.paragraph_languages(Article(document, given))
             self.post_message(ParagraphLanguagesDetected(self.doc_key, tuple(languages)))
         else:
-            self.detect(self.doc_key, document)
+            # After the article is on screen: detection's first call loads
+            # langdetect's profiles, which would hold the GIL the paint needs.
+            self.call_after_refresh(self.detect, self.doc_key, document)
         if Path(document.source).is_file():
             try:
                 self.recent.add(document.source)
@@ -727,6 +726,8 @@ class DiglotApp(App[int]):
             transfer.remove_class("-active")
 
     def action_models(self) -> None:
+        from tui.screens.models_screen import ModelsScreen
+
         def closed(changed: bool | None) -> None:
             if changed:  # models were pulled or removed: what was missing may be there now
                 self.pipeline.forget_summarizers()
@@ -810,6 +811,8 @@ class DiglotApp(App[int]):
             self.start_translation()
 
     def action_pick_language(self) -> None:
+        from tui.screens.language_picker import LanguagePicker
+
         def chosen(code: str | None) -> None:
             if code:
                 self.target = code
@@ -874,6 +877,8 @@ class DiglotApp(App[int]):
         self.start_translation()
 
     def action_help(self) -> None:
+        from tui.screens.help_screen import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def focused_pane(self) -> SentencePane | None:
@@ -909,6 +914,9 @@ class DiglotApp(App[int]):
         return Path(f"{stem}.{self.target}{SUFFIXES['markdown']}")  # in the working folder
 
     def action_export(self) -> None:
+        from tui.screens.confirm_dialog import ConfirmDialog
+        from tui.screens.export_dialog import ExportDialog
+
         def chosen(request: ExportRequest | None) -> None:
             if request is None:
                 return
@@ -942,6 +950,8 @@ class DiglotApp(App[int]):
     # Other articles --------------------------------------------------------------
 
     def action_open(self) -> None:
+        from tui.screens.open_dialog import OpenDialog
+
         start = Path(self.document.source).parent if Path(self.document.source).is_file() else Path.cwd()
 
         def chosen(document: Document | None) -> None:
@@ -951,6 +961,8 @@ class DiglotApp(App[int]):
         self.push_screen(OpenDialog(self.config.max_input_bytes, start=Path(str(start) + "/")), chosen)
 
     def action_paste(self) -> None:
+        from tui.screens.paste_dialog import PasteDialog
+
         def pasted(text: str | None) -> None:
             if not text:
                 return
@@ -966,6 +978,9 @@ class DiglotApp(App[int]):
         self.push_screen(PasteDialog(), pasted)
 
     def action_recent(self) -> None:
+        from tui.screens.open_dialog import OpenDialog
+        from tui.screens.recent_dialog import RecentDialog
+
         def opened(document: Document | None) -> None:
             if document is not None:
                 self.open_document(document)
