@@ -72,18 +72,18 @@ def sanitize(text: str) -> str:
 
 
 @functools.cache
-def _complex_context_or_hangul() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """Unicode properties the standard library does not expose (imported on first need: most text never asks)."""
+def _unicode_property(name: str) -> re.Pattern[str]:
+    """A character class the standard library lacks, e.g. ``Script=Hangul`` (regex loads on first need)."""
     import regex
 
-    return regex.compile(r"\p{Line_Break=SA}"), regex.compile(r"\p{Script=Hangul}")
+    return regex.compile(rf"\p{{{name}}}")
 
 
 def _is_wide_not_hangul(char: str) -> bool:
     """A fullwidth, wide or halfwidth character (Han, kana, CJK punctuation), Hangul excepted: Korean uses spaces."""
     if unicodedata.east_asian_width(char) not in ("F", "W", "H"):
         return False
-    return _complex_context_or_hangul()[1].match(char) is None
+    return _unicode_property("Script=Hangul").match(char) is None
 
 
 def _written_without_spaces(char: str) -> bool:
@@ -94,7 +94,7 @@ def _written_without_spaces(char: str) -> bool:
     """
     if char.isascii():
         return False
-    return _is_wide_not_hangul(char) or _complex_context_or_hangul()[0].match(char) is not None
+    return _is_wide_not_hangul(char) or _unicode_property("Line_Break=SA").match(char) is not None
 
 
 def _is_ambiguous_punctuation(char: str) -> bool:
@@ -108,7 +108,8 @@ def _line_break_is_space(before: str, after: str) -> bool:
     CSS Text's segment-break rules: a break next to a zero-width space, between
     two characters of scripts written without spaces, or between such a
     character and ambiguous-width punctuation (“…” around Chinese) is removed;
-    everywhere else, a Latin/CJK boundary included, it is a space.
+    everywhere else it is a space, a Latin/CJK boundary included (Chinese
+    style guides also ask for a space around Latin words).
     """
     if "\u200b" in (before, after):
         return False
