@@ -44,10 +44,12 @@ class LanguagePicker(ModalScreen[str | None]):
     Lists ``languages`` (default: every language a default model serves),
     the ``favourites`` first in their own order, then a rule, then the rest;
     the current target is ticked. Each row is a tick, the English name and
-    the code in columns padded by terminal cells, then the language's own
-    name last: terminals measure Indic vowel signs differently (tmux counts
-    a cell for each, Rich none), and with nothing after the own name the
-    columns line up in all of them.
+    the code in columns padded by terminal cells (Rich's ``cell_len``, as
+    Textual measures), then the language's own name last. Terminals measure
+    Indic vowel signs differently (glibc's wcwidth, which tmux follows, gives
+    हिन्दी five cells; Rich and Textual three): with the own name last, our
+    columns line up in every terminal, and only the end of such a row (its
+    padding, the border) can be drawn off by those cells.
     """
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
