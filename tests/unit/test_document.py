@@ -205,3 +205,11 @@ def test_wrapped_lines_of_scripts_without_spaces_join_without_spaces(text: str, 
 )
 def test_line_breaks_become_spaces_only_where_words_are_spaced(wrapped: str, joined: str):
     assert load_document(f"{wrapped}\n\nNext.").paragraphs == (joined, "Next.")
+
+
+def test_a_hard_wrapped_chinese_article_reads_as_written(data: Path):
+    """tests/data/zh.txt wrapped at 17 characters a line, as a fixed-width editor would: the same paragraphs."""
+    article = read_source(str(data / "zh.txt"))
+    wrapped = "\n\n".join(_wrapped(paragraph, 17) for paragraph in article.paragraphs)
+    assert "\n" in wrapped.split("\n\n")[0]
+    assert load_document(wrapped).paragraphs == article.paragraphs
