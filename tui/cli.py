@@ -550,6 +550,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
     print(f"  size: {info.size_bytes / 1e6:.1f} MB{limit}")
     print(f"  translated sentences: {info.entries.get('translation', 0)}")
     print(f"  summaries: {info.entries.get('summary', 0)}")
+    print(f"  languages found: {info.entries.get('language', 0)}")
     folders = conversions()
     print(f"conversions: {conversions_dir()}")
     print(f"  size: {sum(c.size_bytes for c in folders) / 1e6:.1f} MB in {len(folders)} folders")
