@@ -1,4 +1,5 @@
-"""The language picker lists every served language and finds it by code, English or own name."""
+"""The language picker: favourites first, every served language found by code, English or own name, columns
+lined up in cells, and a target no model serves said in one line."""
 
 import pytest
 from rich.cells import cell_len
