@@ -21,13 +21,18 @@ from translate.result import Route, SentencePair, TranslatedParagraph, Translati
 from translate.router import choose_route
 from translate.windows import ReadingPosition, WindowOrder, paragraph_windows
 
-__all__ = ["ParagraphCallback", "Translator", "paragraph_windows"]
+__all__ = ["ParagraphCallback", "Translator", "max_output_tokens", "paragraph_windows"]
 
 # Part of every cached translation's key: what the model read changed when
 # Marian input started to be Moses-normalised (see diglot.normalize).
 _INPUT_FORM = "moses-punct"
 
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
+
+
+def max_output_tokens(longest_input: int) -> int:
+    """The most tokens a batch's translations may take: room for a language that needs twice the source's."""
+    return min(512, 2 * longest_input + 16)
 
 
 class Translator:
@@ -122,7 +127,7 @@ class Translator:
             pieces.extend(parts)
             owners.extend([index] * len(parts))
             longest = max(longest, min(tokens, budget))
-        options = GenerationOptions(num_beams=self.num_beams, max_new_tokens=min(512, 2 * longest + 16))
+        options = GenerationOptions(num_beams=self.num_beams, max_new_tokens=max_output_tokens(longest))
         translated = model.generate(
             pieces,
             options,

@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -33,9 +33,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from diglot.config import Config
 from diglot.document import Document, read_source
-from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable
+from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable, NoRoute
 from diglot.export import SUFFIXES, export, export_dict
-from diglot.hub import RemoteModel
 from diglot.langid import LanguageGuess
 from diglot.languages import language, served_languages
 from diglot.pipeline import Article, Pipeline, summary_document
@@ -62,19 +61,17 @@ from tui.messages import (
     TranslationReady,
 )
 from tui.paragraph_batches import ParagraphBatches
-from tui.screens.confirm_dialog import ConfirmDialog
-from tui.screens.export_dialog import ExportDialog, ExportRequest
-from tui.screens.help_screen import HelpScreen
-from tui.screens.language_picker import LanguagePicker
-from tui.screens.models_screen import ModelsScreen
-from tui.screens.open_dialog import OpenDialog
-from tui.screens.paste_dialog import PasteDialog
-from tui.screens.recent_dialog import RecentDialog
 from tui.sentences import ArrivingParagraphs, SplitParagraphs
 from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
 from tui.widgets.info_bar import InfoBar
 from tui.widgets.sentence_pane import SentencePane
 from tui.widgets.transfer_progress import TransferProgress, format_bytes
+
+# Dialogs and screens are imported when first opened, so the article's first
+# paint does not wait for modules a reader may never use.
+if TYPE_CHECKING:
+    from diglot.hub import RemoteModel
+    from tui.screens.export_dialog import ExportRequest
 
 LENGTH_CYCLE = ("short", "medium", "long")
 # The reader's place is handed to the translation once scrolling has rested this long:
@@ -261,7 +258,9 @@ class DiglotApp(App[int]):
             languages = self.pipeline.paragraph_languages(Article(document, given))
             self.post_message(ParagraphLanguagesDetected(self.doc_key, tuple(languages)))
         else:
-            self.detect(self.doc_key, document)
+            # After the article is on screen: detection's first call loads
+            # langdetect's profiles, which would hold the GIL the paint needs.
+            self.call_after_refresh(self.detect, self.doc_key, document)
         if Path(document.source).is_file():
             try:
                 self.recent.add(document.source)
@@ -362,6 +361,9 @@ class DiglotApp(App[int]):
             return
         except ModelUnavailable as exc:
             self.post_message(ModelMissing(key, task, exc))
+            return
+        except NoRoute as exc:  # a target no model serves: said in the pane and on the info bar
+            self.post_message(JobFailed(key, task, str(exc), status=exc.brief))
             return
         except DiglotError as exc:
             self.post_message(JobFailed(key, task, str(exc)))
@@ -494,6 +496,9 @@ class DiglotApp(App[int]):
         except ModelUnavailable as exc:
             if not get_current_worker().is_cancelled:
                 self.post_message(ModelMissing(key, "translation", exc))
+        except NoRoute as exc:
+            if not get_current_worker().is_cancelled:
+                self.post_message(JobFailed(key, "translation", str(exc), status=exc.brief))
         except DiglotError as exc:
             if not get_current_worker().is_cancelled:
                 self.post_message(JobFailed(key, "translation", str(exc)))
@@ -797,6 +802,8 @@ class DiglotApp(App[int]):
             transfer.remove_class("-active")
 
     def action_models(self) -> None:
+        from tui.screens.models_screen import ModelsScreen
+
         def closed(changed: bool | None) -> None:
             if changed:  # models were pulled or removed: what was missing may be there now
                 self.pipeline.forget_summarizers()
@@ -811,6 +818,9 @@ class DiglotApp(App[int]):
         if message.key in (self.summary_key, self.translation_key):
             pane = self.summary_pane if message.task == "summary" else self.translation_pane
             pane.show_message(f"The {message.task} failed: {message.message}", error=True)
+            if message.task == "translation" and message.status:
+                self.translation_note = message.status
+                self.update_info()
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -877,12 +887,17 @@ class DiglotApp(App[int]):
             self.start_translation()
 
     def action_pick_language(self) -> None:
+        from tui.screens.language_picker import LanguagePicker
+
         def chosen(code: str | None) -> None:
             if code:
                 self.target = code
 
         configured = (code for pair in self.config.translate_models for code in pair.split("-"))
-        self.push_screen(LanguagePicker(self.target, languages=served_languages(configured)), chosen)
+        picker = LanguagePicker(
+            self.target, languages=served_languages(configured), favourites=self.config.favourite_targets
+        )
+        self.push_screen(picker, chosen)
 
     def _step_language(self, step: int) -> None:
         favourites = list(self.config.favourite_targets) or ["ru"]
@@ -938,6 +953,8 @@ class DiglotApp(App[int]):
         self.start_translation()
 
     def action_help(self) -> None:
+        from tui.screens.help_screen import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def focused_pane(self) -> SentencePane | None:
@@ -973,6 +990,9 @@ class DiglotApp(App[int]):
         return Path(f"{stem}.{self.target}{SUFFIXES['markdown']}")  # in the working folder
 
     def action_export(self) -> None:
+        from tui.screens.confirm_dialog import ConfirmDialog
+        from tui.screens.export_dialog import ExportDialog
+
         def chosen(request: ExportRequest | None) -> None:
             if request is None:
                 return
@@ -1006,6 +1026,8 @@ class DiglotApp(App[int]):
     # Other articles --------------------------------------------------------------
 
     def action_open(self) -> None:
+        from tui.screens.open_dialog import OpenDialog
+
         start = Path(self.document.source).parent if Path(self.document.source).is_file() else Path.cwd()
 
         def chosen(document: Document | None) -> None:
@@ -1015,6 +1037,8 @@ class DiglotApp(App[int]):
         self.push_screen(OpenDialog(self.config.max_input_bytes, start=Path(str(start) + "/")), chosen)
 
     def action_paste(self) -> None:
+        from tui.screens.paste_dialog import PasteDialog
+
         def pasted(text: str | None) -> None:
             if not text:
                 return
@@ -1030,6 +1054,9 @@ class DiglotApp(App[int]):
         self.push_screen(PasteDialog(), pasted)
 
     def action_recent(self) -> None:
+        from tui.screens.open_dialog import OpenDialog
+        from tui.screens.recent_dialog import RecentDialog
+
         def opened(document: Document | None) -> None:
             if document is not None:
                 self.open_document(document)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from diglot.config import Config
 from diglot.langid import script_profile
-from tests.tui.conftest import SIZE, settle
+from tests.tui.conftest import SIZE, settle, until
 from tests.tui.fakes import FakeTranslator, fake_engines
 from tui.engines import default_engines
 from tui.messages import TranslationParagraphs
@@ -89,7 +89,9 @@ async def test_escape_cancels_and_no_stale_output_appears(make):
     gate = threading.Event()
     app = make(fake_engines(gate=gate))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.2)
+        # Escape only cancels a job that is running: wait until the translation worker is (held at the
+        # gate), however long language detection and thread start take on a loaded machine.
+        await until(pilot, lambda: any(w.group == "translate" and w.is_running for w in app.workers))
         assert "Translating into Russian" in app.translation_pane.plain_text
         await pilot.press("escape")
         gate.set()
@@ -334,7 +336,7 @@ async def test_cancelling_the_summary(make):
     gate = threading.Event()
     app = make(fake_engines(summary_gate=gate, gate=gate))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause(0.1)
+        await until(pilot, lambda: any(w.group == "summarize" and w.is_running for w in app.workers))
         await pilot.press("escape")
         gate.set()
         await settle(app, pilot)

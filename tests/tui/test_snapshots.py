@@ -120,6 +120,19 @@ def test_language_picker(snap_compare, make):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+def test_language_picker_indic_names_at_80x24(snap_compare, make):
+    """Filtered to "hi": 中文 (two cells a character), हिन्दी and मराठी (Devanagari), سنڌي; own names last."""
+    app = make(fake_engines())
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("t", "h", "i")
+        await pilot.pause()
+        no_blink(app)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_model_offered_for_download(snap_compare, make, fake_hub, tiny_models):
     """A missing model with the hub reachable: its size and licence, and the key that downloads it."""
     fake_hub.add("Helsinki-NLP/opus-mt-en-ru", tiny_models["en-ru"], licence="cc-by-4.0")
