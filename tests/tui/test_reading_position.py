@@ -231,4 +231,4 @@ async def test_paragraphs_arriving_above_the_screen_leave_the_screen_as_it_is(ma
         pane.scroll_to_paragraph(199)
         await pilot.pause()
         assert pane.render_line(0).text.startswith("Абзац 199: первое")
-        gate.set()
+    gate.set()  # after the app has closed: its cancelled jobs end, posting nothing
