@@ -128,6 +128,9 @@ class SentencePane(ScrollView, can_focus=True):
         self._count: int | None = 0  # sentences shown (None: not counted yet)
         self._pending: Callable[[int], bool] | None = None  # which paragraphs are still to come
         self._keeping_place = False  # scrolling to keep or show the reader's place: not a move of the reader's
+        # Whether the last scroll left the end of the content on screen: a reader there stays
+        # there as content above grows (also when it grows with no scroll, as when a gutter appears).
+        self._at_end = False
 
     def render_str(self, text_content: str | Content) -> Content:
         """Titles and subtitles are plain text: model ids and file names may hold ``[`` and ``]``."""
@@ -195,7 +198,7 @@ class SentencePane(ScrollView, can_focus=True):
             return
         self._check_width()
         top = self.scroll_offset.y
-        at_end = self.max_scroll_y > 0 and self.visible_paragraphs().stop == len(self._paragraphs)
+        at_end = self.max_scroll_y > 0 and (self._at_end or self.visible_paragraphs().stop == len(self._paragraphs))
         moved = shift = 0  # lines the screen's content moved down; lines later paragraphs moved down
         for number in numbers:
             if number >= len(self._blocks):
@@ -268,6 +271,7 @@ class SentencePane(ScrollView, can_focus=True):
         self.set_reactive(SentencePane.linked, ())
         self._paragraphs, self._blocks = [], []
         self._pending = None
+        self._at_end = False
         self._tops, self._heights, self._header = [], [], []
         self._strips.clear()
         self.set_reactive(SentencePane.cursor, -1)
@@ -477,6 +481,7 @@ class SentencePane(ScrollView, can_focus=True):
         self._lay_out_through_line(round(new_value) + 2 * self.size.height)
         self._update_virtual_size()
         super().watch_scroll_y(old_value, new_value)
+        self._at_end = self.max_scroll_y > 0 and round(new_value) >= self.max_scroll_y
         if not self._keeping_place:
             self.post_message(self.ViewMoved(self))
 
