@@ -11,6 +11,7 @@ exactly as a local batch does. Only this module imports ``ray``, and only
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -125,7 +126,7 @@ class RayRunner:
         context.print_on_execution_start = False
         return ray
 
-    def _actor_count(self, ray: Any) -> tuple[int, dict[str, float]]:
+    def actor_count(self, ray: Any) -> tuple[int, dict[str, float]]:
         """How many actors, and what each reserves: a GPU with ``device = "cuda"``, else CPUs.
 
         On the CPU a translator decodes two sub-batches side by side, a core
@@ -143,6 +144,17 @@ class RayRunner:
             return max(1, int(cpus // per_actor)), {"num_cpus": per_actor}
         return self.actors, {"num_cpus": min(per_actor, cpus / self.actors)}
 
+    def actor_arguments(self, reserve: dict[str, float]) -> tuple[Config, BatchOptions, str, dict[str, str]]:
+        """What each model-holding actor is built with: the config, its CPU threads capped at the CPUs it reserves.
+
+        CTranslate2 would otherwise decode on every core of the node, and two
+        actors given a CPU each on a 2-CPU node would fight over both.
+        """
+        config = self.config
+        if "num_cpus" in reserve:
+            config = dataclasses.replace(config, cpu_threads=max(1, int(reserve["num_cpus"])))
+        return config, self.options, self.when.isoformat(), self._environment
+
     def check(self) -> None:
         ray = self._connect()
         missing = ray.get(ray.remote(_check).remote(self.config, self.options, self._environment))
@@ -153,7 +165,7 @@ class RayRunner:
         if not sources:
             return
         ray = self._connect()
-        count, reserve = self._actor_count(ray)
+        count, reserve = self.actor_count(ray)
         # A few blocks per actor: enough to keep every actor busy, few enough
         # that reading does not start a Python worker per article.
         blocks = max(1, min(len(sources), 4 * count))
@@ -172,7 +184,7 @@ class RayRunner:
         dataset = dataset.map_batches(
             _MakeArticles,
             # Ray Data logs a spurious error about these arguments (ray-project/ray#57733).
-            fn_constructor_args=(self.config, self.options, self.when.isoformat(), self._environment),
+            fn_constructor_args=self.actor_arguments(reserve),
             batch_size=1,
             compute=ray.data.ActorPoolStrategy(size=count),
             **reserve,
