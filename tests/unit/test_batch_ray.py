@@ -85,9 +85,9 @@ def test_ray_batch_stops_before_any_work_when_a_model_is_missing(local_ray: None
 @pytest.mark.parametrize(("actors", "threads"), [(2, (1, 1)), (None, (2, 1))])
 def test_each_actor_decodes_with_the_cpus_ray_gave_it(local_ray: None, tiny_config, actors, threads):
     """Two actors on the 2-CPU Ray get a CPU and one CTranslate2 thread each; one actor gets both."""
-    from diglot.batch_ray import RayRunner, _MakeArticles
+    from diglot.batch_ray import ArticleActor, RayRunner
 
-    class ThreadsOfAnActor(_MakeArticles):
+    class ThreadsOfAnActor(ArticleActor):
         def threads(self) -> tuple[int, int, float]:
             translator = self.maker.pipeline.translator
             backend = translator.pool.get(translator.route("en", "ru").models[0]).backend
@@ -95,11 +95,11 @@ def test_each_actor_decodes_with_the_cpus_ray_gave_it(local_ray: None, tiny_conf
 
     options = BatchOptions(targets=("ru",), method="extractive", use_cache=False)
     runner = RayRunner(load_config(), options, address="local", actors=actors, when=WHEN)
-    runner.check()
+    runner._connect()  # Ray, without the runner's own actors: this test starts one instead
     count, reserve = runner.actor_count(ray)
     assert count == (actors or 1)
     actor = ray.remote(ThreadsOfAnActor).options(**reserve).remote(*runner.actor_arguments(reserve))
-    parallel, intra, cpus = ray.get(actor.threads.remote())
+    parallel, intra, cpus = ray.get(actor.threads.remote(), timeout=120)
     assert (parallel, intra) == threads
     assert parallel * intra == cpus  # CTranslate2's threads in all: exactly the CPUs the actor holds
     ray.kill(actor)
