@@ -140,20 +140,21 @@ class RayRunner:
     def actor_count(self, ray: Any) -> tuple[int, dict[str, float]]:
         """How many actors, and what each reserves: a GPU with ``device = "cuda"``, else CPUs.
 
-        On the CPU a translator decodes two sub-batches side by side, a core
-        each, so an actor reserves two CPUs where every node has two, and by
-        default there are as many actors as the cluster has pairs of CPUs.
-        ``--actors N`` shares the CPUs out instead, so that all N can start.
+        On the CPU, by default one actor per CPU of the cluster, each
+        decoding on one thread: the Python side of an article (reading the
+        sentences, the summary, the export) then runs side by side too, which
+        measured faster than one actor decoding on two threads (see
+        ``benchmarks/batch.py``). ``--actors N`` shares the CPUs out instead,
+        at most a node's CPUs each, so that all N can start.
         """
         resources = ray.cluster_resources()
         if self.config.device == "cuda" and resources.get("GPU", 0) >= 1:
             return self.actors or int(resources["GPU"]), {"num_gpus": 1}
         cpus = max(1.0, float(resources.get("CPU", 1)))
-        smallest_node = min((node["Resources"].get("CPU", 0) for node in ray.nodes() if node["Alive"]), default=1)
-        per_actor = 2.0 if smallest_node >= 2 else 1.0
         if self.actors is None:
-            return max(1, int(cpus // per_actor)), {"num_cpus": per_actor}
-        return self.actors, {"num_cpus": min(per_actor, cpus / self.actors)}
+            return max(1, int(cpus)), {"num_cpus": 1.0}
+        smallest_node = min((node["Resources"].get("CPU", 0) for node in ray.nodes() if node["Alive"]), default=1)
+        return self.actors, {"num_cpus": max(min(smallest_node, cpus / self.actors), 0.01)}
 
     def actor_arguments(self, reserve: dict[str, float]) -> tuple[Config, BatchOptions, str, dict[str, str]]:
         """What each model-holding actor is built with: the config, its CPU threads capped at the CPUs it reserves.

@@ -220,7 +220,7 @@ def _batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "--actors",
         type=int,
         metavar="N",
-        help="with --ray: model-holding actors (default: one per two CPUs, or per GPU)",
+        help="with --ray: model-holding actors (default: one per CPU, or per GPU)",
     )
     _common(batch)
 

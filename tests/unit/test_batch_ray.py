@@ -82,9 +82,9 @@ def test_ray_batch_stops_before_any_work_when_a_model_is_missing(local_ray: None
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("actors", "threads"), [(2, (1, 1)), (None, (2, 1))])
-def test_each_actor_decodes_with_the_cpus_ray_gave_it(local_ray: None, tiny_config, actors, threads):
-    """Two actors on the 2-CPU Ray get a CPU and one CTranslate2 thread each; one actor gets both."""
+@pytest.mark.parametrize(("actors", "count", "threads"), [(None, 2, (1, 1)), (2, 2, (1, 1)), (1, 1, (2, 1))])
+def test_each_actor_decodes_with_the_cpus_ray_gave_it(local_ray: None, tiny_config, actors, count, threads):
+    """By default an actor per CPU of the 2-CPU Ray, one CTranslate2 thread each; one actor gets both CPUs."""
     from diglot.batch_ray import ArticleActor, RayRunner
 
     class ThreadsOfAnActor(ArticleActor):
@@ -96,8 +96,8 @@ def test_each_actor_decodes_with_the_cpus_ray_gave_it(local_ray: None, tiny_conf
     options = BatchOptions(targets=("ru",), method="extractive", use_cache=False)
     runner = RayRunner(load_config(), options, address="local", actors=actors, when=WHEN)
     runner._connect()  # Ray, without the runner's own actors: this test starts one instead
-    count, reserve = runner.actor_count(ray)
-    assert count == (actors or 1)
+    _, reserve = runner.actor_count(ray)
+    assert runner.actor_count(ray)[0] == count
     actor = ray.remote(ThreadsOfAnActor).options(**reserve).remote(*runner.actor_arguments(reserve))
     parallel, intra, cpus = ray.get(actor.threads.remote(), timeout=120)
     assert (parallel, intra) == threads
