@@ -33,6 +33,7 @@ FIRST_PARAGRAPH_S = 1.5
 SWITCH_BACK_S = 0.1
 PROCESS = "translate, whole process"
 APP = "app (headless Pilot)"
+DECODE = "1st paragraph, decoding"
 
 
 @dataclass(frozen=True)
@@ -158,16 +159,61 @@ async def _drive_app(launched: float, method: str) -> dict[str, float]:
             raise RuntimeError("the switch back did not show the whole translation")
     return {
         "first_paint_s": round(marks["paint"] - launched, 3),
+        "launch_to_first_paragraph_s": round(marks["first"] - launched, 3),
         "first_paragraph_s": round(marks["first"] - marks["language"], 3),
         "full_translation_s": round(marks["full"] - marks["language"], 3),
         "switch_back_s": round(switched, 4),
     }
 
 
+def _decode_first_paragraph(marian: str) -> dict[str, Any]:
+    """Seconds to translate the seed's first paragraph with its model already loaded, and what was decoded."""
+    from diglot.backends import GenerationOptions
+    from diglot.config import Config
+    from diglot.models import ModelPool
+    from diglot.normalize import model_inputs
+    from diglot.segment import split_sentences
+    from translate import Translator
+    from translate.translator import max_output_tokens
+
+    sentences = split_sentences(_seed_paragraphs()[0], "en")
+    translator = Translator(Config(translate_models={"en-ru": marian}, device="cpu"), pool=ModelPool(device="cpu"))
+    route = translator.route("en", "ru")
+    model = translator.pool.get(marian)
+    translator.translate_sentences(["Warm-up."], route)
+    start = time.perf_counter()
+    translator.translate_sentences(sentences, route)
+    seconds = time.perf_counter() - start
+    # Untimed: the same inputs and options again, to count the tokens each sentence decoded.
+    read = model_inputs(sentences, model.model_type, "en")
+    input_tokens = [model.count_tokens(text) for text in read]
+    limit = min(max_output_tokens(max(input_tokens)), model.max_positions - 2)  # as Seq2SeqModel.generate caps it
+    options = GenerationOptions(num_beams=translator.num_beams, max_new_tokens=limit)
+    outputs = model.backend.generate(model.encode(read, src="en", tgt="ru"), options)
+    return {
+        "seconds": round(seconds, 3),
+        "input_tokens": input_tokens,
+        "output_tokens": [len(ids) for ids in outputs],
+        "limit": limit,
+    }
+
+
+def first_paragraph_decoding(marian: Path, env: dict[str, str]) -> dict[str, Any]:
+    """``_decode_first_paragraph`` in a fresh process: nothing else shares the cores."""
+    command = [sys.executable, "-m", "benchmarks.feel", "--decode", str(marian)]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"decoding the first paragraph failed: {result.stderr.strip().splitlines()[-3:]}")
+    decoded: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
+    return decoded
+
+
 if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "--app":
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     result: dict[str, Any] = asyncio.run(_drive_app(float(sys.argv[2]), sys.argv[3]))
     print(json.dumps(result))
+elif __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--decode":
+    print(json.dumps(_decode_first_paragraph(sys.argv[2])))
 
 
 def measure(marian: Path, bart: Path, env: dict[str, str], repeats: int) -> list[Row]:
@@ -182,9 +228,14 @@ def measure(marian: Path, bart: Path, env: dict[str, str], repeats: int) -> list
         rows += [
             Row(APP, f"launch to first paint, {label}", timings["first_paint_s"]),
             Row(APP, f"language known to 1st paragraph, {label}", timings["first_paragraph_s"]),
+            Row(APP, f"launch to 1st paragraph, {label}", timings["launch_to_first_paragraph_s"]),
             Row(APP, f"language known to whole translation, {label}", timings["full_translation_s"]),
             Row(APP, f"switch back to a translated language, {label}", timings["switch_back_s"]),
         ]
+    decoded = first_paragraph_decoding(marian, env)
+    tokens = "/".join(str(n) for n in decoded["output_tokens"])
+    rows.append(Row(DECODE, f"{len(decoded['output_tokens'])} sentences, {tokens} tokens out, limit {decoded['limit']}",
+                    decoded["seconds"]))  # fmt: skip
     return rows
 
 

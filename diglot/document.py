@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,12 +71,73 @@ def sanitize(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+@functools.cache
+def _unicode_property(name: str) -> re.Pattern[str]:
+    """A character class the standard library lacks, e.g. ``Script=Hangul`` (regex loads on first need)."""
+    import regex
+
+    return regex.compile(rf"\p{{{name}}}")
+
+
+def _is_wide_not_hangul(char: str) -> bool:
+    """A fullwidth, wide or halfwidth character (Han, kana, CJK punctuation), Hangul excepted: Korean uses spaces."""
+    if unicodedata.east_asian_width(char) not in ("F", "W", "H"):
+        return False
+    return _unicode_property("Script=Hangul").match(char) is None
+
+
+def _written_without_spaces(char: str) -> bool:
+    """Whether ``char`` belongs to a script whose words are not separated by spaces.
+
+    Chinese and Japanese (East Asian width F, W or H, not Hangul), and the
+    scripts of Unicode line-break class SA (Thai, Lao, Khmer, Myanmar).
+    """
+    if char.isascii():
+        return False
+    return _is_wide_not_hangul(char) or _unicode_property("Line_Break=SA").match(char) is not None
+
+
+def _is_ambiguous_punctuation(char: str) -> bool:
+    """Punctuation or a symbol of ambiguous East Asian width, such as the curly quotes Chinese text uses."""
+    return unicodedata.east_asian_width(char) == "A" and unicodedata.category(char)[0] in ("P", "S")
+
+
+def _line_break_is_space(before: str, after: str) -> bool:
+    """Whether a hard line break between ``before`` and ``after`` stands for a space.
+
+    CSS Text's segment-break rules: a break next to a zero-width space, between
+    two characters of scripts written without spaces, or between such a
+    character and ambiguous-width punctuation (“…” around Chinese) is removed;
+    everywhere else it is a space, a Latin/CJK boundary included (Chinese
+    style guides also ask for a space around Latin words).
+    """
+    if "\u200b" in (before, after):
+        return False
+    if _written_without_spaces(before) and _written_without_spaces(after):
+        return False
+    if _is_ambiguous_punctuation(before) and _is_wide_not_hangul(after):
+        return False
+    return not (_is_wide_not_hangul(before) and _is_ambiguous_punctuation(after))
+
+
+def join_wrapped_lines(lines: list[str]) -> str:
+    """One paragraph from its hard-wrapped, stripped lines: a space at each break, except inside CJK or Thai text."""
+    if not lines:
+        return ""
+    joined = [lines[0]]
+    for line in lines[1:]:
+        if _line_break_is_space(joined[-1][-1], line[0]):
+            joined.append(" ")
+        joined.append(line)
+    return "".join(joined)
+
+
 def _split_paragraphs(text: str, markdown: bool) -> tuple[str | None, list[str]]:
     """Paragraphs from text; blank lines separate them when there are any.
 
     Text with no blank lines at all (one paragraph a line, as many exports
     are) takes each line as a paragraph. Hard-wrapped lines inside a block
-    are joined with spaces.
+    are joined as ``join_wrapped_lines`` says.
     """
     lines = [line.rstrip() for line in text.split("\n")]
     has_blank_separators = (
@@ -102,7 +165,7 @@ def _split_paragraphs(text: str, markdown: bool) -> tuple[str | None, list[str]]
             block = block[1:]
             if not block:
                 continue
-        paragraphs.append(" ".join(block))
+        paragraphs.append(join_wrapped_lines(block))
     return title, [p for p in paragraphs if p.strip()]
 
 

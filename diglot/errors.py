@@ -15,6 +15,21 @@ class ConfigError(DiglotError):
     """The configuration file or an option is invalid."""
 
 
+class NoRoute(ConfigError):
+    """No model diglot knows of translates ``src`` into ``tgt``: both are languages, but nothing serves the pair.
+
+    ``pair`` is the key a model for it takes under ``[models.translate]``;
+    ``brief`` says it in a few words, for a status line.
+    """
+
+    def __init__(self, src: str, tgt: str, message: str, *, brief: str) -> None:
+        self.src = src
+        self.tgt = tgt
+        self.pair = f"{src}-{tgt}"
+        self.brief = brief
+        super().__init__(message)
+
+
 class ModelUnavailable(DiglotError):
     """A model is not downloaded or failed to load.
 

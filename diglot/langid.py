@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from diglot.languages import normalize_code
 
@@ -179,37 +179,90 @@ def _main_script(text: str) -> str | None:
 
 
 def paragraph_languages(paragraphs: Sequence[str], default: str) -> list[str]:
-    """The language of each paragraph of an article whose language is ``default``.
+    """The language of each paragraph of an article whose language is ``default`` (see ``ParagraphLanguages``)."""
+    return list(ParagraphLanguages(paragraphs, default))
+
+
+class ParagraphLanguages(Sequence[str]):
+    """Each paragraph's language, found when first asked for and remembered; safe to share between threads.
 
     A paragraph long enough for langdetect to be sure keeps its own
     language. A shorter one (a headline) takes the language of its nearest
     such neighbour (the one after it first) or of the article, but only when
     its own script agrees: a Latin headline in a Russian article is English,
     not Russian. Otherwise its script decides (Latin: English).
+
+    langdetect takes a few milliseconds a paragraph (about a minute for
+    20,000): asked for one paragraph, this looks at it and, for a short one,
+    at the paragraphs up to its nearest decided neighbours, so a translation
+    can start on an article's first paragraphs while the rest are unknown.
     """
-    own: list[str | None] = []
-    for paragraph in paragraphs:
-        guess = None
-        if sum(script_profile(paragraph).values()) >= _OWN_LANGUAGE_LETTERS:
-            guess = detect_language(paragraph)
-        own.append(guess.code if guess is not None and guess.confidence >= _OWN_LANGUAGE_CONFIDENCE else None)
-    decided = [i for i, code in enumerate(own) if code is not None]
-    result = []
-    for index, paragraph in enumerate(paragraphs):
-        if (code := own[index]) is not None:
-            result.append(code)
-            continue
+
+    def __init__(self, paragraphs: Sequence[str], default: str) -> None:
+        self.paragraphs = paragraphs
+        self.default = default
+        self._own: dict[int, str | None] = {}
+        self._found: dict[int, str] = {}
+        self._lock = threading.RLock()
+
+    def __len__(self) -> int:
+        return len(self.paragraphs)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if not -len(self) <= index < len(self):
+            raise IndexError(index)
+        index %= len(self)
+        with self._lock:
+            if index not in self._found:
+                self._found[index] = self._language(index)
+            return self._found[index]
+
+    @property
+    def known(self) -> int:
+        """How many paragraphs' languages have been found so far."""
+        with self._lock:
+            return len(self._found)
+
+    def _own_language(self, index: int) -> str | None:
+        """The paragraph's own language when it is long enough and langdetect is sure, else None."""
+        if index not in self._own:
+            paragraph = self.paragraphs[index]
+            guess = None
+            if sum(script_profile(paragraph).values()) >= _OWN_LANGUAGE_LETTERS:
+                guess = detect_language(paragraph)
+            sure = guess is not None and guess.confidence >= _OWN_LANGUAGE_CONFIDENCE
+            self._own[index] = guess.code if sure and guess is not None else None
+        return self._own[index]
+
+    def _nearest_decided(self, index: int, step: int) -> int | None:
+        """The nearest paragraph after (``step`` 1) or before (-1) ``index`` with a language of its own."""
+        other = index + step
+        while 0 <= other < len(self.paragraphs):
+            if self._own_language(other) is not None:
+                return other
+            other += step
+        return None
+
+    def _language(self, index: int) -> str:
+        if (code := self._own_language(index)) is not None:
+            return code
+        paragraph = self.paragraphs[index]
         script = _main_script(paragraph)
         if script is None:  # numbers, punctuation: nothing to go by
-            result.append(default)
-            continue
-        # The decided neighbours after and before it, nearer first, then the article.
-        after = bisect.bisect(decided, index)
-        around = [decided[i] for i in (after, after - 1) if 0 <= i < len(decided)]
-        candidates = [own[i] for i in sorted(around, key=lambda i: abs(i - index))]
-        agreeing = next((c for c in [*candidates, default] if c and language_script(c) == script), None)
-        result.append(agreeing or script_language(paragraph) or "en")
-    return result
+            return self.default
+        # The decided neighbours after and before it, nearer first (after on a tie), then the article.
+        around = [i for i in (self._nearest_decided(index, 1), self._nearest_decided(index, -1)) if i is not None]
+        candidates = [self._own[i] for i in sorted(around, key=lambda i: abs(i - index))]
+        agreeing = next((c for c in [*candidates, self.default] if c and language_script(c) == script), None)
+        return agreeing or script_language(paragraph) or "en"
 
 
 # Letters of each script as code-point ranges, for a regular expression that

@@ -13,7 +13,7 @@ import difflib
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
@@ -27,12 +27,26 @@ _ENGLISH = Locale("en")
 
 @dataclass(frozen=True)
 class Language:
-    """A language: ISO 639-1 code (or 639-3 where there is none), English name, own name, ISO 639-3 code."""
+    """A language: ISO 639-1 code (or 639-3 where there is none) and English name; its own name and ISO 639-3
+    code on first use (the own name reads that language's CLDR data: a header needs only the English one)."""
 
     code: str
     name: str
-    native: str
-    iso3: str
+
+    @cached_property
+    def native(self) -> str:
+        """The language's name in its own language and script ("Русский"); the English name if CLDR has none."""
+        if self.name == self.code:
+            return self.code
+        try:
+            native = Locale.parse(_CLDR_CODE.get(self.code, self.code)).get_language_name() or self.name
+        except (UnknownLocaleError, ValueError):
+            native = self.name
+        return _capitalised(native)
+
+    @cached_property
+    def iso3(self) -> str:
+        return _iso3(self.code) if self.name != self.code else self.code
 
 
 def _capitalised(name: str) -> str:
@@ -93,15 +107,8 @@ def _iso3(code: str) -> str:
 @cache
 def language(code: str) -> Language:
     """The Language for ``code``; a code CLDR does not know is named by itself."""
-    cldr = _CLDR_CODE.get(code, code)
-    name = _ENGLISH.languages.get(cldr)
-    if name is None:
-        return Language(code, code, code, code)
-    try:
-        native = Locale.parse(cldr).get_language_name() or name
-    except (UnknownLocaleError, ValueError):
-        native = name
-    return Language(code, name, _capitalised(native), _iso3(code))
+    name = _ENGLISH.languages.get(_CLDR_CODE.get(code, code))
+    return Language(code, name if name is not None else code)
 
 
 def default_codes() -> frozenset[str]:

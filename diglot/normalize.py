@@ -16,8 +16,10 @@ exports and the cache keys keep the article's own characters.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Sequence
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,13 +27,37 @@ if TYPE_CHECKING:
 
 
 @cache
-def _moses(language: str) -> MosesPunctNormalizer:
-    # Imported when a Marian model first reads text, not before: importing
-    # sacremoses compiles its tokenizer's regular expressions (~0.4 s), which a
-    # run served from the result cache, or the app's first paint, never needs.
+def _normalizer_class() -> type[MosesPunctNormalizer]:
+    """sacremoses' ``MosesPunctNormalizer``, loaded from its own module alone.
+
+    ``import sacremoses`` runs the package's ``__init__``, which imports its
+    tokenizer, truecaser and joblib (~0.3 s, on the way to a reader's first
+    translated paragraph); ``normalize.py`` needs only ``re`` and ``regex``.
+    Should a release change that layout, the package is imported as usual.
+    """
+    package = importlib.util.find_spec("sacremoses")
+    locations = package.submodule_search_locations if package is not None else None
+    if locations:
+        path = Path(next(iter(locations))) / "normalize.py"
+        spec = importlib.util.spec_from_file_location("diglot._moses_normalize", path)
+        if spec is not None and spec.loader is not None and path.is_file():
+            module = importlib.util.module_from_spec(spec)
+            try:
+                spec.loader.exec_module(module)
+                found: type[MosesPunctNormalizer] = module.MosesPunctNormalizer
+                return found
+            except (ImportError, AttributeError):
+                pass
     from sacremoses import MosesPunctNormalizer
 
-    return MosesPunctNormalizer(lang=language, pre_replace_unicode_punct=True, post_remove_control_chars=True)
+    return MosesPunctNormalizer
+
+
+@cache
+def _moses(language: str) -> MosesPunctNormalizer:
+    # Loaded when a Marian model first reads text, not before: a run served
+    # from the result cache, or the app's first paint, never needs it.
+    return _normalizer_class()(lang=language, pre_replace_unicode_punct=True, post_remove_control_chars=True)
 
 
 def model_inputs(texts: Sequence[str], model_type: str, language: str) -> list[str]:

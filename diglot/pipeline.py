@@ -23,12 +23,15 @@ nothing else in ``diglot`` imports them (a test checks it).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from importlib.metadata import version as _package_version
 from typing import Any, Protocol
 
-from diglot.cache import ResultCache
+from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import DiglotError
@@ -37,6 +40,17 @@ from diglot.langid import LanguageGuess, detect_language, paragraph_languages, s
 from diglot.models import ModelPool
 from summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
 from translate import Route, TranslatedParagraph, Translation, Translator
+from translate.windows import ReadingPosition
+
+
+@functools.cache
+def _detector_version() -> str:
+    """Part of the cache key of a language found: a cached answer is reused only from the same rules and data.
+
+    The "langid-N" part changes when ``diglot.langid``'s rules change.
+    """
+    return f"langid-1 langdetect-{_package_version('langdetect')}"
+
 
 # Up to this many paragraphs a summary finds each paragraph's language as
 # the translation does (about 0.4 s); see summary_paragraph_languages.
@@ -45,7 +59,7 @@ DETECTED_PARAGRAPHS = 100
 ProgressCallback = Callable[[int, int], None]
 """``(done, total)`` model inputs of a summary."""
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
-"""``(index, paragraph)`` as each paragraph of a translation is finished, in order."""
+"""``(index, paragraph)`` as each paragraph of a translation is finished (in order unless a reader moves the work)."""
 
 
 class DocumentTranslator(Protocol):
@@ -64,6 +78,7 @@ class DocumentTranslator(Protocol):
         cancel: threading.Event | None = None,
         on_paragraph: ParagraphCallback | None = None,
         languages: Sequence[str] | None = None,
+        reading: ReadingPosition | None = None,
     ) -> Translation: ...
 
 
@@ -186,8 +201,24 @@ class Pipeline:
         return Article(document, self.identify(document, language=language))
 
     def identify(self, document: Document, *, language: str | None = None) -> LanguageGuess:
-        """The document's language: ``language`` where given, else detected."""
-        return LanguageGuess(language, 1.0, "given") if language else detect_language(document.text)
+        """The document's language: ``language`` where given, else detected (remembered in the result cache)."""
+        if language:
+            return LanguageGuess(language, 1.0, "given")
+        key = cache_key("language", _detector_version(), document.text)
+        if (hit := self._cached(key)) is not None:
+            with contextlib.suppress(TypeError, ValueError):
+                code, confidence, method = hit
+                return LanguageGuess(str(code), float(confidence), str(method))
+        guess = detect_language(document.text)
+        self._remember("language", key, [guess.code, guess.confidence, guess.method])
+        return guess
+
+    def _cached(self, key: str) -> Any | None:
+        return self.cache.get(key) if self.cache is not None else None
+
+    def _remember(self, kind: str, key: str, value: Any) -> None:
+        if self.cache is not None:
+            self.cache.put_many(kind, {key: value})
 
     def summarize(
         self,
@@ -248,7 +279,13 @@ class Pipeline:
         paragraphs = article.document.paragraphs
         if article.language.method == "given" or len(paragraphs) == 1:
             return [article.language.code] * len(paragraphs)
-        return paragraph_languages(paragraphs, article.language.code)
+        key = cache_key("paragraph-languages", _detector_version(), article.language.code, paragraphs)
+        hit = self._cached(key)
+        if isinstance(hit, list) and len(hit) == len(paragraphs) and all(isinstance(code, str) for code in hit):
+            return hit
+        found = paragraph_languages(paragraphs, article.language.code)
+        self._remember("language", key, found)
+        return found
 
     def summary_paragraph_languages(self, article: Article) -> list[str]:
         """Each paragraph's language for a summary whose caller has not found them.
@@ -274,12 +311,15 @@ class Pipeline:
         cancel: threading.Event | None = None,
         on_paragraph: ParagraphCallback | None = None,
         languages: Sequence[str] | None = None,
+        reading: ReadingPosition | None = None,
     ) -> Translation:
         """The article in ``tgt``, paragraph structure kept.
 
         Each paragraph is translated from, and split into sentences by the
         rules of, its own language: ``languages`` where the caller has them
-        (``paragraph_languages``), else found here. Raises
+        (``paragraph_languages``), else found here. With ``reading`` (the
+        paragraphs on a reader's screen, updated as they scroll) those are
+        translated first; the result is the same as in order. Raises
         ``ModelUnavailable`` before any work when a model is missing,
         ``Cancelled`` once ``cancel`` is set.
         """
@@ -290,6 +330,7 @@ class Pipeline:
             cancel=cancel,
             on_paragraph=on_paragraph,
             languages=list(languages) if languages is not None else self.paragraph_languages(article),
+            reading=reading,
         )
 
     def translate_summary(

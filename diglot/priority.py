@@ -32,7 +32,10 @@ class PriorityGate:
 
     @contextlib.contextmanager
     def urgent(self) -> Iterator[None]:
-        """Marks the work this thread does inside the block as urgent."""
+        """Marks the work this thread does inside the block as urgent (not inside ``ordinary``)."""
+        if getattr(self._local, "ordinary", False):
+            yield
+            return
         previous = getattr(self._local, "urgent", False)
         self._local.urgent = True
         with self._changed:
@@ -44,6 +47,21 @@ class PriorityGate:
             with self._changed:
                 self._urgent -= 1
                 self._changed.notify_all()
+
+    @contextlib.contextmanager
+    def ordinary(self) -> Iterator[None]:
+        """Work this thread does inside the block is never urgent, whatever it calls.
+
+        A summary of a Russian article first translates it into English; that
+        translation is the summary's work, not the first paragraph a reader
+        of the translation pane waits for.
+        """
+        previous = getattr(self._local, "ordinary", False)
+        self._local.ordinary = True
+        try:
+            yield
+        finally:
+            self._local.ordinary = previous
 
     def wait_turn(self, timeout: float = 30.0) -> None:
         """Before a batch: return at once for urgent work, else once no urgent work is left.

@@ -212,7 +212,15 @@ def untranslated_flag(source: str, target: str) -> QualityFlag | None:
     if len(lower_words) < 3 and cjk < 6:
         return None
     a, b = _normalised(source), _normalised(target)
-    similarity = 1.0 if a == b else difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+    if a == b:
+        similarity = 1.0
+    else:
+        matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        # Two cheap upper bounds of ratio() first: most translations share too
+        # few characters with their source to come near the limit.
+        if matcher.real_quick_ratio() < UNTRANSLATED_SIMILARITY or matcher.quick_ratio() < UNTRANSLATED_SIMILARITY:
+            return None
+        similarity = matcher.ratio()
     if similarity < UNTRANSLATED_SIMILARITY:
         return None
     what = "the same as its source" if a == b else f"{similarity:.0%} the same as its source"

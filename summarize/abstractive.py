@@ -12,6 +12,7 @@ from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.langid import detect_language
 from diglot.models import ModelIdentity, Seq2SeqModel
+from diglot.priority import GATE
 from diglot.segment import join_sentences, pack_chunks, split_sentences
 from summarize.extractive import ExtractiveSummarizer
 from summarize.result import LENGTHS, Summary, summary_from_dict
@@ -90,6 +91,9 @@ class AbstractiveSummarizer:
         """The model, loaded on first use."""
         if self._model is None:
             assert self._loader is not None
+            # Loading takes a core for a while: not while a reader waits for
+            # a first translated paragraph (``diglot.priority``).
+            GATE.wait_turn()
             self._model = self._loader()
         return self._model
 
@@ -137,14 +141,15 @@ class AbstractiveSummarizer:
             try:
                 # Sentence by sentence, so that support links can point back
                 # from the English the model read to the original sentences.
-                pivot = self.pivot.translate(
-                    document,
-                    src=source,
-                    tgt=self.model_language,
-                    cancel=cancel,
-                    detect_paragraphs=False,
-                    languages=languages,
-                )
+                with GATE.ordinary():  # the summary's own work, not what the translation pane waits for
+                    pivot = self.pivot.translate(
+                        document,
+                        src=source,
+                        tgt=self.model_language,
+                        cancel=cancel,
+                        detect_paragraphs=False,
+                        languages=languages,
+                    )
             except ModelUnavailable as exc:
                 if self.fallback is None:
                     raise
@@ -157,17 +162,36 @@ class AbstractiveSummarizer:
             pivot_model = " + ".join(pivot.models)
             article = [pair.source for p in pivot.paragraphs for pair in p.sentences]
             pivot_sentences = [pair.target for p in pivot.paragraphs for pair in p.sentences]
-        key = cache_key("summary", self.identity, self.num_beams, length, source, pivot_model, paragraphs)
+        key = self._cache_key(self.identity, length, source, pivot_model, paragraphs, read_languages)
         if self.cache is not None and (hit := self.cache.get(key)) is not None:
             if on_progress is not None:
                 on_progress(1, 1)
             return with_trust(summary_from_dict(hit, cached=True), article, pivot=pivot_sentences)
         summary = self._summarize(paragraphs, read_languages, length, source, pivot_model, cancel, on_progress)
         if self.model.identity != self.identity:  # CTranslate2 could not run it: kept under the engine that did
-            key = cache_key("summary", self.model.identity, self.num_beams, length, source, pivot_model, paragraphs)
+            key = self._cache_key(self.model.identity, length, source, pivot_model, paragraphs, read_languages)
         if self.cache is not None:
             self.cache.put_many("summary", {key: summary.to_dict()})
         return with_trust(summary, article, pivot=pivot_sentences)
+
+    def _cache_key(
+        self,
+        identity: ModelIdentity,
+        length: str,
+        source: str,
+        pivot_model: str | None,
+        paragraphs: list[str],
+        read_languages: list[str],
+    ) -> str:
+        """The cache key of a summary: everything its text depends on, and nothing else.
+
+        The model reads each paragraph split into sentences by its language's
+        rules, and the sentences decide the chunks: a summary made with other
+        paragraph languages is another summary. The languages given for a
+        pivoted article are not in it: the model reads the pivot's English,
+        split by English rules, and the pivot's text is in ``paragraphs``.
+        """
+        return cache_key("summary", identity, self.num_beams, length, source, pivot_model, paragraphs, read_languages)
 
     def _summarize(
         self,

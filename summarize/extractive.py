@@ -9,8 +9,6 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from diglot.document import Document
 from diglot.errors import Cancelled
 from diglot.langid import detect_language
@@ -19,6 +17,7 @@ from summarize.result import LENGTHS, Summary
 from summarize.support import article_sentences, with_trust
 
 if TYPE_CHECKING:
+    import numpy as np
     from scipy import sparse
 
 SENTENCES_FOR_LENGTH = {"short": 3, "medium": 4, "long": 6}
@@ -56,6 +55,7 @@ def _terms(sentence: str) -> list[str]:
 
 def _tfidf(term_lists: list[list[str]]) -> sparse.csr_matrix:
     """Sentences x terms, each row the sentence's TF-IDF vector scaled to length 1 (empty rows stay zero)."""
+    import numpy as np  # on first use, as scipy: the app's first paint does not wait for them
     from scipy import sparse  # on first use: importing it takes ~0.1 s
 
     vocabulary: dict[str, int] = {}
@@ -90,6 +90,7 @@ def _nearest_neighbours(vectors: sparse.csr_matrix, keep: int, cancel: threading
     their full cosine similarity as the weight. Computed in blocks of rows
     so memory stays bounded; ``cancel`` is checked between blocks.
     """
+    import numpy as np  # on first use, as scipy: the app's first paint does not wait for them
     from scipy import sparse  # on first use: importing it takes ~0.1 s
 
     n = vectors.shape[0]
@@ -139,6 +140,7 @@ def _pagerank(
     graph: sparse.csr_matrix, *, damping: float, iterations: int, cancel: threading.Event | None
 ) -> np.ndarray:
     """PageRank by power iteration; a sentence with no similar sentence passes nothing on (as before)."""
+    import numpy as np  # on first use, as scipy: the app's first paint does not wait for them
     from scipy import sparse  # on first use: importing it takes ~0.1 s
 
     n = graph.shape[0]
@@ -156,6 +158,8 @@ def _pagerank(
 def _rank(
     term_lists: list[list[str]], *, damping: float = 0.85, iterations: int = 50, cancel: threading.Event | None = None
 ) -> np.ndarray:
+    import numpy as np
+
     if not term_lists:
         return np.zeros(0)
     graph = _similarity_graph(_tfidf(term_lists), cancel)
@@ -222,7 +226,7 @@ class ExtractiveSummarizer:
             scores = _rank(term_lists, cancel=cancel)
             # News puts the gist first: a gentle lead bias breaks near-ties.
             n = len(sentences)
-            weighted = scores * (1.0 + 0.5 * (1 - np.arange(n) / n))
+            weighted = [score * (1.0 + 0.5 * (1 - i / n)) for i, score in enumerate(scores.tolist())]
             # Fragments ("Yes.") say little on their own.
             eligible = [i for i in range(n) if len(term_lists[i]) >= 3] or list(range(n))
             # Stable: of equal scores, the earlier sentence.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from diglot.config import Config
-from diglot.errors import ConfigError, ModelUnavailable
+from diglot.errors import ModelUnavailable, NoRoute
 from diglot.models import is_available, is_local_ref, local_folder
 from diglot.registry import M2M100_LANGUAGES, MULTILINGUAL, opus_model
 from translate.result import Route, Step
@@ -23,7 +23,7 @@ def candidate_routes(src: str, tgt: str, config: Config, *, model: str | None = 
     An explicit ``model`` is the only candidate. Otherwise: the pair's own
     model (config, then Helsinki-NLP opus-mt), then two hops through English,
     then the multilingual model where it knows both languages. Raises
-    ``ConfigError`` when no model diglot knows of translates the pair.
+    ``NoRoute`` when no model diglot knows of translates the pair.
     """
     if src == tgt:
         return [Route("same", ())]
@@ -41,11 +41,31 @@ def candidate_routes(src: str, tgt: str, config: Config, *, model: str | None = 
     if not unknown:
         routes.append(Route("multilingual", (Step(multilingual, src, tgt),)))
     if not routes:
-        raise ConfigError(
-            f"no model translates {src}->{tgt} ({MULTILINGUAL} does not know {' or '.join(unknown)}); "
-            f'name one with --model, or as "{src}-{tgt}" under [models.translate] in the config file'
-        )
+        raise _no_route(src, tgt, config, unknown)
     return routes
+
+
+def _named(code: str) -> str:
+    """``Klingon (tlh)``: the English name where CLDR has one, and the code."""
+    from diglot.languages import language  # CLDR names, only for this message
+
+    name = language(code).name
+    return f"{name} ({code})" if name != code else code
+
+
+def _no_route(src: str, tgt: str, config: Config, unknown: list[str]) -> NoRoute:
+    """The one-line error for a pair no model serves: both languages named, and what the user can do."""
+    from diglot.languages import language
+
+    known = " or ".join(language(code).name for code in unknown)
+    message = f"no model translates {_named(src)} into {_named(tgt)}: {MULTILINGUAL} does not know {known}"
+    if tgt in unknown and (targets := [code for code in config.favourite_targets if code not in unknown]):
+        message += f"; translate into a configured target ({', '.join(targets)}), or"
+    else:
+        message += ";"
+    message += f' name a model for "{src}-{tgt}" under [models.translate] in the config file'
+    brief = f"no model translates {language(src).name} into {language(tgt).name}"
+    return NoRoute(src, tgt, message, brief=brief)
 
 
 def choose_route(

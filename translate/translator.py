@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
@@ -19,14 +19,9 @@ from diglot.quality import check_translation
 from diglot.segment import join_sentences, paragraph_sentences, split_long
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
+from translate.windows import ReadingPosition, WindowOrder, paragraph_windows
 
-# Paragraphs are translated in windows of whole paragraphs. The first window
-# is the first paragraph alone, so that a reader sees it as soon as it is
-# translated (one short batch, not a batch of 48 sentences); the windows then
-# double from _SECOND_WINDOW_SENTENCES up to _WINDOW_SENTENCES sentences,
-# where batches are full and the per-batch overhead no longer shows.
-_SECOND_WINDOW_SENTENCES = 8
-_WINDOW_SENTENCES = 48
+__all__ = ["ParagraphCallback", "Translator", "max_output_tokens", "paragraph_windows"]
 
 # Part of every cached translation's key: what the model read changed when
 # Marian input started to be Moses-normalised (see diglot.normalize).
@@ -35,20 +30,9 @@ _INPUT_FORM = "moses-punct"
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
 
 
-def paragraph_windows(sentence_counts: Sequence[int]) -> Iterator[range]:
-    """Consecutive windows of paragraph indices: the first paragraph alone, then growing windows.
-
-    Each later window holds whole paragraphs, as many as fit in its sentence
-    limit (at least one); the limit doubles up to ``_WINDOW_SENTENCES``.
-    """
-    start, limit = 0, 1
-    while start < len(sentence_counts):
-        end = start + 1
-        while end < len(sentence_counts) and sum(sentence_counts[start : end + 1]) <= limit:
-            end += 1
-        yield range(start, end)
-        start = end
-        limit = _SECOND_WINDOW_SENTENCES if limit == 1 else min(2 * limit, _WINDOW_SENTENCES)
+def max_output_tokens(longest_input: int) -> int:
+    """The most tokens a batch's translations may take: room for a language that needs twice the source's."""
+    return min(512, 2 * longest_input + 16)
 
 
 class Translator:
@@ -143,7 +127,7 @@ class Translator:
             pieces.extend(parts)
             owners.extend([index] * len(parts))
             longest = max(longest, min(tokens, budget))
-        options = GenerationOptions(num_beams=self.num_beams, max_new_tokens=min(512, 2 * longest + 16))
+        options = GenerationOptions(num_beams=self.num_beams, max_new_tokens=max_output_tokens(longest))
         translated = model.generate(
             pieces,
             options,
@@ -206,6 +190,7 @@ class Translator:
         on_paragraph: ParagraphCallback | None = None,
         detect_paragraphs: bool = True,
         languages: Sequence[str] | None = None,
+        reading: ReadingPosition | None = None,
     ) -> Translation:
         """Translate ``document`` from ``src`` into ``tgt``, paragraph structure kept.
 
@@ -216,7 +201,9 @@ class Translator:
         ``detect_paragraphs=False`` every paragraph is in ``src``. Each
         paragraph is split into sentences by its own language's rules.
         ``on_paragraph(index, paragraph)`` is called as paragraphs are
-        finished, in order. Raises ``Cancelled`` once ``cancel`` is set, and
+        finished: in order, unless ``reading`` (the paragraphs on the
+        reader's screen, updated while this runs) moves the work to where
+        the reader is (``WindowOrder``); the result is the same. Raises ``Cancelled`` once ``cancel`` is set, and
         ``ModelUnavailable`` before any work when a model is missing.
         """
         # Until the first paragraph is out, other jobs start no new batch: it
@@ -226,7 +213,7 @@ class Translator:
         first_paragraph.enter_context(GATE.urgent())
         with first_paragraph:
             return self._translate(
-                document, src, tgt, cancel, on_paragraph, detect_paragraphs, languages, first_paragraph
+                document, src, tgt, cancel, on_paragraph, detect_paragraphs, languages, reading, first_paragraph
             )
 
     def _translate(
@@ -238,6 +225,7 @@ class Translator:
         on_paragraph: ParagraphCallback | None,
         detect_paragraphs: bool,
         languages: Sequence[str] | None,
+        reading: ReadingPosition | None,
         first_paragraph: contextlib.ExitStack,
     ) -> Translation:
         counts = [0, 0]  # cache hits, misses
@@ -246,36 +234,56 @@ class Translator:
             languages = paragraph_languages(document.paragraphs, src) if detected else [src] * len(document.paragraphs)
         sentences = paragraph_sentences(document.paragraphs, languages)
         languages, routes = self._routes(languages, src, tgt)
-        results: list[TranslatedParagraph] = []
-        for window in paragraph_windows([len(s) for s in sentences]):
+        results: list[TranslatedParagraph | None] = [None] * len(sentences)
+        for window in WindowOrder([len(s) for s in sentences], reading):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
-            translated: dict[int, list[str]] = {}
-            for lang in dict.fromkeys(languages[i] for i in window):
-                members = [i for i in window if languages[i] == lang]
-                flat = [s for i in members for s in sentences[i]]
-                out = iter(self.translate_sentences(flat, routes[lang], cancel=cancel, tally=counts))
-                for i in members:
-                    translated[i] = [next(out) for _ in sentences[i]]
-            for i in window:
-                paragraph = TranslatedParagraph(
-                    sentences=tuple(
-                        SentencePair(s, t, check_translation(s, t, src=languages[i], tgt=tgt))
-                        for s, t in zip(sentences[i], translated[i], strict=True)
-                    ),
-                    source_language=languages[i],
-                    route=routes[languages[i]],
-                )
-                results.append(paragraph)
-                if on_paragraph is not None:
-                    on_paragraph(i, paragraph)
-            first_paragraph.close()  # no longer urgent (a no-op after the first window)
+            with GATE.urgent() if window.urgent else contextlib.nullcontext():
+                first_paragraph.close()  # from here on, each window says whether it is urgent
+                done = self._translate_window(window.paragraphs, sentences, languages, routes, tgt, cancel, counts)
+                for i, paragraph in done:
+                    results[i] = paragraph
+                    if on_paragraph is not None:
+                        on_paragraph(i, paragraph)
         backends = {self.pool.identity(m).backend for r in routes.values() for m in r.models}
         return Translation(
-            paragraphs=tuple(results),
+            paragraphs=tuple(p for p in results if p is not None),
             source_language=src,
             target_language=tgt,
             backend=", ".join(sorted(backends)) or None,
             cache_hits=counts[0],
             cache_misses=counts[1],
         )
+
+    def _translate_window(
+        self,
+        window: range,
+        sentences: Sequence[Sequence[str]],
+        languages: Sequence[str],
+        routes: dict[str, Route],
+        tgt: str,
+        cancel: threading.Event | None,
+        counts: list[int],
+    ) -> list[tuple[int, TranslatedParagraph]]:
+        """The paragraphs of ``window``, their sentences batched together (one batch per source language)."""
+        translated: dict[int, list[str]] = {}
+        for lang in dict.fromkeys(languages[i] for i in window):
+            members = [i for i in window if languages[i] == lang]
+            flat = [s for i in members for s in sentences[i]]
+            out = iter(self.translate_sentences(flat, routes[lang], cancel=cancel, tally=counts))
+            for i in members:
+                translated[i] = [next(out) for _ in sentences[i]]
+        return [
+            (
+                i,
+                TranslatedParagraph(
+                    sentences=tuple(
+                        SentencePair(s, t, check_translation(s, t, src=languages[i], tgt=tgt))
+                        for s, t in zip(sentences[i], translated[i], strict=True)
+                    ),
+                    source_language=languages[i],
+                    route=routes[languages[i]],
+                ),
+            )
+            for i in window
+        ]

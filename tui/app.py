@@ -17,7 +17,7 @@ import warnings
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -27,14 +27,14 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from diglot.config import Config
 from diglot.document import Document, read_source
-from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable
+from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable, NoRoute
 from diglot.export import SUFFIXES, export, export_dict
-from diglot.hub import RemoteModel
 from diglot.langid import LanguageGuess
 from diglot.languages import language, served_languages
 from diglot.pipeline import Article, Pipeline, summary_document
@@ -44,6 +44,7 @@ from diglot.segment import split_sentences
 from diglot.stages import listen
 from summarize import Summary, summarizer_model
 from translate import TranslatedParagraph, Translation
+from translate.windows import ReadingPosition
 from tui.commands import COMMANDS
 from tui.messages import (
     DownloadFinished,
@@ -60,21 +61,22 @@ from tui.messages import (
     TranslationReady,
 )
 from tui.paragraph_batches import ParagraphBatches
-from tui.screens.confirm_dialog import ConfirmDialog
-from tui.screens.export_dialog import ExportDialog, ExportRequest
-from tui.screens.help_screen import HelpScreen
-from tui.screens.language_picker import LanguagePicker
-from tui.screens.models_screen import ModelsScreen
-from tui.screens.open_dialog import OpenDialog
-from tui.screens.paste_dialog import PasteDialog
-from tui.screens.recent_dialog import RecentDialog
-from tui.sentences import SplitParagraphs
+from tui.sentences import ArrivingParagraphs, SplitParagraphs
 from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
 from tui.widgets.info_bar import InfoBar
 from tui.widgets.sentence_pane import SentencePane
 from tui.widgets.transfer_progress import TransferProgress, format_bytes
 
+# Dialogs and screens are imported when first opened, so the article's first
+# paint does not wait for modules a reader may never use.
+if TYPE_CHECKING:
+    from diglot.hub import RemoteModel
+    from tui.screens.export_dialog import ExportRequest
+
 LENGTH_CYCLE = ("short", "medium", "long")
+# The reader's place is handed to the translation once scrolling has rested this long:
+# paragraphs merely passed on the way (a held PageDown) are not worth a batch.
+READING_SETTLES_S = 0.15
 Result = TypeVar("Result", Summary, Translation)
 
 
@@ -146,6 +148,15 @@ class DiglotApp(App[int]):
         self.offer: ModelOffer | None = None
         self._stop_stages: Callable[[], None] | None = None
         self.subtitles: dict[str, str] = {}
+        self.reading = ReadingPosition()
+        """The article's paragraphs on the reader's screen: the translation does those first."""
+        self._moved_pane: SentencePane | None = None
+        self._reading_timer: Timer | None = None
+        self._progress_timer: Timer | None = None
+        self._article_sentences: Sequence[Sequence[str]] = ()
+        self._translation_source: Sequence[Sequence[str]] = ()
+        self._arriving: ArrivingParagraphs | None = None
+        self._arriving_key = ""
         self.set_reactive(DiglotApp.target, target or (self.config.favourite_targets or ("ru",))[0])
 
     # Layout ----------------------------------------------------------------
@@ -234,7 +245,9 @@ class DiglotApp(App[int]):
         self.summary = self.translation = None
         self.summary_key = self.translation_key = ""
         self.sub_title = document.name
-        self.original_pane.show_paragraphs(_paragraph_sentences(document))
+        self.reading = ReadingPosition()  # a new article: the reader is at its start
+        self._article_sentences = _paragraph_sentences(document)
+        self.original_pane.show_paragraphs(self._article_sentences)
         self.original_pane.border_title = "Original"
         self.summary_pane.show_message("Waiting for the language of the article…")
         self.translation_pane.show_message("Waiting for the language of the article…")
@@ -245,7 +258,9 @@ class DiglotApp(App[int]):
             languages = self.pipeline.paragraph_languages(Article(document, given))
             self.post_message(ParagraphLanguagesDetected(self.doc_key, tuple(languages)))
         else:
-            self.detect(self.doc_key, document)
+            # After the article is on screen: detection's first call loads
+            # langdetect's profiles, which would hold the GIL the paint needs.
+            self.call_after_refresh(self.detect, self.doc_key, document)
         if Path(document.source).is_file():
             try:
                 self.recent.add(document.source)
@@ -279,7 +294,8 @@ class DiglotApp(App[int]):
         # Each paragraph split by its own language's rules, as the translator
         # will split it (when shown: a long article is not split all at once);
         # the reader's place and cursor stay.
-        self.original_pane.resplit(_paragraph_sentences(self.document, message.languages))
+        self._article_sentences = _paragraph_sentences(self.document, message.languages)
+        self.original_pane.resplit(self._article_sentences)
         if self.translated == "article":
             self.start_translation()
 
@@ -345,6 +361,9 @@ class DiglotApp(App[int]):
             return
         except ModelUnavailable as exc:
             self.post_message(ModelMissing(key, task, exc))
+            return
+        except NoRoute as exc:  # a target no model serves: said in the pane and on the info bar
+            self.post_message(JobFailed(key, task, str(exc), status=exc.brief))
             return
         except DiglotError as exc:
             self.post_message(JobFailed(key, task, str(exc)))
@@ -452,6 +471,7 @@ class DiglotApp(App[int]):
         src = article.language.code if summary is None else summary.language
         key = f"{self.translated}:{src}:{self.target}:{_digest(document.source, document.text)}"
         self.translation_key = key
+        self._arriving = None
         if key in self.translations:
             self.workers.cancel_group(self, "translate")
             self.show_translation(self.translations[key])
@@ -459,8 +479,15 @@ class DiglotApp(App[int]):
         self.translation_pane.show_message(f"Translating into {name}…")
         self.translation_pane.border_subtitle = f"0/{len(document.paragraphs)} paragraphs"
         self.update_info()
-        languages = self.paragraph_languages if summary is None else None
-        self.translate(key, article, summary, self.target, len(document.paragraphs), languages)
+        if summary is None:
+            # The article's sentences as the original pane shows them (split once, lazily, for both).
+            self._translation_source = self._article_sentences
+            self.translate(key, article, None, self.target, len(document.paragraphs), self.paragraph_languages)
+        else:
+            self._translation_source = SplitParagraphs(
+                document.paragraphs, lambda _index, paragraph: split_sentences(paragraph, src)
+            )
+            self.translate(key, article, summary, self.target, len(document.paragraphs))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate")
     def check_summary_translation(self, key: str, article: Article, method: str, tgt: str) -> None:
@@ -469,6 +496,9 @@ class DiglotApp(App[int]):
         except ModelUnavailable as exc:
             if not get_current_worker().is_cancelled:
                 self.post_message(ModelMissing(key, "translation", exc))
+        except NoRoute as exc:
+            if not get_current_worker().is_cancelled:
+                self.post_message(JobFailed(key, "translation", str(exc), status=exc.brief))
         except DiglotError as exc:
             if not get_current_worker().is_cancelled:
                 self.post_message(JobFailed(key, "translation", str(exc)))
@@ -492,12 +522,13 @@ class DiglotApp(App[int]):
                 self.post_message(TranslationParagraphs(key, first, run, total))
 
         batches: ParagraphBatches[TranslatedParagraph] = ParagraphBatches(post)
+        reading = self.reading  # the article's: where the reader is, as they scroll
 
         def job(cancel: threading.Event) -> Translation:
             try:
                 if summary is None:
                     return self.pipeline.translate(
-                        article, tgt, cancel=cancel, on_paragraph=batches.add, languages=languages
+                        article, tgt, cancel=cancel, on_paragraph=batches.add, languages=languages, reading=reading
                     )
                 return self.pipeline.translate_summary(article, summary, tgt, cancel=cancel, on_paragraph=batches.add)
             finally:
@@ -507,21 +538,44 @@ class DiglotApp(App[int]):
 
     @on(TranslationParagraphs)
     def _translation_paragraphs(self, message: TranslationParagraphs) -> None:
+        """Paragraphs arrived, wherever they are: drawn in place, the rest shown as still to come."""
         if message.key != self.translation_key:
             return  # output for a language or article the user has moved on from
         pane = self.translation_pane
-        if message.first == 0:
-            pane.show_paragraphs([])
-        first = pane.sentence_count
-        for paragraph in message.paragraphs:
-            pane.append_paragraph(paragraph.targets)
-        pane.add_gutter(translation_marks(message.paragraphs, first))
-        # A border change repaints the pane: at most ten a second, however fast paragraphs come.
+        arriving = self._arriving
+        if arriving is None or self._arriving_key != message.key:
+            arriving = self._arriving = ArrivingParagraphs(self._translation_source)
+            self._arriving_key = message.key
+            pane.show_paragraphs(arriving, pending=arriving.is_pending)
+            self._show_reader_place(pane)
+        numbers = range(message.first, message.first + len(message.paragraphs))
+        for number, paragraph in zip(numbers, message.paragraphs, strict=True):
+            arriving.arrive(number, paragraph.targets)
+        pane.refresh_paragraphs(numbers)
+        pane.add_gutter(translation_marks(message.paragraphs, pane.first_sentence(message.first)))
+        # A border change repaints the pane: at most ten a second, however fast paragraphs
+        # come; a count held back is shown by a timer, so the last one is never missing.
         now = time.monotonic()
-        done = message.first + len(message.paragraphs)
-        if done == message.total or now - self._progress_shown_at > 0.1:
-            self._progress_shown_at = now
-            pane.border_subtitle = f"{done}/{message.total} paragraphs"
+        if arriving.complete or now - self._progress_shown_at > 0.1:
+            self._show_progress(message.key, message.total)
+        elif self._progress_timer is None:
+            self._progress_timer = self.set_timer(0.1, partial(self._show_progress, message.key, message.total))
+
+    def _show_progress(self, key: str, total: int) -> None:
+        self._progress_timer = None
+        self._progress_shown_at = time.monotonic()
+        if key == self.translation_key and self._arriving is not None and self.translation is None:
+            self.translation_pane.border_subtitle = f"{self._arriving.arrived}/{total} paragraphs"
+
+    def _show_reader_place(self, pane: SentencePane) -> None:
+        """A translation of the article newly shown: at the reader's place, the aligned sentence marked."""
+        if self.translated != "article":
+            return
+        view = self.reading.view
+        if view is not None:
+            pane.scroll_to_paragraph(view.start)
+        if self.original_pane.cursor >= 0:
+            pane.align_with(self.original_pane.cursor)
 
     @on(TranslationReady)
     def _translation_ready(self, message: TranslationReady) -> None:
@@ -533,12 +587,39 @@ class DiglotApp(App[int]):
     def show_translation(self, translation: Translation) -> None:
         self.translation = translation
         pane = self.translation_pane
-        pane.show_paragraphs([p.targets for p in translation.paragraphs])
-        pane.set_gutter(translation_marks(translation.paragraphs))
+        arriving = self._arriving
+        if arriving is not None and self._arriving_key == self.translation_key and arriving.complete:
+            # Every paragraph is on screen already: the reader keeps their place.
+            pane.set_gutter(translation_marks(translation.paragraphs))
+        else:
+            pane.show_paragraphs([p.targets for p in translation.paragraphs])
+            pane.set_gutter(translation_marks(translation.paragraphs))
+            self._show_reader_place(pane)
         kinds = ", ".join(route.kind for route in translation.routes)
         models = ", ".join(translation.models) or "unchanged"
         self._set_subtitle(pane, kinds, models, counts(flagged=translation.flagged))
         self.update_info()
+
+    # The reader's place ----------------------------------------------------------
+
+    @on(SentencePane.ViewMoved)
+    def _view_moved(self, event: SentencePane.ViewMoved) -> None:
+        """The reader scrolled a pane that shows the article's paragraphs: tell the translation, once it rests."""
+        if event.pane is self.original_pane or (event.pane is self.translation_pane and self.translated == "article"):
+            self._moved_pane = event.pane
+            if self._reading_timer is not None:
+                self._reading_timer.stop()
+            self._reading_timer = self.set_timer(READING_SETTLES_S, self._publish_reading)
+
+    def _publish_reading(self) -> None:
+        pane, self._reading_timer = self._moved_pane, None
+        if pane is None or pane.message is not None:
+            return  # a message (translating…, cancelled) is no place in the article
+        if pane is self.translation_pane and self.translated != "article":
+            return
+        view = pane.visible_paragraphs()
+        if view:
+            self.reading.show(view)
 
     def _set_subtitle(self, pane: SentencePane, *parts: str) -> None:
         """The pane's subtitle when its cursor is on no marked sentence."""
@@ -721,6 +802,8 @@ class DiglotApp(App[int]):
             transfer.remove_class("-active")
 
     def action_models(self) -> None:
+        from tui.screens.models_screen import ModelsScreen
+
         def closed(changed: bool | None) -> None:
             if changed:  # models were pulled or removed: what was missing may be there now
                 self.pipeline.forget_summarizers()
@@ -735,6 +818,9 @@ class DiglotApp(App[int]):
         if message.key in (self.summary_key, self.translation_key):
             pane = self.summary_pane if message.task == "summary" else self.translation_pane
             pane.show_message(f"The {message.task} failed: {message.message}", error=True)
+            if message.task == "translation" and message.status:
+                self.translation_note = message.status
+                self.update_info()
 
     @on(Worker.StateChanged)
     def _worker_changed(self, event: Worker.StateChanged) -> None:
@@ -801,12 +887,17 @@ class DiglotApp(App[int]):
             self.start_translation()
 
     def action_pick_language(self) -> None:
+        from tui.screens.language_picker import LanguagePicker
+
         def chosen(code: str | None) -> None:
             if code:
                 self.target = code
 
         configured = (code for pair in self.config.translate_models for code in pair.split("-"))
-        self.push_screen(LanguagePicker(self.target, languages=served_languages(configured)), chosen)
+        picker = LanguagePicker(
+            self.target, languages=served_languages(configured), favourites=self.config.favourite_targets
+        )
+        self.push_screen(picker, chosen)
 
     def _step_language(self, step: int) -> None:
         favourites = list(self.config.favourite_targets) or ["ru"]
@@ -862,6 +953,8 @@ class DiglotApp(App[int]):
         self.start_translation()
 
     def action_help(self) -> None:
+        from tui.screens.help_screen import HelpScreen
+
         self.push_screen(HelpScreen())
 
     def focused_pane(self) -> SentencePane | None:
@@ -897,6 +990,9 @@ class DiglotApp(App[int]):
         return Path(f"{stem}.{self.target}{SUFFIXES['markdown']}")  # in the working folder
 
     def action_export(self) -> None:
+        from tui.screens.confirm_dialog import ConfirmDialog
+        from tui.screens.export_dialog import ExportDialog
+
         def chosen(request: ExportRequest | None) -> None:
             if request is None:
                 return
@@ -930,6 +1026,8 @@ class DiglotApp(App[int]):
     # Other articles --------------------------------------------------------------
 
     def action_open(self) -> None:
+        from tui.screens.open_dialog import OpenDialog
+
         start = Path(self.document.source).parent if Path(self.document.source).is_file() else Path.cwd()
 
         def chosen(document: Document | None) -> None:
@@ -939,6 +1037,8 @@ class DiglotApp(App[int]):
         self.push_screen(OpenDialog(self.config.max_input_bytes, start=Path(str(start) + "/")), chosen)
 
     def action_paste(self) -> None:
+        from tui.screens.paste_dialog import PasteDialog
+
         def pasted(text: str | None) -> None:
             if not text:
                 return
@@ -954,6 +1054,9 @@ class DiglotApp(App[int]):
         self.push_screen(PasteDialog(), pasted)
 
     def action_recent(self) -> None:
+        from tui.screens.open_dialog import OpenDialog
+        from tui.screens.recent_dialog import RecentDialog
+
         def opened(document: Document | None) -> None:
             if document is not None:
                 self.open_document(document)

@@ -550,6 +550,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
     print(f"  size: {info.size_bytes / 1e6:.1f} MB{limit}")
     print(f"  translated sentences: {info.entries.get('translation', 0)}")
     print(f"  summaries: {info.entries.get('summary', 0)}")
+    print(f"  languages found: {info.entries.get('language', 0)}")
     folders = conversions()
     print(f"conversions: {conversions_dir()}")
     print(f"  size: {sum(c.size_bytes for c in folders) / 1e6:.1f} MB in {len(folders)} folders")
@@ -666,7 +667,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
     import warnings
 
-    from diglot.errors import DiglotError
+    from diglot.errors import DiglotError, NoRoute
 
     def one_line_warning(message: Warning | str, *_: object, **__: object) -> None:
         print(f"diglot: warning: {message}", file=sys.stderr)
@@ -676,6 +677,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return handlers[args.command](args)
     except UsageError as exc:
         parser.error(str(exc))  # exits with status 2
+        return 2
+    except NoRoute as exc:
+        if args.debug:
+            raise
+        # A language no model serves is a bad command line (status 2), said in one line.
+        hint = ", or for this run with --model ID|PATH (diglot models pull ID downloads one)"
+        print(f"diglot: error: {exc}{hint if hasattr(args, 'model') else ''}", file=sys.stderr)
         return 2
     except DiglotError as exc:
         if args.debug:

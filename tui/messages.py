@@ -57,7 +57,11 @@ class SummaryReady(Message):
 
 @dataclass
 class TranslationParagraphs(Message):
-    """More paragraphs of a translation are finished: ``paragraphs`` from index ``first`` on (runs come in order)."""
+    """More paragraphs of a translation are finished: ``paragraphs`` from index ``first`` on.
+
+    Each run is consecutive; runs come in the order they were made, which is
+    the reader's place first when the reader has moved (``WindowOrder``).
+    """
 
     key: str
     first: int
@@ -84,11 +88,12 @@ class ModelMissing(Message):
 
 @dataclass
 class JobFailed(Message):
-    """A job failed for another reason; ``message`` is one line for the user."""
+    """A job failed for another reason; ``message``: one line for the user; ``status``: a few words for the info bar."""
 
     key: str
     task: str
     message: str
+    status: str = ""
 
 
 @dataclass

@@ -23,8 +23,11 @@ class ParagraphBatches(Generic[Item]):
 
     The first paragraph goes at once, so the first paint waits for nothing.
     Later ones go when ``most`` have gathered or ``every_s`` after the last
-    run; a timer sends a held run that no further paragraph follows. Runs are
-    posted in order (one lock). ``close`` sends what is held and stops the timer.
+    run; a timer sends a held run that no further paragraph follows. A
+    paragraph that does not follow the held ones (the translation moved to
+    where the reader is) sends them first: a run is always consecutive.
+    Runs are posted in the order their paragraphs came (one lock). ``close``
+    sends what is held and stops the timer.
     """
 
     def __init__(
@@ -43,8 +46,10 @@ class ParagraphBatches(Generic[Item]):
         self._timer: threading.Timer | None = None
 
     def add(self, index: int, item: Item) -> None:
-        """Paragraph ``index`` is finished (indexes come in order)."""
+        """Paragraph ``index`` is finished."""
         with self._lock:
+            if self._held and index != self._first + len(self._held):
+                self._send(time.monotonic())
             if not self._held:
                 self._first = index
             self._held.append(item)

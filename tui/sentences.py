@@ -38,3 +38,59 @@ class SplitParagraphs(Sequence[list[str]]):
             paragraph = self._paragraphs[index]
             sentences = self._done[index] = self._split(index, paragraph) or [paragraph]
         return sentences
+
+
+PENDING = "⋯"
+"""What a pane shows for a sentence whose translation has not arrived yet."""
+
+
+class ArrivingParagraphs(Sequence[Sequence[str]]):
+    """A translation's paragraphs while they arrive, in any order.
+
+    Paragraph ``i`` is its translated sentences once it has arrived, else one
+    ``PENDING`` mark per sentence of source paragraph ``i`` (``source`` may
+    split lazily), so that sentence ``k`` here is sentence ``k`` of the
+    source pane and the cursor's alignment holds throughout.
+    """
+
+    def __init__(self, source: Sequence[Sequence[str]]) -> None:
+        self._source = source
+        self._arrived: dict[int, tuple[str, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._source)
+
+    @overload
+    def __getitem__(self, index: int) -> Sequence[str]: ...
+    @overload
+    def __getitem__(self, index: slice[int | None, int | None, int | None]) -> list[Sequence[str]]: ...
+    def __getitem__(
+        self, index: int | slice[int | None, int | None, int | None]
+    ) -> Sequence[str] | list[Sequence[str]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        if (sentences := self._arrived.get(index)) is None:
+            return (PENDING,) * len(self._source[index])
+        return sentences
+
+    def arrive(self, index: int, sentences: Sequence[str]) -> None:
+        """Paragraph ``index`` is translated: ``sentences``."""
+        self._arrived[index] = tuple(sentences)
+
+    def is_pending(self, index: int) -> bool:
+        """Whether paragraph ``index`` has not arrived yet."""
+        return index not in self._arrived
+
+    @property
+    def arrived(self) -> int:
+        """How many paragraphs have arrived."""
+        return len(self._arrived)
+
+    @property
+    def complete(self) -> bool:
+        """Whether every paragraph has arrived."""
+        return len(self._arrived) == len(self)

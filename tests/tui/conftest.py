@@ -1,4 +1,6 @@
 import contextlib
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,14 @@ async def settle(app, pilot) -> None:
         with contextlib.suppress(WorkerFailed):
             await app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def until(pilot, condition: Callable[[], bool], seconds: float = 60) -> None:
+    """Let the app run until ``condition`` holds: wait on the state, not on a guess of how long it takes.
+
+    ``seconds`` only bounds a hang; a loaded machine just takes longer.
+    """
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting"
+        await pilot.pause(0.02)

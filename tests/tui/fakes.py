@@ -14,6 +14,7 @@ from diglot.pipeline import Pipeline
 from diglot.segment import join_sentences, paragraph_sentences, split_sentences
 from summarize import Summary
 from translate import Route, SentencePair, Step, TranslatedParagraph, Translation
+from translate.windows import ReadingPosition, WindowOrder
 
 SENTENCES = {"short": 2, "medium": 3, "long": 4}
 
@@ -65,7 +66,7 @@ class FakeSummarizer:
 
 
 class FakeTranslator:
-    """Translates paragraph by paragraph; ``missing`` languages raise ModelUnavailable.
+    """Translates paragraph by paragraph, in the real window order; ``missing`` languages raise ModelUnavailable.
 
     ``gate`` (if given) must be set before each paragraph is produced;
     ``delay`` sleeps before each paragraph, so a switch can land mid-way.
@@ -99,30 +100,34 @@ class FakeTranslator:
         cancel: threading.Event | None = None,
         on_paragraph: Callable[[int, TranslatedParagraph], None] | None = None,
         languages: Sequence[str] | None = None,
+        reading: ReadingPosition | None = None,
     ) -> Translation:
         self.calls.append(tgt)
         if self.error:
             raise self.error
         route = self.route(src, tgt)
-        paragraphs = []
-        number = 0
         languages = languages or [src] * len(document.paragraphs)
         segmented = paragraph_sentences(document.paragraphs, languages)
-        for index, sentences in enumerate(segmented):
-            _wait(self.gate, cancel)
-            if self.delay:
-                time.sleep(self.delay)
-            if cancel is not None and cancel.is_set():
-                raise Cancelled()
-            pairs = []
-            for sentence in sentences:
-                number += 1
-                pairs.append(SentencePair(sentence, fake_target(sentence, tgt, number)))
-            done = TranslatedParagraph(tuple(pairs), languages[index], route)
-            paragraphs.append(done)
-            if on_paragraph:
-                on_paragraph(index, done)
-        return Translation(tuple(paragraphs), src, tgt, backend="fake")
+        firsts = [0]  # each paragraph's first sentence number, so that a sentence's text never depends on the order
+        for sentences in segmented:
+            firsts.append(firsts[-1] + len(sentences))
+        paragraphs: list[TranslatedParagraph | None] = [None] * len(segmented)
+        # The real order: the reader's screen first, when there is a reader.
+        for window in WindowOrder([len(s) for s in segmented], reading):
+            for index in window.paragraphs:
+                _wait(self.gate, cancel)
+                if self.delay:
+                    time.sleep(self.delay)
+                if cancel is not None and cancel.is_set():
+                    raise Cancelled()
+                pairs = tuple(
+                    SentencePair(sentence, fake_target(sentence, tgt, firsts[index] + offset + 1))
+                    for offset, sentence in enumerate(segmented[index])
+                )
+                done = paragraphs[index] = TranslatedParagraph(pairs, languages[index], route)
+                if on_paragraph:
+                    on_paragraph(index, done)
+        return Translation(tuple(p for p in paragraphs if p is not None), src, tgt, backend="fake")
 
 
 def _wait(gate: threading.Event | None, cancel: threading.Event | None) -> None:

@@ -45,3 +45,17 @@ def test_nothing_is_posted_after_close():
     batches.close()
     time.sleep(0.1)
     assert runs == [(0, ("a",)), (1, ("b",))]
+
+
+def test_paragraphs_out_of_order_go_in_consecutive_runs():
+    runs: list[tuple[int, tuple[str, ...]]] = []
+    batches = ParagraphBatches(lambda first, run: runs.append((first, run)), every_s=60, most=100)
+    for index in [0, 1500, 1501, 1502, 1, 2, 1503]:  # the first paragraph, the reader's place, the start again
+        batches.add(index, f"п{index}")
+    batches.close()
+    assert runs == [
+        (0, ("п0",)),
+        (1500, ("п1500", "п1501", "п1502")),
+        (1, ("п1", "п2")),
+        (1503, ("п1503",)),
+    ]

@@ -120,6 +120,19 @@ def test_language_picker(snap_compare, make):
     assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
+def test_language_picker_indic_names_at_80x24(snap_compare, make):
+    """Filtered to "hi": 中文 (two cells a character), हिन्दी and मराठी (Devanagari), سنڌي; own names last."""
+    app = make(fake_engines())
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("t", "h", "i")
+        await pilot.pause()
+        no_blink(app)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
 def test_model_offered_for_download(snap_compare, make, fake_hub, tiny_models):
     """A missing model with the hub reachable: its size and licence, and the key that downloads it."""
     fake_hub.add("Helsinki-NLP/opus-mt-en-ru", tiny_models["en-ru"], licence="cc-by-4.0")
@@ -142,3 +155,39 @@ def test_models_screen(snap_compare, make):
         await settle(app, pilot)
 
     assert snap_compare(app, terminal_size=(120, 30), run_before=run_before)
+
+
+def test_translation_arriving_where_the_reader_is(snap_compare, make, seed):
+    """The reader is far down a long article: paragraphs there arrive first, the rest shows as pending."""
+    from tests.tui.fakes import fake_target
+    from tests.unit.test_translate import long_document
+    from translate import Route, SentencePair, Step, TranslatedParagraph
+    from tui.messages import TranslationParagraphs
+
+    gate = threading.Event()  # the real jobs wait; the paragraphs come as the app receives them
+    app = make(fake_engines(summary_gate=gate, gate=gate), document=long_document(200, seed), source_language="en")
+    route = Route("direct", (Step("fake/opus-en-ru", "en", "ru"),))
+
+    def arrived(number: int) -> TranslatedParagraph:
+        sources = app.original_pane.paragraph_sentences[number]
+        return TranslatedParagraph(
+            tuple(SentencePair(s, fake_target(s, "ru", 2 * number + k + 1)) for k, s in enumerate(sources)), "en", route
+        )
+
+    async def run_before(pilot):
+        await pilot.pause(0.3)
+        original = app.original_pane
+        original.scroll_to(y=original.max_scroll_y * 3 // 5, animate=False, immediate=True)  # the reader scrolls
+        await pilot.pause(0.4)
+        view = app.reading.view
+        assert view is not None
+        app.post_message(TranslationParagraphs(app.translation_key, 0, (arrived(0),), 200))
+        first = view.start + 2  # two paragraphs at the top of the screen still pending
+        run = tuple(arrived(n) for n in range(first, first + 20))
+        app.post_message(TranslationParagraphs(app.translation_key, first, run, 200))
+        await pilot.pause(0.3)
+
+    try:
+        assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
+    finally:
+        gate.set()

@@ -16,6 +16,7 @@ from summarize.support import article_sentences, with_trust
 from tests.tui.conftest import SIZE, settle
 from tests.tui.fakes import FakeTranslator
 from translate import SentencePair, TranslatedParagraph, Translation
+from translate.windows import ReadingPosition
 
 # A summary of the seed article as an abstractive model might write it: a
 # fused sentence, a close paraphrase, and one the article never says.
@@ -57,6 +58,7 @@ class LoopingTranslator(FakeTranslator):
         cancel: threading.Event | None = None,
         on_paragraph: Callable[[int, TranslatedParagraph], None] | None = None,
         languages: Sequence[str] | None = None,
+        reading: ReadingPosition | None = None,
     ) -> Translation:
         def flagged(index: int, paragraph: TranslatedParagraph) -> None:
             if on_paragraph:

@@ -6,6 +6,8 @@ import os
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import read_source
@@ -190,3 +192,56 @@ def test_cache_info_creates_nothing(capsys):
     assert main(["cache", "info"]) == 0
     assert "translated sentences: 0" in capsys.readouterr().out
     assert not (cache_dir() / "results.sqlite3").exists()
+
+
+def test_a_cached_run_finds_the_languages_in_the_cache_not_by_detecting_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import diglot.pipeline
+    from diglot.document import Document
+    from diglot.pipeline import Article, Pipeline
+
+    calls: list[str] = []
+    real_document, real_paragraphs = diglot.pipeline.detect_language, diglot.pipeline.paragraph_languages
+    monkeypatch.setattr(
+        diglot.pipeline, "detect_language", lambda text: calls.append("document") or real_document(text)
+    )
+    monkeypatch.setattr(
+        diglot.pipeline, "paragraph_languages", lambda p, d: calls.append("paragraphs") or real_paragraphs(p, d)
+    )
+    document = Document(
+        paragraphs=(
+            "Gespräche in Moskau",
+            "Die Gespräche dauerten drei Stunden und betrafen Handel, Energie und Sicherheit, sagten Beamte.",
+            "The talks lasted three hours and covered trade, energy and security, officials said on Monday.",
+            "Переговоры длились три часа и касались торговли, энергетики и безопасности, сообщили чиновники.",
+        )
+    )
+
+    def languages(pipeline: Pipeline) -> tuple[object, list[str]]:
+        guess = pipeline.identify(document)
+        return guess, pipeline.paragraph_languages(Article(document, guess))
+
+    monkeypatch.setenv("DIGLOT_CACHE_DIR", str(tmp_path))
+    first = languages(Pipeline(Config()))
+    assert calls == ["document", "paragraphs"] and first[1] == ["de", "de", "en", "ru"]
+    calls.clear()
+    assert languages(Pipeline(Config())) == first and calls == []  # a new process: both from the cache
+    assert languages(Pipeline(Config(), use_cache=False)) == first and calls == ["document", "paragraphs"]
+    calls.clear()
+    other = Document(paragraphs=(*document.paragraphs, "Noch ein Absatz, der lang genug ist, um erkannt zu werden."))
+    Pipeline(Config()).identify(other)
+    assert calls == ["document"]  # another text: detected
+
+
+def test_a_damaged_cached_language_is_detected_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from diglot.cache import cache_key
+    from diglot.document import Document
+    from diglot.pipeline import Pipeline, _detector_version
+
+    monkeypatch.setenv("DIGLOT_CACHE_DIR", str(tmp_path))
+    document = Document(paragraphs=("The talks lasted three hours and covered trade, energy and security.",))
+    pipeline = Pipeline(Config())
+    assert pipeline.cache is not None
+    pipeline.cache.put_many("language", {cache_key("language", _detector_version(), document.text): {"no": 1}})
+    assert pipeline.identify(document).code == "en"

@@ -114,12 +114,29 @@ def test_missing_translation_model_fails_fast_and_names_it(capsys, seed: Path):
         (["summarize", "."], "is a directory"),
         (["translate", "{seed}", "--to", "ru", "--model", "/no/such/model"], "/no/such/model is not a folder"),
         (["summarize", "{seed}", "--max-bytes", "100"], "limit"),
-        (["translate", "{seed}", "--to", "tlh"], "no model translates en->tlh"),
     ],
 )
 def test_runtime_errors_are_one_line_exit_1(capsys, seed: Path, argv, message):
     code, out, err = run(capsys, *[a.replace("{seed}", str(seed)) for a in argv])
     assert code == 1 and out == "" and message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["translate", "{seed}", "--to", "Klingon"],
+        ["translate", "{seed}", "--to", "tlh", "--json"],
+        ["translate", "{seed}", "--to", "Klingon", "--summary", "--method", "extractive"],
+    ],
+    ids=["article", "json", "summary"],
+)
+def test_a_target_no_model_serves_is_one_line_naming_it_and_what_to_do_exit_2(capsys, seed: Path, argv):
+    """Klingon passes the name check (CLDR knows it), then no route serves it: a bad command line."""
+    code, out, err = run(capsys, *[a.replace("{seed}", str(seed)) for a in argv])
+    assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
+    assert err.startswith("diglot: error: no model translates English (en) into Klingon (tlh)")
+    assert "configured target (ru, zh, de, fr, es)" in err  # where to go instead
+    assert '"en-tlh" under [models.translate]' in err and "--model" in err and "diglot models pull" in err
 
 
 def test_cuda_without_a_gpu_is_one_line(capsys, seed: Path, tiny_models):
@@ -189,6 +206,11 @@ def test_whole_process_exit_codes(seed: Path, tmp_path: Path):
         [str(script), "summarize", str(tmp_path / "missing.txt")], capture_output=True, text=True, timeout=120
     )
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+    klingon = subprocess.run(
+        [str(script), "translate", str(seed), "--to", "Klingon"], capture_output=True, text=True, timeout=120
+    )
+    assert klingon.returncode == 2 and klingon.stderr.count("\n") == 1 and "Traceback" not in klingon.stderr
+    assert "Klingon (tlh)" in klingon.stderr
 
 
 def test_models_list_and_remove_a_cached_model(capsys, tiny_models, tmp_path: Path, monkeypatch):

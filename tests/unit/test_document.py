@@ -140,3 +140,76 @@ def test_a_page_the_parser_chokes_on_is_one_line(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(trafilatura, "bare_extraction", broken)
     with pytest.raises(InputError, match=r"page.html: cannot read the page \(ValueError\)$"):
         read_source(_write(tmp_path / "page.html", b"<p>hello</p>"))
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` hard-wrapped every ``width`` characters, as a text editor does for CJK (breaks inside words)."""
+    return "\n".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+# Breaks fall between Han characters, after 。 and ， , and between kana and
+# kanji: none of them may become a space.
+CHINESE = (
+    "俄罗斯总统普京周日在莫斯科会见了中国国防部长。双方讨论了两国密切的军事合作，"
+    "分析人士认为这些会晤表明两国关系没有受到影响。"
+)
+JAPANESE = (
+    "吾輩は猫である。名前はまだ無い。どこで生れたかとんと見当がつかぬ。"
+    "何でも薄暗いじめじめした所でニャーニャー泣いていた事だけは記憶している。"
+)
+THAI = "ภาษาไทยเป็นภาษาที่เขียนติดกันโดยไม่เว้นวรรคระหว่างคำ"
+
+
+@pytest.mark.parametrize("text", [CHINESE, JAPANESE, THAI], ids=["chinese", "japanese", "thai"])
+@pytest.mark.parametrize("width", [3, 7, 11])
+def test_wrapped_lines_of_scripts_without_spaces_join_without_spaces(text: str, width: int):
+    doc = load_document(f"{_wrapped(text, width)}\n\nSecond paragraph.")
+    assert doc.paragraphs == (text, "Second paragraph.")
+
+
+@pytest.mark.parametrize(
+    ("wrapped", "joined"),
+    [
+        ("First line\ncontinues here.", "First line continues here."),
+        (
+            "Президент России встретился\nс министром обороны Китая.",
+            "Президент России встретился с министром обороны Китая.",
+        ),
+        ("التقى الرئيس الروسي\nبوزير الدفاع الصيني.", "التقى الرئيس الروسي بوزير الدفاع الصيني."),
+        ("रूस के राष्ट्रपति ने\nचीन के रक्षा मंत्री से मुलाकात की।", "रूस के राष्ट्रपति ने चीन के रक्षा मंत्री से मुलाकात की।"),
+        # Korean is written with spaces between words, though its syllables are wide.
+        ("러시아 대통령은\n중국 국방장관을 만났다.", "러시아 대통령은 중국 국방장관을 만났다."),
+        # A Latin/CJK boundary keeps the space, either way round (as browsers do).
+        ("我们用\nPython 写程序。", "我们用 Python 写程序。"),
+        ("Written in Python\n程序很短。", "Written in Python 程序很短。"),
+        ("Привет,\n世界", "Привет, 世界"),
+        # Curly quotes (ambiguous width) around Chinese join it; after Russian they keep the space.
+        ("他说：“\n你好”\n他走了。", "他说：“你好”他走了。"),
+        ("он сказал «да»\nи ушёл.", "он сказал «да» и ушёл."),
+        # A zero-width space already marks the break.
+        ("word\u200b\nnext", "word\u200bnext"),
+    ],
+    ids=[
+        "english",
+        "russian",
+        "arabic",
+        "hindi",
+        "korean",
+        "cjk-latin",
+        "latin-cjk",
+        "cyrillic-cjk",
+        "quotes",
+        "guillemets",
+        "zwsp",
+    ],
+)
+def test_line_breaks_become_spaces_only_where_words_are_spaced(wrapped: str, joined: str):
+    assert load_document(f"{wrapped}\n\nNext.").paragraphs == (joined, "Next.")
+
+
+def test_a_hard_wrapped_chinese_article_reads_as_written(data: Path):
+    """tests/data/zh.txt wrapped at 17 characters a line, as a fixed-width editor would: the same paragraphs."""
+    article = read_source(str(data / "zh.txt"))
+    wrapped = "\n\n".join(_wrapped(paragraph, 17) for paragraph in article.paragraphs)
+    assert "\n" in wrapped.split("\n\n")[0]
+    assert load_document(wrapped).paragraphs == article.paragraphs

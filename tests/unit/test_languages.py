@@ -39,7 +39,8 @@ def test_every_served_language_has_an_english_and_a_native_name() -> None:
     ],
 )
 def test_names(code: str, name: str, native: str, iso3: str) -> None:
-    assert language(code) == language(code).__class__(code, name, native, iso3)
+    found = language(code)
+    assert (found.code, found.name, found.native, found.iso3) == (code, name, native, iso3)
 
 
 def test_configured_languages_are_listed_too() -> None:

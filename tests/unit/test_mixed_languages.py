@@ -214,3 +214,115 @@ def test_abstractive_support_numbers_the_sentences_the_panes_show(tiny_models, m
     shown = [s for sentences in paragraph_sentences(paragraphs, languages) for s in sentences]
     assert linked_against == [shown]
     assert all(shown[link.sentence] == link.text for support in summary.support for link in support.sources)
+
+
+# ParagraphLanguages: the same answers as deciding the whole article at once, found on demand.
+
+
+def _eager_reference(paragraphs: list[str], default: str) -> list[str]:
+    """The rule as it was written before it became incremental: every paragraph decided up front."""
+    import bisect
+
+    from diglot.langid import (
+        _OWN_LANGUAGE_CONFIDENCE,
+        _OWN_LANGUAGE_LETTERS,
+        _main_script,
+        detect_language,
+        language_script,
+        script_language,
+    )
+
+    own: list[str | None] = []
+    for paragraph in paragraphs:
+        guess = None
+        if sum(script_profile(paragraph).values()) >= _OWN_LANGUAGE_LETTERS:
+            guess = detect_language(paragraph)
+        own.append(guess.code if guess is not None and guess.confidence >= _OWN_LANGUAGE_CONFIDENCE else None)
+    decided = [i for i, code in enumerate(own) if code is not None]
+    result = []
+    for index, paragraph in enumerate(paragraphs):
+        if (code := own[index]) is not None:
+            result.append(code)
+            continue
+        script = _main_script(paragraph)
+        if script is None:
+            result.append(default)
+            continue
+        after = bisect.bisect(decided, index)
+        around = [decided[i] for i in (after, after - 1) if 0 <= i < len(decided)]
+        candidates = [own[i] for i in sorted(around, key=lambda i: abs(i - index))]
+        agreeing = next((c for c in [*candidates, default] if c and language_script(c) == script), None)
+        result.append(agreeing or script_language(paragraph) or "en")
+    return result
+
+
+def _many_language_paragraphs() -> list[str]:
+    """Long paragraphs (each language's sentences) and short ones (one sentence, a few words, a number)."""
+    from tests.unit.test_segment_languages import _NO_SPACES, CASES
+
+    paragraphs = ["2024", "—", "Η Ακρόπολη", "Главное", "Gespräche in Moskau"]
+    for language, sentences in CASES.items():
+        joiner = "" if language in _NO_SPACES else " "
+        paragraphs += [joiner.join(sentences), sentences[0], sentences[-1][:12]]
+    return paragraphs
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_languages_found_on_demand_equal_the_whole_article_decided_at_once(seed: int) -> None:
+    import random
+
+    from diglot.langid import ParagraphLanguages
+
+    rng = random.Random(seed)
+    pool = _many_language_paragraphs()
+    article = [rng.choice(pool) for _ in range(40)]
+    default = rng.choice(["en", "ru", "de", "zh", "ar", "hi", "ja"])
+    expected = _eager_reference(article, default)
+    languages = ParagraphLanguages(article, default)
+    order = list(range(len(article)))
+    rng.shuffle(order)  # asked for in any order: the same answer for each
+    assert {i: languages[i] for i in order} == dict(enumerate(expected))
+    assert list(languages) == expected == paragraph_languages(article, default)
+    assert languages[-1] == expected[-1] and languages[3:7] == expected[3:7]
+
+
+def test_the_first_paragraph_does_not_wait_for_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    import diglot.langid
+    from diglot.langid import ParagraphLanguages
+
+    detected: list[str] = []
+    real = diglot.langid.detect_language
+    monkeypatch.setattr(diglot.langid, "detect_language", lambda text: detected.append(text) or real(text))
+    article = ["Gespräche in Moskau", LONG_DE, *[LONG_EN] * 2000]
+    languages = ParagraphLanguages(article, "en")
+    assert languages[0] == "de"  # the headline follows the German paragraph after it
+    assert detected == [LONG_DE] and languages.known == 1
+    assert languages[:3] == ["de", "de", "en"] and len(detected) == 2
+    with pytest.raises(IndexError):
+        languages[len(article)]
+
+
+def test_threads_sharing_the_languages_get_the_same_answers() -> None:
+    import random
+    import threading
+
+    from diglot.langid import ParagraphLanguages
+
+    rng = random.Random(7)
+    pool = _many_language_paragraphs()
+    article = [rng.choice(pool) for _ in range(120)]
+    expected = _eager_reference(article, "en")
+    languages = ParagraphLanguages(article, "en")
+    seen: list[list[str]] = []
+
+    def read(reverse: bool) -> None:
+        indices = range(len(article) - 1, -1, -1) if reverse else range(len(article))
+        found = {i: languages[i] for i in indices}
+        seen.append([found[i] for i in range(len(article))])
+
+    threads = [threading.Thread(target=read, args=(r,)) for r in (False, True, False)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [expected] * 3

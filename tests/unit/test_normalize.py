@@ -122,3 +122,43 @@ def test_the_model_reads_no_unk_and_the_reader_sees_the_article(
     assert "“We’ve never seen water rise this fast — not in 40 years,” said Margaret O’Connor, 67, who runs" in (
         " ".join(pair.source for p in translation.paragraphs for pair in p.sentences)
     )
+
+
+MANY_SCRIPTS = [
+    "“Quoted” — and ‘single’ quotes… with a non\u00a0breaking space",
+    "«Ça va ?» demanda-t-il — « très bien ! »",
+    "„Anführungszeichen“ und ‚halbe‘ – Gedankenstrich",
+    "¿Qué tal? ¡Muy bien!",
+    "«Привет», — сказал он… «Как дела?»",
+    "他说：“你好！”（括号）。",
+    "「こんにちは」と言った。",
+    "قال: «مرحبا» ؟",
+    "उसने कहा — “नमस्ते”।",
+    "zero\u200bwidth and\x07control",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "es", "ru", "zh", "ja", "ar", "hi"])
+def test_the_normaliser_loaded_alone_is_sacremoses_own(language: str) -> None:
+    from sacremoses import MosesPunctNormalizer
+
+    from diglot.normalize import _normalizer_class
+
+    assert _normalizer_class() is not MosesPunctNormalizer  # loaded from its module, not through the package
+    ours = _normalizer_class()(lang=language, pre_replace_unicode_punct=True, post_remove_control_chars=True)
+    theirs = MosesPunctNormalizer(lang=language, pre_replace_unicode_punct=True, post_remove_control_chars=True)
+    for text in MANY_SCRIPTS:
+        assert ours.normalize(text) == theirs.normalize(text)
+
+
+def test_normalising_does_not_import_the_sacremoses_package() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from diglot.normalize import model_inputs; "
+        "print(model_inputs(['“Hi” — it’s…'], 'marian', 'en')[0]); "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sacremoses', 'joblib')))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines() == ['"Hi" - it\'s...', "[]"]

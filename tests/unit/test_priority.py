@@ -8,7 +8,7 @@ import pytest
 from diglot.config import Config
 from diglot.document import Document
 from diglot.errors import DiglotError
-from diglot.models import ModelPool
+from diglot.models import ModelIdentity, ModelPool
 from diglot.priority import GATE, PriorityGate
 from translate import Translator
 
@@ -90,3 +90,58 @@ def test_urgency_starts_with_the_translation_job_and_ends_after_the_first_paragr
     with pytest.raises(DiglotError):  # no model for it
         translator.translate(Document(paragraphs=paragraphs), src="en", tgt="xx")
     assert GATE.urgent_jobs == 0  # released when the job fails too
+
+
+def test_work_marked_ordinary_never_becomes_urgent():
+    gate = PriorityGate()
+    with gate.ordinary(), gate.urgent():  # what a summary's pivot translation does inside
+        assert gate.urgent_jobs == 0
+        waited = []
+        other = threading.Thread(target=lambda: (gate.wait_turn(timeout=5), waited.append(True)))
+        other.start()
+        other.join(1)
+        assert waited == [True]  # other jobs were not held back
+    with gate.urgent():  # outside it, urgency works as before
+        assert gate.urgent_jobs == 1
+
+
+def test_a_summary_pivot_translation_is_not_urgent(tiny_models):
+    from summarize.abstractive import AbstractiveSummarizer
+
+    config = Config(translate_models={"ru-en": str(tiny_models["ru-en"])}, num_beams=1)
+    translator = Translator(config, pool=ModelPool(device="cpu"))
+    seen = []
+    real = translator.translate_sentences
+
+    def spy(sentences, route, **kwargs):
+        seen.append(GATE.urgent_jobs)
+        return real(sentences, route, **kwargs)
+
+    translator.translate_sentences = spy  # type: ignore[method-assign]
+    loads = []
+    pool = ModelPool(device="cpu")
+    bart = str(tiny_models["summarize"])
+    summarizer = AbstractiveSummarizer(
+        lambda: loads.append(GATE.urgent_jobs) or pool.get(bart),
+        identity=pool.identity(bart),
+        pivot=translator,
+        num_beams=1,
+    )
+    paragraphs = tuple(f"Параграф {i}: сегодня в Москве прошли переговоры о торговле." for i in range(3))
+    summarizer.summarize(Document(paragraphs=paragraphs), length="short", source_language="ru")
+    assert seen and set(seen) == {0} and loads == [0]
+
+
+def test_a_summary_model_loads_only_when_no_first_paragraph_is_waiting():
+    from summarize.abstractive import AbstractiveSummarizer
+
+    loaded = threading.Event()
+    identity = ModelIdentity("a-model", "a-revision", "ctranslate2", "int8")
+    summarizer = AbstractiveSummarizer(lambda: loaded.set() or object(), identity=identity)
+    with GATE.urgent():
+        thread = threading.Thread(target=lambda: summarizer.model)
+        thread.start()
+        time.sleep(0.3)
+        assert not loaded.is_set()  # held back while the first paragraph is urgent
+    thread.join(5)
+    assert loaded.is_set()

@@ -1,7 +1,7 @@
 import pytest
 
 from diglot.config import Config
-from diglot.errors import ConfigError, ModelUnavailable
+from diglot.errors import ConfigError, ModelUnavailable, NoRoute
 from diglot.registry import M2M100_LANGUAGES
 from translate.router import candidate_routes, choose_route
 
@@ -42,8 +42,17 @@ def test_nothing_downloaded_names_the_best_models():
 
 
 def test_a_language_no_model_knows_is_a_clear_error():
-    with pytest.raises(ConfigError, match=r"no model translates en->tlh .*m2m100_418M does not know tlh.*--model"):
-        candidate_routes("en", "tlh", Config())
+    with pytest.raises(NoRoute) as info:
+        candidate_routes("en", "tlh", Config(favourite_targets=("de", "ja")))
+    assert isinstance(info.value, ConfigError) and (info.value.src, info.value.tgt) == ("en", "tlh")
+    assert str(info.value) == (
+        "no model translates English (en) into Klingon (tlh): facebook/m2m100_418M does not know Klingon; "
+        'translate into a configured target (de, ja), or name a model for "en-tlh" under [models.translate] '
+        "in the config file"
+    )
+    # A source no model reads: naming other targets would not help.
+    with pytest.raises(NoRoute, match=r"^no model translates Klingon \(tlh\) into German \(de\): .*; name a model"):
+        candidate_routes("tlh", "de", Config())
     # ...unless the config names a model for the pair, or a multilingual model of its own
     assert candidate_routes("en", "tlh", Config(translate_models={"en-tlh": "/m/entlh"}))[0].models == ("/m/entlh",)
     assert candidate_routes("en", "tlh", Config(multilingual_model="/m/nllb"))[0].models == ("/m/nllb",)

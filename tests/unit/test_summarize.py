@@ -3,8 +3,9 @@ from pathlib import Path
 
 import pytest
 
+from diglot.cache import ResultCache
 from diglot.config import Config
-from diglot.document import read_source
+from diglot.document import Document, read_source
 from diglot.errors import Cancelled
 from diglot.models import ModelPool, load_model
 from diglot.segment import split_sentences
@@ -76,6 +77,46 @@ def test_long_document_every_chunk_is_summarised(tiny_models, seed: Path):
     assert " ".join(first_round).split() == document.text.split()
     assert all(model.count_tokens(text) <= model.input_budget for text in first_round)
     assert progress[-1][0] == progress[-1][1] == len(inputs)
+
+
+# Abbreviations that English rules keep inside one sentence and Russian rules
+# end sentences at: the same paragraph splits into other sentences, hence
+# other chunks, by each language's rules.
+ABBREVIATED = "Mrs. Smith met Sen. Jones at 5 p.m. on Jan. 5 in the U.K. capital, where the talks lasted three hours."
+
+
+def test_summary_cache_keys_the_paragraph_languages_that_split_the_article(tiny_models, tmp_path: Path):
+    model = load_model(str(tiny_models["summarize"]), device="cpu")
+    document = Document(paragraphs=(ABBREVIATED,) * 4)
+    inputs: list[str] = []
+    real = model.generate
+
+    def recording(texts, options, **kwargs):
+        inputs.extend(texts)
+        return real(texts, options, **kwargs)
+
+    model.generate = recording  # type: ignore[method-assign]
+
+    def summarize(languages: list[str] | None, cache: ResultCache | None):
+        inputs.clear()
+        summary = AbstractiveSummarizer(model, num_beams=1, cache=cache).summarize(
+            document, length="short", source_language="en", languages=languages
+        )
+        return summary, list(inputs)
+
+    cache = ResultCache(tmp_path / "results.sqlite3")
+    english, english_inputs = summarize(["en"] * 4, cache)
+    russian, russian_inputs = summarize(["ru"] * 4, cache)
+    fresh, _ = summarize(["ru"] * 4, None)
+    assert english_inputs and russian_inputs != english_inputs  # the model reads other chunks
+    # Split by Russian rules, the article is summarised anew, not answered with the English-split summary.
+    assert not russian.cached
+    assert (russian.text, russian.partials) == (fresh.text, fresh.partials) != (english.text, english.partials)
+    # The same split comes back from the cache, without the model: no languages
+    # means the model's own (English) rules, which ["en"] * 4 also names.
+    for languages, made in ((None, english), (["en"] * 4, english), (["ru"] * 4, russian)):
+        again, again_inputs = summarize(languages, cache)
+        assert again.cached and again_inputs == [] and again.text == made.text
 
 
 def test_non_english_goes_through_the_english_pivot(tiny_models, data: Path):

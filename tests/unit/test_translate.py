@@ -106,7 +106,7 @@ def test_cancel(tiny_models, seed: Path):
 
     with pytest.raises(Cancelled):
         # Small windows so that a second one would start after the cancel.
-        import translate.translator as module
+        import translate.windows as module
 
         old = module._WINDOW_SENTENCES
         module._WINDOW_SENTENCES = 1
@@ -162,3 +162,49 @@ def test_the_first_paragraph_is_delivered_before_the_rest_is_translated(tiny_mod
     assert sum(n for kind, n in events if kind == "translate") == sum(
         len(split_sentences(p)) for p in document.paragraphs
     )
+
+
+def long_document(paragraphs: int, seed: Path) -> Document:
+    """Paragraphs of two distinct English sentences made from the seed's (numbered, so none repeats)."""
+    from diglot.segment import split_sentences
+
+    sentences = [s.rstrip(".") for p in read_source(str(seed)).paragraphs for s in split_sentences(p, "en")]
+    return Document(
+        tuple(
+            " ".join(f"{sentences[(2 * i + k) % len(sentences)]}, part {i}." for k in range(2))
+            for i in range(paragraphs)
+        )
+    )
+
+
+def test_the_paragraphs_on_screen_are_translated_first_and_the_result_is_the_in_order_one(
+    tiny_models, seed: Path, tmp_path: Path
+):
+    from diglot.cache import ResultCache
+    from translate.windows import ReadingPosition
+
+    document = long_document(120, seed)
+    in_order = tiny_translator(tiny_models).translate(document, src="en", tgt="ru", detect_paragraphs=False)
+
+    cache = ResultCache(tmp_path / "results.sqlite3")
+    reading = ReadingPosition()
+    reading.show(range(100, 110))  # the reader is near the end before the translation starts
+    arrived: list[int] = []
+    followed = tiny_translator(tiny_models, cache=cache).translate(
+        document,
+        src="en",
+        tgt="ru",
+        detect_paragraphs=False,
+        reading=reading,
+        on_paragraph=lambda i, p: arrived.append(i),
+    )
+    assert sorted(arrived) == list(range(120))  # every paragraph once
+    on_screen = [arrived.index(i) for i in range(100, 110)]
+    between = [arrived.index(i) for i in range(1, 77)]  # the start, up to the window holding paragraph 100
+    assert max(on_screen) < min(between)
+    assert followed.paragraphs == in_order.paragraphs and followed.text == in_order.text
+    assert (followed.cache_hits, followed.cache_misses) == (0, 240)
+
+    # What the cache kept is what an in-order run makes: read back, in order, all of it.
+    again = tiny_translator(tiny_models, cache=cache).translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    assert again.paragraphs == in_order.paragraphs and (again.cache_hits, again.cache_misses) == (240, 0)

@@ -43,7 +43,9 @@ class Paragraph:
 
     def lines(self, width: int, marks: dict[int, Style], base: Style | None = None) -> list[Text]:
         """The wrapped lines, with the sentences in ``marks`` (pane-wide index -> style) highlighted."""
-        text = Text(self.plain, style=base or "", no_wrap=True, end="")
+        text = Text(self.plain, no_wrap=True, end="")
+        if base is not None:  # as a span: a Text's own style does not reach its rendered segments
+            text.stylize(base, 0, len(self.plain))
         position = 0
         for offset, (sentence, gap) in enumerate(zip(self.sentences, self.gaps, strict=True)):
             style = marks.get(self.first + offset)

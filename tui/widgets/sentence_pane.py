@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -55,6 +55,7 @@ class SentencePane(ScrollView, can_focus=True):
         "sentence-pane--error",
         "sentence-pane--linked",
         "sentence-pane--flag",
+        "sentence-pane--pending",
     }
     DEFAULT_CSS = """
     SentencePane { height: 1fr; padding: 0 1; overflow-x: hidden; }
@@ -63,6 +64,7 @@ class SentencePane(ScrollView, can_focus=True):
     SentencePane > .sentence-pane--linked { background: $success 35%; }
     SentencePane > .sentence-pane--flag { color: $warning; text-style: bold; }
     SentencePane > .sentence-pane--message { color: $text-muted; }
+    SentencePane > .sentence-pane--pending { color: $text-muted; }
     SentencePane > .sentence-pane--error { color: $error; }
     """
     BINDINGS = [
@@ -91,6 +93,17 @@ class SentencePane(ScrollView, can_focus=True):
         def control(self) -> SentencePane:
             return self.pane
 
+    class ViewMoved(Message):
+        """``pane`` scrolled: other paragraphs may be on screen (``visible_paragraphs``)."""
+
+        def __init__(self, pane: SentencePane) -> None:
+            self.pane = pane
+            super().__init__()
+
+        @property
+        def control(self) -> SentencePane:
+            return self.pane
+
     def __init__(self, title: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.border_title = title
@@ -113,6 +126,8 @@ class SentencePane(ScrollView, can_focus=True):
         self._base_style = Style()
         self.gutter_marks: dict[int, tuple[str, str]] = {}
         self._count: int | None = 0  # sentences shown (None: not counted yet)
+        self._pending: Callable[[int], bool] | None = None  # which paragraphs are still to come
+        self._keeping_place = False  # scrolling to keep or show the reader's place: not a move of the reader's
 
     def render_str(self, text_content: str | Content) -> Content:
         """Titles and subtitles are plain text: model ids and file names may hold ``[`` and ``]``."""
@@ -120,10 +135,21 @@ class SentencePane(ScrollView, can_focus=True):
 
     # Content ---------------------------------------------------------------
 
-    def show_paragraphs(self, paragraphs: Sequence[Sequence[str]], *, note: str | None = None) -> None:
-        """Replace the content with these paragraphs (each a list of sentences), after an optional note."""
+    def show_paragraphs(
+        self,
+        paragraphs: Sequence[Sequence[str]],
+        *,
+        note: str | None = None,
+        pending: Callable[[int], bool] | None = None,
+    ) -> None:
+        """Replace the content with these paragraphs (each a list of sentences), after an optional note.
+
+        ``pending(number)`` tells which paragraphs are still to come (drawn
+        muted); when one comes, ``refresh_paragraphs`` draws it.
+        """
         self._reset(message=None, note=note)
         self._paragraphs = paragraphs
+        self._pending = pending
         self._content_changed()
         self.scroll_home(animate=False, immediate=True)
 
@@ -155,6 +181,54 @@ class SentencePane(ScrollView, can_focus=True):
             self.refresh()
         self._update_virtual_size_soon()
         self._schedule_layout()
+
+    def refresh_paragraphs(self, numbers: range) -> None:
+        """Paragraphs ``numbers`` of the sequence shown changed (arrived): draw them anew.
+
+        Lines above the screen that grow or shrink move the scroll position
+        with them, so what the reader is looking at stays where it is; a
+        reader at the end stays at the end.
+        """
+        if self.message is not None or not numbers:
+            return
+        self._check_width()
+        top = self.scroll_offset.y
+        at_end = self.max_scroll_y > 0 and self.visible_paragraphs().stop == len(self._paragraphs)
+        moved = shift = 0  # lines the screen's content moved down; lines later paragraphs moved down
+        for number in numbers:
+            if number >= len(self._blocks):
+                break  # not met yet: read from the sequence when first needed
+            old = self._blocks[number]
+            block = Paragraph(self._paragraphs[number], old.first)
+            if len(block.sentences) != len(old.sentences):
+                # Later paragraphs' sentence numbers moved: made and laid out anew from here.
+                del self._blocks[number:], self._tops[number:], self._heights[number:]
+                self._strips.clear()
+                self._exact = False
+                self._schedule_layout()
+                break
+            self._blocks[number] = block
+            self._strips.pop(number, None)
+            if number < len(self._tops):
+                grown = block.height(self._width) - self._heights[number]
+                if self._tops[number] < top:  # starts above the screen (old lines)
+                    moved += grown
+                self._tops[number] += shift
+                self._heights[number] += grown
+                shift += grown
+        if shift:
+            after = min(numbers.stop, len(self._tops))
+            self._tops[after:] = [line + shift for line in self._tops[after:]]
+        self._count = None
+        self._update_virtual_size()
+        if moved or at_end:
+            self._keeping_place = True
+            try:
+                y = self.max_scroll_y if at_end else top + moved
+                self.scroll_to(y=y, animate=False, immediate=True, force=True)
+            finally:
+                self._keeping_place = False
+        self.refresh()
 
     def _update_virtual_size_soon(self) -> None:
         """Correct the scrollbar at most every SCROLLBAR_EVERY_S: each correction lays out the whole screen."""
@@ -191,6 +265,7 @@ class SentencePane(ScrollView, can_focus=True):
         self._count = None
         self.set_reactive(SentencePane.linked, ())
         self._paragraphs, self._blocks = [], []
+        self._pending = None
         self._tops, self._heights, self._header = [], [], []
         self._strips.clear()
         self.set_reactive(SentencePane.cursor, -1)
@@ -258,6 +333,38 @@ class SentencePane(ScrollView, can_focus=True):
     def align_with(self, index: int) -> None:
         """Highlight sentence ``index`` as aligned with another pane's cursor, if this pane has it."""
         self.aligned = index if self.has_sentence(index) else -1
+
+    def visible_paragraphs(self) -> range:
+        """The paragraphs on screen (none while a message is shown)."""
+        if self.message is not None or not self._paragraphs:
+            return range(0)
+        top = self.scroll_offset.y
+        bottom = top + max(1, self.scrollable_content_region.height)
+        self._lay_out_through_line(bottom)
+        first = max(0, bisect_right(self._tops, top) - 1)
+        if first < len(self._tops) and self._tops[first] + self._heights[first] <= top:
+            first += 1  # the blank line after a paragraph is at the top
+        return range(min(first, len(self._paragraphs) - 1), max(first + 1, bisect_right(self._tops, bottom - 1)))
+
+    def first_sentence(self, number: int) -> int:
+        """The index of paragraph ``number``'s first sentence."""
+        return self._block(number).first
+
+    def scroll_to_paragraph(self, number: int) -> None:
+        """Put paragraph ``number`` at the top of the screen (as far as the content allows).
+
+        For a front end showing the reader's place: no ``ViewMoved`` follows.
+        """
+        if self.message is not None or not 0 <= number < len(self._paragraphs):
+            return
+        self._lay_out(number + 1)
+        self._update_virtual_size()
+        # Forced: a pane that has just changed content has not shown its scrollbar yet.
+        self._keeping_place = True
+        try:
+            self.scroll_to(y=self._tops[number], animate=False, immediate=True, force=True)
+        finally:
+            self._keeping_place = False
 
     # Blocks and layout -----------------------------------------------------------
 
@@ -368,6 +475,8 @@ class SentencePane(ScrollView, can_focus=True):
         self._lay_out_through_line(round(new_value) + 2 * self.size.height)
         self._update_virtual_size()
         super().watch_scroll_y(old_value, new_value)
+        if not self._keeping_place:
+            self.post_message(self.ViewMoved(self))
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -405,7 +514,10 @@ class SentencePane(ScrollView, can_focus=True):
                 self._strips.clear()
             console = self.app.console
             block = self._block(number)
-            lines = [Strip(line.render(console)) for line in block.lines(self._width, self._marks())]
+            base = None
+            if self._pending is not None and self._pending(number):
+                base = self.get_component_rich_style("sentence-pane--pending")
+            lines = [Strip(line.render(console)) for line in block.lines(self._width, self._marks(), base)]
             if self.gutter_marks:
                 lines = self._with_gutter(block, lines)
             strips = self._strips[number] = [self._finish(line) for line in lines]
