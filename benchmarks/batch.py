@@ -229,6 +229,71 @@ def report(timings: list[Timing], sentences: int, actor_runs: list[ActorRun]) ->
     return 0 if met_all else 1
 
 
+CROSS_CALL = 48  # sentences per translation call when several articles' sentences go together
+
+
+@dataclass(frozen=True)
+class CrossArticle:
+    """Translating the 20 articles' sentences, mid-size model, in-process: per article, and across articles."""
+
+    per_article_s: float  # each article's own windows, as the batch translates (Pipeline.translate)
+    in_order_s: float  # every sentence of the 20 articles, in calls of CROSS_CALL, in source order
+    by_length_s: float  # the same calls, sentences sorted by length first (each call's limit fits its members)
+    identical_in_order: int  # sentences translated exactly as per article
+    identical_by_length: int
+    sentences: int
+
+
+def measure_cross_article(work: Path) -> CrossArticle:
+    """Whether sentences of several articles in one call beat each article's own windows, and if outputs stay."""
+    from diglot.config import load_config
+    from diglot.pipeline import Pipeline
+    from diglot.segment import paragraph_sentences
+
+    os.environ.update(DIGLOT_CONFIG=str(next(work.glob("config-*mid*.toml"))), DIGLOT_CACHE_DIR=str(work / "cache"))
+    pipeline = Pipeline(load_config(), use_cache=False)
+    articles = [pipeline.read(str(path)) for path in sorted((work / "articles").iterdir())]
+    pipeline.translate(articles[0], "ru")  # the model loaded
+    start = time.perf_counter()
+    translations = [pipeline.translate(article, "ru") for article in articles]
+    per_article = time.perf_counter() - start
+    expected = [pair.target for t in translations for paragraph in t.paragraphs for pair in paragraph.sentences]
+    sentences = [
+        sentence
+        for article in articles
+        for paragraph in paragraph_sentences(article.document.paragraphs, pipeline.paragraph_languages(article))
+        for sentence in paragraph
+    ]
+    route = pipeline.pivot.route("en", "ru")  # the pipeline's translator: no --model here
+    by_length = sorted(range(len(sentences)), key=lambda i: len(sentences[i]))
+    timed: list[tuple[float, int]] = []
+    for order in (list(range(len(sentences))), by_length):
+        start = time.perf_counter()
+        out: dict[int, str] = {}
+        for first in range(0, len(order), CROSS_CALL):
+            call = order[first : first + CROSS_CALL]
+            translated = pipeline.pivot.translate_sentences([sentences[i] for i in call], route)
+            out.update(zip(call, translated, strict=True))
+        seconds = time.perf_counter() - start
+        timed.append((seconds, sum(out[i] == text for i, text in enumerate(expected))))
+    if len(sentences) != len(expected):
+        raise SystemExit(f"segmented {len(sentences)} sentences, translated {len(expected)}")
+    return CrossArticle(per_article, timed[0][0], timed[1][0], timed[0][1], timed[1][1], len(sentences))
+
+
+def report_cross_article(cross: CrossArticle) -> None:
+    """Print the per-article against cross-article rows (no target: they decide what the batch does)."""
+    print(f"\ntranslating the 20 articles' {cross.sentences} sentences, mid-size model    seconds  "
+          f"vs per article  identical")  # fmt: skip
+    rows = [
+        ("per article (each article's windows: what the batch does)", cross.per_article_s, cross.sentences),
+        (f"across articles, calls of {CROSS_CALL}, source order", cross.in_order_s, cross.identical_in_order),
+        (f"across articles, calls of {CROSS_CALL}, sorted by length", cross.by_length_s, cross.identical_by_length),
+    ]
+    for label, seconds, identical in rows:
+        print(f"{label:<66} {seconds:>7.2f} {cross.per_article_s / seconds:>14.2f}x {identical:>6}/{cross.sentences}")
+
+
 def main() -> int:
     from diglot.models import quiet_libraries
 
@@ -237,7 +302,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="diglot-batch-bench-") as folder:
         timings, sentences = measure(Path(folder))
         actor_runs = [measure_actors(Path(folder), actors) for actors in (1, 2)]
+        cross = measure_cross_article(Path(folder))
     status = report(timings, sentences, actor_runs)
+    report_cross_article(cross)
     took = time.perf_counter() - start
     print(f"\n(wall-clock time of whole processes, each run once, one after another; 'start-up s': "
           f"starting a local Ray and its actors and checking the models on one, 'then s': from then to the "

@@ -50,3 +50,13 @@ def test_the_report_passes_only_when_every_target_is_met(capsys):
     assert report(timings(100.0, 10.0, 12.0, made=19), 260, ACTORS) == 1  # an article missing
     assert report(timings(100.0, 10.0, 12.0, tiny_ray=12.0), 260, ACTORS) == 0
     assert "within batch --ray vs batch, tiny model" in capsys.readouterr().out
+
+
+def test_the_cross_article_rows_compare_with_the_per_article_time(capsys):
+    from benchmarks.batch import CrossArticle, report_cross_article
+
+    report_cross_article(CrossArticle(50.0, 66.7, 40.0, 113, 90, 260))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-3].endswith("50.00           1.00x    260/260")
+    assert lines[-2].endswith("66.70           0.75x    113/260")
+    assert lines[-1].endswith("40.00           1.25x     90/260")
