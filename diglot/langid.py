@@ -6,7 +6,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import overload
 
@@ -198,12 +198,16 @@ class ParagraphLanguages(Sequence[str]):
     can start on an article's first paragraphs while the rest are unknown.
     """
 
-    def __init__(self, paragraphs: Sequence[str], default: str) -> None:
+    def __init__(
+        self, paragraphs: Sequence[str], default: str, *, on_complete: Callable[[list[str]], None] | None = None
+    ) -> None:
         self.paragraphs = paragraphs
         self.default = default
         self._own: dict[int, str | None] = {}
         self._found: dict[int, str] = {}
         self._lock = threading.RLock()
+        # Told every paragraph's language once the last is found (to remember them for a later run).
+        self._on_complete = on_complete
 
     def __len__(self) -> int:
         return len(self.paragraphs)
@@ -223,6 +227,8 @@ class ParagraphLanguages(Sequence[str]):
         with self._lock:
             if index not in self._found:
                 self._found[index] = self._language(index)
+                if len(self._found) == len(self.paragraphs) and self._on_complete is not None:
+                    self._on_complete([self._found[i] for i in range(len(self.paragraphs))])
             return self._found[index]
 
     @property

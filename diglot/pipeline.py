@@ -36,7 +36,7 @@ from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import DiglotError
 from diglot.export import article_dict
-from diglot.langid import LanguageGuess, detect_language, paragraph_languages, script_paragraph_languages
+from diglot.langid import LanguageGuess, ParagraphLanguages, detect_language, script_paragraph_languages
 from diglot.models import ModelPool
 from summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
 from translate import Route, TranslatedParagraph, Translation, Translator
@@ -51,6 +51,9 @@ def _detector_version() -> str:
     """
     return f"langid-1 langdetect-{_package_version('langdetect')}"
 
+
+# The paragraph languages of this many recent articles are kept, found or not.
+_SHARED_ARTICLES = 4
 
 # Up to this many paragraphs a summary finds each paragraph's language as
 # the translation does (about 0.4 s); see summary_paragraph_languages.
@@ -155,6 +158,7 @@ class Pipeline:
         )
         self._make_summarizer = summarizers or self._load_summarizer
         self._summarizers: dict[str, Summarizer] = {}
+        self._paragraph_languages: dict[str, ParagraphLanguages] = {}
         self._lock = threading.Lock()
 
     # Engines ---------------------------------------------------------------
@@ -274,8 +278,14 @@ class Pipeline:
         """``check_translation`` for the summary of ``article``, before it is made."""
         return self.check_translation(self.summary_language(article, method=method), tgt)
 
-    def paragraph_languages(self, article: Article) -> list[str]:
-        """Each paragraph's language: the given one throughout (``--from``), else detected (a mixed article)."""
+    def paragraph_languages(self, article: Article) -> Sequence[str]:
+        """Each paragraph's language: the given one throughout (``--from``), else detected (a mixed article).
+
+        Detected on demand, paragraph by paragraph (``ParagraphLanguages``), so
+        a translation starts while a long article's later paragraphs are still
+        unknown; once all are found they are remembered in the result cache,
+        and a later run of the same article reads them from there.
+        """
         paragraphs = article.document.paragraphs
         if article.language.method == "given" or len(paragraphs) == 1:
             return [article.language.code] * len(paragraphs)
@@ -283,9 +293,15 @@ class Pipeline:
         hit = self._cached(key)
         if isinstance(hit, list) and len(hit) == len(paragraphs) and all(isinstance(code, str) for code in hit):
             return hit
-        found = paragraph_languages(paragraphs, article.language.code)
-        self._remember("language", key, found)
-        return found
+        with self._lock:  # one per article, shared by the jobs that ask (the translation, the summary)
+            if (shared := self._paragraph_languages.pop(key, None)) is None:
+                shared = ParagraphLanguages(
+                    paragraphs, article.language.code, on_complete=lambda found: self._remember("language", key, found)
+                )
+            self._paragraph_languages[key] = shared  # the most recent last
+            while len(self._paragraph_languages) > _SHARED_ARTICLES:
+                del self._paragraph_languages[next(iter(self._paragraph_languages))]
+            return shared
 
     def summary_paragraph_languages(self, article: Article) -> list[str]:
         """Each paragraph's language for a summary whose caller has not found them.
@@ -300,7 +316,7 @@ class Pipeline:
         """
         paragraphs = article.document.paragraphs
         if article.language.method == "given" or len(paragraphs) <= DETECTED_PARAGRAPHS:
-            return self.paragraph_languages(article)
+            return list(self.paragraph_languages(article))
         return script_paragraph_languages(paragraphs, article.language.code)
 
     def translate(
@@ -329,7 +345,7 @@ class Pipeline:
             tgt=tgt,
             cancel=cancel,
             on_paragraph=on_paragraph,
-            languages=list(languages) if languages is not None else self.paragraph_languages(article),
+            languages=languages if languages is not None else self.paragraph_languages(article),
             reading=reading,
         )
 

@@ -32,18 +32,22 @@ class PriorityGate:
 
     @contextlib.contextmanager
     def urgent(self) -> Iterator[None]:
-        """Marks the work this thread does inside the block as urgent (not inside ``ordinary``)."""
-        if getattr(self._local, "ordinary", False):
+        """Marks the work this thread does inside the block as urgent (not inside ``ordinary``).
+
+        Blocks may end in any order (a translation's first-paragraph block
+        ends inside its first window's): the thread counts how many it is
+        in, rather than restoring a flag, so it never waits for itself.
+        """
+        if getattr(self._local, "ordinary", 0):
             yield
             return
-        previous = getattr(self._local, "urgent", False)
-        self._local.urgent = True
+        self._local.urgent = getattr(self._local, "urgent", 0) + 1
         with self._changed:
             self._urgent += 1
         try:
             yield
         finally:
-            self._local.urgent = previous
+            self._local.urgent -= 1
             with self._changed:
                 self._urgent -= 1
                 self._changed.notify_all()
@@ -56,19 +60,18 @@ class PriorityGate:
         translation is the summary's work, not the first paragraph a reader
         of the translation pane waits for.
         """
-        previous = getattr(self._local, "ordinary", False)
-        self._local.ordinary = True
+        self._local.ordinary = getattr(self._local, "ordinary", 0) + 1
         try:
             yield
         finally:
-            self._local.ordinary = previous
+            self._local.ordinary -= 1
 
     def wait_turn(self, timeout: float = 30.0) -> None:
         """Before a batch: return at once for urgent work, else once no urgent work is left.
 
         ``timeout`` bounds the wait, so a stuck urgent job can delay others but never block them.
         """
-        if getattr(self._local, "urgent", False):
+        if getattr(self._local, "urgent", 0):
             return
         with self._changed:
             self._changed.wait_for(lambda: self._urgent == 0, timeout=timeout)

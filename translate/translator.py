@@ -10,13 +10,13 @@ from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document
-from diglot.errors import Cancelled, ConfigError, ModelUnavailable
-from diglot.langid import paragraph_languages
+from diglot.errors import Cancelled, ConfigError, DiglotError, ModelUnavailable
+from diglot.langid import ParagraphLanguages, script_paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
 from diglot.normalize import model_inputs
 from diglot.priority import GATE
 from diglot.quality import check_translation
-from diglot.segment import join_sentences, paragraph_sentences, split_long
+from diglot.segment import join_sentences, paragraph_sentences, split_long, split_sentences
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
 from translate.windows import ReadingPosition, WindowOrder, paragraph_windows
@@ -158,28 +158,6 @@ class Translator:
             current = self._step(step.model, current, step.src, step.tgt, cancel, tally)
         return current
 
-    def _routes(self, languages: Sequence[str], src: str, tgt: str) -> tuple[list[str], dict[str, Route]]:
-        """The language each paragraph is translated as, and the route for each of those languages.
-
-        A paragraph in another language than the article whose pair has no
-        model here (a short Greek caption, with no Greek model) is translated
-        as the article's language, as if it were in it, rather than failing
-        the whole article.
-        """
-        routes: dict[str, Route] = {}
-        without_model: set[str] = set()
-        for lang in dict.fromkeys(languages):
-            try:
-                routes[lang] = self.route(lang, tgt)
-            except (ModelUnavailable, ConfigError):
-                if lang == src:
-                    raise
-                without_model.add(lang)
-        if without_model and src not in routes:
-            routes[src] = self.route(src, tgt)  # raises, naming the article's own missing model
-        as_translated = [src if lang in without_model else lang for lang in languages]
-        return as_translated, {lang: routes[lang] for lang in dict.fromkeys(as_translated)}
-
     def translate(
         self,
         document: Document,
@@ -229,23 +207,30 @@ class Translator:
         first_paragraph: contextlib.ExitStack,
     ) -> Translation:
         counts = [0, 0]  # cache hits, misses
+        paragraphs = document.paragraphs
         if languages is None:
-            detected = detect_paragraphs and len(document.paragraphs) > 1
-            languages = paragraph_languages(document.paragraphs, src) if detected else [src] * len(document.paragraphs)
-        sentences = paragraph_sentences(document.paragraphs, languages)
-        languages, routes = self._routes(languages, src, tgt)
-        results: list[TranslatedParagraph | None] = [None] * len(sentences)
-        for window in WindowOrder([len(s) for s in sentences], reading):
+            detected = detect_paragraphs and len(paragraphs) > 1
+            languages = ParagraphLanguages(paragraphs, src) if detected else [src] * len(paragraphs)
+        routes = _Routes(self, src, tgt)
+        if not routes.serves_article():
+            # The article's own pair has no model: it fails only if a paragraph needs it, which takes every
+            # paragraph's language to know (before any work, as always).
+            routes.require_article_pair([routes.translated_as(lang) for lang in languages])
+        # Windows group paragraphs by their sentences as their scripts split them (the languages are
+        # found window by window): cheap, and the same for every run of the same text.
+        estimate = paragraph_sentences(paragraphs, script_paragraph_languages(paragraphs, src))
+        results: list[TranslatedParagraph | None] = [None] * len(paragraphs)
+        for window in WindowOrder([len(s) for s in estimate], reading):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             with GATE.urgent() if window.urgent else contextlib.nullcontext():
                 first_paragraph.close()  # from here on, each window says whether it is urgent
-                done = self._translate_window(window.paragraphs, sentences, languages, routes, tgt, cancel, counts)
+                done = self._translate_window(window.paragraphs, paragraphs, languages, routes, tgt, cancel, counts)
                 for i, paragraph in done:
                     results[i] = paragraph
                     if on_paragraph is not None:
                         on_paragraph(i, paragraph)
-        backends = {self.pool.identity(m).backend for r in routes.values() for m in r.models}
+        backends = {self.pool.identity(m).backend for r in routes.used() for m in r.models}
         return Translation(
             paragraphs=tuple(p for p in results if p is not None),
             source_language=src,
@@ -258,17 +243,23 @@ class Translator:
     def _translate_window(
         self,
         window: range,
-        sentences: Sequence[Sequence[str]],
+        paragraphs: Sequence[str],
         languages: Sequence[str],
-        routes: dict[str, Route],
+        routes: _Routes,
         tgt: str,
         cancel: threading.Event | None,
         counts: list[int],
     ) -> list[tuple[int, TranslatedParagraph]]:
-        """The paragraphs of ``window``, their sentences batched together (one batch per source language)."""
+        """The paragraphs of ``window``, their sentences batched together (one batch per source language).
+
+        Each paragraph is split by the rules of its own language and translated as that language, or as
+        the article's where no model serves its own (``_Routes.translated_as``).
+        """
+        sentences = {i: split_sentences(paragraphs[i], languages[i]) or [paragraphs[i]] for i in window}
+        read_as = {i: routes.translated_as(languages[i]) for i in window}
         translated: dict[int, list[str]] = {}
-        for lang in dict.fromkeys(languages[i] for i in window):
-            members = [i for i in window if languages[i] == lang]
+        for lang in dict.fromkeys(read_as.values()):
+            members = [i for i in window if read_as[i] == lang]
             flat = [s for i in members for s in sentences[i]]
             out = iter(self.translate_sentences(flat, routes[lang], cancel=cancel, tally=counts))
             for i in members:
@@ -278,12 +269,60 @@ class Translator:
                 i,
                 TranslatedParagraph(
                     sentences=tuple(
-                        SentencePair(s, t, check_translation(s, t, src=languages[i], tgt=tgt))
+                        SentencePair(s, t, check_translation(s, t, src=read_as[i], tgt=tgt))
                         for s, t in zip(sentences[i], translated[i], strict=True)
                     ),
-                    source_language=languages[i],
-                    route=routes[languages[i]],
+                    source_language=read_as[i],
+                    route=routes[read_as[i]],
                 ),
             )
             for i in window
         ]
+
+
+class _Routes:
+    """The route for each paragraph language of one translation, found when a paragraph first needs it.
+
+    A paragraph in another language than the article whose pair has no
+    model here (a short Greek caption, with no Greek model) is translated
+    as the article's language, as if it were in it, rather than failing
+    the whole article.
+    """
+
+    def __init__(self, translator: Translator, src: str, tgt: str) -> None:
+        self._translator = translator
+        self._src = src
+        self._tgt = tgt
+        self._routes: dict[str, Route] = {}
+        self._failures: dict[str, DiglotError] = {}
+
+    def _find(self, lang: str) -> None:
+        if lang not in self._routes and lang not in self._failures:
+            try:
+                self._routes[lang] = self._translator.route(lang, self._tgt)
+            except (ModelUnavailable, ConfigError) as exc:
+                self._failures[lang] = exc
+
+    def serves_article(self) -> bool:
+        """Whether the article's own language has a route."""
+        self._find(self._src)
+        return self._src in self._routes
+
+    def require_article_pair(self, read_as: Sequence[str]) -> None:
+        """Raise why the article's pair has no route, when a paragraph is to be translated as the article's."""
+        if self._src in read_as:
+            raise self._failures[self._src]
+
+    def translated_as(self, lang: str) -> str:
+        """``lang``, or the article's language when no model serves ``lang``."""
+        self._find(lang)
+        return lang if lang in self._routes else self._src
+
+    def __getitem__(self, lang: str) -> Route:
+        self._find(lang)
+        if lang not in self._routes:
+            raise self._failures[lang]
+        return self._routes[lang]
+
+    def used(self) -> list[Route]:
+        return list(self._routes.values())

@@ -38,6 +38,7 @@ from diglot.export import SUFFIXES, export, export_dict
 from diglot.langid import LanguageGuess
 from diglot.languages import language, served_languages
 from diglot.pipeline import Article, Pipeline, summary_document
+from diglot.priority import GATE
 from diglot.recent import RecentArticles, save_pasted
 from diglot.registry import is_non_commercial
 from diglot.segment import split_sentences
@@ -128,7 +129,8 @@ class DiglotApp(App[int]):
         self.document = document
         self.forced_language = source_language
         self.guess: LanguageGuess | None = None
-        self.paragraph_languages: tuple[str, ...] = ()
+        self.paragraph_languages: tuple[str, ...] = ()  # once every paragraph's is known
+        self._translation_languages: Sequence[str] = ()  # found as the translation asks for them
         self.summary: Summary | None = None
         self.translation: Translation | None = None
         self.summaries: dict[str, Summary] = {}
@@ -242,6 +244,7 @@ class DiglotApp(App[int]):
         self.document = document
         self.guess = None
         self.paragraph_languages = ()
+        self._translation_languages = ()
         self.summary = self.translation = None
         self.summary_key = self.translation_key = ""
         self.sub_title = document.name
@@ -254,8 +257,8 @@ class DiglotApp(App[int]):
         self.update_info()
         if self.forced_language:
             given = self.pipeline.identify(document, language=self.forced_language)
-            self.post_message(LanguageDetected(self.doc_key, given))
             languages = self.pipeline.paragraph_languages(Article(document, given))
+            self.post_message(LanguageDetected(self.doc_key, given, languages))
             self.post_message(ParagraphLanguagesDetected(self.doc_key, tuple(languages)))
         else:
             # After the article is on screen: detection's first call loads
@@ -269,22 +272,36 @@ class DiglotApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detect")
     def detect(self, key: str, document: Document) -> None:
-        """The article's language (the summary can start), then each paragraph's (the translation can)."""
+        """The article's language (the summary and the translation can start), then every paragraph's.
+
+        The translation asks for its windows' paragraphs' languages as it
+        needs them; the rest are found here, after the first paragraph (the
+        same ``ParagraphLanguages``: no paragraph is detected twice).
+        """
         guess = self.pipeline.identify(document)
-        self.post_message(LanguageDetected(key, guess))
         languages = self.pipeline.paragraph_languages(Article(document, guess))
-        if not get_current_worker().is_cancelled:
-            self.post_message(ParagraphLanguagesDetected(key, tuple(languages)))
+        self.post_message(LanguageDetected(key, guess, languages))
+        worker = get_current_worker()
+        GATE.wait_turn()
+        found = []
+        for code in languages:
+            if worker.is_cancelled:
+                return
+            found.append(code)
+        self.post_message(ParagraphLanguagesDetected(key, tuple(found)))
 
     @on(LanguageDetected)
     def _language_detected(self, message: LanguageDetected) -> None:
         if message.key != self.doc_key:
             return
         self.guess = message.guess
+        self._translation_languages = message.paragraphs
         self.original_pane.border_title = f"Original · {language(message.guess.code).name}"
         self.update_info()
-        self.start_summary()
+        # The translation first: its first paragraph is urgent work, which a
+        # summary's model load waits for (``diglot.priority``).
         self.start_translation()
+        self.start_summary()
 
     @on(ParagraphLanguagesDetected)
     def _paragraph_languages_detected(self, message: ParagraphLanguagesDetected) -> None:
@@ -292,12 +309,17 @@ class DiglotApp(App[int]):
             return
         self.paragraph_languages = message.languages
         # Each paragraph split by its own language's rules, as the translator
-        # will split it (when shown: a long article is not split all at once);
-        # the reader's place and cursor stay.
+        # splits it (when shown: a long article is not split all at once);
+        # the reader's place and cursor stay. The translation, running
+        # already, has split each paragraph the same way.
+        previous = self._article_sentences
         self._article_sentences = _paragraph_sentences(self.document, message.languages)
         self.original_pane.resplit(self._article_sentences)
-        if self.translated == "article":
-            self.start_translation()
+        if self._translation_source is previous:
+            self._translation_source = self._article_sentences
+            if self._arriving is not None and self.translation is None:
+                self._arriving.follow(self._article_sentences)
+                self.translation_pane.resplit(self._arriving)
 
     @property
     def article(self) -> Article | None:
@@ -449,7 +471,7 @@ class DiglotApp(App[int]):
         self.translation_pane.border_subtitle = ""
         article = self.article
         summary = self.summary if self.translated == "summary" else None
-        if article is not None and self.translated == "article" and not self.paragraph_languages:
+        if article is not None and self.translated == "article" and not self._translation_languages:
             self.workers.cancel_group(self, "translate")
             self.translation_pane.show_message("Waiting for the language of each paragraph…")
             self.update_info()
@@ -482,7 +504,7 @@ class DiglotApp(App[int]):
         if summary is None:
             # The article's sentences as the original pane shows them (split once, lazily, for both).
             self._translation_source = self._article_sentences
-            self.translate(key, article, None, self.target, len(document.paragraphs), self.paragraph_languages)
+            self.translate(key, article, None, self.target, len(document.paragraphs), self._translation_languages)
         else:
             self._translation_source = SplitParagraphs(
                 document.paragraphs, lambda _index, paragraph: split_sentences(paragraph, src)

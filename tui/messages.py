@@ -8,6 +8,7 @@ article).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from textual.message import Message
@@ -21,15 +22,19 @@ from translate import TranslatedParagraph, Translation
 
 @dataclass
 class LanguageDetected(Message):
-    """The article's language is known."""
+    """The article's language is known; ``paragraphs`` gives each paragraph's, found as they are asked for.
+
+    The translation starts from it at once (``Pipeline.paragraph_languages``).
+    """
 
     key: str
     guess: LanguageGuess
+    paragraphs: Sequence[str]
 
 
 @dataclass
 class ParagraphLanguagesDetected(Message):
-    """Each paragraph's language is known (``diglot.langid.paragraph_languages``): the article can be translated."""
+    """Every paragraph's language has been found: the original pane splits each by its own language's rules."""
 
     key: str
     languages: tuple[str, ...]

@@ -57,6 +57,10 @@ class ArrivingParagraphs(Sequence[Sequence[str]]):
         self._source = source
         self._arrived: dict[int, tuple[str, ...]] = {}
 
+    def follow(self, source: Sequence[Sequence[str]]) -> None:
+        """The source pane split anew (each paragraph's language found): pending marks follow it."""
+        self._source = source
+
     def __len__(self) -> int:
         return len(self._source)
 

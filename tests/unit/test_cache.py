@@ -197,17 +197,18 @@ def test_cache_info_creates_nothing(capsys):
 def test_a_cached_run_finds_the_languages_in_the_cache_not_by_detecting_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import diglot.langid
     import diglot.pipeline
     from diglot.document import Document
     from diglot.pipeline import Article, Pipeline
 
     calls: list[str] = []
-    real_document, real_paragraphs = diglot.pipeline.detect_language, diglot.pipeline.paragraph_languages
+    real_document, real_paragraph = diglot.pipeline.detect_language, diglot.langid.detect_language
     monkeypatch.setattr(
         diglot.pipeline, "detect_language", lambda text: calls.append("document") or real_document(text)
     )
     monkeypatch.setattr(
-        diglot.pipeline, "paragraph_languages", lambda p, d: calls.append("paragraphs") or real_paragraphs(p, d)
+        diglot.langid, "detect_language", lambda text: calls.append("paragraph") or real_paragraph(text)
     )
     document = Document(
         paragraphs=(
@@ -220,14 +221,14 @@ def test_a_cached_run_finds_the_languages_in_the_cache_not_by_detecting_again(
 
     def languages(pipeline: Pipeline) -> tuple[object, list[str]]:
         guess = pipeline.identify(document)
-        return guess, pipeline.paragraph_languages(Article(document, guess))
+        return guess, list(pipeline.paragraph_languages(Article(document, guess)))
 
     monkeypatch.setenv("DIGLOT_CACHE_DIR", str(tmp_path))
     first = languages(Pipeline(Config()))
-    assert calls == ["document", "paragraphs"] and first[1] == ["de", "de", "en", "ru"]
+    assert calls == ["document", "paragraph", "paragraph", "paragraph"] and first[1] == ["de", "de", "en", "ru"]
     calls.clear()
     assert languages(Pipeline(Config())) == first and calls == []  # a new process: both from the cache
-    assert languages(Pipeline(Config(), use_cache=False)) == first and calls == ["document", "paragraphs"]
+    assert languages(Pipeline(Config(), use_cache=False)) == first and calls[0] == "document" and len(calls) == 4
     calls.clear()
     other = Document(paragraphs=(*document.paragraphs, "Noch ein Absatz, der lang genug ist, um erkannt zu werden."))
     Pipeline(Config()).identify(other)

@@ -1,5 +1,6 @@
 """The first paragraph of a translation goes first; other jobs wait only to start a new batch."""
 
+import contextlib
 import threading
 import time
 
@@ -145,3 +146,42 @@ def test_a_summary_model_loads_only_when_no_first_paragraph_is_waiting():
         assert not loaded.is_set()  # held back while the first paragraph is urgent
     thread.join(5)
     assert loaded.is_set()
+
+
+def test_urgent_blocks_that_end_out_of_order_never_make_the_thread_wait_for_itself():
+    gate = PriorityGate()
+    first = contextlib.ExitStack()
+    first.enter_context(gate.urgent())  # the translation's first paragraph
+    with gate.urgent():  # its first window
+        first.close()  # the first paragraph's block ends inside the window's
+        start = time.perf_counter()
+        gate.wait_turn(timeout=5)  # the window's own batch
+        assert time.perf_counter() - start < 1 and gate.urgent_jobs == 1
+    assert gate.urgent_jobs == 0
+    waited = []
+    other = threading.Thread(target=lambda: (gate.wait_turn(timeout=5), waited.append(True)))
+    other.start()
+    other.join(1)
+    assert waited == [True]  # nothing left urgent behind
+
+
+def test_no_batch_of_a_translation_waits_for_its_own_urgency(tiny_models, monkeypatch):
+    config = Config(translate_models={"en-ru": str(tiny_models["en-ru"])}, num_beams=1)
+    translator = Translator(config, pool=ModelPool(device="cpu"))
+    waits = []
+    real = PriorityGate.wait_turn
+
+    def timed(self, timeout=30.0):
+        start = time.perf_counter()
+        real(self, timeout=timeout)
+        waits.append(time.perf_counter() - start)
+
+    monkeypatch.setattr(PriorityGate, "wait_turn", timed)
+    paragraphs = tuple(f"Paragraph {i} is here. It has two sentences." for i in range(12))
+    for _ in range(2):  # a fresh thread's first translation too
+        thread = threading.Thread(
+            target=lambda: translator.translate(Document(paragraphs=paragraphs), src="en", tgt="ru")
+        )
+        thread.start()
+        thread.join(60)
+    assert len(waits) > 2 and max(waits) < 1, waits

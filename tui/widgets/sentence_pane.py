@@ -154,12 +154,14 @@ class SentencePane(ScrollView, can_focus=True):
         self.scroll_home(animate=False, immediate=True)
 
     def resplit(self, paragraphs: Sequence[Sequence[str]]) -> None:
-        """The same paragraphs split anew (by each paragraph's language): the view and the cursor stay."""
+        """The same paragraphs split anew (by each paragraph's language): the view, the cursor and the
+        paragraphs still to come stay."""
         if self.message is not None:
             return
-        cursor, top = self.cursor, self.scroll_offset.y
+        cursor, top, pending = self.cursor, self.scroll_offset.y, self._pending
         self._reset(message=None, note=self._note)
         self._paragraphs = paragraphs
+        self._pending = pending
         self._content_changed()
         self._check_width()
         self._lay_out_through_line(top + 2 * max(1, self.size.height))
