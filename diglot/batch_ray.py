@@ -1,26 +1,39 @@
-"""``diglot batch --ray``: the same batch on Ray Data, on this machine or a cluster.
+"""``diglot batch --ray``: the same batch on Ray actors, on this machine or a cluster.
 
-Articles are read (downloaded, decoded, language identified) by Ray tasks in
-parallel, on the driver's node (where the files named on the command line
-are); model-holding actors (one ``ArticleMaker`` each, so one model load per
-actor) make their documents, on any node; the results come back to the driver
-in source order, where ``diglot.batch.OutputFolder`` names and writes them
-exactly as a local batch does. Only this module imports ``ray``, and only
-``--ray`` imports this module (``pip install 'diglot[ray]'``).
+The command reads the articles (files, downloads, language identification)
+on its own machine, in threads, a few ahead, where the files named on the
+command line are; model-holding Ray actors (one ``ArticleMaker`` each, so one
+model load per actor, as many actors as the cluster's CPUs or GPUs allow)
+make their documents, on any node; the results come back in source order,
+and ``diglot.batch.OutputFolder`` names and writes them exactly as a local
+batch does. Plain actors, not Ray Data: on the 20-article benchmark Ray
+Data's reading tasks and streaming executor cost more than the reading they
+spread (see ``benchmarks/batch.py``). Only this module imports ``ray``, and
+only ``--ray`` imports this module (``pip install 'diglot[ray]'``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-import json
+import itertools
 import logging
 import os
-from collections.abc import Iterator, Sequence
-from typing import Any
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from diglot.batch import ArticleMaker, ArticleOutcome, BatchOptions, article_from_dict, article_to_dict, read_or_fail
 from diglot.config import Config
 from diglot.errors import ConfigError, DiglotError
+
+if TYPE_CHECKING:
+    from diglot.pipeline import Article
+
+T = TypeVar("T")
+# Sources read at a time on the driver: downloads overlap, files cost little.
+_READERS = 4
 
 # Settings a worker on this machine must share with the driver: where models,
 # conversions and the result cache are, and whether the hub may be asked.
@@ -35,44 +48,47 @@ def _use_environment(environment: dict[str, str]) -> None:
     os.environ.update(environment)
 
 
-def _read_row(row: dict[str, Any], *, config: Config, options: BatchOptions) -> dict[str, Any]:
-    """A Ray Data task: read a row's source into an article (as JSON), or a failed outcome."""
-    article = read_or_fail(row["source"], config, options)
-    if isinstance(article, ArticleOutcome):
-        return {"source": row["source"], "article": "", "outcome": json.dumps(article.to_dict(), ensure_ascii=False)}
-    return {"source": row["source"], "article": json.dumps(article_to_dict(article), ensure_ascii=False), "outcome": ""}
-
-
-class _MakeArticles:
-    """A Ray Data actor: holds one ``ArticleMaker`` (the models, loaded once) and makes the articles it is given."""
+class ArticleActor:
+    """A Ray actor holding one ``ArticleMaker`` (the models, loaded once), making the articles it is sent."""
 
     def __init__(self, config: Config, options: BatchOptions, when: str, environment: dict[str, str]) -> None:
         _use_environment(environment)
         self.maker = ArticleMaker(config, options, when=dt.datetime.fromisoformat(when))
 
-    def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        outcomes = []
-        for article, failed in zip(batch["article"], batch["outcome"], strict=True):
-            if failed:
-                outcomes.append(str(failed))
-                continue
-            made = self.maker.make(article_from_dict(json.loads(str(article))))
-            outcomes.append(json.dumps(made.to_dict(), ensure_ascii=False))
-        return {"outcome": outcomes}
+    def check(self) -> str | None:
+        """What is missing of the models the batch needs, checked where the models will load (``None``: nothing).
+
+        The message comes back rather than the exception: diglot's errors do
+        not survive Ray's pickling.
+        """
+        try:
+            self.maker.check()
+        except DiglotError as exc:
+            return str(exc)
+        return None
+
+    def make(self, articles: list[dict[str, Any]]) -> list[ArticleOutcome]:
+        """The outcomes of a group of articles (read on the driver, as ``article_to_dict`` gives them), in order."""
+        return [self.maker.make(article_from_dict(data)) for data in articles]
 
 
-def _check(config: Config, options: BatchOptions, environment: dict[str, str]) -> str | None:
-    """The models a batch needs, checked on a worker (where the actors will look for them): what is missing.
+def read_ahead(sources: Sequence[str], read: Callable[[str], T], *, threads: int, ahead: int) -> Iterator[T]:
+    """``read(source)`` for each source, in order, ``threads`` at a time and at most ``ahead`` ahead of the caller.
 
-    The message comes back rather than the exception: diglot's errors do not
-    survive Ray's pickling.
+    Reading is mostly waiting (files, downloads), so threads overlap it; the
+    bound keeps a list of a hundred thousand sources from being read into
+    memory before the first is made.
     """
-    _use_environment(environment)
-    try:
-        ArticleMaker(config, options, when=dt.datetime.now(dt.UTC)).check()
-    except DiglotError as exc:
-        return str(exc)
-    return None
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="diglot-read") as pool:
+        pending: deque[Future[T]] = deque()
+        remaining = iter(sources)
+        for source in itertools.islice(remaining, ahead):
+            pending.append(pool.submit(read, source))
+        while pending:
+            result = pending.popleft().result()
+            for source in itertools.islice(remaining, 1):
+                pending.append(pool.submit(read, source))
+            yield result
 
 
 class RayRunner:
@@ -98,6 +114,7 @@ class RayRunner:
         self.when = when or dt.datetime.now(dt.UTC)
         self._started = False
         self._environment: dict[str, str] = {}
+        self._actors: list[Any] = []
 
     def _connect(self) -> Any:
         try:
@@ -118,72 +135,103 @@ class RayRunner:
             except (ConnectionError, ValueError, RuntimeError) as exc:
                 raise ConfigError(f"cannot start or join Ray at '{self.address}': {exc}") from None
             self._started = True
-        logging.getLogger("ray.data").setLevel(logging.ERROR)  # diglot reports progress and failures itself
-        context = ray.data.DataContext.get_current()
-        context.execution_options.preserve_order = True  # results reach the driver in source order
-        context.enable_progress_bars = False  # diglot draws its own
-        context.print_on_execution_start = False
         return ray
 
-    def _actor_count(self, ray: Any) -> tuple[int, dict[str, float]]:
+    def actor_count(self, ray: Any) -> tuple[int, dict[str, float]]:
         """How many actors, and what each reserves: a GPU with ``device = "cuda"``, else CPUs.
 
-        On the CPU a translator decodes two sub-batches side by side, a core
-        each, so an actor reserves two CPUs where every node has two, and by
-        default there are as many actors as the cluster has pairs of CPUs.
-        ``--actors N`` shares the CPUs out instead, so that all N can start.
+        On the CPU, by default one actor per CPU of the cluster, each
+        decoding on one thread: the Python side of an article (reading the
+        sentences, the summary, the export) then runs side by side too, which
+        measured faster than one actor decoding on two threads (see
+        ``benchmarks/batch.py``). ``--actors N`` shares the CPUs out instead,
+        at most a node's CPUs each, so that all N can start.
         """
         resources = ray.cluster_resources()
         if self.config.device == "cuda" and resources.get("GPU", 0) >= 1:
             return self.actors or int(resources["GPU"]), {"num_gpus": 1}
         cpus = max(1.0, float(resources.get("CPU", 1)))
-        smallest_node = min((node["Resources"].get("CPU", 0) for node in ray.nodes() if node["Alive"]), default=1)
-        per_actor = 2.0 if smallest_node >= 2 else 1.0
         if self.actors is None:
-            return max(1, int(cpus // per_actor)), {"num_cpus": per_actor}
-        return self.actors, {"num_cpus": min(per_actor, cpus / self.actors)}
+            return max(1, int(cpus)), {"num_cpus": 1.0}
+        smallest_node = min((node["Resources"].get("CPU", 0) for node in ray.nodes() if node["Alive"]), default=1)
+        return self.actors, {"num_cpus": max(min(smallest_node, cpus / self.actors), 0.01)}
+
+    def actor_arguments(self, reserve: dict[str, float]) -> tuple[Config, BatchOptions, str, dict[str, str]]:
+        """What each model-holding actor is built with: the config, its CPU threads capped at the CPUs it reserves.
+
+        CTranslate2 would otherwise decode on every core of the node, and two
+        actors given a CPU each on a 2-CPU node would fight over both.
+        """
+        config = self.config
+        if "num_cpus" in reserve:
+            config = dataclasses.replace(config, cpu_threads=max(1, int(reserve["num_cpus"])))
+        return config, self.options, self.when.isoformat(), self._environment
+
+    def _start_actors(self) -> tuple[Any, list[Any]]:
+        """Ray, and the model-holding actors (started once, by ``check`` or else by ``run``)."""
+        ray = self._connect()
+        if not self._actors:
+            count, reserve = self.actor_count(ray)
+            actor = ray.remote(ArticleActor).options(**reserve)
+            arguments = self.actor_arguments(reserve)
+            self._actors = [actor.remote(*arguments) for _ in range(count)]
+        return ray, self._actors
 
     def check(self) -> None:
-        ray = self._connect()
-        missing = ray.get(ray.remote(_check).remote(self.config, self.options, self._environment))
+        """The models, checked on an actor: where they will be loaded, on whichever node it runs."""
+        ray, actors = self._start_actors()
+        missing = ray.get(actors[0].check.remote())
         if missing is not None:
             raise DiglotError(missing)
 
     def run(self, sources: Sequence[str]) -> Iterator[ArticleOutcome]:
+        """Read on this machine (threads, a few articles ahead), make on the actors; outcomes in source order.
+
+        Reading costs little next to the models (a seed-sized file: ~25 ms
+        with language identification) and needs the files named on the
+        command line, which are on this machine; so it happens here, and
+        only the articles travel to the actors.
+        """
         if not sources:
             return
-        ray = self._connect()
-        count, reserve = self._actor_count(ray)
-        # A few blocks per actor: enough to keep every actor busy, few enough
-        # that reading does not start a Python worker per article.
-        blocks = max(1, min(len(sources), 4 * count))
-        dataset = ray.data.from_items([{"source": source} for source in sources], override_num_blocks=blocks)
-        # Reading is mostly waiting on files and downloads: it reserves no CPU, so it runs beside the
-        # actors, as many tasks at a time as there are actors, on this machine's node, where the
-        # files named on the command line are.
-        here = {"ray.io/node-id": ray.get_runtime_context().get_node_id()}  # a label every Ray node has
-        dataset = dataset.map(
-            _read_row,
-            fn_kwargs={"config": self.config, "options": self.options},
-            num_cpus=0,
-            compute=ray.data.TaskPoolStrategy(size=count),
-            label_selector=here,
-        )
-        dataset = dataset.map_batches(
-            _MakeArticles,
-            # Ray Data logs a spurious error about these arguments (ray-project/ray#57733).
-            fn_constructor_args=(self.config, self.options, self.when.isoformat(), self._environment),
-            batch_size=1,
-            compute=ray.data.ActorPoolStrategy(size=count),
-            **reserve,
-        )
-        for row in dataset.iter_rows():
-            yield ArticleOutcome.from_dict(json.loads(row["outcome"]))
+        _, actors = self._start_actors()
+        from ray.util import ActorPool
+
+        pool = ActorPool(actors)
+        in_flight_limit = 2 * len(actors)  # one being made and one waiting per actor: no actor idles
+        order: deque[ArticleOutcome | None] = deque()  # None: the next result of the pool
+
+        def read(source: str) -> Article | ArticleOutcome:
+            return read_or_fail(source, self.config, self.options)
+
+        in_flight = 0
+        for article in read_ahead(sources, read, threads=_READERS, ahead=in_flight_limit + _READERS):
+            if isinstance(article, ArticleOutcome):
+                order.append(article)  # could not be read: it fails here, in its place
+            else:
+                pool.submit(lambda actor, data: actor.make.remote(data), [article_to_dict(article)])
+                order.append(None)
+                in_flight += 1
+            while order and (order[0] is not None or in_flight >= in_flight_limit):
+                ready = order.popleft()
+                if ready is None:
+                    in_flight -= 1
+                    yield from pool.get_next()
+                else:
+                    yield ready
+        while order:
+            ready = order.popleft()
+            yield from (pool.get_next() if ready is None else [ready])
 
     def close(self) -> None:
-        """Stop the Ray this runner started (a cluster it joined, or a Ray already running, is left alone)."""
-        if self._started:
-            import ray
+        """Let the actors go, and stop the Ray this runner started (a cluster it joined is left running)."""
+        if not self._actors and not self._started:
+            return
+        import ray
 
+        for actor in self._actors:
+            ray.kill(actor)
+        self._actors = []
+        if self._started:
             ray.shutdown()
             self._started = False

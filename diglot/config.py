@@ -66,6 +66,10 @@ class Config:
     multilingual_model: str | None = None
     translate_models: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    # CPU threads one model may use (None: every core of the machine). Not a
+    # file setting: a Ray actor sets it to the CPUs Ray gave it, so that two
+    # actors on one node do not fight over the same cores.
+    cpu_threads: int | None = None
 
     @property
     def batch_tokens(self) -> int:

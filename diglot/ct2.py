@@ -303,6 +303,7 @@ class CTranslate2Backend:
         eos_id: int | None,
         forced_eos: bool = False,
         many_short_inputs: bool = False,
+        threads: int | None = None,
     ) -> None:
         import ctranslate2
 
@@ -322,16 +323,18 @@ class CTranslate2Backend:
         # sub-batches decoded side by side (a core each) beat one batch on two
         # threads, as small matrices scale poorly (~10% here). A summariser's
         # single long input needs every core on the one batch instead.
-        cores = os.cpu_count() or 1
+        # ``threads`` (a Ray actor's CPUs) caps the cores: one thread in all for an actor given one CPU.
+        cores = max(1, threads or os.cpu_count() or 1)
         self.parallel = 2 if self.device == "cpu" and cores >= 2 and many_short_inputs else 1
         if self.parallel > 1:
             share_malloc_arena()
+        self.intra_threads = max(1, cores // self.parallel)
         self.translator = ctranslate2.Translator(
             str(folder),
             device=self.device,
             compute_type=compute,
             inter_threads=self.parallel,
-            intra_threads=max(1, cores // self.parallel),
+            intra_threads=self.intra_threads,
         )
 
     @property

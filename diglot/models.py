@@ -149,7 +149,7 @@ def read_facts(ref: str, path: Path, tokenizer: Any | None = None) -> ModelFacts
 
 
 def _load_ctranslate2(
-    ref: str, path: Path, device: str, quantization: str | None
+    ref: str, path: Path, device: str, quantization: str | None, threads: int | None = None
 ) -> tuple[Backend, Tokenizer, ModelFacts]:
     """The converted model (converting it first where needed), with a torch-free tokenizer where one fits."""
     from diglot.ct2 import CTranslate2Backend, compute_type, convert, facts, stored_type, sweep_once
@@ -177,6 +177,7 @@ def _load_ctranslate2(
                 eos_id=tokenizer.eos_id,
                 forced_eos=known.forced_eos,
                 many_short_inputs=known.model_type in ("marian", "m2m_100"),
+                threads=threads,
             )
             return engine, tokenizer, known
         except (ModelUnavailable, ConfigError):
@@ -208,13 +209,19 @@ def _load_transformers(ref: str, path: Path, device: str) -> tuple[Backend, Toke
 
 
 def load_model(
-    ref: str, *, device: str = "auto", backend: str = "auto", quantization: str | None = None
+    ref: str,
+    *,
+    device: str = "auto",
+    backend: str = "auto",
+    quantization: str | None = None,
+    threads: int | None = None,
 ) -> Seq2SeqModel:
     """Load model ``ref`` (hub id or folder) for inference.
 
     ``backend``: ``auto`` (CTranslate2 where the architecture allows, else
     transformers), ``ctranslate2`` or ``transformers``. ``quantization``
-    overrides CTranslate2's compute type (``float32`` for exact comparisons).
+    overrides CTranslate2's compute type (``float32`` for exact comparisons);
+    ``threads`` caps the CPU threads CTranslate2 decodes with (default: every core).
     Raises ``ModelUnavailable`` (naming the model and the command that
     fetches it, or the files a folder lacks) when it cannot be loaded.
     """
@@ -224,7 +231,7 @@ def load_model(
     parts: tuple[Backend, Tokenizer, ModelFacts] | None = None
     if kind == "ctranslate2":
         try:
-            parts = _load_ctranslate2(ref, path, device, quantization)
+            parts = _load_ctranslate2(ref, path, device, quantization, threads)
         except ConfigError:
             raise
         except ModelUnavailable as exc:
@@ -265,12 +272,14 @@ class ModelPool:
         backend: str = "auto",
         memory_mb: int = 4096,
         quantization: str | None = None,
+        threads: int | None = None,
         loader: Callable[..., Seq2SeqModel] = load_model,
     ) -> None:
         self.device = device
         self.backend = backend
         self.memory_mb = memory_mb
         self.quantization = quantization
+        self.threads = threads
         self._loader = loader
         self._models: dict[str, Seq2SeqModel] = {}
         self._lock = threading.Lock()
@@ -278,8 +287,10 @@ class ModelPool:
 
     @classmethod
     def from_config(cls, config: Config) -> ModelPool:
-        """A pool that loads on the configured device and backend, within the configured memory."""
-        return cls(device=config.device, backend=config.backend, memory_mb=config.model_memory_mb)
+        """A pool that loads on the configured device and backend, within the configured memory and threads."""
+        return cls(
+            device=config.device, backend=config.backend, memory_mb=config.model_memory_mb, threads=config.cpu_threads
+        )
 
     def get(self, ref: str) -> Seq2SeqModel:
         """The loaded model for ``ref``, loading it on first use."""
@@ -292,6 +303,8 @@ class ModelPool:
                 kwargs: dict[str, Any] = {"device": self.device, "backend": self.backend}
                 if self.quantization:
                     kwargs["quantization"] = self.quantization
+                if self.threads:
+                    kwargs["threads"] = self.threads
                 model = self._loader(ref, **kwargs)
             with self._lock:
                 self._models.pop(ref, None)

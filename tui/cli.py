@@ -220,7 +220,7 @@ def _batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "--actors",
         type=int,
         metavar="N",
-        help="with --ray: model-holding actors (default: one per two CPUs, or per GPU)",
+        help="with --ray: model-holding actors (default: one per CPU, or per GPU)",
     )
     _common(batch)
 
@@ -397,19 +397,19 @@ def _print_failures(failures: Sequence[IndexEntry]) -> None:
 def cmd_batch(args: argparse.Namespace) -> int:
     from diglot.batch import BatchOptions, LocalRunner, run_batch
     from diglot.batch_sources import expand_sources
-    from diglot.errors import ConfigError
     from tui.batch_progress import BatchProgress
 
     sources = list(args.sources)
     if args.ray is not None and not _looks_like_ray_address(args.ray):
         sources.insert(0, args.ray)  # "--ray a.txt": the file is a source, Ray is local
         args.ray = "local"
+    # What the command line itself gets wrong is a usage error (exit 2); 1 stays for sources that fail.
     if not sources:
-        raise ConfigError("name at least one SOURCE (a file, folder, glob, address or @LIST)")
+        raise UsageError("name at least one SOURCE (a file, folder, glob, address or @LIST)")
     if args.actors is not None and (args.ray is None or args.actors < 1):
-        raise ConfigError("--actors needs --ray and a number of at least 1")
+        raise UsageError("--actors needs --ray and a number of at least 1")
     if args.out.exists() and not args.out.is_dir():
-        raise ConfigError(f"{args.out}: exists and is not a folder")
+        raise UsageError(f"--out {args.out}: exists and is not a folder")
     config = _load_config(args)
     options = BatchOptions(
         targets=args.targets,

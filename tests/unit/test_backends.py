@@ -96,3 +96,24 @@ def test_new_threads_share_the_malloc_arena():
 
     assert arenas("own") == 2  # glibc's default: the thread made an arena of its own
     assert arenas("shared") == 1
+
+
+@pytest.mark.parametrize(("threads", "parallel", "intra"), [(1, 1, 1), (2, 2, 1), (4, 2, 2)])
+def test_threads_cap_what_ctranslate2_decodes_with_and_change_no_output(tiny_models, threads, parallel, intra):
+    from diglot.models import ModelPool
+
+    ref = str(tiny_models["en-ru"])
+    capped = ModelPool(device="cpu", threads=threads).get(ref)
+    # A translation model decodes two sub-batches side by side where it has two threads or more.
+    assert (capped.backend.parallel, capped.backend.intra_threads) == (parallel, intra)
+    assert capped.backend.translator.num_translators == parallel
+    options = GenerationOptions(num_beams=2, max_new_tokens=8)
+    assert capped.generate(SENTENCES, options, tgt="ru") == load_model(ref, device="cpu").generate(
+        SENTENCES, options, tgt="ru"
+    )
+
+
+def test_without_a_cap_ctranslate2_uses_every_core(tiny_models):
+    backend = load_model(str(tiny_models["en-ru"]), device="cpu").backend
+    cores = os.cpu_count() or 1
+    assert backend.parallel * backend.intra_threads == (cores if cores > 1 else 1)

@@ -268,11 +268,22 @@ def test_a_missing_model_stops_the_batch_before_any_work(capsys, articles: Path)
         (["x.txt", "--out", "FILE"], "exists and is not a folder"),
     ],
 )
-def test_usage_errors_are_one_line(capsys, tmp_path: Path, argv: list[str], message: str):
+def test_usage_errors_exit_2_with_the_usage_and_write_nothing(capsys, tmp_path: Path, argv: list[str], message: str):
     (tmp_path / "FILE").write_text("", encoding="utf-8")
     argv = [str(tmp_path / a) if a in ("OUT", "FILE") else a for a in argv]
-    code, _, stderr = run(capsys, "batch", *argv)
-    assert code == 1 and message in stderr and stderr.count("\n") == 1
+    with pytest.raises(SystemExit) as info:
+        main(["batch", *argv])
+    stderr = capsys.readouterr().err
+    assert info.value.code == 2  # like argparse's own errors; 1 is for sources that failed
+    assert "usage:" in stderr and message in stderr.splitlines()[-1] and "Traceback" not in stderr
+    assert not (tmp_path / "OUT").exists()
+
+
+def test_an_unknown_option_or_format_also_exits_2(capsys, tmp_path: Path):
+    for argv in (["x.txt", "--out", str(tmp_path / "o"), "--format", "pdf"], ["x.txt"]):
+        with pytest.raises(SystemExit) as info:
+            main(["batch", *argv])
+        assert info.value.code == 2 and "usage:" in capsys.readouterr().err
 
 
 # ---- crashes: every state a kill can leave, then a real SIGKILL --------------------------------

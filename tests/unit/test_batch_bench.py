@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.batch import ARTICLES, ActorRun, Timing, report, write_articles
+from benchmarks.batch import (
+    ARTICLES,
+    MID_BATCH,
+    MID_RAY,
+    TINY_BATCH,
+    TINY_RAY,
+    ActorRun,
+    Timing,
+    report,
+    write_articles,
+)
 
 
 def test_twenty_different_seed_sized_articles(tmp_path: Path):
@@ -15,21 +25,38 @@ def test_twenty_different_seed_sized_articles(tmp_path: Path):
     assert sentences >= 10 * ARTICLES
 
 
-def timings(per_process: float, batch: float, ray: float, made: int = ARTICLES) -> list[Timing]:
+def timings(per_process: float, batch: float, ray: float, made: int = ARTICLES, tiny_ray: float = 15.0) -> list[Timing]:
+    """The whole-process runs: the tiny model's Ray run at ``tiny_ray``, the mid-size model's at ``ray``."""
     return [
         Timing("one diglot translate process per article", per_process, ARTICLES),
-        Timing("diglot batch", batch, made),
-        Timing("diglot batch --ray (default actors)", ray, ARTICLES),
+        Timing(TINY_BATCH, batch, made),
+        Timing(TINY_RAY, tiny_ray, ARTICLES),
+        Timing(MID_BATCH, 6 * batch, ARTICLES),
+        Timing(MID_RAY, 6 * ray, ARTICLES),
     ]
 
 
-ACTORS = [ActorRun(1, 5.0, 10.0, ARTICLES), ActorRun(2, 5.0, 8.0, ARTICLES)]
+ACTORS = [ActorRun(1, 5.0, 10.0, 1.4, ARTICLES), ActorRun(2, 5.0, 8.0, 1.4, ARTICLES)]
 
 
 def test_the_report_passes_only_when_every_target_is_met(capsys):
     assert report(timings(100.0, 10.0, 12.0), 260, ACTORS) == 0
-    assert "met    batch vs a process per article" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "met    batch vs a process per article" in out and "met    batch --ray vs batch, mid-size" in out
+    assert "OVER   batch --ray vs batch, tiny model" in out and "  1.50  (bound 1.3; not the target" in out
     assert report(timings(100.0, 40.0, 41.0), 260, ACTORS) == 1  # 2.5x: under 3x
-    assert report(timings(100.0, 10.0, 14.0), 260, ACTORS) == 1  # Ray 40% slower
-    assert "MISSED batch --ray vs batch" in capsys.readouterr().out
+    assert report(timings(100.0, 10.0, 14.0), 260, ACTORS) == 1  # Ray 40% slower on the mid-size model
+    assert "MISSED batch --ray vs batch, mid-size model" in capsys.readouterr().out
     assert report(timings(100.0, 10.0, 12.0, made=19), 260, ACTORS) == 1  # an article missing
+    assert report(timings(100.0, 10.0, 12.0, tiny_ray=12.0), 260, ACTORS) == 0
+    assert "within batch --ray vs batch, tiny model" in capsys.readouterr().out
+
+
+def test_the_cross_article_rows_compare_with_the_per_article_time(capsys):
+    from benchmarks.batch import CrossArticle, report_cross_article
+
+    report_cross_article(CrossArticle(50.0, 66.7, 40.0, 113, 90, 260))
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-3].endswith("50.00           1.00x    260/260")
+    assert lines[-2].endswith("66.70           0.75x    113/260")
+    assert lines[-1].endswith("40.00           1.25x     90/260")

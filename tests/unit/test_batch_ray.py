@@ -80,3 +80,26 @@ def test_ray_batch_stops_before_any_work_when_a_model_is_missing(local_ray: None
     _, stderr = capsys.readouterr()
     assert code == 1 and "diglot models pull Helsinki-NLP/opus-mt-en-ru" in stderr and stderr.count("\n") == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize(("actors", "count", "threads"), [(None, 2, (1, 1)), (2, 2, (1, 1)), (1, 1, (2, 1))])
+def test_each_actor_decodes_with_the_cpus_ray_gave_it(local_ray: None, tiny_config, actors, count, threads):
+    """By default an actor per CPU of the 2-CPU Ray, one CTranslate2 thread each; one actor gets both CPUs."""
+    from diglot.batch_ray import ArticleActor, RayRunner
+
+    class ThreadsOfAnActor(ArticleActor):
+        def threads(self) -> tuple[int, int, float]:
+            translator = self.maker.pipeline.translator
+            backend = translator.pool.get(translator.route("en", "ru").models[0]).backend
+            return backend.parallel, backend.intra_threads, ray.get_runtime_context().get_assigned_resources()["CPU"]
+
+    options = BatchOptions(targets=("ru",), method="extractive", use_cache=False)
+    runner = RayRunner(load_config(), options, address="local", actors=actors, when=WHEN)
+    runner._connect()  # Ray, without the runner's own actors: this test starts one instead
+    _, reserve = runner.actor_count(ray)
+    assert runner.actor_count(ray)[0] == count
+    actor = ray.remote(ThreadsOfAnActor).options(**reserve).remote(*runner.actor_arguments(reserve))
+    parallel, intra, cpus = ray.get(actor.threads.remote(), timeout=120)
+    assert (parallel, intra) == threads
+    assert parallel * intra == cpus  # CTranslate2's threads in all: exactly the CPUs the actor holds
+    ray.kill(actor)

@@ -133,7 +133,7 @@ def test_the_extractive_summary_is_made_of_the_translations_sentences(tiny_model
     document = Document(paragraphs=MIXED_RUSSIAN)
     article = Article(document, pipeline.identify(document))
     assert article.language.code == "en"
-    languages = pipeline.paragraph_languages(article)
+    languages = list(pipeline.paragraph_languages(article))
     assert languages == ["en", "en", "ru", "en"]
     assert split_sentences(MIXED_RUSSIAN[2], "en") != RUSSIAN_SENTENCES  # the split this is about
     translation = pipeline.translate(article, "ru", languages=languages)
@@ -155,7 +155,7 @@ def test_a_huge_articles_summary_splits_its_paragraphs_by_their_script(tiny_mode
     # Past DETECTED_PARAGRAPHS no paragraph is run through langdetect (too slow
     # for thousands); a Cyrillic paragraph is still split by Russian rules.
     monkeypatch.setattr(diglot.pipeline, "DETECTED_PARAGRAPHS", 2)
-    monkeypatch.setattr(diglot.pipeline, "paragraph_languages", _never)
+    monkeypatch.setattr(diglot.pipeline.Pipeline, "paragraph_languages", _never)
     pipeline = Pipeline(Config(), use_cache=False, translator=tiny_translator(tiny_models))
     document = Document(paragraphs=MIXED_RUSSIAN)
     article = Article(document, pipeline.identify(document))
