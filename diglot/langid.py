@@ -8,9 +8,9 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import overload
 
 from diglot.languages import normalize_code
+from diglot.lazy import LazySequence
 
 # Below this many letters langdetect is little better than a coin toss; the
 # writing system is a surer guide.
@@ -183,7 +183,7 @@ def paragraph_languages(paragraphs: Sequence[str], default: str) -> list[str]:
     return list(ParagraphLanguages(paragraphs, default))
 
 
-class ParagraphLanguages(Sequence[str]):
+class ParagraphLanguages(LazySequence[str]):
     """Each paragraph's language, found when first asked for and remembered; safe to share between threads.
 
     A paragraph long enough for langdetect to be sure keeps its own
@@ -212,18 +212,7 @@ class ParagraphLanguages(Sequence[str]):
     def __len__(self) -> int:
         return len(self.paragraphs)
 
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[str]: ...
-
-    def __getitem__(self, index: int | slice) -> str | list[str]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if not -len(self) <= index < len(self):
-            raise IndexError(index)
-        index %= len(self)
+    def _item(self, index: int) -> str:
         with self._lock:
             if index not in self._found:
                 self._found[index] = self._language(index)

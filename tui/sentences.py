@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import overload
+
+from diglot.lazy import LazySequence
 
 
-class SplitParagraphs(Sequence[list[str]]):
+class SplitParagraphs(LazySequence[list[str]]):
     """Paragraph ``i`` split into sentences by ``split(i, paragraph)`` when first asked for, then kept.
 
     Splitting a 20,000-paragraph article takes about a second, too long to
@@ -23,17 +24,7 @@ class SplitParagraphs(Sequence[list[str]]):
     def __len__(self) -> int:
         return len(self._paragraphs)
 
-    @overload
-    def __getitem__(self, index: int) -> list[str]: ...
-    @overload
-    def __getitem__(self, index: slice[int | None, int | None, int | None]) -> list[list[str]]: ...
-    def __getitem__(self, index: int | slice[int | None, int | None, int | None]) -> list[str] | list[list[str]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _item(self, index: int) -> list[str]:
         if (sentences := self._done.get(index)) is None:
             paragraph = self._paragraphs[index]
             sentences = self._done[index] = self._split(index, paragraph) or [paragraph]
@@ -44,7 +35,7 @@ PENDING = "⋯"
 """What a pane shows for a sentence whose translation has not arrived yet."""
 
 
-class ArrivingParagraphs(Sequence[Sequence[str]]):
+class ArrivingParagraphs(LazySequence[Sequence[str]]):
     """A translation's paragraphs while they arrive, in any order.
 
     Paragraph ``i`` is its translated sentences once it has arrived, else one
@@ -64,19 +55,7 @@ class ArrivingParagraphs(Sequence[Sequence[str]]):
     def __len__(self) -> int:
         return len(self._source)
 
-    @overload
-    def __getitem__(self, index: int) -> Sequence[str]: ...
-    @overload
-    def __getitem__(self, index: slice[int | None, int | None, int | None]) -> list[Sequence[str]]: ...
-    def __getitem__(
-        self, index: int | slice[int | None, int | None, int | None]
-    ) -> Sequence[str] | list[Sequence[str]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _item(self, index: int) -> Sequence[str]:
         if (sentences := self._arrived.get(index)) is None:
             return (PENDING,) * len(self._source[index])
         return sentences
