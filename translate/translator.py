@@ -218,14 +218,22 @@ class Translator:
             routes.require_article_pair([routes.translated_as(lang) for lang in languages])
         # Windows group paragraphs by their sentences as their scripts split them (the languages are
         # found window by window): cheap, and the same for every run of the same text.
-        estimate = paragraph_sentences(paragraphs, script_paragraph_languages(paragraphs, src))
+        by_script = script_paragraph_languages(paragraphs, src)
+        estimate = paragraph_sentences(paragraphs, by_script)
+
+        def split(i: int) -> list[str]:
+            """Paragraph ``i`` by its own language's rules: the estimate's split where its script named that."""
+            if languages[i] == by_script[i]:
+                return estimate[i]
+            return split_sentences(paragraphs[i], languages[i]) or [paragraphs[i]]
+
         results: list[TranslatedParagraph | None] = [None] * len(paragraphs)
         for window in WindowOrder([len(s) for s in estimate], reading):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             with GATE.urgent() if window.urgent else contextlib.nullcontext():
                 first_paragraph.close()  # from here on, each window says whether it is urgent
-                done = self._translate_window(window.paragraphs, paragraphs, languages, routes, tgt, cancel, counts)
+                done = self._translate_window(window.paragraphs, split, languages, routes, tgt, cancel, counts)
                 for i, paragraph in done:
                     results[i] = paragraph
                     if on_paragraph is not None:
@@ -243,7 +251,7 @@ class Translator:
     def _translate_window(
         self,
         window: range,
-        paragraphs: Sequence[str],
+        split: Callable[[int], list[str]],
         languages: Sequence[str],
         routes: _Routes,
         tgt: str,
@@ -252,10 +260,10 @@ class Translator:
     ) -> list[tuple[int, TranslatedParagraph]]:
         """The paragraphs of ``window``, their sentences batched together (one batch per source language).
 
-        Each paragraph is split by the rules of its own language and translated as that language, or as
-        the article's where no model serves its own (``_Routes.translated_as``).
+        Each paragraph is split by the rules of its own language (``split``) and translated as that
+        language, or as the article's where no model serves its own (``_Routes.translated_as``).
         """
-        sentences = {i: split_sentences(paragraphs[i], languages[i]) or [paragraphs[i]] for i in window}
+        sentences = {i: split(i) for i in window}
         read_as = {i: routes.translated_as(languages[i]) for i in window}
         translated: dict[int, list[str]] = {}
         for lang in dict.fromkeys(read_as.values()):
