@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 
 class PriorityGate:
@@ -65,6 +65,31 @@ class PriorityGate:
             yield
         finally:
             self._local.ordinary -= 1
+
+    def hold(self) -> Callable[[], None]:
+        """Count as urgent work from now until the returned ``release`` is called (once; later calls do nothing).
+
+        For urgent work asked for in one thread and done in another: the app
+        starts a translation from its event loop, and the worker thread
+        reaches ``urgent`` a few milliseconds later; without a hold, work
+        started in between (the rest of the paragraphs' languages, a
+        summary's preparation) would take the cores the first paragraph
+        needs. The thread that does the work releases the hold once its own
+        ``urgent`` block has taken over, or when it ends.
+        """
+        with self._changed:
+            self._urgent += 1
+        released = threading.Event()
+
+        def release() -> None:
+            with self._changed:
+                if released.is_set():
+                    return
+                released.set()
+                self._urgent -= 1
+                self._changed.notify_all()
+
+        return release
 
     def wait_turn(self, timeout: float = 30.0) -> None:
         """Before a batch: return at once for urgent work, else once no urgent work is left.

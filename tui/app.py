@@ -85,6 +85,10 @@ def _digest(*parts: str) -> str:
     return hashlib.sha1("\x00".join(parts).encode()).hexdigest()[:12]
 
 
+def _released() -> None:
+    """A hold on the priority gate that is not held (or released already)."""
+
+
 def _paragraph_sentences(document: Document, languages: Sequence[str] | None = None) -> SplitParagraphs:
     """Sentences per paragraph, split exactly as the translator splits them (for alignment), when shown.
 
@@ -159,6 +163,7 @@ class DiglotApp(App[int]):
         self._translation_source: Sequence[Sequence[str]] = ()
         self._arriving: ArrivingParagraphs | None = None
         self._arriving_key = ""
+        self._translation_hold: Callable[[], None] = _released
         self.set_reactive(DiglotApp.target, target or (self.config.favourite_targets or ("ru",))[0])
 
     # Layout ----------------------------------------------------------------
@@ -241,6 +246,7 @@ class DiglotApp(App[int]):
     def open_document(self, document: Document) -> None:
         """Show ``document`` at once; detect its language, then summarise and translate."""
         self.workers.cancel_all()
+        self._release_translation_hold()
         self.document = document
         self.guess = None
         self.paragraph_languages = ()
@@ -264,6 +270,7 @@ class DiglotApp(App[int]):
             # After the article is on screen: detection's first call loads
             # langdetect's profiles, which would hold the GIL the paint needs.
             self.call_after_refresh(self.detect, self.doc_key, document)
+            self.call_after_refresh(self.preload_translation, document, self.target)
         if Path(document.source).is_file():
             try:
                 self.recent.add(document.source)
@@ -272,15 +279,26 @@ class DiglotApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="detect")
     def detect(self, key: str, document: Document) -> None:
-        """The article's language (the summary and the translation can start), then every paragraph's.
-
-        The translation asks for its windows' paragraphs' languages as it
-        needs them; the rest are found here, after the first paragraph (the
-        same ``ParagraphLanguages``: no paragraph is detected twice).
-        """
+        """The article's language: the summary and the translation can start (``find_paragraph_languages`` then)."""
         guess = self.pipeline.identify(document)
         languages = self.pipeline.paragraph_languages(Article(document, guess))
         self.post_message(LanguageDetected(key, guess, languages))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="preload")
+    def preload_translation(self, document: Document, tgt: str) -> None:
+        """The likely translation models load while the language is detected (``Pipeline.preload_translation``)."""
+        self.pipeline.preload_translation(document, tgt)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="paragraph-languages")
+    def find_paragraph_languages(self, key: str, languages: Sequence[str]) -> None:
+        """Every paragraph's language, after the translation's first paragraph.
+
+        The translation asks for its windows' paragraphs' languages as it
+        needs them; the rest are found here (the same ``ParagraphLanguages``:
+        no paragraph is detected twice). Started after the translation, which
+        holds the gate from its start, so this never takes the cores its
+        first paragraph needs.
+        """
         worker = get_current_worker()
         GATE.wait_turn()
         found = []
@@ -298,10 +316,12 @@ class DiglotApp(App[int]):
         self._translation_languages = message.paragraphs
         self.original_pane.border_title = f"Original · {language(message.guess.code).name}"
         self.update_info()
-        # The translation first: its first paragraph is urgent work, which a
-        # summary's model load waits for (``diglot.priority``).
+        # The translation first: its first paragraph is urgent work, which the
+        # summary and the other paragraphs' languages wait for (``diglot.priority``).
         self.start_translation()
         self.start_summary()
+        if message.guess.method != "given":  # given (--from): every paragraph's is known already
+            self.find_paragraph_languages(message.key, message.paragraphs)
 
     @on(ParagraphLanguagesDetected)
     def _paragraph_languages_detected(self, message: ParagraphLanguagesDetected) -> None:
@@ -461,6 +481,7 @@ class DiglotApp(App[int]):
 
     def start_translation(self) -> None:
         """Translate into ``target``: at once from this session's results, else in a worker."""
+        self._release_translation_hold()
         self.translation = None
         self.translation_note = ""
         if self.translation_missing:  # known again once this job has run
@@ -501,15 +522,24 @@ class DiglotApp(App[int]):
         self.translation_pane.show_message(f"Translating into {name}…")
         self.translation_pane.border_subtitle = f"0/{len(document.paragraphs)} paragraphs"
         self.update_info()
+        # Urgent from now, not from when the worker's thread gets going: work
+        # started in between would take the cores its first paragraph needs.
+        self._translation_hold = hold = GATE.hold()
         if summary is None:
             # The article's sentences as the original pane shows them (split once, lazily, for both).
             self._translation_source = self._article_sentences
-            self.translate(key, article, None, self.target, len(document.paragraphs), self._translation_languages)
+            languages = self._translation_languages
+            self.translate(key, article, None, self.target, len(document.paragraphs), hold, languages)
         else:
             self._translation_source = SplitParagraphs(
                 document.paragraphs, lambda _index, paragraph: split_sentences(paragraph, src)
             )
-            self.translate(key, article, summary, self.target, len(document.paragraphs))
+            self.translate(key, article, summary, self.target, len(document.paragraphs), hold)
+
+    def _release_translation_hold(self) -> None:
+        """A translation replaced or cancelled before its worker ran no longer holds the gate."""
+        self._translation_hold()
+        self._translation_hold = _released
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="translate")
     def check_summary_translation(self, key: str, article: Article, method: str, tgt: str) -> None:
@@ -533,13 +563,16 @@ class DiglotApp(App[int]):
         summary: Summary | None,
         tgt: str,
         total: int,
+        hold: Callable[[], None],
         languages: Sequence[str] | None = None,
     ) -> None:
+        """Translate in this worker; ``hold`` (``PriorityGate.hold``) is released once the first paragraph is out."""
         # Runs of paragraphs, not one message each: a translation that arrives at once (the result
         # cache) would otherwise queue thousands of messages in front of the user's keys.
         worker = get_current_worker()
 
         def post(first: int, run: tuple[TranslatedParagraph, ...]) -> None:
+            hold()  # posted from inside the translator's own urgent first window
             if not worker.is_cancelled:  # a cancelled job may share its key with the one that replaced it
                 self.post_message(TranslationParagraphs(key, first, run, total))
 
@@ -555,6 +588,7 @@ class DiglotApp(App[int]):
                 return self.pipeline.translate_summary(article, summary, tgt, cancel=cancel, on_paragraph=batches.add)
             finally:
                 batches.close()  # the last run before TranslationReady, and no timer left behind
+                hold()
 
         self._run_job(key, "translation", job, TranslationReady)
 
@@ -963,6 +997,7 @@ class DiglotApp(App[int]):
             self.summary_key = ""
         if any(w.group == "translate" for w in running):
             self.translation_key = ""
+            self._release_translation_hold()
         self.notify("Cancelled")
 
     def action_retry(self) -> None:
