@@ -185,3 +185,31 @@ def test_no_batch_of_a_translation_waits_for_its_own_urgency(tiny_models, monkey
         thread.start()
         thread.join(60)
     assert len(waits) > 2 and max(waits) < 1, waits
+
+
+def test_a_hold_is_urgent_work_from_one_thread_released_by_another_once():
+    """The app holds the gate when it asks for a translation; the worker's thread lets go."""
+    gate = PriorityGate()
+    release = gate.hold()
+    assert gate.urgent_jobs == 1
+    started = threading.Event()
+    waited: list[float] = []
+
+    def ordinary_job():
+        started.set()
+        begin = time.monotonic()
+        gate.wait_turn(timeout=10)
+        waited.append(time.monotonic() - begin)
+
+    job = threading.Thread(target=ordinary_job)
+    job.start()
+    started.wait(5)
+    time.sleep(0.2)
+    assert waited == []  # held back by the hold, though no thread is inside ``urgent``
+    threading.Thread(target=release).start()  # released by another thread than the one that held
+    job.join(5)
+    assert waited and waited[0] < 5
+    release()  # a second release changes nothing
+    assert gate.urgent_jobs == 0
+    with gate.urgent():
+        assert gate.urgent_jobs == 1

@@ -1,0 +1,54 @@
+"""What the first translated paragraph waits for: nothing the app could start earlier or later."""
+
+from __future__ import annotations
+
+import threading
+
+from diglot.priority import GATE
+from tests.tui.conftest import SIZE, settle, until
+from tests.tui.fakes import fake_engines
+
+
+async def test_the_summary_and_the_paragraph_languages_wait_for_the_first_translated_paragraph(make):
+    """From the moment the translation is asked for, the gate is held: other work waits for its first paragraph."""
+    first_paragraph = threading.Event()
+    engines = fake_engines(gate=first_paragraph)
+    app = make(engines)
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any(w.group == "translate" and w.is_running for w in app.workers))
+        await pilot.pause(0.3)  # time enough for the summary and the paragraph languages, were they not held
+        assert GATE.urgent_jobs == 1  # held by the app, though the fake translator never enters ``urgent``
+        assert not any(s.calls for s in engines.summarizers.values())  # type: ignore[attr-defined]
+        assert app.summary is None and app.paragraph_languages == ()
+        first_paragraph.set()
+        await settle(app, pilot)
+        assert app.translation is not None and app.summary is not None
+        assert len(app.paragraph_languages) == len(app.document.paragraphs)
+    assert GATE.urgent_jobs == 0
+
+
+async def test_a_translation_cancelled_before_its_first_paragraph_lets_go_of_the_gate(make):
+    held = threading.Event()
+    app = make(fake_engines(gate=held))
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: any(w.group == "translate" and w.is_running for w in app.workers))
+        assert GATE.urgent_jobs == 1
+        await pilot.press("escape")
+        await until(pilot, lambda: GATE.urgent_jobs == 0)
+        held.set()
+        await settle(app, pilot)
+    assert GATE.urgent_jobs == 0
+
+
+async def test_the_likely_translation_model_is_asked_for_while_the_language_is_detected(make):
+    engines = fake_engines()
+    asked: list[tuple[str, str]] = []
+    engines.preload_translation = lambda document, tgt: asked.append((document.name, tgt)) or ()  # type: ignore[method-assign]
+    app = make(engines, target="zh")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert asked == [(app.document.name, "zh")]
+    given = make(engines, source_language="en")
+    async with given.run_test(size=SIZE) as pilot:
+        await settle(given, pilot)
+    assert asked == [(app.document.name, "zh")]  # a language given (--from): nothing to guess
