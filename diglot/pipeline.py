@@ -40,6 +40,7 @@ from diglot.langid import LanguageGuess, ParagraphLanguages, detect_language, sc
 from diglot.models import ModelPool
 from summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
 from translate import Route, TranslatedParagraph, Translation, Translator
+from translate.translator import TranslationJob
 from translate.windows import ReadingPosition
 
 
@@ -348,6 +349,15 @@ class Pipeline:
             languages=languages if languages is not None else self.paragraph_languages(article),
             reading=reading,
         )
+
+    def translating_together(self, jobs: Sequence[TranslationJob]) -> contextlib.AbstractContextManager[None]:
+        """Inside, the translations of ``jobs`` share generation batches (``Translator.together``).
+
+        For a batch of articles. A translator that cannot (a test's fake)
+        translates each document alone, which gives the same documents.
+        """
+        together = getattr(self.translator, "together", None)
+        return together(jobs) if together is not None else contextlib.nullcontext()
 
     def translate_summary(
         self,
