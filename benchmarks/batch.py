@@ -251,7 +251,6 @@ def measure_cross_article(work: Path) -> CrossArticle:
     from diglot.config import load_config
     from diglot.pipeline import Article, Pipeline
     from translate import Translation
-    from translate.translator import TranslationJob
 
     os.environ.update(DIGLOT_CONFIG=str(next(work.glob("config-*mid*.toml"))), DIGLOT_CACHE_DIR=str(work / "cache"))
     pipeline = Pipeline(load_config(), use_cache=False)
@@ -261,7 +260,7 @@ def measure_cross_article(work: Path) -> CrossArticle:
 
     def translate(group: list[Article], together: bool) -> list[Translation]:
         langs = [languages[a.document.source] for a in group]
-        jobs = [TranslationJob(a.document, a.language.code, "ru", ls) for a, ls in zip(group, langs, strict=True)]
+        jobs = [pipeline.translation_job(a, "ru", languages=ls) for a, ls in zip(group, langs, strict=True)]
         with pipeline.translating_together(jobs if together else []):
             return [pipeline.translate(a, "ru", languages=ls) for a, ls in zip(group, langs, strict=True)]
 

@@ -34,9 +34,7 @@ from diglot.document import is_url
 if TYPE_CHECKING:
     from diglot.config import Config
     from diglot.export import Serialisable
-    from diglot.pipeline import Article
-    from summarize import Summary
-    from translate.translator import TranslationJob
+    from diglot.pipeline import Article, Pipeline, Summary, TranslationJob
 
 FORMATS = ("md", "json", "txt")
 EXPORT_FORMATS = {"md": "markdown", "json": "json", "txt": "text"}
@@ -466,7 +464,9 @@ class ArticleMaker:
         rendered from that. An error fails its own article only.
         """
         started = [self._start(article) for article in articles]
-        jobs = [job for article in started if not isinstance(article, ArticleOutcome) for job in article.jobs()]
+        jobs = [
+            job for article in started if not isinstance(article, ArticleOutcome) for job in article.jobs(self.pipeline)
+        ]
         with self.pipeline.translating_together(jobs):
             return [article if isinstance(article, ArticleOutcome) else self._finish(article) for article in started]
 
@@ -534,15 +534,12 @@ class _Started:
     languages: Sequence[str] | None
     options: BatchOptions
 
-    def jobs(self) -> list[TranslationJob]:
-        """The translations the article needs, as ``Translator.together`` takes them (as the pipeline translates)."""
-        from diglot.pipeline import summary_document
-        from translate.translator import TranslationJob
-
-        document, src = self.article.document, self.article.language.code
+    def jobs(self, pipeline: Pipeline) -> list[TranslationJob]:
+        """The translations the article needs, as ``Pipeline.translating_together`` takes them."""
+        article, targets = self.article, self.options.targets
         if self.options.translate == "summary":
-            document, src = summary_document(self.summary, document), self.summary.language
-        return [TranslationJob(document, src, target, self.languages) for target in self.options.targets]
+            return [pipeline.summary_translation_job(article, self.summary, target) for target in targets]
+        return [pipeline.translation_job(article, target, languages=self.languages) for target in targets]
 
 
 # Articles are made in groups of about this many sentences, whose translations
