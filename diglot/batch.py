@@ -21,7 +21,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -34,7 +34,7 @@ from diglot.document import is_url
 if TYPE_CHECKING:
     from diglot.config import Config
     from diglot.export import Serialisable
-    from diglot.pipeline import Article
+    from diglot.pipeline import Article, Pipeline, Summary, TranslationJob
 
 FORMATS = ("md", "json", "txt")
 EXPORT_FORMATS = {"md": "markdown", "json": "json", "txt": "text"}
@@ -453,46 +453,132 @@ class ArticleMaker:
 
     def make(self, article: Article) -> ArticleOutcome:
         """The article's documents; any error becomes the outcome's ``error``."""
-        document = article.document
-        sentences = sentence_count(article)
-        try:
-            outputs = self._outputs(article)
-        except Exception as exc:
-            return ArticleOutcome(
-                document.source, document.title, article.language.code, sentences=sentences, error=error_line(exc)
-            )
-        return ArticleOutcome(document.source, document.title, article.language.code, outputs, sentences)
+        return self.make_many([article])[0]
 
-    def _outputs(self, article: Article) -> tuple[ArticleOutput, ...]:
+    def make_many(self, articles: Sequence[Article]) -> list[ArticleOutcome]:
+        """The articles' documents, in order: their translations share generation batches.
+
+        Each article is summarised first; then every sentence the group's
+        translations need is translated together (``Pipeline.translating_together``:
+        many short articles fill whole batches), and each article's documents are
+        rendered from that. An error fails its own article only.
+        """
+        started = [self._start(article) for article in articles]
+        jobs = [
+            job for article in started if not isinstance(article, ArticleOutcome) for job in article.jobs(self.pipeline)
+        ]
+        with self.pipeline.translating_together(jobs):
+            return [article if isinstance(article, ArticleOutcome) else self._finish(article) for article in started]
+
+    def _failed(self, article: Article, exc: Exception) -> ArticleOutcome:
+        document = article.document
+        return ArticleOutcome(
+            document.source,
+            document.title,
+            article.language.code,
+            sentences=sentence_count(article),
+            error=error_line(exc),
+        )
+
+    def _start(self, article: Article) -> _Started | ArticleOutcome:
+        """The article's summary and, for its translation, each paragraph's language (found once for every target)."""
+        pipeline, options = self.pipeline, self.options
+        try:
+            summary = pipeline.summarize(article, method=options.method, length=options.length)
+            languages = None
+            if options.targets and options.translate == "article":
+                languages = pipeline.paragraph_languages(article)
+        except Exception as exc:
+            return self._failed(article, exc)
+        return _Started(article, summary, languages, options)
+
+    def _finish(self, started: _Started) -> ArticleOutcome:
         from diglot.export import export_dict, render
 
-        pipeline, options = self.pipeline, self.options
-        summary = pipeline.summarize(article, method=options.method, length=options.length)
+        pipeline, options, article = self.pipeline, self.options, started.article
         fmt = EXPORT_FORMATS[options.fmt]
 
         def document(translation: Serialisable | None = None) -> str:
             data = export_dict(
                 article.document,
                 article.language,
-                summary=summary,
+                summary=started.summary,
                 translation=translation,
                 translated=options.translate,
                 when=self.when,
             )
             return render(data, fmt)
 
-        if not options.targets:
-            return (ArticleOutput(None, document()),)
-        outputs = []
-        # Found once for every target: each paragraph's language (a mixed article has several).
-        languages = pipeline.paragraph_languages(article) if options.translate == "article" else None
-        for target in options.targets:
-            if options.translate == "summary":
-                translation = pipeline.translate_summary(article, summary, target)
-            else:
-                translation = pipeline.translate(article, target, languages=languages)
-            outputs.append(ArticleOutput(target, document(translation)))
-        return tuple(outputs)
+        try:
+            outputs = [ArticleOutput(None, document())] if not options.targets else []
+            for target in options.targets:
+                if options.translate == "summary":
+                    translation = pipeline.translate_summary(article, started.summary, target)
+                else:
+                    translation = pipeline.translate(article, target, languages=started.languages)
+                outputs.append(ArticleOutput(target, document(translation)))
+        except Exception as exc:
+            return self._failed(article, exc)
+        document_ = article.document
+        return ArticleOutcome(
+            document_.source, document_.title, article.language.code, tuple(outputs), sentence_count(article)
+        )
+
+
+@dataclass(frozen=True)
+class _Started:
+    """An article summarised and ready to translate: what ``ArticleMaker.make_many`` holds between its steps."""
+
+    article: Article
+    summary: Summary
+    languages: Sequence[str] | None
+    options: BatchOptions
+
+    def jobs(self, pipeline: Pipeline) -> list[TranslationJob]:
+        """The translations the article needs, as ``Pipeline.translating_together`` takes them."""
+        article, targets = self.article, self.options.targets
+        if self.options.translate == "summary":
+            return [pipeline.summary_translation_job(article, self.summary, target) for target in targets]
+        return [pipeline.translation_job(article, target, languages=self.languages) for target in targets]
+
+
+# Articles are made in groups of about this many sentences, whose translations
+# share generation batches (``ArticleMaker.make_many``): a seed-sized article
+# alone fills a batch of 32 only part way. Small enough that a killed batch
+# loses little work, and that Ray's actors each get several groups of a
+# seed-sized collection. Local and Ray batches group alike, so their outputs
+# are the same.
+GROUP_SENTENCES = 64
+
+
+def article_groups(items: Iterable[Article | ArticleOutcome]) -> Iterator[list[Article | ArticleOutcome]]:
+    """Consecutive items, a group closed once its articles have ``GROUP_SENTENCES`` sentences.
+
+    A source that could not be read (an ``ArticleOutcome``) stays in its place
+    in its group.
+    """
+    group: list[Article | ArticleOutcome] = []
+    sentences = 0
+    for item in items:
+        group.append(item)
+        if not isinstance(item, ArticleOutcome):
+            sentences += sentence_count(item)
+        if sentences >= GROUP_SENTENCES:
+            yield group
+            group, sentences = [], 0
+    if group:
+        yield group
+
+
+def made_in_place(group: Sequence[Article | ArticleOutcome], made: Iterable[ArticleOutcome]) -> list[ArticleOutcome]:
+    """The group's outcomes in order: ``made`` (the outcomes of its articles, in order) put in the articles' places."""
+    made = iter(made)
+    return [item if isinstance(item, ArticleOutcome) else next(made) for item in group]
+
+
+def group_articles(group: Sequence[Article | ArticleOutcome]) -> list[Article]:
+    """The articles of a group (what is to be made), in order."""
+    return [item for item in group if not isinstance(item, ArticleOutcome)]
 
 
 class LocalRunner:
@@ -514,9 +600,9 @@ class LocalRunner:
         self.maker.check()
 
     def run(self, sources: Sequence[str]) -> Iterator[ArticleOutcome]:
-        for source in sources:
-            article = read_or_fail(source, self.config, self.options)
-            yield article if isinstance(article, ArticleOutcome) else self.maker.make(article)
+        read = (read_or_fail(source, self.config, self.options) for source in sources)
+        for group in article_groups(read):
+            yield from made_in_place(group, self.maker.make_many(group_articles(group)))
 
     def close(self) -> None:
         pass  # the models go with the process

@@ -24,7 +24,17 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from diglot.batch import ArticleMaker, ArticleOutcome, BatchOptions, article_from_dict, article_to_dict, read_or_fail
+from diglot.batch import (
+    ArticleMaker,
+    ArticleOutcome,
+    BatchOptions,
+    article_from_dict,
+    article_groups,
+    article_to_dict,
+    group_articles,
+    made_in_place,
+    read_or_fail,
+)
 from diglot.config import Config
 from diglot.errors import ConfigError, DiglotError
 
@@ -34,6 +44,9 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 # Sources read at a time on the driver: downloads overlap, files cost little.
 _READERS = 4
+# Sources read ahead of the groups being made: enough for a few groups of
+# seed-sized articles (``diglot.batch.GROUP_SENTENCES``), not a whole list.
+_READ_AHEAD = 32
 
 # Settings a worker on this machine must share with the driver: where models,
 # conversions and the result cache are, and whether the hub may be asked.
@@ -68,8 +81,11 @@ class ArticleActor:
         return None
 
     def make(self, articles: list[dict[str, Any]]) -> list[ArticleOutcome]:
-        """The outcomes of a group of articles (read on the driver, as ``article_to_dict`` gives them), in order."""
-        return [self.maker.make(article_from_dict(data)) for data in articles]
+        """The outcomes of a group of articles (read on the driver, as ``article_to_dict`` gives them), in order.
+
+        Made together (``ArticleMaker.make_many``), as the local batch makes the same group.
+        """
+        return self.maker.make_many([article_from_dict(data) for data in articles])
 
 
 def read_ahead(sources: Sequence[str], read: Callable[[str], T], *, threads: int, ahead: int) -> Iterator[T]:
@@ -198,30 +214,31 @@ class RayRunner:
         from ray.util import ActorPool
 
         pool = ActorPool(actors)
-        in_flight_limit = 2 * len(actors)  # one being made and one waiting per actor: no actor idles
-        order: deque[ArticleOutcome | None] = deque()  # None: the next result of the pool
+        in_flight_limit = 2 * len(actors)  # one group being made and one waiting per actor: no actor idles
+        order: deque[list[Article | ArticleOutcome]] = deque()  # groups, each made by the pool or read-failed only
+        in_flight = 0
 
         def read(source: str) -> Article | ArticleOutcome:
             return read_or_fail(source, self.config, self.options)
 
-        in_flight = 0
-        for article in read_ahead(sources, read, threads=_READERS, ahead=in_flight_limit + _READERS):
-            if isinstance(article, ArticleOutcome):
-                order.append(article)  # could not be read: it fails here, in its place
-            else:
-                pool.submit(lambda actor, data: actor.make.remote(data), [article_to_dict(article)])
-                order.append(None)
+        def finish(group: list[Article | ArticleOutcome]) -> list[ArticleOutcome]:
+            nonlocal in_flight
+            if not group_articles(group):
+                return made_in_place(group, [])
+            in_flight -= 1
+            return made_in_place(group, pool.get_next())
+
+        read_sources = read_ahead(sources, read, threads=_READERS, ahead=_READ_AHEAD)
+        for group in article_groups(read_sources):  # grouped as the local batch groups them
+            articles = group_articles(group)
+            if articles:
+                pool.submit(lambda actor, data: actor.make.remote(data), [article_to_dict(a) for a in articles])
                 in_flight += 1
-            while order and (order[0] is not None or in_flight >= in_flight_limit):
-                ready = order.popleft()
-                if ready is None:
-                    in_flight -= 1
-                    yield from pool.get_next()
-                else:
-                    yield ready
+            order.append(group)
+            while order and (not group_articles(order[0]) or in_flight >= in_flight_limit):
+                yield from finish(order.popleft())
         while order:
-            ready = order.popleft()
-            yield from (pool.get_next() if ready is None else [ready])
+            yield from finish(order.popleft())
 
     def close(self) -> None:
         """Let the actors go, and stop the Ray this runner started (a cluster it joined is left running)."""

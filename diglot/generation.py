@@ -150,12 +150,16 @@ class Seq2SeqModel:
         batch_tokens: int = 2048,
         max_batch: int = 32,
         cancel: threading.Event | None = None,
+        limits: Sequence[int] | None = None,
     ) -> list[str]:
         """Generate one output per input text, in input order.
 
         Inputs are sorted by length and packed into batches by token count
         (padding included), so similar lengths share a batch; results are put
-        back in their original order. ``cancel`` is checked between batches.
+        back in their original order. ``limits`` gives each input's most new
+        tokens: a batch decodes up to its members' largest (not the largest of
+        every input), so a batch of short sentences stops early even where a
+        model never emits its end token. ``cancel`` is checked between batches.
         """
         if not texts:
             return []
@@ -169,15 +173,20 @@ class Seq2SeqModel:
             max_new_tokens=min(options.max_new_tokens, limit),
             min_new_tokens=min(options.min_new_tokens, limit),
         )
+        if limits is not None and len(limits) != len(texts):
+            raise ValueError(f"{len(limits)} length limits for {len(texts)} inputs")
         encoded = self.encode(texts, src=src, tgt=tgt)
         outputs: list[str | None] = [None] * len(texts)
         for batch in batches_by_tokens([len(ids) for ids in encoded], batch_tokens, max_batch):
             GATE.wait_turn()  # work a reader is waiting for (a first paragraph) goes first
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
-            generated = self.backend.generate([encoded[i] for i in batch], options, cancel=cancel)
+            batch_options = options
+            if limits is not None:
+                batch_options = options.replace(max_new_tokens=min(max(limits[i] for i in batch), limit))
+            generated = self.backend.generate([encoded[i] for i in batch], batch_options, cancel=cancel)
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             for i, ids in zip(batch, generated, strict=True):
-                outputs[i] = self.decode(ids, drop_first=options.forced_bos_token_id)
+                outputs[i] = self.decode(ids, drop_first=batch_options.forced_bos_token_id)
         return [o or "" for o in outputs]

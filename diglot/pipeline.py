@@ -49,6 +49,7 @@ from diglot.normalize import model_inputs
 from diglot.priority import GATE
 from summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
 from translate import Route, TranslatedParagraph, Translation, Translator
+from translate.translator import TranslationJob
 from translate.windows import ReadingPosition
 
 
@@ -386,15 +387,38 @@ class Pipeline:
         ``ModelUnavailable`` before any work when a model is missing,
         ``Cancelled`` once ``cancel`` is set.
         """
+        job = self.translation_job(article, tgt, languages=languages)
         return self.translator.translate(
-            article.document,
-            src=article.language.code,
-            tgt=tgt,
+            job.document,
+            src=job.src,
+            tgt=job.tgt,
             cancel=cancel,
             on_paragraph=on_paragraph,
-            languages=languages if languages is not None else self.paragraph_languages(article),
+            languages=job.languages,
             reading=reading,
         )
+
+    def translation_job(self, article: Article, tgt: str, *, languages: Sequence[str] | None = None) -> TranslationJob:
+        """What ``translate`` translates for ``article`` into ``tgt``: for ``translating_together``."""
+        found = languages if languages is not None else self.paragraph_languages(article)
+        return TranslationJob(article.document, article.language.code, tgt, found)
+
+    def summary_translation_job(self, article: Article, summary: Summary, tgt: str) -> TranslationJob:
+        """What ``translate_summary`` translates: the summary, from the language it is in."""
+        return TranslationJob(summary_document(summary, article.document), summary.language, tgt)
+
+    def translating_together(self, jobs: Sequence[TranslationJob]) -> contextlib.AbstractContextManager[None]:
+        """Inside, the translations of ``jobs`` share generation batches (``Translator.together``).
+
+        ``jobs`` come from ``translation_job`` and ``summary_translation_job``,
+        so that ``translate`` and ``translate_summary`` inside find what was
+        made for them.
+
+        For a batch of articles. A translator that cannot (a test's fake)
+        translates each document alone.
+        """
+        together = getattr(self.translator, "together", None)
+        return together(jobs) if together is not None else contextlib.nullcontext()
 
     def translate_summary(
         self,
@@ -406,10 +430,7 @@ class Pipeline:
         on_paragraph: ParagraphCallback | None = None,
     ) -> Translation:
         """The summary in ``tgt``, from the language it is in (which may not be the article's)."""
+        job = self.summary_translation_job(article, summary, tgt)
         return self.translator.translate(
-            summary_document(summary, article.document),
-            src=summary.language,
-            tgt=tgt,
-            cancel=cancel,
-            on_paragraph=on_paragraph,
+            job.document, src=job.src, tgt=job.tgt, cancel=cancel, on_paragraph=on_paragraph
         )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
@@ -21,7 +22,7 @@ from translate.result import Route, SentencePair, TranslatedParagraph, Translati
 from translate.router import choose_route
 from translate.windows import ReadingPosition, WindowOrder, paragraph_windows
 
-__all__ = ["ParagraphCallback", "Translator", "max_output_tokens", "paragraph_windows"]
+__all__ = ["ParagraphCallback", "TranslationJob", "Translator", "max_output_tokens", "paragraph_windows"]
 
 # Part of every cached translation's key: what the model read changed when
 # Marian input started to be Moses-normalised (see diglot.normalize).
@@ -30,8 +31,23 @@ _INPUT_FORM = "moses-punct"
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
 
 
+@dataclass(frozen=True)
+class TranslationJob:
+    """One document for ``Translator.together``: what ``Translator.translate`` would be given for it."""
+
+    document: Document
+    src: str
+    tgt: str
+    languages: Sequence[str] | None = None
+    detect_paragraphs: bool = True
+
+
 def max_output_tokens(longest_input: int) -> int:
-    """The most tokens a batch's translations may take: room for a language that needs twice the source's."""
+    """The most tokens a sentence's translation may take: room for a language that needs twice the source's.
+
+    A generation batch decodes up to the largest limit of its sentences
+    (``Seq2SeqModel.generate``).
+    """
     return min(512, 2 * longest_input + 16)
 
 
@@ -59,6 +75,9 @@ class Translator:
         self.model = model
         self.num_beams = num_beams or self.config.num_beams
         self.cache = cache
+        # Inside ``together``: the translations made for its documents, by cache key, with whether each came
+        # from the result cache. Per thread: only the thread that opened ``together`` reads it.
+        self._memo = threading.local()
 
     def route(self, src: str, tgt: str) -> Route:
         """The route this translator takes for ``src`` -> ``tgt``.
@@ -84,30 +103,40 @@ class Translator:
         cancel: threading.Event | None,
         tally: list[int] | None,
     ) -> list[str]:
-        """One hop: cached sentences from the cache, the rest from the model (then cached).
+        """One hop: sentences from ``together``'s memo, then the result cache, the rest from the model.
 
-        ``tally`` ([hits, misses]) counts the cache lookups.
+        What the model makes goes into the cache (and the memo, inside ``together``). ``tally``
+        ([hits, misses]) counts what came from the result cache.
         """
-        if self.cache is None:
+        memo: dict[str, tuple[str, bool]] | None = getattr(self._memo, "value", None)
+        if self.cache is None and memo is None:
             return self._translate_sentences(self._load(model, tgt), sentences, src, tgt, cancel)
         identity = self.pool.identity(model)
         keys = [cache_key("translate", identity, self.num_beams, _INPUT_FORM, src, tgt, s) for s in sentences]
-        found = self.cache.get_many(keys)
+        found = {key: memo[key] for key in keys if key in memo} if memo is not None else {}
+        if self.cache is not None:
+            cached = self.cache.get_many([key for key in keys if key not in found])
+            found.update((key, (text, True)) for key, text in cached.items())
         todo = [i for i, key in enumerate(keys) if key not in found]
-        if tally is not None:
-            tally[0] += len(sentences) - len(todo)
-            tally[1] += len(todo)
         if todo:
             loaded = self._load(model, tgt)
             fresh = self._translate_sentences(loaded, [sentences[i] for i in todo], src, tgt, cancel)
-            stored = keys
-            if loaded.identity != identity:  # CTranslate2 could not run it: kept under the engine that did
-                stored = [
-                    cache_key("translate", loaded.identity, self.num_beams, _INPUT_FORM, src, tgt, s) for s in sentences
-                ]
-            self.cache.put_many("translation", {stored[i]: text for i, text in zip(todo, fresh, strict=True)})
-            found.update((keys[i], text) for i, text in zip(todo, fresh, strict=True))
-        return [found[key] for key in keys]
+            if self.cache is not None:
+                stored = keys
+                if loaded.identity != identity:  # CTranslate2 could not run it: kept under the engine that did
+                    stored = [
+                        cache_key("translate", loaded.identity, self.num_beams, _INPUT_FORM, src, tgt, s)
+                        for s in sentences
+                    ]
+                self.cache.put_many("translation", {stored[i]: text for i, text in zip(todo, fresh, strict=True)})
+            found.update((keys[i], (text, False)) for i, text in zip(todo, fresh, strict=True))
+        if memo is not None:
+            memo.update((key, found[key]) for key in keys)
+        if tally is not None:
+            hits = sum(found[key][1] for key in keys)
+            tally[0] += hits
+            tally[1] += len(keys) - hits
+        return [found[key][0] for key in keys]
 
     def _translate_sentences(
         self, model: Seq2SeqModel, sentences: list[str], src: str, tgt: str, cancel: threading.Event | None
@@ -120,14 +149,14 @@ class Translator:
         budget = model.input_budget
         pieces: list[str] = []
         owners: list[int] = []
-        longest = 1
+        limits: list[int] = []
         for index, sentence in enumerate(model_inputs(sentences, model.model_type, src)):
             tokens = model.count_tokens(sentence)
             parts = [sentence] if tokens <= budget else split_long(sentence, budget, model.count_tokens)
             pieces.extend(parts)
             owners.extend([index] * len(parts))
-            longest = max(longest, min(tokens, budget))
-        options = GenerationOptions(num_beams=self.num_beams, max_new_tokens=max_output_tokens(longest))
+            limits.extend([max_output_tokens(max(1, min(tokens, budget)))] * len(parts))
+        options = GenerationOptions(num_beams=self.num_beams, max_new_tokens=max(limits, default=1))
         translated = model.generate(
             pieces,
             options,
@@ -136,6 +165,7 @@ class Translator:
             cancel=cancel,
             batch_tokens=self.config.batch_tokens,
             max_batch=self.config.batch_size,
+            limits=limits,
         )
         joined: list[list[str]] = [[] for _ in sentences]
         for owner, text in zip(owners, translated, strict=True):
@@ -157,6 +187,50 @@ class Translator:
                 break
             current = self._step(step.model, current, step.src, step.tgt, cancel, tally)
         return current
+
+    @contextlib.contextmanager
+    def together(self, jobs: Sequence[TranslationJob], *, cancel: threading.Event | None = None) -> Iterator[None]:
+        """Translate the sentences of many documents in shared batches; inside, ``translate`` takes them from there.
+
+        One document's windows make a few small batches (its first paragraph alone, then growing
+        windows); the sentences of many short documents, sorted by length, fill whole batches
+        instead, which is what a batch of articles wants. Each job is planned as ``translate``
+        would (paragraph languages, routes, sentences), and every sentence of every job is
+        translated up front, one ``translate_sentences`` per route. Inside the block, ``translate``
+        of those documents, in this thread, reads its sentences from what was made here, so its
+        result is exactly that translation, sentence for sentence (a generation batch's length
+        limit is its longest sentence's, so a sentence's output may differ from a translation of
+        its document alone where a model runs to the limit). A job that cannot be planned or
+        translated here is left to fail on its own, with its own message, when it is translated.
+        """
+        memo: dict[str, tuple[str, bool]] = {}
+        previous = getattr(self._memo, "value", None)
+        self._memo.value = memo
+        try:
+            for route, sentences in self._sentences_by_route(jobs).items():
+                try:
+                    self.translate_sentences(list(sentences), route, cancel=cancel)
+                except Cancelled:
+                    raise
+                except Exception:  # each document meets the error again in its translate()
+                    continue
+            yield
+        finally:
+            self._memo.value = previous
+
+    def _sentences_by_route(self, jobs: Sequence[TranslationJob]) -> dict[Route, dict[str, None]]:
+        """Every sentence the jobs translate, by the route that translates it, in order and without repeats."""
+        groups: dict[Route, dict[str, None]] = {}
+        for job in jobs:
+            try:
+                plan = _Plan(self, job.document, job.src, job.tgt, job.detect_paragraphs, job.languages)
+                for i in range(len(job.document.paragraphs)):
+                    route = plan.routes[plan.read_as(i)]
+                    if route.steps:
+                        groups.setdefault(route, {}).update(dict.fromkeys(plan.sentences(i)))
+            except DiglotError:
+                continue  # a missing model: the document's translate() says so
+        return groups
 
     def translate(
         self,
@@ -208,37 +282,19 @@ class Translator:
     ) -> Translation:
         counts = [0, 0]  # cache hits, misses
         paragraphs = document.paragraphs
-        if languages is None:
-            detected = detect_paragraphs and len(paragraphs) > 1
-            languages = ParagraphLanguages(paragraphs, src) if detected else [src] * len(paragraphs)
-        routes = _Routes(self, src, tgt)
-        if not routes.serves_article():
-            # The article's own pair has no model: it fails only if a paragraph needs it, which takes every
-            # paragraph's language to know (before any work, as always).
-            routes.require_article_pair([routes.translated_as(lang) for lang in languages])
-        # Windows group paragraphs by their sentences as their scripts split them (the languages are
-        # found window by window): cheap, and the same for every run of the same text.
-        by_script = script_paragraph_languages(paragraphs, src)
-        estimate = paragraph_sentences(paragraphs, by_script)
-
-        def split(i: int) -> list[str]:
-            """Paragraph ``i`` by its own language's rules: the estimate's split where its script named that."""
-            if languages[i] == by_script[i]:
-                return estimate[i]
-            return split_sentences(paragraphs[i], languages[i]) or [paragraphs[i]]
-
+        plan = _Plan(self, document, src, tgt, detect_paragraphs, languages)
         results: list[TranslatedParagraph | None] = [None] * len(paragraphs)
-        for window in WindowOrder([len(s) for s in estimate], reading):
+        for window in WindowOrder(plan.sentence_counts, reading):
             if cancel is not None and cancel.is_set():
                 raise Cancelled()
             with GATE.urgent() if window.urgent else contextlib.nullcontext():
                 first_paragraph.close()  # from here on, each window says whether it is urgent
-                done = self._translate_window(window.paragraphs, split, languages, routes, tgt, cancel, counts)
+                done = self._translate_window(window.paragraphs, plan, cancel, counts)
                 for i, paragraph in done:
                     results[i] = paragraph
                     if on_paragraph is not None:
                         on_paragraph(i, paragraph)
-        backends = {self.pool.identity(m).backend for r in routes.used() for m in r.models}
+        backends = {self.pool.identity(m).backend for r in plan.routes.used() for m in r.models}
         return Translation(
             paragraphs=tuple(p for p in results if p is not None),
             source_language=src,
@@ -249,27 +305,20 @@ class Translator:
         )
 
     def _translate_window(
-        self,
-        window: range,
-        split: Callable[[int], list[str]],
-        languages: Sequence[str],
-        routes: _Routes,
-        tgt: str,
-        cancel: threading.Event | None,
-        counts: list[int],
+        self, window: range, plan: _Plan, cancel: threading.Event | None, counts: list[int]
     ) -> list[tuple[int, TranslatedParagraph]]:
         """The paragraphs of ``window``, their sentences batched together (one batch per source language).
 
-        Each paragraph is split by the rules of its own language (``split``) and translated as that
-        language, or as the article's where no model serves its own (``_Routes.translated_as``).
+        Each paragraph is split by the rules of its own language and translated as that language, or as
+        the article's where no model serves its own (``_Plan``).
         """
-        sentences = {i: split(i) for i in window}
-        read_as = {i: routes.translated_as(languages[i]) for i in window}
+        sentences = {i: plan.sentences(i) for i in window}
+        read_as = {i: plan.read_as(i) for i in window}
         translated: dict[int, list[str]] = {}
         for lang in dict.fromkeys(read_as.values()):
             members = [i for i in window if read_as[i] == lang]
             flat = [s for i in members for s in sentences[i]]
-            out = iter(self.translate_sentences(flat, routes[lang], cancel=cancel, tally=counts))
+            out = iter(self.translate_sentences(flat, plan.routes[lang], cancel=cancel, tally=counts))
             for i in members:
                 translated[i] = [next(out) for _ in sentences[i]]
         return [
@@ -277,15 +326,66 @@ class Translator:
                 i,
                 TranslatedParagraph(
                     sentences=tuple(
-                        SentencePair(s, t, check_translation(s, t, src=read_as[i], tgt=tgt))
+                        SentencePair(s, t, check_translation(s, t, src=read_as[i], tgt=plan.tgt))
                         for s, t in zip(sentences[i], translated[i], strict=True)
                     ),
                     source_language=read_as[i],
-                    route=routes[read_as[i]],
+                    route=plan.routes[read_as[i]],
                 ),
             )
             for i in window
         ]
+
+
+class _Plan:
+    """What translating one document takes: each paragraph's sentences, the language it is read as, its route.
+
+    Raises what ``Translator.translate`` raises before any work (the
+    article's own pair missing when a paragraph needs it). Sentences are
+    split when first asked for, and each paragraph's language is found
+    then too (``ParagraphLanguages``).
+    """
+
+    def __init__(
+        self,
+        translator: Translator,
+        document: Document,
+        src: str,
+        tgt: str,
+        detect_paragraphs: bool,
+        languages: Sequence[str] | None,
+    ) -> None:
+        paragraphs = document.paragraphs
+        if languages is None:
+            detected = detect_paragraphs and len(paragraphs) > 1
+            languages = ParagraphLanguages(paragraphs, src) if detected else [src] * len(paragraphs)
+        self.tgt = tgt
+        self.routes = _Routes(translator, src, tgt)
+        if not self.routes.serves_article():
+            # The article's own pair has no model: it fails only if a paragraph needs it, which takes every
+            # paragraph's language to know (before any work, as always).
+            self.routes.require_article_pair([self.routes.translated_as(lang) for lang in languages])
+        # Windows group paragraphs by their sentences as their scripts split them (the languages are
+        # found window by window): cheap, and the same for every run of the same text.
+        self._paragraphs = paragraphs
+        self._languages = languages
+        self._by_script = script_paragraph_languages(paragraphs, src)
+        self._estimate = paragraph_sentences(paragraphs, self._by_script)
+
+    @property
+    def sentence_counts(self) -> list[int]:
+        """Each paragraph's sentences as its script splits them: what the windows are made of."""
+        return [len(s) for s in self._estimate]
+
+    def sentences(self, i: int) -> list[str]:
+        """Paragraph ``i`` by its own language's rules: the estimate's split where its script named that."""
+        if self._languages[i] == self._by_script[i]:
+            return self._estimate[i]
+        return split_sentences(self._paragraphs[i], self._languages[i]) or [self._paragraphs[i]]
+
+    def read_as(self, i: int) -> str:
+        """The language paragraph ``i`` is translated from (``_Routes.translated_as``)."""
+        return self.routes.translated_as(self._languages[i])
 
 
 class _Routes:

@@ -235,8 +235,13 @@ def test_a_rerun_skips_finished_articles_and_makes_the_failed_ones(
     stamps = {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.name != "index.jsonl"}
     (articles / "empty.txt").write_text("The empty file now has a sentence in it.", encoding="utf-8")
     made: list[str] = []
-    real_make = ArticleMaker.make
-    monkeypatch.setattr(ArticleMaker, "make", lambda self, a: made.append(a.document.source) or real_make(self, a))
+    real_make = ArticleMaker.make_many
+
+    def make_many(self: ArticleMaker, group: list) -> list:
+        made.extend(a.document.source for a in group)
+        return real_make(self, group)
+
+    monkeypatch.setattr(ArticleMaker, "make_many", make_many)
     code, stdout, _ = run(capsys, *argv)
     assert code == 0 and "5 sources: 1 done, 4 skipped, 0 failed" in stdout
     assert made == [str(articles / "empty.txt")]  # nothing else recomputed
@@ -484,3 +489,57 @@ def test_an_address_that_cannot_be_downloaded_fails_alone(capsys, tmp_path: Path
     reason = failed["error"].removeprefix(f"{address}: ")  # the reader's one line, whatever its wording
     assert failed["status"] == "failed" and reason != failed["error"] and "\n" not in reason
     assert done["status"] == "done" and f"{address}  {reason}" in stderr
+
+
+def test_articles_are_grouped_by_their_sentences_and_a_source_that_failed_keeps_its_place():
+    from diglot.batch import GROUP_SENTENCES, article_groups, group_articles, made_in_place, sentence_count
+    from diglot.document import Document
+    from diglot.langid import LanguageGuess
+    from diglot.pipeline import Article
+
+    def article(number: int, sentences: int) -> Article:
+        text = " ".join(f"Sentence {k} of article {number}." for k in range(sentences))
+        return Article(Document((text,), source=f"a{number}"), LanguageGuess("en", 1.0, "given"))
+
+    failed = ArticleOutcome("broken", error="unreadable")
+    items = [article(0, 20), failed, article(1, 30), article(2, 20), article(3, 5), article(4, GROUP_SENTENCES)]
+    groups = list(article_groups(items))
+    assert [[getattr(i, "source", None) or i.document.source for i in g] for g in groups] == [
+        ["a0", "broken", "a1", "a2"],  # 70 sentences: the group closes at GROUP_SENTENCES (64)
+        ["a3", "a4"],
+    ]
+    assert all(sum(sentence_count(a) for a in group_articles(g)) >= GROUP_SENTENCES for g in groups[:-1])
+    made = [ArticleOutcome(a.document.source, title="made") for a in group_articles(groups[0])]
+    assert [o.source for o in made_in_place(groups[0], made)] == ["a0", "broken", "a1", "a2"]
+    assert made_in_place(groups[0], made)[1] is failed
+
+
+def test_a_batch_translates_the_sentences_of_several_articles_in_one_call(
+    capsys, tmp_path: Path, seed: Path, tiny_config, monkeypatch: pytest.MonkeyPatch
+):
+    from diglot.generation import Seq2SeqModel
+    from diglot.normalize import model_inputs
+    from diglot.segment import split_sentences
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    lines = [line for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    for number in range(4):  # four short articles, each of its own two paragraphs of the seed
+        (folder / f"a{number}.txt").write_text("\n\n".join(lines[number : number + 2]), encoding="utf-8")
+    calls: list[list[str]] = []
+    generate = Seq2SeqModel.generate
+
+    def spy(self: Seq2SeqModel, texts, *args, **kwargs):
+        calls.append(list(texts))
+        return generate(self, texts, *args, **kwargs)
+
+    monkeypatch.setattr(Seq2SeqModel, "generate", spy)
+    out = tmp_path / "out"
+    code, stdout, stderr = run(capsys, "batch", str(folder), "--out", str(out), "--to", "ru", "--method", "extractive")
+    assert code == 0 and "4 sources: 4 done" in stdout, stdout + stderr
+    assert len(calls) == 1  # the four articles' sentences together (they share paragraphs: each sentence once)
+    sentences = {s for line in lines[:5] for s in split_sentences(line, "en")}
+    assert sorted(calls[0]) == sorted(model_inputs(list(sentences), "marian", "en"))
+    for number in range(4):  # and each article's document has its own paragraphs' translations
+        text = (out / f"a{number}.ru.md").read_text(encoding="utf-8")
+        assert lines[number].split(". ")[0] in text

@@ -52,11 +52,14 @@ def test_the_report_passes_only_when_every_target_is_met(capsys):
     assert "within batch --ray vs batch, tiny model" in capsys.readouterr().out
 
 
-def test_the_cross_article_rows_compare_with_the_per_article_time(capsys):
+def test_the_cross_article_rows_pass_only_when_the_batch_groups_are_faster(capsys):
     from benchmarks.batch import CrossArticle, report_cross_article
 
-    report_cross_article(CrossArticle(50.0, 66.7, 40.0, 113, 90, 260))
+    assert report_cross_article(CrossArticle(50.0, 45.0, 40.0, 5, 90, 260)) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-3].endswith("50.00           1.00x    260/260")
-    assert lines[-2].endswith("66.70           0.75x    113/260")
-    assert lines[-1].endswith("40.00           1.25x     90/260")
+    assert lines[-4].endswith("50.00") and lines[-3].endswith("45.00") and "5 groups" in lines[-2]
+    assert lines[-2].endswith("40.00")
+    assert lines[-1].startswith("met    groups vs each article in its windows")
+    assert "  1.25  (target > 1; 90/260" in lines[-1]
+    assert report_cross_article(CrossArticle(50.0, 45.0, 55.0, 5, 90, 260)) == 1
+    assert capsys.readouterr().out.splitlines()[-1].startswith("MISSED groups vs each article")
