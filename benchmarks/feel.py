@@ -7,7 +7,9 @@
   paint, language known to the first translated paragraph and to the whole
   translation, and a switch back to a language already translated — once
   with the abstractive summary running alongside (what a reader gets) and
-  once without it (extractive), to show what sharing two cores costs.
+  once without it (extractive), to show what sharing two cores costs; and
+  once more with the summary but without the likely translation model
+  loaded while the language is detected, to show what that load saves.
 
 Every figure is measured in this run; a child that fails fails the bench.
 """
@@ -34,6 +36,7 @@ SWITCH_BACK_S = 0.1
 PROCESS = "translate, whole process"
 APP = "app (headless Pilot)"
 DECODE = "1st paragraph, decoding"
+NOT_AHEAD = "model not loaded ahead"
 
 
 @dataclass(frozen=True)
@@ -102,13 +105,21 @@ def _config_file(folder: Path, marian: Path, bart: Path) -> Path:
     return path
 
 
-def app_timings(marian: Path, bart: Path, env: dict[str, str], *, summary: bool) -> dict[str, float]:
-    """The app's response times in a fresh process (see ``_app_child``)."""
+def app_timings(
+    marian: Path, bart: Path, env: dict[str, str], *, summary: bool, preload: bool = True
+) -> dict[str, float]:
+    """The app's response times in a fresh process (see ``_drive_app``).
+
+    ``preload=False`` measures the app as if it did not load the likely
+    translation model while the language is detected
+    (``Pipeline.preload_translation``): what a wrong guess leaves.
+    """
     with tempfile.TemporaryDirectory() as work:
         child_env = dict(env, DIGLOT_CONFIG=str(_config_file(Path(work), marian, bart)))
         launched = time.time()
         method = "abstractive" if summary else "extractive"
-        command = [sys.executable, "-m", "benchmarks.feel", "--app", str(launched), method]
+        ahead = "preload" if preload else "no-preload"
+        command = [sys.executable, "-m", "benchmarks.feel", "--app", str(launched), method, ahead]
         result = subprocess.run(command, capture_output=True, text=True, env=child_env, check=False)
         if result.returncode != 0:
             raise RuntimeError(f"app timing failed: {result.stderr.strip().splitlines()[-3:]}")
@@ -116,20 +127,22 @@ def app_timings(marian: Path, bart: Path, env: dict[str, str], *, summary: bool)
         return timings
 
 
-async def _drive_app(launched: float, method: str) -> dict[str, float]:
+async def _drive_app(launched: float, method: str, preload: bool = True) -> dict[str, float]:
     from diglot.config import load_config
-    from diglot.document import read_source
+    from diglot.document import Document, read_source
     from diglot.seeds import default_article
     from tui.app import DiglotApp
     from tui.engines import default_engines
 
     config = load_config()
-    app = DiglotApp(
-        read_source(str(default_article())),
-        pipeline=default_engines(config, use_cache=False),
-        config=config,
-        target="ru",
-    )
+    pipeline = default_engines(config, use_cache=False)
+    if not preload:
+
+        def nothing_ahead(document: Document, tgt: str) -> tuple[str, ...]:
+            return ()
+
+        pipeline.preload_translation = nothing_ahead  # type: ignore[method-assign]
+    app = DiglotApp(read_source(str(default_article())), pipeline=pipeline, config=config, target="ru")
     app.set_reactive(DiglotApp.method, method)
     marks: dict[str, float] = {}
     # Polled with asyncio.sleep, not Pilot's press/pause: those wait for the
@@ -159,6 +172,7 @@ async def _drive_app(launched: float, method: str) -> dict[str, float]:
             raise RuntimeError("the switch back did not show the whole translation")
     return {
         "first_paint_s": round(marks["paint"] - launched, 3),
+        "language_known_s": round(marks["language"] - launched, 3),
         "launch_to_first_paragraph_s": round(marks["first"] - launched, 3),
         "first_paragraph_s": round(marks["first"] - marks["language"], 3),
         "full_translation_s": round(marks["full"] - marks["language"], 3),
@@ -208,9 +222,9 @@ def first_paragraph_decoding(marian: Path, env: dict[str, str]) -> dict[str, Any
     return decoded
 
 
-if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "--app":
+if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == "--app":
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    result: dict[str, Any] = asyncio.run(_drive_app(float(sys.argv[2]), sys.argv[3]))
+    result: dict[str, Any] = asyncio.run(_drive_app(float(sys.argv[2]), sys.argv[3], sys.argv[4] == "preload"))
     print(json.dumps(result))
 elif __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--decode":
     print(json.dumps(_decode_first_paragraph(sys.argv[2])))
@@ -227,11 +241,21 @@ def measure(marian: Path, bart: Path, env: dict[str, str], repeats: int) -> list
         timings = app_timings(marian, bart, env, summary=summary)
         rows += [
             Row(APP, f"launch to first paint, {label}", timings["first_paint_s"]),
+            Row(APP, f"launch to language known, {label}", timings["language_known_s"]),
             Row(APP, f"language known to 1st paragraph, {label}", timings["first_paragraph_s"]),
             Row(APP, f"launch to 1st paragraph, {label}", timings["launch_to_first_paragraph_s"]),
             Row(APP, f"language known to whole translation, {label}", timings["full_translation_s"]),
             Row(APP, f"switch back to a translated language, {label}", timings["switch_back_s"]),
         ]
+    # The same app without the likely model loaded while the language is detected: what that load
+    # saves (or costs detection) in this run, and what a reader gets where the script's guess is wrong.
+    label = f"summary alongside, {NOT_AHEAD}"
+    timings = app_timings(marian, bart, env, summary=True, preload=False)
+    rows += [
+        Row(APP, f"launch to language known, {label}", timings["language_known_s"]),
+        Row(APP, f"language known to 1st paragraph, {label}", timings["first_paragraph_s"]),
+        Row(APP, f"launch to 1st paragraph, {label}", timings["launch_to_first_paragraph_s"]),
+    ]
     decoded = first_paragraph_decoding(marian, env)
     tokens = "/".join(str(n) for n in decoded["output_tokens"])
     rows.append(Row(DECODE, f"{len(decoded['output_tokens'])} sentences, {tokens} tokens out, limit {decoded['limit']}",
