@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -288,8 +289,43 @@ def _vocabulary(folder: Path, side: str) -> list[str]:
     raise FileNotFoundError(f"no {side} vocabulary in {folder}")
 
 
+def decoding_threads(device: str, *, many_short_inputs: bool, threads: int | None) -> tuple[int, int]:
+    """``(sub-batches decoded side by side, threads each)`` for a model on ``device``.
+
+    Translation models get many short sentences: on the CPU two sub-batches
+    decoded side by side (a core each) beat one batch on two threads, as
+    small matrices scale poorly (~10% here). A summariser's single long input
+    needs every core on the one batch instead. ``threads`` (a Ray actor's
+    CPUs) caps the cores: one thread in all for an actor given one CPU.
+    """
+    cores = max(1, threads or os.cpu_count() or 1)
+    parallel = 2 if device != "cuda" and cores >= 2 and many_short_inputs else 1
+    return parallel, max(1, cores // parallel)
+
+
+def open_translator(folder: Path, device: str, compute: str, parallel: int, intra_threads: int) -> Any:
+    """``ctranslate2.Translator`` on a converted folder: reads and packs the weights, without holding the GIL."""
+    import ctranslate2
+
+    if parallel > 1:
+        share_malloc_arena()
+    return ctranslate2.Translator(
+        str(folder),
+        device="cuda" if device == "cuda" else "cpu",
+        compute_type=compute,
+        inter_threads=parallel,
+        intra_threads=intra_threads,
+    )
+
+
 class CTranslate2Backend:
-    """Runs a converted model with ``ctranslate2.Translator``; token ids map to the tokens it takes."""
+    """Runs a converted model with ``ctranslate2.Translator``; token ids map to the tokens it takes.
+
+    ``opening`` is the ``open_translator`` call already under way in another
+    thread (with ``decoding_threads``' figures), so that the Python work of a
+    load (this backend's vocabularies, the tokenizer) runs while CTranslate2
+    reads the weights; without it the translator is opened here.
+    """
 
     name = "ctranslate2"
 
@@ -304,38 +340,27 @@ class CTranslate2Backend:
         forced_eos: bool = False,
         many_short_inputs: bool = False,
         threads: int | None = None,
+        opening: Future[Any] | None = None,
     ) -> None:
-        import ctranslate2
-
         self.folder = folder
         # Models whose generation forces EOS as the last token at the length
         # limit (Marian, BART) keep one token fewer of text there, as in transformers.
         self.forced_eos = forced_eos
+        self.device = "cuda" if device == "cuda" else "cpu"
+        self.compute_type = compute
+        self.parallel, self.intra_threads = decoding_threads(
+            self.device, many_short_inputs=many_short_inputs, threads=threads
+        )
+        if opening is None:
+            opening = Future()
+            opening.set_result(open_translator(folder, self.device, compute, self.parallel, self.intra_threads))
         self.source_tokens = _vocabulary(folder, "source")
         self.target_tokens = _vocabulary(folder, "target")
         self.target_ids: dict[str, int] = {}
         for index, token in enumerate(self.target_tokens):
             self.target_ids.setdefault(token, index)
         self.specials = {i for i in (pad_id, eos_id) if i is not None}
-        self.device = "cuda" if device == "cuda" else "cpu"
-        self.compute_type = compute
-        # Translation models get many short sentences: on the CPU two
-        # sub-batches decoded side by side (a core each) beat one batch on two
-        # threads, as small matrices scale poorly (~10% here). A summariser's
-        # single long input needs every core on the one batch instead.
-        # ``threads`` (a Ray actor's CPUs) caps the cores: one thread in all for an actor given one CPU.
-        cores = max(1, threads or os.cpu_count() or 1)
-        self.parallel = 2 if self.device == "cpu" and cores >= 2 and many_short_inputs else 1
-        if self.parallel > 1:
-            share_malloc_arena()
-        self.intra_threads = max(1, cores // self.parallel)
-        self.translator = ctranslate2.Translator(
-            str(folder),
-            device=self.device,
-            compute_type=compute,
-            inter_threads=self.parallel,
-            intra_threads=self.intra_threads,
-        )
+        self.translator = opening.result()
 
     @property
     def memory_bytes(self) -> int:

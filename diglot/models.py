@@ -17,6 +17,7 @@ import os
 import pickle
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -152,7 +153,16 @@ def _load_ctranslate2(
     ref: str, path: Path, device: str, quantization: str | None, threads: int | None = None
 ) -> tuple[Backend, Tokenizer, ModelFacts]:
     """The converted model (converting it first where needed), with a torch-free tokenizer where one fits."""
-    from diglot.ct2 import CTranslate2Backend, compute_type, convert, facts, stored_type, sweep_once
+    from diglot.ct2 import (
+        CTranslate2Backend,
+        compute_type,
+        convert,
+        decoding_threads,
+        facts,
+        open_translator,
+        stored_type,
+        sweep_once,
+    )
 
     sweep_once()
     ct2_device = resolve_device(device, "ctranslate2")
@@ -165,20 +175,27 @@ def _load_ctranslate2(
     for attempt in (1, 2):
         try:
             known = facts(folder)
-            try:
-                tokenizer: Tokenizer = load_tokenizer(folder, known.model_type)
-            except TokenizerUnavailable:
-                tokenizer = HuggingFaceTokenizer(_hf_tokenizer(ref, folder))
-            engine = CTranslate2Backend(
-                folder,
-                ct2_device,
-                compute,
-                pad_id=tokenizer.pad_id,
-                eos_id=tokenizer.eos_id,
-                forced_eos=known.forced_eos,
-                many_short_inputs=known.model_type in ("marian", "m2m_100"),
-                threads=threads,
-            )
+            many_short_inputs = known.model_type in ("marian", "m2m_100")
+            parallel, intra = decoding_threads(ct2_device, many_short_inputs=many_short_inputs, threads=threads)
+            with ThreadPoolExecutor(max_workers=1) as opener:
+                # CTranslate2 reads the weights without the GIL (~0.1 s for opus-mt); the tokenizer
+                # and the vocabularies, Python work (~0.05 s), are read meanwhile.
+                opening = opener.submit(open_translator, folder, ct2_device, compute, parallel, intra)
+                try:
+                    tokenizer: Tokenizer = load_tokenizer(folder, known.model_type)
+                except TokenizerUnavailable:
+                    tokenizer = HuggingFaceTokenizer(_hf_tokenizer(ref, folder))
+                engine = CTranslate2Backend(
+                    folder,
+                    ct2_device,
+                    compute,
+                    pad_id=tokenizer.pad_id,
+                    eos_id=tokenizer.eos_id,
+                    forced_eos=known.forced_eos,
+                    many_short_inputs=many_short_inputs,
+                    threads=threads,
+                    opening=opening,
+                )
             return engine, tokenizer, known
         except (ModelUnavailable, ConfigError):
             raise
