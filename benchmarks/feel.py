@@ -7,9 +7,7 @@
   paint, language known to the first translated paragraph and to the whole
   translation, and a switch back to a language already translated — once
   with the abstractive summary running alongside (what a reader gets) and
-  once without it (extractive), to show what sharing two cores costs; and
-  once more with the summary but without the likely translation model
-  loaded while the language is detected, to show what that load saves.
+  once without it (extractive), to show what sharing two cores costs.
 
 Every figure is measured in this run; a child that fails fails the bench.
 """
@@ -36,7 +34,6 @@ SWITCH_BACK_S = 0.1
 PROCESS = "translate, whole process"
 APP = "app (headless Pilot)"
 DECODE = "1st paragraph, decoding"
-NOT_AHEAD = "model not loaded ahead"
 
 
 @dataclass(frozen=True)
@@ -105,21 +102,13 @@ def _config_file(folder: Path, marian: Path, bart: Path) -> Path:
     return path
 
 
-def app_timings(
-    marian: Path, bart: Path, env: dict[str, str], *, summary: bool, preload: bool = True
-) -> dict[str, float]:
-    """The app's response times in a fresh process (see ``_drive_app``).
-
-    ``preload=False`` measures the app as if it did not load the likely
-    translation model while the language is detected
-    (``Pipeline.preload_translation``): what a wrong guess leaves.
-    """
+def app_timings(marian: Path, bart: Path, env: dict[str, str], *, summary: bool) -> dict[str, float]:
+    """The app's response times in a fresh process (see ``_drive_app``)."""
     with tempfile.TemporaryDirectory() as work:
         child_env = dict(env, DIGLOT_CONFIG=str(_config_file(Path(work), marian, bart)))
         launched = time.time()
         method = "abstractive" if summary else "extractive"
-        ahead = "preload" if preload else "no-preload"
-        command = [sys.executable, "-m", "benchmarks.feel", "--app", str(launched), method, ahead]
+        command = [sys.executable, "-m", "benchmarks.feel", "--app", str(launched), method]
         result = subprocess.run(command, capture_output=True, text=True, env=child_env, check=False)
         if result.returncode != 0:
             raise RuntimeError(f"app timing failed: {result.stderr.strip().splitlines()[-3:]}")
@@ -127,40 +116,52 @@ def app_timings(
         return timings
 
 
-async def _drive_app(launched: float, method: str, preload: bool = True) -> dict[str, float]:
+async def _drive_app(launched: float, method: str) -> dict[str, float]:
+    from textual.message import Message
+
     from diglot.config import load_config
-    from diglot.document import Document, read_source
+    from diglot.document import read_source
     from diglot.seeds import default_article
     from tui.app import DiglotApp
     from tui.engines import default_engines
+    from tui.messages import LanguageDetected, TranslationParagraphs, TranslationReady
 
     config = load_config()
     pipeline = default_engines(config, use_cache=False)
-    if not preload:
-
-        def nothing_ahead(document: Document, tgt: str) -> tuple[str, ...]:
-            return ()
-
-        pipeline.preload_translation = nothing_ahead  # type: ignore[method-assign]
     app = DiglotApp(read_source(str(default_article())), pipeline=pipeline, config=config, target="ru")
     app.set_reactive(DiglotApp.method, method)
     marks: dict[str, float] = {}
-    # Polled with asyncio.sleep, not Pilot's press/pause: those wait for the
+
+    def mark() -> None:
+        now = time.time()
+        if "language" not in marks and app.guess is not None:
+            marks["language"] = now
+        if "first" not in marks and app.translation_pane.paragraph_sentences:
+            marks["first"] = now
+        if "full" not in marks and app.translation is not None:
+            marks["full"] = now
+
+    def handled(message: Message) -> None:
+        """Marks taken as the app handles the messages that change them, right after each handler.
+
+        Not by polling: a loop polling every 2 ms in this process takes CPU
+        from the two decoding threads it times (the first paragraph's
+        decoding took 1.24-1.39 s beside it, 1.17-1.25 s beside a 50 ms one).
+        """
+        if isinstance(message, (LanguageDetected, TranslationParagraphs, TranslationReady)):
+            app.call_next(mark)
+
+    # Waited for with asyncio.sleep, not Pilot's press/pause: those wait for the
     # process to be idle (up to a second each), and a translation keeps it busy.
-    async with app.run_test(size=(140, 45)):
+    async with app.run_test(size=(140, 45), message_hook=handled):
         if not app.original_pane.sentences:
             raise RuntimeError("the article is not on screen")
         marks["paint"] = time.time()
         deadline = time.time() + 900
-        while app.translation is None and time.time() < deadline:
-            if "language" not in marks and app.guess is not None:
-                marks["language"] = time.time()
-            if "first" not in marks and app.translation_pane.paragraph_sentences:
-                marks["first"] = time.time()
-            await asyncio.sleep(0.002)
-        if app.translation is None or "first" not in marks or "language" not in marks:
+        while "full" not in marks and time.time() < deadline:
+            await asyncio.sleep(0.05)
+        if not {"language", "first", "full"} <= marks.keys():
             raise RuntimeError("the translation did not arrive")
-        marks["full"] = time.time()
         app.action_next_language()  # to German: a translation starts
         await asyncio.sleep(0.2)
         start = time.perf_counter()
@@ -222,9 +223,9 @@ def first_paragraph_decoding(marian: Path, env: dict[str, str]) -> dict[str, Any
     return decoded
 
 
-if __name__ == "__main__" and len(sys.argv) == 5 and sys.argv[1] == "--app":
+if __name__ == "__main__" and len(sys.argv) == 4 and sys.argv[1] == "--app":
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    result: dict[str, Any] = asyncio.run(_drive_app(float(sys.argv[2]), sys.argv[3], sys.argv[4] == "preload"))
+    result: dict[str, Any] = asyncio.run(_drive_app(float(sys.argv[2]), sys.argv[3]))
     print(json.dumps(result))
 elif __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--decode":
     print(json.dumps(_decode_first_paragraph(sys.argv[2])))
@@ -247,15 +248,6 @@ def measure(marian: Path, bart: Path, env: dict[str, str], repeats: int) -> list
             Row(APP, f"language known to whole translation, {label}", timings["full_translation_s"]),
             Row(APP, f"switch back to a translated language, {label}", timings["switch_back_s"]),
         ]
-    # The same app without the likely model loaded while the language is detected: what that load
-    # saves (or costs detection) in this run, and what a reader gets where the script's guess is wrong.
-    label = f"summary alongside, {NOT_AHEAD}"
-    timings = app_timings(marian, bart, env, summary=True, preload=False)
-    rows += [
-        Row(APP, f"launch to language known, {label}", timings["language_known_s"]),
-        Row(APP, f"language known to 1st paragraph, {label}", timings["first_paragraph_s"]),
-        Row(APP, f"launch to 1st paragraph, {label}", timings["launch_to_first_paragraph_s"]),
-    ]
     decoded = first_paragraph_decoding(marian, env)
     tokens = "/".join(str(n) for n in decoded["output_tokens"])
     rows.append(Row(DECODE, f"{len(decoded['output_tokens'])} sentences, {tokens} tokens out, limit {decoded['limit']}",

@@ -34,7 +34,6 @@ _SCRIPT_LANGUAGE = {
 _SAME_SCRIPT = {"ru": {"uk", "bg", "mk", "sr", "be"}, "ar": {"fa", "ur"}}
 
 _lock = threading.Lock()
-_answered = threading.Event()
 
 
 @dataclass(frozen=True)
@@ -93,8 +92,6 @@ def _langdetect(text: str) -> LanguageGuess | None:
             best = detect_langs(text)[0]
         except LangDetectException:
             return None
-        finally:
-            _answered.set()  # its profiles are read
     return LanguageGuess(normalize_code(best.lang), round(best.prob, 3), "langdetect")
 
 
@@ -111,27 +108,6 @@ def _sample(text: str) -> str:
     piece = _SAMPLE_CHARS // _SAMPLE_PIECES
     step = (len(text) - piece) // (_SAMPLE_PIECES - 1)
     return "\n".join(text[i * step : i * step + piece] for i in range(_SAMPLE_PIECES))
-
-
-def slow_to_detect(text: str) -> bool:
-    """Whether ``detect_language(text)`` will take a while: langdetect's first answer in a process reads its profiles.
-
-    About 0.4 s here; later answers take milliseconds, and text too short
-    for langdetect is judged by its script alone.
-    """
-    return not _answered.is_set() and sum(script_profile(_sample(text)).values()) >= _SHORT
-
-
-def likely_language(text: str) -> str | None:
-    """The language the writing system of ``text`` suggests before any detection: Cyrillic Russian, Latin English.
-
-    What ``detect_language`` answers for text too short to tell; ``None``
-    for text in no script diglot knows (or none at all).
-    """
-    profile = script_profile(_sample(text))
-    if (by_script := _by_script(profile)) is not None:
-        return by_script.code
-    return "en" if profile and profile.most_common(1)[0][0] == "LATIN" else None
 
 
 def detect_language(text: str) -> LanguageGuess:

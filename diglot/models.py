@@ -330,27 +330,6 @@ class ModelPool:
                     self._models.pop(next(iter(self._models)))
             return model
 
-    def loads_quickly(self, ref: str) -> bool:
-        """Whether ``get(ref)`` takes a fraction of a second: held already, or converted for CTranslate2.
-
-        False for a model that would be converted first or run on
-        transformers (seconds, and torch), or that is not on this machine.
-        """
-        with self._lock:
-            if ref in self._models:
-                return True
-        from diglot.ct2 import compute_type, converted_folder, is_complete, stored_type
-
-        try:
-            path = local_folder(ref)
-            if planned_backend(path, self.backend) != "ctranslate2":
-                return False
-            device = resolve_device(self.device, "ctranslate2")
-        except (ModelUnavailable, ConfigError):
-            return False
-        stored = stored_type(device, compute_type(device, self.quantization))
-        return is_complete(converted_folder(ref, revision(path), stored))
-
     def memory_bytes(self) -> int:
         return sum(getattr(m, "memory_bytes", 0) for m in self._models.values())
 

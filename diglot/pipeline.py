@@ -36,16 +36,8 @@ from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import DiglotError
 from diglot.export import article_dict
-from diglot.langid import (
-    LanguageGuess,
-    ParagraphLanguages,
-    detect_language,
-    likely_language,
-    script_paragraph_languages,
-    slow_to_detect,
-)
+from diglot.langid import LanguageGuess, ParagraphLanguages, detect_language, script_paragraph_languages
 from diglot.models import ModelPool
-from diglot.normalize import model_inputs
 from diglot.priority import GATE
 from summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
 from translate import Route, TranslatedParagraph, Translation, Translator
@@ -226,40 +218,6 @@ class Pipeline:
         guess = detect_language(document.text)
         self._remember("language", key, [guess.code, guess.confidence, guess.method])
         return guess
-
-    def preload_translation(self, document: Document, tgt: str) -> tuple[str, ...]:
-        """Load the models that translating ``document`` into ``tgt`` most likely needs, before its language is known.
-
-        Meant to run beside ``identify`` when that will take a while: the
-        first detection in a process reads langdetect's profiles (~0.4 s
-        here), in which the likely route's models load (~0.2 s for an
-        opus-mt model on CTranslate2), so the first paragraph need not wait
-        for them once the language is known. The likely language is the one
-        the writing system suggests (``likely_language``: Latin English,
-        Cyrillic Russian, Han Chinese, ...). Nothing is loaded when detection
-        will be quick (``slow_to_detect``, or the language in the result cache:
-        the translation's own load then starts at once), and only models
-        that load in a fraction of a second (``ModelPool.loads_quickly``:
-        never a conversion or a transformers load). A wrong guess costs the
-        memory of a model kept in the pool. Returns the models loaded.
-        """
-        known = self._cached(cache_key("language", _detector_version(), document.text)) is not None
-        if known or not slow_to_detect(document.text):
-            return ()
-        src = likely_language(document.text)
-        if src is None:
-            return ()
-        try:
-            route = self.translator.route(src, tgt)
-            models = route.models
-            if not models or not all(self.pool.loads_quickly(model) for model in models):
-                return ()
-            for step in route.steps:
-                loaded = self.pool.get(step.model)
-                model_inputs((), loaded.model_type, step.src)  # builds the normaliser its input goes through
-        except DiglotError:  # only ahead of time: the translation itself reports what is wrong
-            return ()
-        return tuple(models)
 
     def _cached(self, key: str) -> Any | None:
         return self.cache.get(key) if self.cache is not None else None

@@ -270,7 +270,6 @@ class DiglotApp(App[int]):
             # After the article is on screen: detection's first call loads
             # langdetect's profiles, which would hold the GIL the paint needs.
             self.call_after_refresh(self.detect, self.doc_key, document)
-            self.call_after_refresh(self.preload_translation, document, self.target)
         if Path(document.source).is_file():
             try:
                 self.recent.add(document.source)
@@ -283,11 +282,6 @@ class DiglotApp(App[int]):
         guess = self.pipeline.identify(document)
         languages = self.pipeline.paragraph_languages(Article(document, guess))
         self.post_message(LanguageDetected(key, guess, languages))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="preload")
-    def preload_translation(self, document: Document, tgt: str) -> None:
-        """The likely translation models load while the language is detected (``Pipeline.preload_translation``)."""
-        self.pipeline.preload_translation(document, tgt)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="paragraph-languages")
     def find_paragraph_languages(self, key: str, languages: Sequence[str]) -> None:

@@ -38,17 +38,3 @@ async def test_a_translation_cancelled_before_its_first_paragraph_lets_go_of_the
         held.set()
         await settle(app, pilot)
     assert GATE.urgent_jobs == 0
-
-
-async def test_the_likely_translation_model_is_asked_for_while_the_language_is_detected(make):
-    engines = fake_engines()
-    asked: list[tuple[str, str]] = []
-    engines.preload_translation = lambda document, tgt: asked.append((document.name, tgt)) or ()  # type: ignore[method-assign]
-    app = make(engines, target="zh")
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(app, pilot)
-        assert asked == [(app.document.name, "zh")]
-    given = make(engines, source_language="en")
-    async with given.run_test(size=SIZE) as pilot:
-        await settle(given, pilot)
-    assert asked == [(app.document.name, "zh")]  # a language given (--from): nothing to guess

@@ -9,15 +9,14 @@ from benchmarks import bench, feel
 
 def test_whole_processes_and_app_timings_are_measured(tiny_models):
     rows = feel.measure(tiny_models["en-ru"], tiny_models["summarize"], dict(os.environ), repeats=1)
-    assert [r.workload for r in rows] == [feel.PROCESS] * 2 + [feel.APP] * 15 + [feel.DECODE]
+    assert [r.workload for r in rows] == [feel.PROCESS] * 2 + [feel.APP] * 12 + [feel.DECODE]
     assert all(r.seconds > 0 for r in rows), rows
     app = {r.backend: r.seconds for r in rows if r.workload == feel.APP}
     for label in ("summary alongside", "no summary (extractive)"):
         first = app[f"language known to 1st paragraph, {label}"]
         assert first <= app[f"language known to whole translation, {label}"]
         assert app[f"launch to first paint, {label}"] < app[f"launch to 1st paragraph, {label}"]
-    for label in ("summary alongside", "no summary (extractive)", f"summary alongside, {feel.NOT_AHEAD}"):
-        known, first = app[f"launch to language known, {label}"], app[f"language known to 1st paragraph, {label}"]
+        known = app[f"launch to language known, {label}"]
         assert abs(known + first - app[f"launch to 1st paragraph, {label}"]) < 0.01  # one run's marks
     # The decoding row names what it measured: the seed's first paragraph, two sentences, against the limit.
     decoding = rows[-1].backend

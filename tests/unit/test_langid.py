@@ -2,8 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from diglot import langid
-from diglot.langid import detect_language, likely_language, slow_to_detect
+from diglot.langid import detect_language
 
 
 def test_long_texts(seed: Path, data: Path):
@@ -57,30 +56,3 @@ def test_same_script_languages_are_told_apart():
 
 def test_no_letters():
     assert detect_language("12345 !!!").confidence == 0.0
-
-
-@pytest.mark.parametrize(
-    ("text", "code"),
-    [
-        ("Пресс-служба Кремля сообщила об этом во вторник.", "ru"),
-        ("俄罗斯总统普京和中国国家主席习近平周二会面。", "zh"),
-        ("ロシアの大統領と中国の国家主席が会談した。", "ja"),
-        ("러시아 대통령과 중국 국가주석이 만났다.", "ko"),
-        ("Ο πρόεδρος της Ρωσίας συναντήθηκε με τον πρόεδρο της Κίνας.", "el"),
-        ("The Kremlin said so on Tuesday.", "en"),
-        ("Der Kreml teilte das am Dienstag mit; Ça s'est passé à Pékin.", "en"),  # Latin: English, as for short text
-        ("2024 — 12:30, 15 %", None),
-        ("", None),
-    ],
-)
-def test_the_likely_language_is_the_one_the_writing_system_suggests(text: str, code: str | None):
-    assert likely_language(text) == code
-
-
-def test_only_langdetects_first_answer_is_slow(monkeypatch: pytest.MonkeyPatch, seed: Path):
-    monkeypatch.setattr(langid, "_answered", langid.threading.Event())  # as in a process that has detected nothing
-    article = seed.read_text(encoding="utf-8")
-    assert slow_to_detect(article)
-    assert not slow_to_detect("Short: its script decides.")  # too short for langdetect: no profiles read
-    assert detect_language(article).code == "en"
-    assert not slow_to_detect(article)
