@@ -80,7 +80,13 @@ class Timing:
 
 
 def write_articles(folder: Path, count: int = ARTICLES) -> int:
-    """``count`` different seed-sized articles in ``folder``; returns how many sentences they hold together."""
+    """``count`` different seed-sized articles in ``folder``; returns how many sentences they hold together.
+
+    Each is the seed's lines in its own order, every sentence marked with the
+    article's number: no sentence is in two articles, so the batch translates
+    each (a sentence it has seen in the same group is translated once, which
+    would flatter it here and is rare in real collections).
+    """
     from diglot.segment import split_sentences
 
     lines = seed_lines()
@@ -89,9 +95,16 @@ def write_articles(folder: Path, count: int = ARTICLES) -> int:
     for number in range(count):
         order = list(lines)
         random.Random(number).shuffle(order)
-        (folder / f"article-{number:02d}.txt").write_text("\n\n".join(order) + "\n", encoding="utf-8")
-        sentences += sum(len(split_sentences(line)) for line in order)
+        marked = [" ".join(_marked(s, number) for s in split_sentences(line, "en")) for line in order]
+        (folder / f"article-{number:02d}.txt").write_text("\n\n".join(marked) + "\n", encoding="utf-8")
+        sentences += sum(len(split_sentences(line, "en")) for line in marked)
     return sentences
+
+
+def _marked(sentence: str, number: int) -> str:
+    """``sentence`` with the article's number before its final punctuation."""
+    body = sentence.rstrip(".!?")
+    return f"{body} (report {number:02d}){sentence[len(body) :]}"
 
 
 def _diglot(argv: list[str], env: dict[str, str]) -> float:

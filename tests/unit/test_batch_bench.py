@@ -23,6 +23,11 @@ def test_twenty_different_seed_sized_articles(tmp_path: Path):
     assert len(texts) == ARTICLES == len(set(texts))
     assert len({len(text) for text in texts}) == 1  # the same lines in other orders: the same size
     assert sentences >= 10 * ARTICLES
+    from diglot.segment import split_sentences
+
+    per_article = [[s for line in text.split("\n\n") for s in split_sentences(line.strip(), "en")] for text in texts]
+    assert sum(len(s) for s in per_article) == sentences
+    assert len({s for article in per_article for s in article}) == sentences  # no sentence in two articles
 
 
 def timings(per_process: float, batch: float, ray: float, made: int = ARTICLES, tiny_ray: float = 15.0) -> list[Timing]:
