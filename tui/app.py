@@ -230,6 +230,7 @@ class DiglotApp(App[int]):
         self.run_worker(served_languages, thread=True, group="language-names", exit_on_error=False)
 
     def on_unmount(self) -> None:
+        self._release_translation_hold()  # a translation whose worker never ran holds it still
         warnings.showwarning = self._showwarning
         if self._stop_stages is not None:
             self._stop_stages()
