@@ -413,7 +413,7 @@ def read_or_fail(source: str, config: Config, options: BatchOptions) -> Article 
 
 
 class ArticleMaker:
-    """Makes an article's documents: its summary and translations through one ``Pipeline``, rendered as exports.
+    """Makes articles' documents, a group at a time: summaries and translations through one ``Pipeline``, rendered.
 
     The pipeline (models, result cache) is built once; the local runner has
     one ArticleMaker, and so has each Ray actor.
@@ -450,10 +450,6 @@ class ArticleMaker:
                 self.pipeline.check_summary_translation(probe, target, method=self.options.method)
             else:
                 self.pipeline.check_translation(start, target)
-
-    def make(self, article: Article) -> ArticleOutcome:
-        """The article's documents; any error becomes the outcome's ``error``."""
-        return self.make_many([article])[0]
 
     def make_many(self, articles: Sequence[Article]) -> list[ArticleOutcome]:
         """The articles' documents, in order: their translations share generation batches.
