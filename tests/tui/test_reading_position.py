@@ -14,6 +14,7 @@ from tests.tui.fakes import fake_engines
 from tests.unit.test_translate import long_document
 from translate import Translation
 from translate.windows import paragraph_windows
+from tui.app import DiglotApp
 from tui.engines import default_engines
 from tui.messages import TranslationParagraphs
 from tui.sentences import PENDING, ArrivingParagraphs
@@ -85,11 +86,17 @@ async def jump_to_the_end(app, pilot, held: HeldWindows):
     return view
 
 
-async def test_the_paragraphs_on_screen_arrive_first_and_the_rest_as_in_order(make, tiny_config, seed):
+def long_article_app(make, seed) -> tuple[DiglotApp, HeldWindows, list[object]]:
+    """The app on a long English article (tiny models, no cache), its translation's windows 1 and 3 held, and
+    the list its messages are to go to (``message_hook``)."""
     engines = default_engines(load_config(), use_cache=False)
     held = HeldWindows(engines.translator, hold=[1, 3])
-    messages: list[object] = []
     app = make(engines, config=load_config(), document=long_document(PARAGRAPHS, seed), source_language="en")
+    return app, held, []
+
+
+async def test_the_paragraphs_on_screen_arrive_first_and_the_rest_as_in_order(make, tiny_config, seed):
+    app, held, messages = long_article_app(make, seed)
     async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
         view = await jump_to_the_end(app, pilot, held)
         await wait_for(pilot, held.reached[3].is_set)  # the window holding the screen is done
@@ -121,9 +128,7 @@ async def test_the_paragraphs_on_screen_arrive_first_and_the_rest_as_in_order(ma
 
 
 async def test_esc_mid_way_leaves_nothing_stale(make, tiny_config, seed):
-    engines = default_engines(load_config(), use_cache=False)
-    held = HeldWindows(engines.translator, hold=[1, 3])
-    app = make(engines, config=load_config(), document=long_document(PARAGRAPHS, seed), source_language="en")
+    app, held, _ = long_article_app(make, seed)
     async with app.run_test(size=SIZE) as pilot:
         view = await jump_to_the_end(app, pilot, held)
         await wait_for(pilot, held.reached[3].is_set)
@@ -140,10 +145,7 @@ async def test_esc_mid_way_leaves_nothing_stale(make, tiny_config, seed):
 
 
 async def test_switching_language_mid_way_leaves_nothing_stale(make, tiny_config, seed):
-    engines = default_engines(load_config(), use_cache=False)
-    held = HeldWindows(engines.translator, hold=[1, 3])
-    messages: list[object] = []
-    app = make(engines, config=load_config(), document=long_document(PARAGRAPHS, seed), source_language="en")
+    app, held, messages = long_article_app(make, seed)
     async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
         view = await jump_to_the_end(app, pilot, held)
         await wait_for(pilot, held.reached[3].is_set)

@@ -54,10 +54,9 @@ def test_a_stuck_urgent_job_only_delays_others():
         assert done == [True]
 
 
-def test_the_first_window_of_a_translation_is_urgent_and_the_rest_is_not(tiny_models):
-    config = Config(translate_models={"en-ru": str(tiny_models["en-ru"])}, num_beams=1)
-    translator = Translator(config, pool=ModelPool(device="cpu"))
-    seen = []
+def urgency_of_each_call(translator: Translator) -> list[int]:
+    """The gate's urgent jobs as each ``translate_sentences`` call of ``translator`` starts (filled as they run)."""
+    seen: list[int] = []
     real = translator.translate_sentences
 
     def spy(sentences, route, **kwargs):
@@ -65,6 +64,13 @@ def test_the_first_window_of_a_translation_is_urgent_and_the_rest_is_not(tiny_mo
         return real(sentences, route, **kwargs)
 
     translator.translate_sentences = spy  # type: ignore[method-assign]
+    return seen
+
+
+def test_the_first_window_of_a_translation_is_urgent_and_the_rest_is_not(tiny_models):
+    config = Config(translate_models={"en-ru": str(tiny_models["en-ru"])}, num_beams=1)
+    translator = Translator(config, pool=ModelPool(device="cpu"))
+    seen = urgency_of_each_call(translator)
     paragraphs = tuple(f"Paragraph {i} is here. It has two sentences." for i in range(6))
     translator.translate(Document(paragraphs=paragraphs), src="en", tgt="ru")
     assert seen[0] == 1 and len(seen) > 1 and set(seen[1:]) == {0}
@@ -111,14 +117,7 @@ def test_a_summary_pivot_translation_is_not_urgent(tiny_models):
 
     config = Config(translate_models={"ru-en": str(tiny_models["ru-en"])}, num_beams=1)
     translator = Translator(config, pool=ModelPool(device="cpu"))
-    seen = []
-    real = translator.translate_sentences
-
-    def spy(sentences, route, **kwargs):
-        seen.append(GATE.urgent_jobs)
-        return real(sentences, route, **kwargs)
-
-    translator.translate_sentences = spy  # type: ignore[method-assign]
+    seen = urgency_of_each_call(translator)
     loads = []
     pool = ModelPool(device="cpu")
     bart = str(tiny_models["summarize"])

@@ -52,10 +52,8 @@ def test_abstractive_with_a_tiny_t5(tiny_models, data: Path):
     assert summary.text and summary.model == str(tiny_models["t5"])
 
 
-def test_long_document_every_chunk_is_summarised(tiny_models, seed: Path):
-    """An article many times the model's input: map-reduce reads every sentence."""
-    model = load_model(str(tiny_models["summarize"]), device="cpu")
-    document = read_source(str(seed))
+def record_inputs(model) -> list[str]:
+    """Every text ``model.generate`` is given from now on, in order (filled as it runs)."""
     inputs: list[str] = []
     real = model.generate
 
@@ -64,6 +62,14 @@ def test_long_document_every_chunk_is_summarised(tiny_models, seed: Path):
         return real(texts, options, **kwargs)
 
     model.generate = recording  # type: ignore[method-assign]
+    return inputs
+
+
+def test_long_document_every_chunk_is_summarised(tiny_models, seed: Path):
+    """An article many times the model's input: map-reduce reads every sentence."""
+    model = load_model(str(tiny_models["summarize"]), device="cpu")
+    document = read_source(str(seed))
+    inputs = record_inputs(model)
     progress = []
     summary = AbstractiveSummarizer(model, num_beams=1).summarize(
         document, length="short", on_progress=lambda done, total: progress.append((done, total))
@@ -88,14 +94,7 @@ ABBREVIATED = "Mrs. Smith met Sen. Jones at 5 p.m. on Jan. 5 in the U.K. capital
 def test_summary_cache_keys_the_paragraph_languages_that_split_the_article(tiny_models, tmp_path: Path):
     model = load_model(str(tiny_models["summarize"]), device="cpu")
     document = Document(paragraphs=(ABBREVIATED,) * 4)
-    inputs: list[str] = []
-    real = model.generate
-
-    def recording(texts, options, **kwargs):
-        inputs.extend(texts)
-        return real(texts, options, **kwargs)
-
-    model.generate = recording  # type: ignore[method-assign]
+    inputs = record_inputs(model)
 
     def summarize(languages: list[str] | None, cache: ResultCache | None):
         inputs.clear()
