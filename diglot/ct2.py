@@ -351,16 +351,17 @@ class CTranslate2Backend:
         self.parallel, self.intra_threads = decoding_threads(
             self.device, many_short_inputs=many_short_inputs, threads=threads
         )
-        if opening is None:
-            opening = Future()
-            opening.set_result(open_translator(folder, self.device, compute, self.parallel, self.intra_threads))
         self.source_tokens = _vocabulary(folder, "source")
         self.target_tokens = _vocabulary(folder, "target")
         self.target_ids: dict[str, int] = {}
         for index, token in enumerate(self.target_tokens):
             self.target_ids.setdefault(token, index)
         self.specials = {i for i in (pad_id, eos_id) if i is not None}
-        self.translator = opening.result()
+        self.translator = (
+            opening.result()
+            if opening is not None
+            else open_translator(folder, self.device, compute, self.parallel, self.intra_threads)
+        )
 
     @property
     def memory_bytes(self) -> int:
