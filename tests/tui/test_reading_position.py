@@ -9,7 +9,7 @@ from diglot.config import load_config
 from diglot.langid import script_profile
 from diglot.priority import GATE
 from diglot.segment import split_sentences
-from tests.tui.conftest import SIZE, settle
+from tests.tui.conftest import SIZE, settle, until
 from tests.tui.fakes import fake_engines
 from tests.unit.test_translate import long_document
 from translate import Translation
@@ -18,6 +18,7 @@ from tui.app import DiglotApp
 from tui.engines import default_engines
 from tui.messages import TranslationParagraphs
 from tui.sentences import PENDING, ArrivingParagraphs
+from tui.widgets.sentence_pane import SentencePane
 
 PARAGRAPHS = 120
 
@@ -79,9 +80,10 @@ async def jump_to_the_end(app, pilot, held: HeldWindows):
     await wait_for(pilot, held.reached[1].is_set)
     app.original_pane.focus()
     await pilot.press("end")
-    await pilot.pause(0.4)  # the reader's place is handed on once scrolling rests
+    # The reader's place is handed on once scrolling rests.
+    await wait_for(pilot, lambda: app.reading.view == app.original_pane.visible_paragraphs())
     view = app.original_pane.visible_paragraphs()
-    assert view.stop == PARAGRAPHS and view.start > 60 and app.reading.view == view
+    assert view.stop == PARAGRAPHS and view.start > 60
     held.release[1].set()
     return view
 
@@ -199,9 +201,9 @@ async def test_scrolling_the_translation_pane_moves_the_work_there(make, seed):
         await wait_for(pilot, lambda: isinstance(pane.paragraph_sentences, ArrivingParagraphs))
         await pilot.pause(0.1)
         pane.scroll_to(y=pane.max_scroll_y // 2, animate=False)  # the reader drags the scrollbar half-way
-        await pilot.pause(0.4)
+        await wait_for(pilot, lambda: app.reading.view == pane.visible_paragraphs())
         view = pane.visible_paragraphs()
-        assert app.reading.view == view and view.start > 100
+        assert view.start > 100
         await wait_for(pilot, lambda: all(PENDING not in pane.paragraph_sentences[i] for i in view))
         arrived = pane.paragraph_sentences
         assert isinstance(arrived, ArrivingParagraphs) and arrived.arrived < view.start  # the start is not done yet
@@ -234,3 +236,36 @@ async def test_paragraphs_arriving_above_the_screen_leave_the_screen_as_it_is(ma
         await pilot.pause()
         assert pane.render_line(0).text.startswith("Абзац 199: первое")
     gate.set()  # after the app has closed: its cancelled jobs end, posting nothing
+
+
+async def test_a_scroll_position_pulled_back_moves_the_readers_place_only_after_the_readers_own_scroll(make, seed):
+    """Textual pulls a scroll position that no longer fits back inside (here: a taller terminal).
+
+    After the pane's own scroll (the reader's place shown in the translation) that is no move of the
+    reader's; after the reader's End it is where the reader now is.
+    """
+    gate = threading.Event()  # no job finishes: the test fills the translation pane itself
+    app = make(fake_engines(gate=gate, summary_gate=gate), document=long_document(300, seed), source_language="en")
+    moved: list[str] = []
+    hook = lambda m: moved.append(m.pane.id) if isinstance(m, SentencePane.ViewMoved) else None  # noqa: E731
+    async with app.run_test(size=(140, 30), message_hook=hook) as pilot:
+        await pilot.pause()
+        original, pane = app.original_pane, app.translation_pane
+        arriving = ArrivingParagraphs(original.paragraph_sentences)
+        app.translated = "article"
+        pane.show_paragraphs(arriving, pending=arriving.is_pending)
+        pane.scroll_to_paragraph(299)  # the pane's own scroll: as far down as it goes
+        await pilot.pause(0.4)
+        assert pane.scroll_offset.y == pane.max_scroll_y > 0 and app.reading.view is None
+        await pilot.resize_terminal(140, 45)
+        await pilot.pause(0.4)
+        assert pane.scroll_offset.y == pane.max_scroll_y  # pulled back up...
+        assert "translation" not in moved and app.reading.view is None  # ...and the reader did not move
+
+        original.focus()
+        await pilot.press("end")
+        await until(pilot, lambda: app.reading.view is not None)
+        await pilot.resize_terminal(140, 60)
+        await until(pilot, lambda: app.reading.view == original.visible_paragraphs())
+        assert original.scroll_offset.y == original.max_scroll_y and app.reading.view.stop == 300
+    gate.set()

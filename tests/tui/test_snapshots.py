@@ -5,7 +5,7 @@ import threading
 from diglot.config import Config
 from diglot.document import read_source
 from diglot.pipeline import Pipeline
-from tests.tui.conftest import SIZE, settle
+from tests.tui.conftest import SIZE, settle, until
 from tests.tui.fakes import FakeSummarizer, fake_engines
 from tui.engines import default_engines
 
@@ -178,9 +178,8 @@ def test_translation_arriving_where_the_reader_is(snap_compare, make, seed):
         await pilot.pause(0.3)
         original = app.original_pane
         original.scroll_to(y=original.max_scroll_y * 3 // 5, animate=False, immediate=True)  # the reader scrolls
-        await pilot.pause(0.4)
+        await until(pilot, lambda: app.reading.view is not None)
         view = app.reading.view
-        assert view is not None
         app.post_message(TranslationParagraphs(app.translation_key, 0, (arrived(0),), 200))
         first = view.start + 2  # two paragraphs at the top of the screen still pending
         run = tuple(arrived(n) for n in range(first, first + 20))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 from rich.segment import Segment
 from rich.style import Style
@@ -127,7 +128,8 @@ class SentencePane(ScrollView, can_focus=True):
         self.gutter_marks: dict[int, tuple[str, str]] = {}
         self._count: int | None = 0  # sentences shown (None: not counted yet)
         self._pending: Callable[[int], bool] | None = None  # which paragraphs are still to come
-        self._keeping_place = False  # scrolling to keep or show the reader's place: not a move of the reader's
+        self._placing = 0  # scrolls under way that keep or show the reader's place: no move of the reader's
+        self._reader_scrolled = False  # whether the last scroll was the reader's
         # Whether the last scroll left the end of the content on screen: a reader there stays
         # there as content above grows (also when it grows with no scroll, as when a gutter appears).
         self._at_end = False
@@ -154,7 +156,8 @@ class SentencePane(ScrollView, can_focus=True):
         self._paragraphs = paragraphs
         self._pending = pending
         self._content_changed()
-        self.scroll_home(animate=False, immediate=True)
+        with self._keeping_place():
+            self.scroll_home(animate=False, immediate=True)
 
     def resplit(self, paragraphs: Sequence[Sequence[str]]) -> None:
         """The same paragraphs split anew (by each paragraph's language): the view, the cursor and the
@@ -169,7 +172,8 @@ class SentencePane(ScrollView, can_focus=True):
         self._check_width()
         self._lay_out_through_line(top + 2 * max(1, self.size.height))
         self._update_virtual_size()
-        self.scroll_to(y=top, animate=False, immediate=True)
+        with self._keeping_place():
+            self.scroll_to(y=top, animate=False, immediate=True)
         if cursor >= 0 and self.has_sentence(cursor):
             self.cursor = cursor
 
@@ -227,12 +231,9 @@ class SentencePane(ScrollView, can_focus=True):
         self._count = None
         self._update_virtual_size()
         if moved or at_end:
-            self._keeping_place = True
-            try:
+            with self._keeping_place():
                 y = self.max_scroll_y if at_end else top + moved
                 self.scroll_to(y=y, animate=False, immediate=True, force=True)
-            finally:
-                self._keeping_place = False
         self.refresh()
 
     def _update_virtual_size_soon(self) -> None:
@@ -262,7 +263,8 @@ class SentencePane(ScrollView, can_focus=True):
         """Replace the content with a message (loading, model missing, cancelled)."""
         self._reset(message=text, note=None, error=error)
         self._content_changed()
-        self.scroll_home(animate=False, immediate=True)
+        with self._keeping_place():
+            self.scroll_home(animate=False, immediate=True)
 
     def _reset(self, *, message: str | None, note: str | None, error: bool = False) -> None:
         self.message, self._note, self._error = message, note, error
@@ -271,7 +273,7 @@ class SentencePane(ScrollView, can_focus=True):
         self.set_reactive(SentencePane.linked, ())
         self._paragraphs, self._blocks = [], []
         self._pending = None
-        self._at_end = False
+        self._at_end = self._reader_scrolled = False
         self._tops, self._heights, self._header = [], [], []
         self._strips.clear()
         self.set_reactive(SentencePane.cursor, -1)
@@ -366,11 +368,8 @@ class SentencePane(ScrollView, can_focus=True):
         self._lay_out(number + 1)
         self._update_virtual_size()
         # Forced: a pane that has just changed content has not shown its scrollbar yet.
-        self._keeping_place = True
-        try:
+        with self._keeping_place():
             self.scroll_to(y=self._tops[number], animate=False, immediate=True, force=True)
-        finally:
-            self._keeping_place = False
 
     # Blocks and layout -----------------------------------------------------------
 
@@ -477,12 +476,32 @@ class SentencePane(ScrollView, can_focus=True):
         self._update_virtual_size()
         self._schedule_layout()
 
+    @contextmanager
+    def _keeping_place(self) -> Iterator[None]:
+        """Scrolls made inside are the pane's own, not the reader's: no ``ViewMoved`` follows them."""
+        self._placing += 1
+        try:
+            yield
+        finally:
+            self._placing -= 1
+
+    def _scroll_update(self, virtual_size: Size) -> None:
+        # A scroll position that no longer fits the content or the pane is pulled back inside it: that
+        # ends the scroll before it. After the reader's (End, before the end was measured) it is still
+        # theirs; after the pane's own (content arriving, the reader's place shown) the reader did not move.
+        if self._reader_scrolled:
+            super()._scroll_update(virtual_size)
+            return
+        with self._keeping_place():
+            super()._scroll_update(virtual_size)
+
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         self._lay_out_through_line(round(new_value) + 2 * self.size.height)
         self._update_virtual_size()
         super().watch_scroll_y(old_value, new_value)
         self._at_end = self.max_scroll_y > 0 and round(new_value) >= self.max_scroll_y
-        if not self._keeping_place:
+        self._reader_scrolled = not self._placing
+        if self._reader_scrolled:
             self.post_message(self.ViewMoved(self))
 
     def notify_style_update(self) -> None:
