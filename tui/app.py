@@ -28,7 +28,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from diglot.config import Config
@@ -64,6 +64,7 @@ from tui.messages import (
 from tui.paragraph_batches import ParagraphBatches
 from tui.sentences import ArrivingParagraphs, SplitParagraphs
 from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
+from tui.widgets.footer import FittingFooter
 from tui.widgets.info_bar import InfoBar
 from tui.widgets.sentence_pane import SentencePane
 from tui.widgets.transfer_progress import TransferProgress, format_bytes
@@ -176,7 +177,7 @@ class DiglotApp(App[int]):
             yield SentencePane("Summary", id="summary")
             yield SentencePane("Translation", id="translation")
         yield TransferProgress(id="transfer")
-        yield Footer()
+        yield FittingFooter()
 
     @property
     def original_pane(self) -> SentencePane:

@@ -8,27 +8,33 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Command:
-    """An app action with its key, a short footer label and a one-line help."""
+    """An app action with its key, a short footer label and a one-line help.
+
+    ``keep`` orders the footer's keys for a narrow terminal: those with the
+    higher numbers give way first, so that Help (which lists every key) and
+    Quit are always there.
+    """
 
     key: str
     action: str
     label: str
     help: str
     show: bool = True
+    keep: int = 0
 
 
 COMMANDS: tuple[Command, ...] = (
-    Command("t", "pick_language", "Language", "Pick the target language (type to filter)"),
-    Command("left_square_bracket", "previous_language", "Prev", "Previous favourite target language"),
-    Command("right_square_bracket", "next_language", "Next", "Next favourite target language"),
-    Command("a", "toggle_translated", "Article/Sum.", "Translate the whole article or only its summary"),
-    Command("s", "cycle_length", "Length", "Cycle the summary length: short, medium, long"),
-    Command("m", "toggle_method", "Method", "Switch the summary between abstractive and extractive"),
-    Command("e", "export", "Export", "Export original, summary and translation to a file"),
-    Command("c", "copy", "Copy", "Copy the focused pane to the clipboard (OSC 52)"),
-    Command("o", "open", "Open", "Open an article file"),
-    Command("p", "paste", "Paste", "Paste text as a new article"),
-    Command("r", "recent", "Recent", "Reopen a recent article"),
+    Command("t", "pick_language", "Language", "Pick the target language (type to filter)", keep=1),
+    Command("left_square_bracket", "previous_language", "Prev", "Previous favourite target language", keep=9),
+    Command("right_square_bracket", "next_language", "Next", "Next favourite target language", keep=3),
+    Command("a", "toggle_translated", "Article/Sum.", "Translate the whole article or only its summary", keep=4),
+    Command("s", "cycle_length", "Length", "Cycle the summary length: short, medium, long", keep=6),
+    Command("m", "toggle_method", "Method", "Switch the summary between abstractive and extractive", keep=5),
+    Command("e", "export", "Export", "Export original, summary and translation to a file", keep=2),
+    Command("c", "copy", "Copy", "Copy the focused pane to the clipboard (OSC 52)", keep=8),
+    Command("o", "open", "Open", "Open an article file", keep=7),
+    Command("p", "paste", "Paste", "Paste text as a new article", keep=10),
+    Command("r", "recent", "Recent", "Reopen a recent article", keep=11),
     Command("d", "download_models", "Download", "Download the models the panes are missing", show=False),
     Command("M", "models", "Models", "Models: list, download and remove them", show=False),
     Command("ctrl+r", "retry", "Retry", "Run the summary and translation again", show=False),

@@ -3,9 +3,12 @@
 import itertools
 
 import pytest
+from textual.widgets._footer import FooterKey
 
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, until
 from tests.tui.fakes import fake_engines
+from tui.commands import COMMANDS
+from tui.widgets.footer import key_width
 
 
 def _inside(inner, outer) -> bool:
@@ -81,3 +84,49 @@ async def test_open_dialog_fits_80_columns(make):
             assert _inside(label.region, dialog.content_region) or not label.region.width
         prompt = app.screen.query(Label).first()
         assert prompt.region.height >= 2  # wrapped
+
+
+def _footer_keys(app) -> list:
+    return list(app.query(FooterKey))
+
+
+def _assert_footer_fits(app, width: int) -> None:
+    """Every key on the footer is whole, on screen, and clear of the command palette's key at the right."""
+    keys = _footer_keys(app)
+    palette = [k for k in keys if k.has_class("-command-palette")]
+    shown = [k for k in keys if k not in palette]
+    right = palette[0].region.x if palette else width
+    assert shown and all(k.region.x >= 0 and k.region.right <= right for k in shown)
+    assert all(k.region.width == key_width(k) for k in shown)  # each drawn whole
+    assert {"help", "quit"} <= {k.action for k in shown}  # Help lists whatever gave way
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 160])
+async def test_the_footer_shows_the_keys_that_fit_with_help_and_quit_always(make, width):
+    app = make(fake_engines())
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause()
+        _assert_footer_fits(app, width)
+        shown = [k.action for k in _footer_keys(app) if not k.has_class("-command-palette")]
+    every = [c.action for c in COMMANDS if c.show]
+    assert shown == [action for action in every if action in shown]  # the table's order
+    if width >= 160:
+        assert shown == every
+    else:
+        dropped = [c for c in COMMANDS if c.show and c.action not in shown]
+        kept = [c for c in COMMANDS if c.show and c.action in shown]
+        assert dropped and max(c.keep for c in kept) < min(c.keep for c in dropped)  # the least needed gave way
+
+
+async def test_the_footer_follows_a_resize(make):
+    app = make(fake_engines())
+    async with app.run_test(size=(160, 30)) as pilot:
+        await settle(app, pilot)
+        wide = len(_footer_keys(app))
+        await pilot.resize_terminal(80, 24)
+        await until(pilot, lambda: len(_footer_keys(app)) < wide)
+        await pilot.pause()
+        _assert_footer_fits(app, 80)
+        await pilot.resize_terminal(160, 30)
+        await until(pilot, lambda: len(_footer_keys(app)) == wide)
