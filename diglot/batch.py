@@ -373,6 +373,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "title": document.title,
         "paragraphs": list(document.paragraphs),
         "language": {"code": guess.code, "confidence": guess.confidence, "method": guess.method},
+        "sentences": article.sentence_count,
     }
 
 
@@ -382,14 +383,9 @@ def article_from_dict(data: dict[str, Any]) -> Article:
     from diglot.pipeline import Article
 
     document = Document(tuple(data["paragraphs"]), data["title"], data["source"])
-    return Article(document, LanguageGuess(**data["language"]))
-
-
-def sentence_count(article: Article) -> int:
-    """How many sentences the article has, for the progress bar's rate."""
-    from diglot.segment import split_sentences
-
-    return sum(len(split_sentences(p) or [p]) for p in article.document.paragraphs)
+    article = Article(document, LanguageGuess(**data["language"]))
+    article.__dict__["sentence_count"] = data["sentences"]  # counted where it was read, not again
+    return article
 
 
 def error_line(exc: BaseException) -> str:
@@ -472,7 +468,7 @@ class ArticleMaker:
             document.source,
             document.title,
             article.language.code,
-            sentences=sentence_count(article),
+            sentences=article.sentence_count,
             error=error_line(exc),
         )
 
@@ -517,7 +513,7 @@ class ArticleMaker:
             return self._failed(article, exc)
         document_ = article.document
         return ArticleOutcome(
-            document_.source, document_.title, article.language.code, tuple(outputs), sentence_count(article)
+            document_.source, document_.title, article.language.code, tuple(outputs), article.sentence_count
         )
 
 
@@ -558,7 +554,7 @@ def article_groups(items: Iterable[Article | ArticleOutcome]) -> Iterator[list[A
     for item in items:
         group.append(item)
         if not isinstance(item, ArticleOutcome):
-            sentences += sentence_count(item)
+            sentences += item.sentence_count
         if sentences >= GROUP_SENTENCES:
             yield group
             group, sentences = [], 0

@@ -94,6 +94,14 @@ class Article:
     document: Document
     language: LanguageGuess
 
+    @functools.cached_property
+    def sentence_count(self) -> int:
+        """How many sentences the article has, each paragraph split by its script's rules; counted once
+        (a batch groups articles by it and its progress bar counts by it)."""
+        from diglot.segment import split_sentences
+
+        return sum(len(split_sentences(p) or [p]) for p in self.document.paragraphs)
+
 
 @dataclass(frozen=True)
 class ArticleResult:

@@ -492,7 +492,7 @@ def test_an_address_that_cannot_be_downloaded_fails_alone(capsys, tmp_path: Path
 
 
 def test_articles_are_grouped_by_their_sentences_and_a_source_that_failed_keeps_its_place():
-    from diglot.batch import GROUP_SENTENCES, article_groups, group_articles, made_in_place, sentence_count
+    from diglot.batch import GROUP_SENTENCES, article_groups, group_articles, made_in_place
     from diglot.document import Document
     from diglot.langid import LanguageGuess
     from diglot.pipeline import Article
@@ -508,7 +508,7 @@ def test_articles_are_grouped_by_their_sentences_and_a_source_that_failed_keeps_
         ["a0", "broken", "a1", "a2"],  # 70 sentences: the group closes at GROUP_SENTENCES (64)
         ["a3", "a4"],
     ]
-    assert all(sum(sentence_count(a) for a in group_articles(g)) >= GROUP_SENTENCES for g in groups[:-1])
+    assert all(sum(a.sentence_count for a in group_articles(g)) >= GROUP_SENTENCES for g in groups[:-1])
     made = [ArticleOutcome(a.document.source, title="made") for a in group_articles(groups[0])]
     assert [o.source for o in made_in_place(groups[0], made)] == ["a0", "broken", "a1", "a2"]
     assert made_in_place(groups[0], made)[1] is failed
