@@ -24,6 +24,8 @@ from diglot.batch import (
     IndexEntry,
     LocalRunner,
     OutputFolder,
+    article_from_dict,
+    article_to_dict,
     readable_name,
     run_batch,
 )
@@ -543,3 +545,21 @@ def test_a_batch_translates_the_sentences_of_several_articles_in_one_call(
     for number in range(4):  # and each article's document has its own paragraphs' translations
         text = (out / f"a{number}.ru.md").read_text(encoding="utf-8")
         assert lines[number].split(". ")[0] in text
+
+
+def test_an_articles_sentences_are_counted_once_and_travel_with_it_to_a_ray_actor(monkeypatch):
+    import diglot.segment
+    from diglot.document import Document
+    from diglot.langid import LanguageGuess
+    from diglot.pipeline import Article
+
+    splits: list[str] = []
+    real = diglot.segment.split_sentences
+    monkeypatch.setattr(diglot.segment, "split_sentences", lambda p, *a: splits.append(p) or real(p, *a))
+    article = Article(
+        Document(("Один. Два! Три?", "¿Cuatro? Cinco.", "六。七。")), LanguageGuess("ru", 0.9, "detected")
+    )
+    assert article.sentence_count == 7 and article.sentence_count == 7
+    assert len(splits) == 3  # each paragraph split once
+    received = article_from_dict(json.loads(json.dumps(article_to_dict(article))))
+    assert received == article and received.sentence_count == 7 and len(splits) == 3  # not split again
