@@ -30,8 +30,7 @@ class FittingFooter(Footer):
 
     def __init__(self) -> None:
         super().__init__()
-        self.shown: tuple[str, ...] = ()  # the actions of the keys on the footer
-        self._width = 0
+        self._width = 0  # the width the keys were chosen for
 
     def compose(self) -> ComposeResult:
         widgets = list(super().compose())
@@ -43,7 +42,6 @@ class FittingFooter(Footer):
             if KEEP.get(key.action, 0) and sum(map(key_width, kept)) + key_width(key) > room:
                 break
             kept.append(key)
-        self.shown = tuple(key.action for key in keys if key in kept)
         self._width = self.size.width
         yield from (w for w in widgets if w not in keys or w in kept)
 
