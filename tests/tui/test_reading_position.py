@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 
+from textual.geometry import Size
+
 from diglot.config import load_config
 from diglot.langid import script_profile
 from diglot.priority import GATE
@@ -274,4 +276,20 @@ async def test_a_scroll_position_pulled_back_moves_the_readers_place_only_after_
         await pilot.resize_terminal(140, 60)
         await until(pilot, lambda: app.reading.view == original.visible_paragraphs())
         assert original.scroll_offset.y == original.max_scroll_y and app.reading.view.stop == 300
+    gate.set()
+
+
+async def test_a_scroll_past_the_end_sees_the_last_paragraph_and_no_paragraph_after_it(make, seed):
+    """Past the end: an end estimated too far, before the layout measured it and the scroll is pulled back."""
+    gate = threading.Event()
+    app = make(fake_engines(gate=gate, summary_gate=gate), document=long_document(40, seed), source_language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pane = app.original_pane
+        pane._lay_out(40)
+        end = pane._tops[-1] + pane._heights[-1]
+        pane.virtual_size = Size(pane.virtual_size.width, end + 500)  # as an estimate too large would make it
+        pane.scroll_to(y=end + 100, animate=False, immediate=True, force=True)
+        assert pane.scroll_offset.y == end + 100
+        assert pane.visible_paragraphs() == range(39, 40)
     gate.set()

@@ -352,7 +352,8 @@ class SentencePane(ScrollView, can_focus=True):
         first = max(0, bisect_right(self._tops, top) - 1)
         if first < len(self._tops) and self._tops[first] + self._heights[first] <= top:
             first += 1  # the blank line after a paragraph is at the top
-        return range(min(first, len(self._paragraphs) - 1), max(first + 1, bisect_right(self._tops, bottom - 1)))
+        first = min(first, len(self._paragraphs) - 1)  # scrolled past the end (before a scroll is pulled back)
+        return range(first, max(first + 1, bisect_right(self._tops, bottom - 1)))
 
     def first_sentence(self, number: int) -> int:
         """The index of paragraph ``number``'s first sentence."""
