@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -48,11 +50,25 @@ def test_full_size_models_are_the_published_ones():
     assert (DISTILBART_CNN_12_6["encoder_layers"], DISTILBART_CNN_12_6["decoder_layers"]) == (12, 6)
 
 
+_PEAKS = """
+from benchmarks.memory import peak_rss_mb
+before = peak_rss_mb()
+ballast = b"x" * 200_000_000  # touched, so resident
+print(before, peak_rss_mb())
+"""
+
+
 def test_peak_memory_is_this_process_own():
-    before = peak_rss_mb()
-    ballast = b"x" * 200_000_000  # touched, so resident
-    after = peak_rss_mb()
-    assert before is not None and after is not None and after - before > 150 and ballast
+    """A fresh process's peak starts from its own start and follows what it touches.
+
+    Measured in a process of its own: in this one, an earlier test's higher peak would hide the ballast.
+    """
+    ballast = b"x" * 300_000_000  # a high peak in this parent, which the child must not report
+    run = subprocess.run([sys.executable, "-c", _PEAKS], capture_output=True, text=True, check=True, cwd=ROOT)
+    before, after = map(float, run.stdout.split())
+    parent = peak_rss_mb()
+    assert parent is not None and parent > 300 and ballast
+    assert before < 150 < after - before  # the child's own peak: not the parent's, and grown by its ballast
 
 
 def test_children_measure_their_own_peak_on_a_fresh_cache():
