@@ -197,6 +197,9 @@ def convert(
 
 
 def _convert_into(target: Path, source: Path, quantization: str, read_facts: Callable[[Path], ModelFacts]) -> None:
+    from diglot.models import quiet_libraries
+
+    quiet_libraries()  # the converter loads the model with transformers, whose progress bar would go to stderr
     from transformers import BartConfig
 
     # transformers 5 dropped BartConfig.normalize_before, which the

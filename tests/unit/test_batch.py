@@ -9,6 +9,7 @@ import pty
 import select
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -228,6 +229,30 @@ def test_translate_the_summary_in_text_format(capsys, seed: Path, tmp_path: Path
     assert "Translation: Russian of the summary" in text and "SUMMARY" in text
 
 
+def test_no_cache_neither_reads_nor_writes_the_result_cache(capsys, seed: Path, tmp_path: Path, tiny_config):
+    from diglot.cache import cache_dir
+
+    def cached_sentences() -> int:
+        assert main(["cache", "info"]) == 0
+        info = [line.strip() for line in capsys.readouterr().out.splitlines()]
+        return next(int(line.split(": ")[1]) for line in info if line.startswith("translated sentences:"))
+
+    def made(out: str, *options: str) -> str:
+        argv = ["batch", str(seed), "--to", "ru", "--method", "extractive", "--quiet", "--out", str(tmp_path / out)]
+        assert run(capsys, *argv, *options)[0] == 0
+        text = (tmp_path / out / f"{seed.stem}.ru.md").read_text(encoding="utf-8")
+        return "\n".join(line for line in text.splitlines() if "Exported" not in line)
+
+    uncached = made("a", "--no-cache")
+    assert cached_sentences() == 0  # nothing written
+    assert made("b") == uncached and cached_sentences() > 0
+    with sqlite3.connect(cache_dir() / "results.sqlite3") as db:  # every cached translation replaced
+        db.execute("UPDATE results SET value = ? WHERE kind = 'translation'", (json.dumps("ОТРАВЛЕНО"),))
+    db.close()
+    assert made("c", "--no-cache") == uncached  # nothing read
+    assert "ОТРАВЛЕНО" in made("d")  # where the cache is read, as the check above needs
+
+
 def test_a_rerun_skips_finished_articles_and_makes_the_failed_ones(
     capsys, articles: Path, tiny_config, monkeypatch: pytest.MonkeyPatch
 ):
@@ -430,11 +455,13 @@ def test_a_progress_bar_on_a_terminal_and_none_when_piped_or_quiet(tmp_path: Pat
     code, terminal = _run_on_a_terminal([*argv, "--out", str(tmp_path / "a")], environment)
     assert code == 0
     assert "4/4" in terminal and "articles" in terminal and "sentences/s" in terminal and "ETA" in terminal
-    code, terminal = _run_on_a_terminal([*argv, "--out", str(tmp_path / "b"), "--quiet"], environment)
+    # Each silent run on a cache of its own: its first model load converts the model, which must be silent too.
+    quiet = dict(environment, DIGLOT_CACHE_DIR=str(tmp_path / "cache-b"))
+    code, terminal = _run_on_a_terminal([*argv, "--out", str(tmp_path / "b"), "--quiet"], quiet)
     assert code == 0 and terminal == ""
     piped = subprocess.run(
         [*[sys.executable, "-m", "tui.cli"], *argv, "--out", str(tmp_path / "c")],
-        env=environment,
+        env=dict(environment, DIGLOT_CACHE_DIR=str(tmp_path / "cache-c")),
         capture_output=True,
         text=True,
     )

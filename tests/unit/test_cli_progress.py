@@ -102,3 +102,12 @@ def test_first_conversion_is_shown_as_its_own_stage(tiny_config, tmp_path):
     assert code == 0 and "Converting marian-en-ru for CTranslate2 (once)" in err
     code, _, err = _run(args, stderr_terminal=True, env=env)  # converted already: no such stage
     assert code == 0 and "Converting" not in err
+
+
+def test_a_first_conversion_prints_nothing_when_stderr_is_piped(tiny_config, tmp_path):
+    """The converter loads the model with transformers, whose own progress bar went to stderr."""
+    cache = tmp_path / "fresh-cache"
+    env = _env(DIGLOT_CONFIG=str(tiny_config), DIGLOT_CACHE_DIR=str(cache))
+    code, out, err = _run(["translate", "--text", TEXT, "--to", "ru", "--no-cache"], stderr_terminal=False, env=env)
+    assert code == 0 and out.strip() and err == ""
+    assert any(path.is_dir() for path in (cache / "ctranslate2").iterdir())  # it did convert
