@@ -293,3 +293,24 @@ async def test_a_scroll_past_the_end_sees_the_last_paragraph_and_no_paragraph_af
         assert pane.scroll_offset.y == end + 100
         assert pane.visible_paragraphs() == range(39, 40)
     gate.set()
+
+
+async def test_a_reader_at_the_top_stays_there_as_the_paragraphs_below_arrive(make):
+    """Only a reader who scrolled to the end is kept there: the last paragraph's start on screen is not the end."""
+    gate = threading.Event()  # no job finishes: the test fills the translation pane itself
+    app = make(fake_engines(gate=gate, summary_gate=gate), source_language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pane = app.translation_pane
+        arriving = ArrivingParagraphs(app.original_pane.paragraph_sentences)
+        pane.show_paragraphs(arriving, pending=arriving.is_pending)
+        await pilot.pause()
+        assert pane.max_scroll_y == 0  # the pending marks fit on the screen
+        last = len(arriving) - 1
+        for number in (last, *range(last)):  # one at a time, each taller than its pending mark; the last first
+            arriving.arrive(number, [f"Абзац {number}: первое предложение, довольно длинное. " * 4] * 2)
+            pane.refresh_paragraphs(range(number, number + 1))
+            await pilot.pause()
+            assert pane.scroll_offset.y == 0, number
+        assert pane.max_scroll_y > 0  # the article no longer fits: there was an end to jump to
+    gate.set()

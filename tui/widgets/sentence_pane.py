@@ -202,7 +202,10 @@ class SentencePane(ScrollView, can_focus=True):
             return
         self._check_width()
         top = self.scroll_offset.y
-        at_end = self.max_scroll_y > 0 and (self._at_end or self.visible_paragraphs().stop == len(self._paragraphs))
+        # At the end: scrolled there (then grown with no scroll, as when a gutter appears), or there now.
+        # Not merely the last paragraph's start on screen: a reader at the top of a pane that has only
+        # just overflowed would be carried to the end as the paragraphs below arrived.
+        at_end = self.max_scroll_y > 0 and (self._at_end or top >= self.max_scroll_y)
         moved = shift = 0  # lines the screen's content moved down; lines later paragraphs moved down
         for number in numbers:
             if number >= len(self._blocks):
