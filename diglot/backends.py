@@ -7,6 +7,8 @@ for transformers without the summarisers or translators noticing.
 from __future__ import annotations
 
 import dataclasses
+import logging
+import os
 import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -31,6 +33,19 @@ class GenerationOptions:
 # from two threads at once ("aten::equal ... Meta tensors"): every
 # transformers model load, and every conversion (which loads one), holds this.
 TRANSFORMERS_LOCK = threading.RLock()
+
+
+def quiet_libraries() -> None:
+    """Silence the progress bars and warnings transformers and the hub print to stderr."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    from huggingface_hub.utils import disable_progress_bars
+    from transformers.utils import logging as hf_logging
+
+    disable_progress_bars()
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    logging.getLogger("transformers").setLevel(logging.ERROR)
 
 
 class Backend(Protocol):

@@ -37,7 +37,7 @@ from typing import Any
 
 from filelock import FileLock, Timeout
 
-from diglot.backends import TRANSFORMERS_LOCK, GenerationOptions
+from diglot.backends import TRANSFORMERS_LOCK, GenerationOptions, quiet_libraries
 from diglot.cache import cache_dir
 from diglot.generation import ModelFacts
 from diglot.stages import stage
@@ -197,8 +197,6 @@ def convert(
 
 
 def _convert_into(target: Path, source: Path, quantization: str, read_facts: Callable[[Path], ModelFacts]) -> None:
-    from diglot.models import quiet_libraries
-
     quiet_libraries()  # the converter loads the model with transformers, whose progress bar would go to stderr
     from transformers import BartConfig
 

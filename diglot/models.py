@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 import pickle
 import threading
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from diglot.backends import TRANSFORMERS_LOCK, Backend, TransformersBackend
+from diglot.backends import TRANSFORMERS_LOCK, Backend, TransformersBackend, quiet_libraries
 from diglot.config import BACKENDS
 from diglot.devices import resolve_device
 from diglot.errors import ConfigError, ModelUnavailable
@@ -50,19 +49,6 @@ __all__ = [
 
 _log = logging.getLogger("diglot")
 UNSAFE_PICKLE = "has unsafe pickle weights: refused; use safetensors"
-
-
-def quiet_libraries() -> None:
-    """Silence the progress bars and warnings transformers and the hub print to stderr."""
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    from huggingface_hub.utils import disable_progress_bars
-    from transformers.utils import logging as hf_logging
-
-    disable_progress_bars()
-    hf_logging.disable_progress_bar()
-    hf_logging.set_verbosity_error()
-    logging.getLogger("transformers").setLevel(logging.ERROR)
 
 
 def planned_backend(path: Path, backend: str = "auto") -> str:
