@@ -222,14 +222,20 @@ async def test_scrolling_the_translation_pane_moves_the_work_there(make, seed):
     assert max(order.index(i) for i in view) < order.index(view.start - 30)
 
 
+def show_pending(app) -> ArrivingParagraphs:
+    """The translation pane shows the article's paragraphs all pending; the test makes them arrive."""
+    arriving = ArrivingParagraphs(app.original_pane.paragraph_sentences)
+    app.translation_pane.show_paragraphs(arriving, pending=arriving.is_pending)
+    return arriving
+
+
 async def test_paragraphs_arriving_above_the_screen_leave_the_screen_as_it_is(make, seed):
     gate = threading.Event()  # no job finishes: the test fills the pane itself
     app = make(fake_engines(gate=gate, summary_gate=gate), document=long_document(300, seed), source_language="en")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         pane = app.translation_pane
-        arriving = ArrivingParagraphs(app.original_pane.paragraph_sentences)
-        pane.show_paragraphs(arriving, pending=arriving.is_pending)
+        arriving = show_pending(app)
         pane.scroll_to_paragraph(200)
         await pilot.pause()
         before = [pane.render_line(y).text for y in range(pane.size.height)]
@@ -259,9 +265,8 @@ async def test_a_scroll_position_pulled_back_moves_the_readers_place_only_after_
     async with app.run_test(size=(140, 30), message_hook=hook) as pilot:
         await pilot.pause()
         original, pane = app.original_pane, app.translation_pane
-        arriving = ArrivingParagraphs(original.paragraph_sentences)
         app.translated = "article"
-        pane.show_paragraphs(arriving, pending=arriving.is_pending)
+        show_pending(app)
         pane.scroll_to_paragraph(299)  # the pane's own scroll: as far down as it goes
         await pilot.pause(0.4)
         assert pane.scroll_offset.y == pane.max_scroll_y > 0 and app.reading.view is None
@@ -302,8 +307,7 @@ async def test_a_reader_at_the_top_stays_there_as_the_paragraphs_below_arrive(ma
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         pane = app.translation_pane
-        arriving = ArrivingParagraphs(app.original_pane.paragraph_sentences)
-        pane.show_paragraphs(arriving, pending=arriving.is_pending)
+        arriving = show_pending(app)
         await pilot.pause()
         assert pane.max_scroll_y == 0  # the pending marks fit on the screen
         last = len(arriving) - 1
