@@ -401,9 +401,10 @@ async def test_open_a_web_page_in_a_worker_with_progress_and_cancel(make):
             dialog = app.screen
             dialog.query_one("#path").value = f"{site}/trickle"  # a byte every 0.1 s
             await pilot.press("enter")
-            await pilot.pause(0.6)
+            progress = dialog.query_one(TransferProgress)
+            await until(pilot, lambda: "/s" in progress.label_text)  # a rate needs a few bytes, at 0.1 s each
             assert isinstance(app.screen, OpenDialog) and dialog.reading
-            label = dialog.query_one(TransferProgress).label_text
+            label = progress.label_text
             assert label.startswith(f"Downloading {site}/trickle: ") and "of 100.0 kB" in label and "/s" in label
             await pilot.press("escape")  # cancels the download, keeps the dialog
             await pilot.pause()

@@ -8,6 +8,7 @@ from diglot.pipeline import Pipeline
 from tests.tui.conftest import SIZE, settle, until
 from tests.tui.fakes import FakeSummarizer, fake_engines
 from tui.engines import default_engines
+from tui.sentences import PENDING
 
 
 def no_blink(app) -> None:
@@ -20,7 +21,9 @@ def test_loading(snap_compare, make):
     app = make(fake_engines(summary_gate=gate, gate=gate))
 
     async def run_before(pilot):
-        await pilot.pause(0.3)
+        # The language known, both jobs started and waiting on the gate: what a reader sees meanwhile.
+        await until(pilot, lambda: app.guess is not None and app.translation_pane.plain_text.startswith("Translating"))
+        await until(pilot, lambda: app.summary_pane.plain_text.startswith("Summarising"))
 
     try:
         assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
@@ -175,8 +178,9 @@ def test_translation_arriving_where_the_reader_is(snap_compare, make, seed):
         )
 
     async def run_before(pilot):
-        await pilot.pause(0.3)
         original = app.original_pane
+        # The article laid out in full: the reader's scroll goes to the same paragraph each time.
+        await until(pilot, lambda: original.measured and app.translation_pane.plain_text.startswith("Translating"))
         original.scroll_to(y=original.max_scroll_y * 3 // 5, animate=False, immediate=True)  # the reader scrolls
         await until(pilot, lambda: app.reading.view is not None)
         view = app.reading.view
@@ -184,7 +188,9 @@ def test_translation_arriving_where_the_reader_is(snap_compare, make, seed):
         first = view.start + 2  # two paragraphs at the top of the screen still pending
         run = tuple(arrived(n) for n in range(first, first + 20))
         app.post_message(TranslationParagraphs(app.translation_key, first, run, 200))
-        await pilot.pause(0.3)
+        shown = lambda: app.translation_pane.paragraph_sentences  # noqa: E731
+        await until(pilot, lambda: len(shown()) == 200 and PENDING not in shown()[first + 19])
+        await pilot.pause()  # the pane's scroll to the reader's place, after the paragraphs
 
     try:
         assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)

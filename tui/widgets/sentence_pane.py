@@ -453,6 +453,11 @@ class SentencePane(ScrollView, can_focus=True):
         if size != self.virtual_size:
             self.virtual_size = size
 
+    @property
+    def measured(self) -> bool:
+        """Every paragraph laid out at the pane's width, and the scrollbar sized to them, not estimated."""
+        return self._exact and len(self._tops) >= len(self._paragraphs)
+
     def _near_screen(self, line: int) -> bool:
         return line < self.scroll_offset.y + 2 * max(1, self.size.height)
 
