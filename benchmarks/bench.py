@@ -71,6 +71,11 @@ class Report:
     seconds: float
     limits: tuple[feel.Limit, ...] = ()
 
+    @property
+    def missed(self) -> list[str]:
+        """The names of the targets this run missed."""
+        return [c.name for c in self.checks if not c.met] + [x.name for x in self.limits if not x.met]
+
     def to_dict(self) -> dict[str, object]:
         return {
             "machine": self.machine,
@@ -224,10 +229,13 @@ def print_report(report: Report) -> None:
 
 
 def main(*, quick: bool = False, as_json: bool = False) -> int:
-    """Run the benchmark (``quick``: best of two timings instead of three) and print it."""
+    """Run the benchmark (``quick``: best of two timings instead of three) and print it.
+
+    Exit status 1 when a target is missed, so that a script can tell; the report is printed in full either way.
+    """
     report = run(repeats=2 if quick else 3)
     if as_json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
         print_report(report)
-    return 0
+    return 1 if report.missed else 0

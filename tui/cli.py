@@ -156,7 +156,12 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument("--conversions", action="store_true", help="clear only the converted CTranslate2 models")
     cache.add_argument("--debug", action="store_true", help="show tracebacks")
 
-    bench = commands.add_parser("bench", help="measure speed and memory on full-size random-weight models")
+    bench = commands.add_parser(
+        "bench",
+        help="measure speed and memory on full-size random-weight models",
+        description="Measure speed and memory on full-size random-weight models, against the targets; "
+        "exit status 1 when a target is missed.",
+    )
     bench.add_argument(
         "--quick", action="store_true", help="best of two timings per measurement instead of three (about six minutes)"
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import tomllib
@@ -124,6 +125,26 @@ def test_the_cli_reports_an_unmeasured_figure_in_one_line(capsys, monkeypatch):
     assert main(["bench", "--quick"]) == 1
     captured = capsys.readouterr()
     assert "met" not in captured.out and captured.err.count("\n") == 1 and "not measured" in captured.err
+
+
+def test_the_exit_status_says_whether_every_target_was_met(capsys, monkeypatch):
+    """A script (a speed check in CI) can tell a missed target from the exit status; the report is whole either way."""
+    from benchmarks.feel import Limit
+
+    def report(ratio: float, seconds: float) -> bench.Report:
+        checks = (bench.Check("translation vs naive transformers", ratio, 15.0),)
+        limits = (Limit("app: language known to first paragraph", seconds, 1.5),)
+        return bench.Report("a machine", (), checks, None, 1.0, limits)
+
+    for ratio, seconds, status in ((16.0, 1.4, 0), (14.9, 1.4, 1), (16.0, 1.6, 1)):
+        monkeypatch.setattr(bench, "run", lambda repeats, r=ratio, s=seconds: report(r, s))
+        assert main(["bench", "--quick"]) == status
+        out = capsys.readouterr().out
+        assert "translation vs naive transformers" in out and "language known to first paragraph" in out
+        assert out.count("MISSED") == status
+        assert main(["bench", "--quick", "--json"]) == status
+        data = json.loads(capsys.readouterr().out)
+        assert len([c for c in data["checks"] + data["limits"] if not c["met"]]) == status
 
 
 def test_the_wheel_ships_no_benchmark():
