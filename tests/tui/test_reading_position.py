@@ -318,3 +318,32 @@ async def test_a_reader_at_the_top_stays_there_as_the_paragraphs_below_arrive(ma
             assert pane.scroll_offset.y == 0, number
         assert pane.max_scroll_y > 0  # the article no longer fits: there was an end to jump to
     gate.set()
+
+
+async def test_a_pane_pulled_back_to_its_end_stays_at_the_end_as_the_last_paragraphs_arrive(make, seed):
+    """Textual pulls a scroll past the end back inside; laying out the lines then on screen can move the end
+    (an estimate measured). The pane was at the end, and is still: the paragraphs arriving there keep it there.
+
+    (It used to count itself above the end, and stayed where it was as the last paragraphs grew below it:
+    the reader's place, at the end of the article, went off screen.)
+    """
+    gate = threading.Event()  # no job finishes: the test fills the translation pane itself
+    app = make(fake_engines(gate=gate, summary_gate=gate), document=long_document(300, seed), source_language="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pane = app.translation_pane
+        arriving = show_pending(app)
+        pane.scroll_to_paragraph(299)  # the reader's place, at the end: the pane's own scroll
+        await pilot.pause()
+        assert pane.scroll_offset.y == pane.max_scroll_y > 0
+        measured = pane.virtual_size
+        pane.virtual_size = Size(measured.width, measured.height - 3)  # an end estimated 3 lines short...
+        await pilot.pause()
+        assert pane.virtual_size == measured  # ...measured again as the pulled-back scroll laid the screen out
+        for number in range(290, 300):
+            arriving.arrive(number, [f"Абзац {number}: первое предложение, переведённое " * 3, "Второе."])
+        pane.refresh_paragraphs(range(290, 300))
+        await pilot.pause()
+        assert pane.scroll_offset.y == pane.max_scroll_y  # still at the end
+        assert 299 in pane.visible_paragraphs()
+    gate.set()

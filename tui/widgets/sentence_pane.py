@@ -498,11 +498,15 @@ class SentencePane(ScrollView, can_focus=True):
         # A scroll position that no longer fits the content or the pane is pulled back inside it: that
         # ends the scroll before it. After the reader's (End, before the end was measured) it is still
         # theirs; after the pane's own (content arriving, the reader's place shown) the reader did not move.
+        # A pane at the end is still at the end once pulled back inside: the clamp can lay out more lines
+        # as it scrolls, and the end measured after them would count it as above the end.
+        at_end = self._at_end
         if self._reader_scrolled:
             super()._scroll_update(virtual_size)
-            return
-        with self._keeping_place():
-            super()._scroll_update(virtual_size)
+        else:
+            with self._keeping_place():
+                super()._scroll_update(virtual_size)
+        self._at_end = self._at_end or at_end
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         self._lay_out_through_line(round(new_value) + 2 * self.size.height)
