@@ -498,21 +498,20 @@ class SentencePane(ScrollView, can_focus=True):
         # A scroll position that no longer fits the content or the pane is pulled back inside it: that
         # ends the scroll before it. After the reader's (End, before the end was measured) it is still
         # theirs; after the pane's own (content arriving, the reader's place shown) the reader did not move.
-        # A pane at the end is still at the end once pulled back inside: the clamp can lay out more lines
-        # as it scrolls, and the end measured after them would count it as above the end.
-        at_end = self._at_end
         if self._reader_scrolled:
             super()._scroll_update(virtual_size)
-        else:
-            with self._keeping_place():
-                super()._scroll_update(virtual_size)
-        self._at_end = self._at_end or at_end
+            return
+        with self._keeping_place():
+            super()._scroll_update(virtual_size)
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        # At the end: scrolled to the end as it stood. Laying out the lines now on screen can then move the
+        # end (an estimate measured), and a pane pulled back to its end would count itself above it.
+        at_end = self.max_scroll_y > 0 and round(new_value) >= self.max_scroll_y
         self._lay_out_through_line(round(new_value) + 2 * self.size.height)
         self._update_virtual_size()
         super().watch_scroll_y(old_value, new_value)
-        self._at_end = self.max_scroll_y > 0 and round(new_value) >= self.max_scroll_y
+        self._at_end = at_end
         self._reader_scrolled = not self._placing
         if self._reader_scrolled:
             self.post_message(self.ViewMoved(self))
