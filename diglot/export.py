@@ -9,8 +9,10 @@ from typing import Any, Protocol
 
 from diglot.atomic import write_atomic
 from diglot.document import Document
+from diglot.documents.model import block_to_dict
 from diglot.langid import LanguageGuess
 from diglot.languages import language
+from diglot.terminal_text import printable
 
 SUFFIXES = {"markdown": ".md", "json": ".json", "text": ".txt"}
 
@@ -47,6 +49,8 @@ def article_dict(
         "confidence": guess.confidence,
         "summary": summary.to_dict() if summary is not None else None,
         "translation": dict(translation.to_dict(), of=translated) if translation is not None else None,
+        # The document's structure; null for plain text, whose paragraphs are its blocks.
+        "blocks": [block_to_dict(block) for block in document.blocks] if document.structured else None,
     }
 
 
@@ -67,8 +71,13 @@ def export_dict(
     }
 
 
-def render(data: dict[str, Any], fmt: str) -> str:
-    """The export in ``fmt`` (markdown, json, text)."""
+def render(data: dict[str, Any], fmt: str, *, translated_markdown: str | None = None) -> str:
+    """The export in ``fmt`` (markdown, json, text).
+
+    ``translated_markdown``, for a structured document, is its translation as Markdown
+    (``diglot.documents.writers``): the Markdown export's translation keeps the headings, lists, code and
+    tables then, rather than listing paragraphs.
+    """
     if fmt == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     markdown = fmt == "markdown"
@@ -77,7 +86,9 @@ def render(data: dict[str, Any], fmt: str) -> str:
     def heading(text: str, level: int) -> None:
         lines.extend([("#" * level + " " + text) if markdown else text.upper(), ""])
 
-    heading(data["title"] or Path(data["source"]).name, 1)
+    # The name, the source and the model ids come from outside (a file name, an address, the
+    # config): their control characters are shown, never left for a terminal showing the file.
+    heading(printable(data["title"] or Path(data["source"]).name), 1)
     meta = [
         ("Source", data["source"]),
         ("Language", f"{language(data['source_language']).name} ({data['confidence']:.0%})"),
@@ -93,7 +104,7 @@ def render(data: dict[str, Any], fmt: str) -> str:
                 f"{language(t['target_language']).name} of the {t['of']}, by {', '.join(t['models']) or 'no model'}",
             )
         )
-    lines.extend([f"- {k}: {v}" if markdown else f"{k}: {v}" for k, v in meta] + [""])
+    lines.extend([f"- {k}: {printable(v)}" if markdown else f"{k}: {printable(v)}" for k, v in meta] + [""])
     if data["summary"]:
         heading("Summary", 2)
         if data["summary"]["note"]:
@@ -102,8 +113,11 @@ def render(data: dict[str, Any], fmt: str) -> str:
         lines.extend(_summary_sources(data["summary"], markdown))
     if data["translation"]:
         heading(f"Translation ({language(data['translation']['target_language']).name})", 2)
-        for paragraph in data["translation"]["text"].split("\n\n"):
-            lines.extend([paragraph, ""])
+        if markdown and translated_markdown is not None:
+            lines.extend([translated_markdown.rstrip("\n"), ""])
+        else:
+            for paragraph in data["translation"]["text"].split("\n\n"):
+                lines.extend([paragraph, ""])
         lines.extend(_flagged_translations(data["translation"], markdown))
     heading("Original", 2)
     for paragraph in data["original"]["paragraphs"]:

@@ -19,6 +19,9 @@ thresholds (also in the README, "How far to trust the output"):
   ``UNTRANSLATED_SIMILARITY`` (90%) similar to it, when the source has at
   least three lower-case words (or six CJK characters), so that names and
   numbers, which stay as they are, do not count.
+- ``markup``: the model lost or repeated a part kept as it is (inline code,
+  an address) or the words of a link or emphasis, and the fallback put it
+  back (``diglot.documents.prose``).
 - ``length``: the output's length in characters is more than
   ``LENGTH_RATIO_LIMIT`` (3) times longer or shorter than the language pair
   normally gives (``CHARS_PER_ENGLISH_CHAR``: Chinese takes about a third of
@@ -34,7 +37,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-FLAG_KINDS = ("empty", "repetition", "wrong_script", "untranslated", "length")
+FLAG_KINDS = ("empty", "repetition", "wrong_script", "untranslated", "length", "markup")
 
 REPEATED_WORD_RUN = 3
 REPEATED_CHARACTER_RUN = 4

@@ -24,7 +24,7 @@ FLAGS_SCHEMA: dict[str, Any] = {
         "additionalProperties": False,
         "required": ["kind", "reason"],
         "properties": {
-            "kind": {"enum": ["empty", "repetition", "wrong_script", "untranslated", "length"]},
+            "kind": {"enum": ["empty", "repetition", "wrong_script", "untranslated", "length", "markup"]},
             "reason": {"type": "string"},
         },
     },
@@ -167,6 +167,42 @@ TRANSLATION_SCHEMA: dict[str, Any] = {
     },
 }
 
+SPAN_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "inline text (diglot.documents.Span): prose, or kept as written (code, url, tag)",
+    "additionalProperties": False,
+    "required": ["text", "kind"],
+    "properties": {
+        "text": {"type": "string"},
+        "kind": {"enum": ["text", "code", "url", "break", "tag"]},
+        "emphasis": {"const": True},
+        "strong": {"const": True},
+        "link": {"type": "string", "description": "the address of the link this text is part of"},
+    },
+}
+
+BLOCK_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "one block of a structured document (diglot.documents.Block)",
+    "additionalProperties": False,
+    "required": ["kind"],
+    "properties": {
+        "kind": {"enum": ["heading", "paragraph", "list_item", "quote", "code", "table", "break", "image", "raw"]},
+        "spans": {"type": "array", "items": SPAN_SCHEMA},
+        "level": {**_COUNT, "description": "a heading's level, a list item's or quote's depth (1: outermost)"},
+        "ordered": {"type": "boolean"},
+        "number": {"type": ["integer", "null"], "description": "an ordered list item's number"},
+        "code": {"type": "string", "description": "a code block's or unknown markup's text, kept as written"},
+        "info": {"type": "string", "description": "a code block's language"},
+        "rows": {
+            "type": "array",
+            "description": "a table's rows (the header first), each a list of cells, each a list of spans",
+            "items": {"type": "array", "items": {"type": "array", "items": SPAN_SCHEMA}},
+        },
+        "url": {"type": "string", "description": "an image's address"},
+    },
+}
+
 RESULT_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "diglot result",
@@ -181,6 +217,10 @@ RESULT_SCHEMA: dict[str, Any] = {
         "summary": {"oneOf": [{"type": "null"}, SUMMARY_SCHEMA]},
         "translation": {
             "oneOf": [{"type": "null"}, {**TRANSLATION_SCHEMA, "required": ["of", *TRANSLATION_SCHEMA["required"]]}]
+        },
+        "blocks": {
+            "oneOf": [{"type": "null"}, {"type": "array", "items": BLOCK_SCHEMA}],
+            "description": "the document's structure (Markdown, HTML); null for plain text",
         },
         "exported": {"type": "string", "description": "exports only: when, ISO 8601"},
         "original": {

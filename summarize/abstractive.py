@@ -15,7 +15,7 @@ from diglot.models import ModelIdentity, Seq2SeqModel
 from diglot.priority import GATE
 from diglot.segment import join_sentences, pack_chunks, split_sentences
 from summarize.extractive import ExtractiveSummarizer
-from summarize.result import LENGTHS, Summary, summary_from_dict
+from summarize.result import LENGTHS, Summary, is_summary_dict, summary_from_dict
 from summarize.support import article_sentences, with_trust
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class AbstractiveSummarizer:
         """
         if length not in LENGTHS:
             raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
-        source = source_language or detect_language(document.text).code
+        source = source_language or detect_language(document.prose_text()).code
         paragraphs = list(document.paragraphs)
         # The language each paragraph the model reads is in, for its sentence rules.
         read_languages = list(languages) if languages is not None else [self.model_language] * len(paragraphs)
@@ -162,8 +162,13 @@ class AbstractiveSummarizer:
             pivot_model = " + ".join(pivot.models)
             article = [pair.source for p in pivot.paragraphs for pair in p.sentences]
             pivot_sentences = [pair.target for p in pivot.paragraphs for pair in p.sentences]
+        if document.structured:
+            # The model reads prose only: headings (context), paragraphs, list items and quotes; no code or tables.
+            keep = document.prose_indices() or list(range(len(paragraphs)))
+            paragraphs = [paragraphs[i] for i in keep]
+            read_languages = [read_languages[i] for i in keep]
         key = self._cache_key(self.identity, length, source, pivot_model, paragraphs, read_languages)
-        if self.cache is not None and (hit := self.cache.get(key)) is not None:
+        if self.cache is not None and (hit := self.cache.get(key, valid=is_summary_dict)) is not None:
             if on_progress is not None:
                 on_progress(1, 1)
             return with_trust(summary_from_dict(hit, cached=True), article, pivot=pivot_sentences)

@@ -212,12 +212,25 @@ class ExtractiveSummarizer:
         """
         if length not in LENGTHS:
             raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
-        language = source_language or detect_language(document.text).code
+        language = source_language or detect_language(document.prose_text()).code
         article = article_sentences(document, language, languages=languages)
-        if languages is not None:
+        if languages is not None or document.structured:
             sentences = article
         else:
             sentences = [s for p in document.paragraphs for s in split_sentences(p, language)]
+        # Code, table rows and headings are never picked: a summary is made of running text.
+        prose = [True] * len(sentences)
+        if document.structured:
+            prose = [
+                document.is_prose(i, headings=False)
+                for i in range(len(document.paragraphs))
+                for _ in document.sentences(i, languages[i] if languages is not None else language)
+            ]
+            if len(prose) != len(sentences):
+                prose = [True] * len(sentences)
+            sentences_in_prose = [s for s, keep in zip(sentences, prose, strict=True) if keep]
+            if sentences_in_prose and len(sentences_in_prose) <= SENTENCES_FOR_LENGTH[length]:
+                sentences, prose = sentences_in_prose, [True] * len(sentences_in_prose)
         wanted = SENTENCES_FOR_LENGTH[length]
         if len(sentences) <= wanted:
             chosen = list(range(len(sentences)))
@@ -228,7 +241,8 @@ class ExtractiveSummarizer:
             n = len(sentences)
             weighted = [score * (1.0 + 0.5 * (1 - i / n)) for i, score in enumerate(scores.tolist())]
             # Fragments ("Yes.") say little on their own.
-            eligible = [i for i in range(n) if len(term_lists[i]) >= 3] or list(range(n))
+            in_prose = [i for i in range(n) if prose[i]] or list(range(n))
+            eligible = [i for i in in_prose if len(term_lists[i]) >= 3] or in_prose
             # Stable: of equal scores, the earlier sentence.
             chosen = sorted(sorted(eligible, key=lambda i: -weighted[i])[:wanted])
         picked = tuple(sentences[i] for i in chosen)

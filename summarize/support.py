@@ -124,6 +124,12 @@ def article_sentences(
     Links number sentences in this order; the app finds a link among the
     sentences it shows by its text where a paragraph was split otherwise.
     """
+    if document.structured:
+        return [
+            s
+            for i in range(len(document.paragraphs))
+            for s in document.sentences(i, languages[i] if languages is not None else language)
+        ]
     if languages is not None:
         return [s for sentences in paragraph_sentences(document.paragraphs, languages) for s in sentences]
     return [s for paragraph in document.paragraphs for s in split_sentences(paragraph, language) or [paragraph]]

@@ -11,13 +11,14 @@ from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document
+from diglot.documents.prose import Masked, kept_ranges, markup_of, mask, unmask
 from diglot.errors import Cancelled, ConfigError, DiglotError, ModelUnavailable
 from diglot.langid import ParagraphLanguages, script_paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
 from diglot.normalize import model_inputs
 from diglot.priority import GATE
-from diglot.quality import check_translation
-from diglot.segment import join_sentences, paragraph_sentences, split_long, split_sentences
+from diglot.quality import QualityFlag, check_translation
+from diglot.segment import join_sentences, paragraph_sentences, split_long
 from translate.result import Route, SentencePair, TranslatedParagraph, Translation
 from translate.router import choose_route
 from translate.windows import ReadingPosition, WindowOrder, paragraph_windows
@@ -29,6 +30,15 @@ __all__ = ["ParagraphCallback", "TranslationJob", "Translator", "max_output_toke
 _INPUT_FORM = "moses-punct"
 
 ParagraphCallback = Callable[[int, TranslatedParagraph], None]
+
+
+def _is_text(value: object) -> bool:
+    """A cached translation is one string (anything else is a damaged entry: a miss)."""
+    return isinstance(value, str)
+
+
+# A sentence whose code, address or other kept part the model lost or repeated, put back by the fallback.
+_MARKUP_FLAG = (QualityFlag("markup", "a kept part (code, an address) was lost by the model and put back"),)
 
 
 @dataclass(frozen=True)
@@ -115,7 +125,7 @@ class Translator:
         keys = [cache_key("translate", identity, self.num_beams, _INPUT_FORM, src, tgt, s) for s in sentences]
         found = {key: memo[key] for key in keys if key in memo} if memo is not None else {}
         if self.cache is not None:
-            cached = self.cache.get_many([key for key in keys if key not in found])
+            cached = self.cache.get_many([key for key in keys if key not in found], valid=_is_text)
             found.update((key, (text, True)) for key, text in cached.items())
         todo = [i for i, key in enumerate(keys) if key not in found]
         if todo:
@@ -314,20 +324,38 @@ class Translator:
         """
         sentences = {i: plan.sentences(i) for i in window}
         read_as = {i: plan.read_as(i) for i in window}
+        masked = {i: plan.masked(i) for i in window}
+        repaired: dict[int, list[bool]] = {}
         translated: dict[int, list[str]] = {}
         for lang in dict.fromkeys(read_as.values()):
             members = [i for i in window if read_as[i] == lang]
-            flat = [s for i in members for s in sentences[i]]
-            out = iter(self.translate_sentences(flat, plan.routes[lang], cancel=cancel, tally=counts))
+            route = plan.routes[lang]
+            if not route.steps:  # kept as it is: in the target language already, or a code block
+                for i in members:
+                    translated[i], repaired[i] = list(sentences[i]), [False] * len(sentences[i])
+                continue
+            # Only prose goes to the model: kept parts held back or as placeholders, nothing for a sentence
+            # with no prose.
+            inputs = {i: [m.text for m in masked_i] if (masked_i := masked[i]) else sentences[i] for i in members}
+            flat = [s for i in members for s in inputs[i] if s.strip()]
+            out = iter(self.translate_sentences(flat, route, cancel=cancel, tally=counts))
             for i in members:
-                translated[i] = [next(out) for _ in sentences[i]]
+                made = [next(out) if s.strip() else s for s in inputs[i]]
+                if (masked_i := masked[i]) is None:
+                    translated[i], repaired[i] = made, [False] * len(made)
+                    continue
+                restored = [unmask(t, m) for t, m in zip(made, masked_i, strict=True)]
+                translated[i] = [text for text, _ in restored]
+                repaired[i] = [lost or plan.markup_appended(i, k, text) for k, (text, lost) in enumerate(restored)]
         return [
             (
                 i,
                 TranslatedParagraph(
                     sentences=tuple(
-                        SentencePair(s, t, check_translation(s, t, src=read_as[i], tgt=plan.tgt))
-                        for s, t in zip(sentences[i], translated[i], strict=True)
+                        SentencePair(
+                            s, t, check_translation(s, t, src=read_as[i], tgt=plan.tgt) + (_MARKUP_FLAG if lost else ())
+                        )
+                        for s, t, lost in zip(sentences[i], translated[i], repaired[i], strict=True)
                     ),
                     source_language=read_as[i],
                     route=plan.routes[read_as[i]],
@@ -367,10 +395,14 @@ class _Plan:
             self.routes.require_article_pair([self.routes.translated_as(lang) for lang in languages])
         # Windows group paragraphs by their sentences as their scripts split them (the languages are
         # found window by window): cheap, and the same for every run of the same text.
+        self._document = document
         self._paragraphs = paragraphs
         self._languages = languages
         self._by_script = script_paragraph_languages(paragraphs, src)
-        self._estimate = paragraph_sentences(paragraphs, self._by_script)
+        if document.structured:
+            self._estimate = [document.sentences(i, lang) for i, lang in enumerate(self._by_script)]
+        else:
+            self._estimate = paragraph_sentences(paragraphs, self._by_script)
 
     @property
     def sentence_counts(self) -> list[int]:
@@ -381,11 +413,42 @@ class _Plan:
         """Paragraph ``i`` by its own language's rules: the estimate's split where its script named that."""
         if self._languages[i] == self._by_script[i]:
             return self._estimate[i]
-        return split_sentences(self._paragraphs[i], self._languages[i]) or [self._paragraphs[i]]
+        return self._document.sentences(i, self._languages[i])
 
     def read_as(self, i: int) -> str:
-        """The language paragraph ``i`` is translated from (``_Routes.translated_as``)."""
+        """The language paragraph ``i`` is translated from (``_Routes.translated_as``); a code block is kept."""
+        unit = self._document.unit(i)
+        if unit is not None and unit.verbatim:
+            return self.tgt
         return self.routes.translated_as(self._languages[i])
+
+    def markup_appended(self, i: int, k: int, target: str) -> bool:
+        """Whether sentence ``k`` of paragraph ``i`` has emphasis or a link that its translation ``target``
+        could not carry in place (``diglot.documents.prose.place_markup`` appends it)."""
+        unit = self._document.unit(i)
+        if unit is None or not unit.marks:
+            return False
+        start, end = self._ranges(i)[k]
+        return markup_of(self._paragraphs[i], unit, start, end, target)[2]
+
+    def _ranges(self, i: int) -> list[tuple[int, int]]:
+        paragraph = self._paragraphs[i]
+        ranges: list[tuple[int, int]] = []
+        position = 0
+        for sentence in self.sentences(i):
+            start = paragraph.find(sentence, position)
+            start = position if start < 0 else start
+            position = start + len(sentence)
+            ranges.append((start, position))
+        return ranges
+
+    def masked(self, i: int) -> list[Masked] | None:
+        """Paragraph ``i``'s sentences as the model reads them (``diglot.documents.prose``); None for plain prose."""
+        unit = self._document.unit(i)
+        if unit is None:
+            return None
+        paragraph = self._paragraphs[i]
+        return [mask(paragraph[a:b], kept_ranges(paragraph, unit, a, b)) for a, b in self._ranges(i)]
 
 
 class _Routes:

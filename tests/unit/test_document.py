@@ -39,7 +39,10 @@ def test_markdown_title_and_headings(tmp_path: Path):
     path.write_text("# The Title\n\nBody text here.\n\n## Section\nMore text.\n", encoding="utf-8")
     doc = read_source(str(path))
     assert doc.title == "The Title"
-    assert doc.paragraphs == ("Body text here.", "Section", "More text.")
+    # Headings are paragraphs of their own, shown with their level; the title is the document's first heading.
+    assert doc.paragraphs == ("# The Title", "Body text here.", "## Section", "More text.")
+    assert [block.kind for block in doc.blocks] == ["heading", "paragraph", "heading", "paragraph"]
+    assert doc.sentences(2) == ["## Section"]
     assert doc.name == "The Title"
 
 
@@ -107,10 +110,12 @@ Rosoboronexport.]0;pwned</p>
 
 def _check_page(doc: Document, source: str) -> None:
     assert doc.title == "Putin meets China's defence minister" and doc.source == source
-    assert len(doc.paragraphs) == 3  # the headline is the title, not a paragraph
-    assert doc.paragraphs[0].startswith("Russian President") and "\n" not in doc.paragraphs[0]
+    assert len(doc.paragraphs) == 4  # the headline (the title) as a heading, then the three paragraphs
+    assert doc.paragraphs[0] == "# Putin meets China's defence minister" and doc.blocks[0].kind == "heading"
+    assert doc.paragraphs[1].startswith("Russian President") and "\n" not in doc.paragraphs[1]
     assert not any(c in doc.text for c in "\x1b\x07")  # no control sequence reaches the terminal
-    assert doc.paragraphs[2].startswith("Во время встречи")
+    assert "pwned" not in doc.text  # the whole sequence goes, not only its ESC
+    assert doc.paragraphs[3].startswith("Во время встречи")
     assert not any(word in doc.text for word in ("Home", "Sport", "rights reserved", "Privacy"))
 
 
@@ -137,7 +142,7 @@ def test_a_page_the_parser_chokes_on_is_one_line(tmp_path: Path, monkeypatch):
     def broken(*args, **kwargs):
         raise ValueError("lxml gave up")
 
-    monkeypatch.setattr(trafilatura, "bare_extraction", broken)
+    monkeypatch.setattr(trafilatura, "extract", broken)
     with pytest.raises(InputError, match=r"page.html: cannot read the page \(ValueError\)$"):
         read_source(_write(tmp_path / "page.html", b"<p>hello</p>"))
 

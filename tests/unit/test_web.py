@@ -23,9 +23,11 @@ def test_page_on_loopback_gives_only_the_article(site):
     seen: list[tuple[int, int | None]] = []
     doc = read_source(f"{site}/article", on_progress=lambda done, total: seen.append((done, total)))
     assert doc.title == "Putin meets China's defence minister"
-    assert len(doc.paragraphs) == 3
-    assert doc.paragraphs[0].startswith("Russian President Vladimir Putin")
-    assert doc.paragraphs[2].startswith("Во время встречи Путин")
+    # The headline stays the article's first heading (translated with it), after it the three paragraphs.
+    assert doc.paragraphs[0] == "# Putin meets China's defence minister"
+    assert len(doc.paragraphs) == 4
+    assert doc.paragraphs[1].startswith("Russian President Vladimir Putin")
+    assert doc.paragraphs[3].startswith("Во время встречи Путин")
     for unwanted in ("cookies", "Home", "Sport", "rights reserved", "Privacy"):
         assert unwanted not in doc.text
     assert seen and seen[-1][0] == seen[-1][1]  # progress reached the declared size
@@ -33,7 +35,7 @@ def test_page_on_loopback_gives_only_the_article(site):
 
 def test_redirect_is_followed(site):
     doc = fetch_url(f"{site}/moved")
-    assert doc.source == f"{site}/moved" and doc.paragraphs[0].startswith("Russian President")
+    assert doc.source == f"{site}/moved" and doc.paragraphs[1].startswith("Russian President")
 
 
 def test_plain_text_is_read_as_text(site):

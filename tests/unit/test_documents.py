@@ -1,0 +1,295 @@
+"""Articles as documents: structure read from Markdown and HTML, only prose sent to the models, structure written back.
+
+The documents under tests/data/documents/ are written for these tests, in the shape of real README and
+documentation pages (code, lists, tables, links, admonitions, includes) in English, Russian and Chinese.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from diglot.config import Config
+from diglot.document import Document, load_document, read_source
+from diglot.documents.markdown_reader import read_markdown
+from diglot.documents.model import Block, Span, layout
+from diglot.documents.prose import mask, unmask
+from diglot.documents.writers import to_markdown, write_document
+from diglot.models import ModelPool, Seq2SeqModel
+from translate import Translator
+from tui.cli import main
+
+DOCUMENTS = Path(__file__).parent.parent / "data" / "documents"
+MARKDOWN = ["guide_en.md", "guide_ru.md", "guide_zh.md"]
+LANGUAGE = {"guide_en.md": ("en", "ru"), "guide_ru.md": ("ru", "en"), "guide_zh.md": ("zh", "en")}
+
+
+class Shape:
+    """What must survive a translation: code exactly, link addresses, and the counts of each kind of block."""
+
+    def __init__(self, blocks: tuple[Block, ...]) -> None:
+        self.code_blocks = [b.code for b in blocks if b.kind == "code"]
+        spans = [s for b in blocks for s in b.spans] + [s for b in blocks for row in b.rows for c in row for s in c]
+        self.inline_code = Counter(s.text for s in spans if s.kind == "code")
+        self.urls = Counter(s.text for s in spans if s.kind == "url")
+        self.links = Counter(_link_runs(spans))
+        self.kinds = Counter(b.kind for b in blocks)
+        self.cells = [len(row) for b in blocks for row in b.rows]
+        self.raw = [b.code.strip() for b in blocks if b.kind == "raw"]
+        self.images = [b.url for b in blocks if b.kind == "image"]
+
+
+def _link_runs(spans: list[Span]) -> list[str]:
+    runs: list[str] = []
+    last: str | None = None
+    for span in spans:
+        if span.link and span.link != last:
+            runs.append(span.link)
+        last = span.link
+    return runs
+
+
+def _assert_same_shape(source: Shape, output: Shape) -> None:
+    assert output.code_blocks == source.code_blocks  # byte-identical, in order
+    assert output.inline_code == source.inline_code
+    assert output.urls == source.urls
+    assert output.links == source.links  # every link exactly once
+    assert output.kinds == source.kinds
+    assert output.cells == source.cells
+    assert output.raw == source.raw
+    assert output.images == source.images
+
+
+class FakeTranslator(Translator):
+    """A translator whose 'model' does ``change`` to each input: what a model may do to placeholders."""
+
+    def __init__(self, config: Config, change: Callable[[str], str]) -> None:
+        super().__init__(config, pool=ModelPool(device="cpu"))
+        self.change = change
+        self.inputs: list[str] = []
+
+    def _load(self, model: str, tgt: str) -> Seq2SeqModel:  # no model is loaded
+        return None  # type: ignore[return-value]
+
+    def _translate_sentences(self, model, sentences, src, tgt, cancel):  # type: ignore[override]
+        self.inputs.extend(sentences)
+        return [self.change(s) for s in sentences]
+
+
+def _translated(text: str) -> str:
+    """A stand-in for a translation: every word marked, placeholders copied as a good model copies them."""
+    return re.sub(r"[^\W\d_]+", lambda m: "Ж" + m.group().lower(), text)
+
+
+MODELS: dict[str, Callable[[str], str]] = {
+    "copies": _translated,
+    "drops": lambda s: re.sub(r"\{\d+\}", "", _translated(s)),
+    "repeats": lambda s: re.sub(r"(\{\d+\})", r"\1 \1", _translated(s)),
+    "reorders": lambda s: " ".join(reversed(_translated(s).split())),
+    "invents": lambda s: _translated(s) + " {7} { 0 }",
+}
+
+
+@pytest.fixture
+def config(tiny_models) -> Config:
+    pairs = {k: str(tiny_models[k]) for k in ("en-ru", "ru-en", "en-zh", "zh-en")}
+    return Config(translate_models=pairs, multilingual_model=str(tiny_models["multilingual"]), num_beams=1)
+
+
+def test_markdown_blocks_and_spans():
+    title, blocks = read_markdown((DOCUMENTS / "guide_en.md").read_text(encoding="utf-8"))
+    assert title == "Getting started with Example"
+    kinds = Counter(b.kind for b in blocks)
+    assert kinds == {
+        "heading": 3,
+        "paragraph": 4,
+        "code": 1,
+        "list_item": 5,
+        "quote": 1,
+        "table": 1,
+        "raw": 1,
+        "break": 1,
+        "image": 1,
+    }
+    code = next(b for b in blocks if b.kind == "code")
+    assert code.info == "sh" and code.code == "pip install example --upgrade\nexample --version   # prints 1.2.3\n"
+    nested = [b for b in blocks if b.kind == "list_item" and b.level == 2]
+    assert [b.text for b in nested] == ["Rules are read in order.", "A rule that fails stops the run."]
+    numbered = [(b.number, b.text) for b in blocks if b.kind == "list_item" and b.ordered]
+    assert numbered == [(1, "Create a file called checks.toml."), (2, "Add a rule, for example max_rows = 10."),
+                        (3, "Run example check.")]  # fmt: skip
+    table = next(b for b in blocks if b.kind == "table")
+    assert ["".join(s.text for s in cell) for cell in table.rows[1]] == [
+        "--fast",
+        "Skips the slow checks",
+        "off",
+    ]
+    spans = [s for b in blocks for s in b.spans]
+    assert {s.link for s in spans if s.link} == {
+        "https://example.com/guide",
+        "https://example.com/api",
+        "CHANGELOG.md",
+    }
+    assert any(s.text == "help@example.com" and s.kind == "url" for s in spans)
+    # Extension markup is kept as it is, never prose: the heading's anchor, the admonition's fences, the include.
+    heading = blocks[0]
+    assert heading.spans[-1] == Span("{#start}", "tag")
+    admonition = next(b for b in blocks if "Keep your rules short." in b.text)
+    assert [s.kind for s in admonition.spans] == ["tag", "text", "tag"]
+    assert next(b for b in blocks if b.kind == "raw").code.strip() == "{* ../examples/checks.toml *}"
+
+
+def test_paragraphs_show_structure_and_keep_code_whole():
+    document = read_source(str(DOCUMENTS / "guide_en.md"))
+    assert document.paragraphs[0] == "# Getting started with Example {#start}"
+    assert "1. Create a file called checks.toml." in document.paragraphs
+    assert "  ◦ Rules are read in order." in document.paragraphs
+    code = document.paragraphs.index("pip install example --upgrade\nexample --version   # prints 1.2.3")
+    assert document.sentences(code) == [document.paragraphs[code]]  # a code block is one sentence, never split
+    row = document.paragraphs.index("--fast │ Skips the slow checks │ off")
+    assert document.sentences(row) == ["--fast", "│ Skips the slow checks", "│ off"]  # each cell on its own
+    assert not document.is_prose(code) and not document.is_prose(row)
+
+
+def test_a_cut_inside_an_address_is_no_cut():
+    _, blocks = read_markdown("Get it from https://example.com/v1.2/index.html. Then run it.\n")
+    paragraphs, units = layout(blocks)
+    document = Document(paragraphs, blocks=blocks, units=units)
+    assert document.sentences(0) == ["Get it from https://example.com/v1.2/index.html.", "Then run it."]
+
+
+def test_mask_holds_back_kept_ends_and_numbers_inner_parts():
+    sentence = "• Run `x` at https://a.b/c now."
+    masked = mask(sentence, [(0, 2), (6, 9), (13, 26)])
+    assert masked.text == "Run {0} at {1} now." and masked.head == "• " and masked.parts == ("`x`", "https://a.b/c")
+    assert unmask("Запустите {0} на {1} сейчас.", masked) == ("• Запустите `x` на https://a.b/c сейчас.", False)
+    # Lost: put back at the end (before the full stop); repeated: kept once; unknown: dropped. Each flagged.
+    assert unmask("Запустите сейчас.", masked) == ("• Запустите сейчас `x` https://a.b/c.", True)
+    assert unmask("{1} {0} {0} {1} {5}", masked) == ("• https://a.b/c `x`", True)
+
+
+@pytest.mark.parametrize("name", MARKDOWN)
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_only_prose_reaches_the_model_and_structure_comes_back(config, name, model):
+    document = read_source(str(DOCUMENTS / name))
+    src, tgt = LANGUAGE[name]
+    translator = FakeTranslator(config, MODELS[model])
+    translation = translator.translate(document, src=src, tgt=tgt, detect_paragraphs=False)
+    source_shape = Shape(document.blocks)
+    # The model saw prose only: no code, no address, no markup characters, no bullets or column rules.
+    seen = "\n".join(translator.inputs)
+    for code in [*source_shape.code_blocks, *source_shape.inline_code, *source_shape.urls]:
+        assert code.strip() not in seen
+    for markup in ("```", "](", "**", "│", "•", "{#", "///", "{*"):
+        assert markup not in seen, markup
+    for fmt_both in (False, True):
+        written = write_document(document, translation, "md", both=fmt_both)
+        _, blocks = read_markdown(written)
+        output_shape = Shape(blocks)
+        if fmt_both:  # each translated block after its source, code once
+            assert output_shape.code_blocks == source_shape.code_blocks
+            assert output_shape.kinds["heading"] == 2 * source_shape.kinds["heading"]
+            assert output_shape.links == source_shape.links + source_shape.links
+        else:
+            _assert_same_shape(source_shape, output_shape)
+    flagged = [pair for p in translation.paragraphs for pair in p.sentences if any(f.kind == "markup" for f in pair.flags)]
+    if model in ("drops", "repeats", "invents"):
+        assert flagged  # the fallback put something back, and said so
+    if model == "copies":
+        assert not [pair for pair in flagged if "`" in pair.source]  # inline code was carried by its placeholder
+
+
+def test_links_are_carried_onto_unchanged_words_else_appended(config):
+    document = load_document("Install [Example](https://e.x/a) with **care** now.\n", source="d.md", markdown=True)
+    translator = FakeTranslator(config, lambda s: s.replace("Install", "Установите").replace("care", "осторожно"))
+    translation = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    written = write_document(document, translation, "md")
+    # "Example" is unchanged in the translation: linked there; "care" is not: appended with its own words.
+    assert written == "Установите [Example](https://e.x/a) with осторожно now (**care**).\n"
+    assert [f.kind for f in translation.paragraphs[0].sentences[0].flags] == ["markup"]
+
+
+def test_html_page_keeps_headings_lists_code_tables_and_links(config):
+    document = read_source(str(DOCUMENTS / "page.html"))
+    kinds = Counter(b.kind for b in document.blocks)
+    assert kinds["heading"] == 2 and kinds["list_item"] == 3 and kinds["code"] == 1 and kinds["table"] == 1
+    assert document.title == "Example 2.0 is out"
+    code = next(b for b in document.blocks if b.kind == "code")
+    assert code.code == "pip install example==2.0\nexample migrate checks.toml\n"  # one block, not a paragraph a line
+    spans = [s for b in document.blocks for s in b.spans]
+    assert any(s.link == "https://example.com/docs/2.0" for s in spans)
+    assert any(s.strong and s.text == "Example 2.0" for s in spans) and any(s.emphasis for s in spans)
+    assert any(s.kind == "code" and s.text == "JSON" for s in spans)
+    table = next(b for b in document.blocks if b.kind == "table")
+    assert [["".join(s.text for s in c) for c in row] for row in table.rows] == [
+        ["Version", "Files per second"],
+        ["1.9", "120"],
+        ["2.0", "250"],
+    ]
+    for unwanted in ("Home", "All rights reserved", "Privacy"):
+        assert unwanted not in document.text
+    translation = FakeTranslator(config, _translated).translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    page = write_document(document, translation, "html")
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="ru">' in page
+    assert "<pre><code>pip install example==2.0\nexample migrate checks.toml\n</code></pre>" in page
+    assert '<a href="https://example.com/docs/2.0">' in page and "<code>JSON</code>" in page
+    assert page.count("<li>") == 3 and page.count("<tr>") == 3 and page.count("<h2>") == 1
+
+
+def test_plain_text_is_as_before():
+    document = load_document("One. Two.\n\nThree.", source="t.txt")
+    assert not document.structured and document.paragraphs == ("One. Two.", "Three.")
+    assert document.sentences(0) == ["One.", "Two."] and document.prose_text() == document.text
+    assert write_document(document, None, "md") == "One. Two.\n\nThree.\n"
+
+
+def test_markdown_round_trip_is_stable():
+    text = (DOCUMENTS / "guide_en.md").read_text(encoding="utf-8")
+    _, blocks = read_markdown(text)
+    once = to_markdown(blocks)
+    _, again = read_markdown(once)
+    assert to_markdown(again) == once
+    _assert_same_shape(Shape(blocks), Shape(again))
+
+
+# ---- the command line -------------------------------------------------------------------------------
+
+
+def test_translate_writes_the_document_and_never_over_a_file(capsys, tiny_config, tmp_path: Path):
+    out = tmp_path / "guide.ru.md"
+    source = str(DOCUMENTS / "guide_en.md")
+    assert main(["translate", source, "--to", "ru", "--format", "md", "-o", str(out), "--quiet"]) == 0
+    written = out.read_text(encoding="utf-8")
+    _assert_same_shape(Shape(read_source(source).blocks), Shape(read_markdown(written)[1]))
+    capsys.readouterr()
+    # Again without --force: refused before any work, the file untouched; with --force: replaced.
+    out.write_text("mine", encoding="utf-8")
+    assert main(["translate", source, "--to", "ru", "--format", "md", "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "already exists" in err and "--force" in err
+    assert out.read_text(encoding="utf-8") == "mine"
+    assert main(["translate", source, "--to", "ru", "--format", "md", "-o", str(out), "--force", "--quiet"]) == 0
+    assert out.read_text(encoding="utf-8") == written
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_translate_bilingual_html_and_json_blocks(capsys, tiny_config, tmp_path: Path):
+    import json
+
+    from tests.schema import valid_result
+
+    source = str(DOCUMENTS / "guide_ru.md")
+    assert main(["translate", source, "--to", "en", "--format", "html", "--bilingual", "--quiet"]) == 0
+    page = capsys.readouterr().out
+    assert page.count("<h1>") == 2 and page.count('<pre><code class="language-python">') == 1
+    assert page.count('<a href="https://example.com/ru/docs">') == 2  # the source's and the translation's
+    assert main(["translate", source, "--to", "en", "--format", "json", "--quiet"]) == 0
+    data = valid_result(json.loads(capsys.readouterr().out))
+    assert [b["kind"] for b in data["blocks"]] == ["heading", "paragraph", "list_item", "list_item", "code", "table"]
+    with pytest.raises(SystemExit) as exited:
+        main(["translate", source, "--to", "en", "--json", "--format", "md"])
+    assert exited.value.code == 2 and "two formats" in capsys.readouterr().err
