@@ -7,10 +7,14 @@ backend, generation options, languages and the text.
 The cache is an accelerator that can never hurt a run:
 
 - locked by another process: wait a bounded time (``LOCK_WAIT_S``), then go
-  on without it (reads still work in WAL mode; writes are skipped);
-- read-only or on a full disk: read what it can, keep nothing new;
-- damaged (SQLite's own integrity check fails): set aside as one
-  ``.damaged`` copy and started afresh.
+  on without it (reads still work in WAL mode; writes are skipped); several
+  processes creating a new cache at once wait for each other;
+- read-only or on a full disk: read what it can, keep nothing new (a disk
+  already full is read without making SQLite's ``-wal``/``-shm`` files);
+- damaged (SQLite's own integrity check fails, or a stored text is not
+  UTF-8): set aside as one ``.damaged`` copy and started afresh;
+- one value that is not JSON, or not of the shape its reader expects
+  (``valid``): a miss; the entry is dropped, and counted (``CacheInfo``).
 
 Each of these is said once per cache object, as a one-line warning; no
 method of ``ResultCache`` raises because of the database, and a result is
@@ -25,6 +29,7 @@ import dataclasses
 import hashlib
 import json
 import os
+import shutil
 import sqlite3
 import threading
 import time
@@ -44,6 +49,9 @@ ENTRY_OVERHEAD_BYTES = 48
 # When over the limit, drop entries down to this share of it, so that pruning
 # runs once in a while rather than on every write.
 PRUNE_TO = 0.8
+# Free bytes below which the disk counts as full when the cache opens: SQLite
+# could not make its shared-memory file (32 KiB) and a first WAL frame.
+FULL_DISK_BYTES = 64 * 1024
 
 Fault = Literal["locked", "readonly", "full", "corrupt", "other"]
 
@@ -84,6 +92,7 @@ _MESSAGES: tuple[tuple[str, Fault], ...] = (
     ("disk is full", "full"),
     ("malformed", "corrupt"),
     ("not a database", "corrupt"),
+    ("could not decode", "corrupt"),
 )
 
 
@@ -98,8 +107,29 @@ def classify(exc: BaseException) -> Fault:
     return next((fault for needle, fault in _MESSAGES if needle in text), "other")
 
 
+def _undecodable(exc: BaseException) -> bool:
+    """A stored text that is not UTF-8: diglot never writes one, so the file itself was damaged."""
+    return "could not decode to utf-8" in str(exc).lower()
+
+
 def _first_line(exc: BaseException) -> str:
+    if _undecodable(exc):  # SQLite's message quotes the damaged bytes: never print them
+        return "a stored text is not valid UTF-8"
     return (str(exc).splitlines() or [type(exc).__name__])[0]
+
+
+_UNREADABLE = object()
+
+
+def _decode(text: str, valid: Callable[[Any], bool] | None) -> Any:
+    """The value stored as ``text``, or ``_UNREADABLE`` when it is not JSON or ``valid`` refuses it."""
+    try:
+        value = json.loads(text)
+        if valid is None or valid(value):
+            return value
+    except Exception:  # whatever a damaged value makes the check raise, it is a miss
+        pass
+    return _UNREADABLE
 
 
 @dataclass(frozen=True)
@@ -110,6 +140,8 @@ class CacheInfo:
     size_bytes: int
     entries: dict[str, int]
     limit_bytes: int | None = None
+    # Entries dropped because their value could not be decoded or had the wrong shape (since the cache began).
+    unreadable: int = 0
 
 
 class ResultCache:
@@ -118,6 +150,7 @@ class ResultCache:
     ``max_bytes`` bounds the stored entries (keys, values and bookkeeping);
     beyond it the least recently used are dropped. ``on_warning`` receives
     each one-line warning (default: ``warnings.warn`` with RuntimeWarning).
+    ``unreadable`` counts the values this object found unreadable (misses).
     """
 
     def __init__(
@@ -135,6 +168,7 @@ class ResultCache:
         self._usable = True  # False: go on without the cache for the rest of this run
         self._writable = True
         self._warned: set[str] = set()
+        self.unreadable = 0
 
     # Warnings -------------------------------------------------------------------
 
@@ -152,7 +186,7 @@ class ResultCache:
         """Carry on after ``exc``: with less of the cache, or a fresh one if it was damaged."""
         fault = classify(exc)
         detail = _first_line(exc)
-        if fault == "corrupt" and self._is_damaged():
+        if fault == "corrupt" and (_undecodable(exc) or self._is_damaged()):
             self._set_aside(detail)
             return
         if fault in ("readonly", "full") or (fault == "locked" and writing):
@@ -175,22 +209,46 @@ class ResultCache:
         """The open database, or None when this run goes on without it."""
         if self._db is not None or not self._usable:
             return self._db
+        if self._disk_full():
+            # Even reading a WAL database makes its -wal and -shm files, which a full disk
+            # cannot hold: read the file as it is, and make nothing.
+            self._db = self._open_read_only(make_files=False)
+            self._usable = self._db is not None
+            self._writable = False
+            self._warn(
+                "write", f"the result cache {self.path} is on a full disk; results of this run are not kept in it"
+            )
+            return self._db
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = self._open_read_write()
         except (sqlite3.Error, OSError) as exc:
             fault = classify(exc)
-            if fault == "corrupt" and self._is_damaged():
+            if fault == "corrupt" and (_undecodable(exc) or self._is_damaged()):
                 self._set_aside(_first_line(exc))
                 return self._connect_again()
+            if fault == "other" and (getattr(exc, "sqlite_errorcode", 0) & 0xFF) == sqlite3.SQLITE_IOERR:
+                fault = "full" if self._disk_full() else fault  # SQLite could not grow its -shm file
             if fault in ("readonly", "full"):
                 self._db = self._open_read_only()
-                self._degrade(exc, writing=True)
+                self._degrade(
+                    sqlite3.OperationalError("database or disk is full") if fault == "full" else exc, writing=True
+                )
                 if self._db is None:
                     self._usable = False
             else:
                 self._degrade(exc, writing=False)
         return self._db
+
+    def _disk_full(self) -> bool:
+        """Whether the cache's disk has (almost) no room left."""
+        folder = next((p for p in (self.path, *self.path.parents) if p.exists()), None)
+        if folder is None:
+            return False
+        try:
+            return shutil.disk_usage(folder).free < FULL_DISK_BYTES
+        except OSError:
+            return False
 
     def _connect_again(self) -> sqlite3.Connection | None:
         try:
@@ -202,48 +260,96 @@ class ResultCache:
     def _open_read_write(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, check_same_thread=False, timeout=LOCK_WAIT_S)
         try:
-            tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             # Each step writes only when it must, so a healthy read-only or
             # locked cache is still read.
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.execute("PRAGMA journal_mode=WAL")
+            self._use_wal(db)
             db.execute("PRAGMA journal_size_limit=1048576")  # the WAL file shrinks back after checkpoints
-            if "results" not in tables:
-                with db:
-                    db.execute(
-                        "CREATE TABLE results (key TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL, "
-                        "created REAL NOT NULL, used REAL NOT NULL DEFAULT 0, size INTEGER NOT NULL DEFAULT 0)"
-                    )
-                    db.execute("CREATE INDEX results_used ON results (used)")
-            else:
-                self._upgrade(db)
+            if not self._is_current(db):
+                self._create(db)
         except BaseException:
             db.close()
             raise
         return db
 
     @staticmethod
+    def _use_wal(db: sqlite3.Connection) -> None:
+        """Put the database in WAL mode, waiting (``LOCK_WAIT_S``) for others who open it at the same time.
+
+        Changing the journal mode needs the database to itself, and SQLite
+        does not always wait for that on its own.
+        """
+        deadline = time.monotonic() + LOCK_WAIT_S
+        while True:
+            try:
+                if db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                    return
+                if db.execute("PRAGMA journal_mode=WAL").fetchone()[0] == "wal":
+                    return
+            except sqlite3.OperationalError as exc:
+                if classify(exc) != "locked" or time.monotonic() > deadline:
+                    raise
+            if time.monotonic() > deadline:
+                raise sqlite3.OperationalError("database is locked")
+            time.sleep(0.01)
+
+    @staticmethod
+    def _is_current(db: sqlite3.Connection) -> bool:
+        """Whether every table, column and index this diglot uses is there."""
+        names = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+        if not {"results", "results_used", "counters"} <= names:
+            return False
+        return "used" in {row[1] for row in db.execute("PRAGMA table_info(results)")}
+
+    @classmethod
+    def _create(cls, db: sqlite3.Connection) -> None:
+        """Make (or bring up to date) the tables, as one transaction that other processes wait for.
+
+        ``BEGIN IMMEDIATE`` takes the write lock first (waiting ``LOCK_WAIT_S``
+        for it), so two processes making a new cache at once do it one after
+        the other, and the second finds it made.
+        """
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL, "
+                "created REAL NOT NULL, used REAL NOT NULL DEFAULT 0, size INTEGER NOT NULL DEFAULT 0)"
+            )
+            cls._upgrade(db)
+            db.execute("CREATE INDEX IF NOT EXISTS results_used ON results (used)")
+            db.execute("CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
+            db.commit()
+        except BaseException:
+            db.rollback()
+            raise
+
+    @staticmethod
     def _upgrade(db: sqlite3.Connection) -> None:
-        """Add the columns the size limit needs to a cache written by an older diglot."""
+        """Add the columns the size limit needs to a cache written by an older diglot (inside ``_create``)."""
         columns = {row[1] for row in db.execute("PRAGMA table_info(results)")}
         if "used" in columns:
             return
-        with db:
-            db.execute("ALTER TABLE results ADD COLUMN used REAL NOT NULL DEFAULT 0")
-            db.execute("ALTER TABLE results ADD COLUMN size INTEGER NOT NULL DEFAULT 0")
-            db.execute(
-                "UPDATE results SET used = created, size = 2 * length(CAST(key AS BLOB)) "
-                f"+ length(CAST(value AS BLOB)) + {ENTRY_OVERHEAD_BYTES}"
-            )
-            db.execute("CREATE INDEX IF NOT EXISTS results_used ON results (used)")
+        db.execute("ALTER TABLE results ADD COLUMN used REAL NOT NULL DEFAULT 0")
+        db.execute("ALTER TABLE results ADD COLUMN size INTEGER NOT NULL DEFAULT 0")
+        db.execute(
+            "UPDATE results SET used = created, size = 2 * length(CAST(key AS BLOB)) "
+            f"+ length(CAST(value AS BLOB)) + {ENTRY_OVERHEAD_BYTES}"
+        )
 
-    def _open_read_only(self) -> sqlite3.Connection | None:
-        """The cache for reading only, where it cannot be written (or None when it cannot be read either)."""
+    def _open_read_only(self, *, make_files: bool = True) -> sqlite3.Connection | None:
+        """The cache for reading only, where it cannot be written (or None when it cannot be read either).
+
+        ``make_files=False``: make no ``-wal``/``-shm`` file (a full disk); use
+        them only where another process has made them.
+        """
         if not self.path.is_file():
             return None
         # A WAL database needs its shared-memory file even to read; where that
         # cannot be made either, read the file as it is (immutable).
-        for query in ("mode=ro", "mode=ro&immutable=1"):
+        queries = ["mode=ro", "mode=ro&immutable=1"]
+        journal = [self.path.with_name(self.path.name + suffix) for suffix in ("-wal", "-shm")]
+        if not make_files and not all(p.is_file() for p in journal):
+            queries.remove("mode=ro")
+        for query in queries:
             try:
                 db = sqlite3.connect(
                     f"{self.path.resolve().as_uri()}?{query}", uri=True, check_same_thread=False, timeout=LOCK_WAIT_S
@@ -298,8 +404,12 @@ class ResultCache:
 
     # Reading and writing ------------------------------------------------------------
 
-    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        """The cached values of those keys that have one (none at all if the cache cannot be read)."""
+    def get_many(self, keys: Iterable[str], *, valid: Callable[[Any], bool] | None = None) -> dict[str, Any]:
+        """The cached values of those keys that have one (none at all if the cache cannot be read).
+
+        A value that is not JSON, or that ``valid`` refuses (or raises on), is
+        a miss: the entry is dropped and counted in ``unreadable``.
+        """
         wanted = list(dict.fromkeys(keys))
         found: dict[str, Any] = {}
         if not wanted:
@@ -308,19 +418,42 @@ class ResultCache:
             db = self._connect()
             if db is None:
                 return found
+            unreadable: list[tuple[str, str]] = []
             try:
                 for start in range(0, len(wanted), 500):
                     part = wanted[start : start + 500]
                     rows = db.execute(
                         f"SELECT key, value FROM results WHERE key IN ({','.join('?' * len(part))})", part
                     ).fetchall()
-                    found.update((key, json.loads(value)) for key, value in rows)
+                    for key, text in rows:
+                        if (value := _decode(text, valid)) is _UNREADABLE:
+                            unreadable.append((key, text))
+                        else:
+                            found[key] = value
             except sqlite3.Error as exc:
                 self._degrade(exc, writing=False)
-                return found
+                return {}
+            if unreadable:
+                self._drop_unreadable(db, unreadable)
             if found and self._writable:
                 self._touch(db, list(found))
         return found
+
+    def _drop_unreadable(self, db: sqlite3.Connection, rows: list[tuple[str, str]]) -> None:
+        """Delete entries whose value could not be read (unless rewritten meanwhile), and count them."""
+        self.unreadable += len(rows)
+        if not self._writable:
+            return
+        try:
+            with db:
+                db.executemany("DELETE FROM results WHERE key = ? AND value = ?", rows)
+                db.execute(
+                    "INSERT INTO counters (name, value) VALUES ('unreadable', ?) "
+                    "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+                    (len(rows),),
+                )
+        except sqlite3.Error as exc:
+            self._degrade(exc, writing=True)
 
     def _touch(self, db: sqlite3.Connection, keys: list[str]) -> None:
         """Mark entries as just used, so the size limit drops others first."""
@@ -333,8 +466,9 @@ class ResultCache:
         except sqlite3.Error as exc:
             self._degrade(exc, writing=True)
 
-    def get(self, key: str) -> Any | None:
-        return self.get_many([key]).get(key)
+    def get(self, key: str, *, valid: Callable[[Any], bool] | None = None) -> Any | None:
+        """The cached value of ``key``, or None (see ``get_many``)."""
+        return self.get_many([key], valid=valid).get(key)
 
     def put_many(self, kind: str, items: Mapping[str, Any]) -> None:
         """Store values in one transaction: all of them or, on a crash, none.
@@ -388,6 +522,7 @@ class ResultCache:
     def info(self) -> CacheInfo:
         """Entries per kind and the bytes on disk (database, its journal, and a damaged copy)."""
         counts: dict[str, int] = {}
+        unreadable = 0
         if not self.path.exists():  # nothing cached yet: looking must not create the database
             return CacheInfo(self.path, self.disk_bytes(), counts, self.max_bytes)
         with self._lock:
@@ -395,9 +530,13 @@ class ResultCache:
             if db is not None:
                 try:
                     counts = dict(db.execute("SELECT kind, count(*) FROM results GROUP BY kind").fetchall())
+                    # (An older cache opened read-only has no counters.)
+                    if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'counters'").fetchone():
+                        row = db.execute("SELECT value FROM counters WHERE name = 'unreadable'").fetchone()
+                        unreadable = row[0] if row else 0
                 except sqlite3.Error as exc:
                     self._degrade(exc, writing=False)
-        return CacheInfo(self.path, self.disk_bytes(), counts, self.max_bytes)
+        return CacheInfo(self.path, self.disk_bytes(), counts, self.max_bytes, unreadable)
 
     def disk_bytes(self) -> int:
         """Bytes the cache's files take (including a damaged copy set aside)."""

@@ -54,6 +54,20 @@ def _detector_version() -> str:
     return f"langid-1 langdetect-{_package_version('langdetect')}"
 
 
+def _is_code(value: object) -> bool:
+    """A language code as the detector gives them (``en``, ``zh-cn``): a cached one of another shape is a miss."""
+    return isinstance(value, str) and 0 < len(value) <= 16 and value.isprintable() and not value.isspace()
+
+
+def _is_language_guess(value: object) -> bool:
+    """A cached ``LanguageGuess``: ``[code, confidence 0-1, method]``."""
+    if not (isinstance(value, list) and len(value) == 3):
+        return False
+    code, confidence, method = value
+    number = isinstance(confidence, (int, float)) and not isinstance(confidence, bool)
+    return _is_code(code) and number and 0 <= confidence <= 1 and isinstance(method, str)
+
+
 # The paragraph languages of this many recent articles are kept, found or not.
 _SHARED_ARTICLES = 4
 
@@ -219,16 +233,16 @@ class Pipeline:
         if language:
             return LanguageGuess(language, 1.0, "given")
         key = cache_key("language", _detector_version(), document.text)
-        if (hit := self._cached(key)) is not None:
-            with contextlib.suppress(TypeError, ValueError):
-                code, confidence, method = hit
-                return LanguageGuess(str(code), float(confidence), str(method))
+        if (hit := self._cached(key, valid=_is_language_guess)) is not None:
+            code, confidence, method = hit
+            return LanguageGuess(code, float(confidence), method)
         guess = detect_language(document.text)
         self._remember("language", key, [guess.code, guess.confidence, guess.method])
         return guess
 
-    def _cached(self, key: str) -> Any | None:
-        return self.cache.get(key) if self.cache is not None else None
+    def _cached(self, key: str, *, valid: Callable[[Any], bool]) -> Any | None:
+        """The cached value of ``key`` if it has the shape ``valid`` checks (anything else is a miss)."""
+        return self.cache.get(key, valid=valid) if self.cache is not None else None
 
     def _remember(self, kind: str, key: str, value: Any) -> None:
         if self.cache is not None:
@@ -304,8 +318,9 @@ class Pipeline:
         if article.language.method == "given" or len(paragraphs) == 1:
             return [article.language.code] * len(paragraphs)
         key = cache_key("paragraph-languages", _detector_version(), article.language.code, paragraphs)
-        hit = self._cached(key)
-        if isinstance(hit, list) and len(hit) == len(paragraphs) and all(isinstance(code, str) for code in hit):
+        count = len(paragraphs)
+        hit = self._cached(key, valid=lambda v: isinstance(v, list) and len(v) == count and all(map(_is_code, v)))
+        if hit is not None:
             return hit
         with self._lock:  # one per article, shared by the jobs that ask (the translation, the summary)
             if (shared := self._paragraph_languages.pop(key, None)) is None:

@@ -96,3 +96,20 @@ class Summary:
 def summary_from_dict(data: dict[str, Any], *, cached: bool = False) -> Summary:
     """A Summary from the cache's JSON (``Summary.to_dict`` or ``dataclasses.asdict`` output)."""
     return Summary.from_dict(data, cached=cached)
+
+
+def is_summary_dict(data: object) -> bool:
+    """Whether ``data`` has the shape ``summary_from_dict`` reads (a damaged cache entry may not)."""
+    if not isinstance(data, dict):
+        return False
+    texts = ("text", "method", "length", "language", "source_language")
+    optional = ("model", "backend", "pivot_model", "note")
+    lists = [data.get("sentences"), data.get("partials", [])]
+    chunks = data.get("chunks", 1)
+    return (
+        all(isinstance(data.get(name), str) for name in texts)
+        and all(isinstance(data.get(name), (str, type(None))) for name in optional)
+        and all(isinstance(items, list) and all(isinstance(item, str) for item in items) for items in lists)
+        and isinstance(chunks, int)
+        and not isinstance(chunks, bool)
+    )

@@ -556,6 +556,7 @@ def cmd_cache(args: argparse.Namespace) -> int:
     print(f"  translated sentences: {info.entries.get('translation', 0)}")
     print(f"  summaries: {info.entries.get('summary', 0)}")
     print(f"  languages found: {info.entries.get('language', 0)}")
+    print(f"  unreadable entries dropped: {info.unreadable}")
     folders = conversions()
     print(f"conversions: {conversions_dir()}")
     print(f"  size: {sum(c.size_bytes for c in folders) / 1e6:.1f} MB in {len(folders)} folders")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
+import random
 import shutil
 import sqlite3
 import subprocess
@@ -18,6 +21,9 @@ from diglot.cache import ResultCache, classify
 from diglot.config import Config
 from diglot.document import read_source
 from diglot.models import ModelPool
+from diglot.pipeline import Pipeline
+from tests.tui.conftest import settle, until
+from tests.tui.fakes import FakeSummarizer, FakeTranslator
 from translate import Translator
 from tui.cli import main
 
@@ -258,12 +264,48 @@ def test_full_tmpfs_for_real(tmp_path: Path):
         subprocess.run(["umount", "-l", str(mount)])
 
 
+def _take_every_free_byte(mount: Path) -> None:
+    descriptor = os.open(mount / "ballast", os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(descriptor, b"\0" * 4096)
+    except OSError as exc:
+        assert exc.errno == errno.ENOSPC
+    finally:
+        os.close(descriptor)
+
+
+def test_a_disk_full_before_the_cache_opens_still_gives_every_hit(tiny_models, seed: Path, tmp_path: Path):
+    """A real full tmpfs: the cache is read (without making -wal/-shm files) and every cached sentence is a hit."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)]).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        config = Config(translate_models={"en-ru": str(tiny_models["en-ru"])}, num_beams=1)
+        document = read_source(str(seed))
+        cache = ResultCache(mount / "c.sqlite3")
+        first = Translator(config, pool=ModelPool(device="cpu"), cache=cache).translate(document, src="en", tgt="ru")
+        cache.close()
+        _take_every_free_byte(mount)
+        said = Warnings()
+        cache = ResultCache(mount / "c.sqlite3", on_warning=said)
+        again = Translator(config, pool=ModelPool(device="cpu"), cache=cache).translate(document, src="en", tgt="ru")
+        assert (again.cache_hits, again.cache_misses) == (first.cache_misses, 0) and again.text == first.text
+        assert len(said) == 1 and "full disk" in said[0]
+        cache.close()
+        assert sorted(p.name for p in mount.iterdir()) == ["ballast", "c.sqlite3"]
+    finally:
+        subprocess.run(["umount", "-l", str(mount)])
+
+
 # Damaged -------------------------------------------------------------------------------------
 
 
 def damage_a_data_page(path: Path) -> None:
+    """Random bytes over a page in the middle of the file (the tables' own pages come first)."""
     with open(path, "r+b") as stream:
-        stream.seek(4096 * 5)
+        stream.seek(4096 * (path.stat().st_size // 4096 // 2))
         stream.write(os.urandom(4096))
 
 
@@ -282,6 +324,57 @@ def test_a_damaged_data_page_is_set_aside_once_and_the_run_goes_on(tmp_path: Pat
         filled(path, count=400)
         damage_a_data_page(path)
     assert sorted(p.name for p in tmp_path.iterdir() if "damaged" in p.name) == ["c.sqlite3.damaged"]
+
+
+def break_the_utf8_of(path: Path, key: str) -> None:
+    """Two bytes in the middle of a stored value made into bytes that are not UTF-8 (the page stays sound)."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        value = db.execute("SELECT value FROM results WHERE key = ?", (key,)).fetchone()[0].encode()
+    data = bytearray(path.read_bytes())
+    at = data.index(value) + len(value) // 2
+    data[at : at + 2] = b"\xff\xfe"
+    path.write_bytes(bytes(data))
+
+
+def test_a_stored_text_that_is_not_utf8_is_damage_set_aside_once(tmp_path: Path):
+    path = tmp_path / "c.sqlite3"
+    filled(path)
+    break_the_utf8_of(path, "k7")
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("PRAGMA quick_check").fetchall() == [("ok",)]  # SQLite's own check finds nothing
+    said = Warnings()
+    cache = ResultCache(path, on_warning=said)
+    assert cache.get_many(["k6", "k7"]) == {}
+    cache.put_many("summary", {"after": 1})
+    assert cache.get("after") == 1
+    assert said == [
+        f"the result cache {path} was damaged (a stored text is not valid UTF-8); moved it to {cache.damaged_copy()}"
+    ]
+    cache.close()
+    again = Warnings()
+    assert ResultCache(path, on_warning=again).get("after") == 1 and again == []
+
+
+@pytest.mark.parametrize("trial", range(12))
+def test_random_bytes_in_a_data_page_never_make_the_cache_unusable(tmp_path: Path, trial: int):
+    """200 random bytes somewhere in a data page: the damage goes unseen or is set aside, never "cannot be used"."""
+    path = tmp_path / "c.sqlite3"
+    filled(path, count=400)
+    chance = random.Random(trial)
+    with open(path, "r+b") as stream:
+        stream.seek(4096 * chance.randrange(1, path.stat().st_size // 4096) + chance.randrange(4096 - 200))
+        stream.write(chance.randbytes(200))
+    said = Warnings()
+    cache = ResultCache(path, on_warning=said)
+    cache.get_many([f"k{i}" for i in range(400)])
+    cache.put_many("summary", {"after": trial})
+    assert cache.get("after") == trial
+    assert said == [] or (len(said) == 1 and "was damaged" in said[0]), said
+    assert all(message.isascii() and message.isprintable() for message in said)  # no damaged bytes quoted
+    cache.close()
+    again = Warnings()
+    assert ResultCache(path, on_warning=again).get("after") == trial and again == []
 
 
 def test_garbage_file_is_set_aside(tmp_path: Path):
@@ -382,3 +475,72 @@ def test_cache_clear_never_deletes_a_healthy_cache_another_process_holds(
         other.rollback()
         other.close()
     assert ResultCache(path).get("k1") is not None
+
+
+# A damaged value: a miss, never an error --------------------------------------------------------
+
+
+def flip_a_bit_of_each(path: Path, kind: str) -> int:
+    """Flip one bit of the first byte of each stored value of ``kind``, in the file: its JSON no longer parses."""
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        values = [row[0].encode() for row in db.execute("SELECT value FROM results WHERE kind = ?", (kind,))]
+    data = bytearray(path.read_bytes())
+    for value in values:
+        data[data.index(value)] ^= 0x01  # '[' -> 'Z', '"' -> '#', '{' -> 'z'
+    path.write_bytes(bytes(data))
+    return len(values)
+
+
+def test_translate_and_summarize_go_on_past_flipped_bits(capsys, seed: Path, tiny_config, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("DIGLOT_CACHE_DIR", str(tmp_path))
+    assert main(["translate", str(seed), "--to", "ru", "--json"]) == 0
+    translated = json.loads(capsys.readouterr().out)["translation"]
+    assert main(["summarize", str(seed), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)["summary"]
+    path = tmp_path / "results.sqlite3"
+    flipped = sum(flip_a_bit_of_each(path, kind) for kind in ("language", "translation", "summary"))
+
+    assert main(["translate", str(seed), "--to", "ru", "--json"]) == 0
+    out, err = capsys.readouterr()
+    again = json.loads(out)["translation"]
+    assert _pairs(again) == _pairs(translated) and again["cache"]["hits"] == 0  # all made again, alike
+    assert err == ""  # a damaged value is a miss, not news
+    assert main(["summarize", str(seed), "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["summary"]["text"] == summary["text"] and err == ""
+    assert main(["cache", "info"]) == 0
+    assert f"unreadable entries dropped: {flipped}" in capsys.readouterr().out
+
+
+def test_cached_values_of_the_wrong_shape_are_misses(capsys, seed: Path, tiny_config, tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("DIGLOT_CACHE_DIR", str(tmp_path))
+    assert main(["translate", str(seed), "--to", "ru", "--json"]) == 0
+    translated = json.loads(capsys.readouterr().out)["translation"]
+    assert main(["summarize", str(seed)]) == 0
+    summary = capsys.readouterr().out
+    with contextlib.closing(sqlite3.connect(tmp_path / "results.sqlite3")) as db, db:
+        for kind, value in (("language", {"code": "en"}), ("translation", {"text": "x"}), ("summary", ["a", "b"])):
+            db.execute("UPDATE results SET value = ? WHERE kind = ?", (json.dumps(value), kind))
+        wrong = db.execute("SELECT count(*) FROM results").fetchone()[0]
+
+    assert main(["translate", str(seed), "--to", "ru", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert _pairs(json.loads(out)["translation"]) == _pairs(translated) and err == ""
+    assert main(["summarize", str(seed)]) == 0
+    assert capsys.readouterr() == (summary, "")
+    assert main(["cache", "info"]) == 0
+    assert f"unreadable entries dropped: {wrong}" in capsys.readouterr().out
+
+
+async def test_the_app_finds_the_language_past_a_damaged_entry(make, seed_document):
+    """The app used to wait forever at "Waiting for the language…" when the cached language did not parse."""
+    Pipeline(Config(), summarizers=FakeSummarizer, translator=FakeTranslator()).identify(seed_document)
+    path = cache_module.cache_dir() / "results.sqlite3"
+    assert flip_a_bit_of_each(path, "language") == 1
+    app = make(Pipeline(Config(), summarizers=FakeSummarizer, translator=FakeTranslator()))
+    async with app.run_test(size=(140, 45)) as pilot:
+        await until(pilot, lambda: app.guess is not None)
+        assert app.guess.code == "en"
+        await settle(app, pilot)
+        assert app.translation_pane.paragraph_sentences

@@ -139,6 +139,54 @@ def test_an_older_cache_gains_the_size_columns(tmp_path: Path):
     assert cache.info().entries == {"summary": 2}
 
 
+def test_an_older_cache_gains_the_counters(tmp_path: Path):
+    path = tmp_path / "c.sqlite3"
+    ResultCache(path).put_many("summary", {"a": 1})
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE counters")
+    cache = ResultCache(path)
+    assert cache.info().unreadable == 0
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE results SET value = '{' WHERE key = 'a'")
+    assert cache.get("a") is None and cache.info().unreadable == 1
+
+
+def test_a_value_that_does_not_parse_is_a_miss_dropped_and_counted(tmp_path: Path):
+    path = tmp_path / "c.sqlite3"
+    ResultCache(path).put_many("translation", {"a": "один", "b": "два"})
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("""UPDATE results SET value = '"дв' WHERE key = 'b'""")  # cut short
+    said: list[str] = []
+    cache = ResultCache(path, on_warning=said.append)
+    assert cache.get_many(["a", "b"]) == {"a": "один"}
+    assert cache.unreadable == 1 and said == []
+    assert cache.get("b") is None and cache.unreadable == 1  # dropped: found once
+    cache.put_many("translation", {"b": "два"})
+    assert cache.get("b") == "два"
+    assert ResultCache(path).info().unreadable == 1  # kept across runs, for ``diglot cache info``
+
+
+def test_a_value_its_reader_refuses_is_a_miss(tmp_path: Path):
+    cache = ResultCache(tmp_path / "c.sqlite3")
+    cache.put_many("language", {"a": ["en", 0.9, "langdetect"], "b": {"code": "en"}, "c": [1]})
+    assert cache.get_many(["a", "b"], valid=lambda value: isinstance(value, list)) == {"a": ["en", 0.9, "langdetect"]}
+    assert cache.get("c", valid=lambda value: value[2] == "x") is None  # a check that raises refuses too
+    assert cache.get("a") == ["en", 0.9, "langdetect"]
+    assert cache.info().unreadable == 2 and cache.info().entries == {"language": 1}
+
+
+def test_an_unreadable_value_in_a_read_only_cache_is_a_miss_left_in_place(tmp_path: Path):
+    path = tmp_path / "c.sqlite3"
+    ResultCache(path).put_many("translation", {"a": "один"})
+    with contextlib.closing(sqlite3.connect(path)) as db, db:
+        db.execute("UPDATE results SET value = 'один' WHERE key = 'a'")  # not JSON
+    cache = ResultCache(path)
+    cache._writable = False  # as after a read-only or full-disk warning
+    assert cache.get("a") is None and cache.unreadable == 1
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        assert db.execute("SELECT count(*) FROM results").fetchone()[0] == 1
+
+
 def fake_conversion(name: str, size: int) -> Path:
     from diglot.ct2 import conversions_dir
 
