@@ -11,7 +11,7 @@ from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document
-from diglot.documents.prose import Masked, kept_ranges, markup_of, mask, unmask
+from diglot.documents.prose import Masked, located, markup_of, masked_sentences, unmask
 from diglot.errors import Cancelled, ConfigError, DiglotError, ModelUnavailable
 from diglot.langid import ParagraphLanguages, script_paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
@@ -432,23 +432,14 @@ class _Plan:
         return markup_of(self._paragraphs[i], unit, start, end, target)[2]
 
     def _ranges(self, i: int) -> list[tuple[int, int]]:
-        paragraph = self._paragraphs[i]
-        ranges: list[tuple[int, int]] = []
-        position = 0
-        for sentence in self.sentences(i):
-            start = paragraph.find(sentence, position)
-            start = position if start < 0 else start
-            position = start + len(sentence)
-            ranges.append((start, position))
-        return ranges
+        return located(self._paragraphs[i], self.sentences(i))
 
     def masked(self, i: int) -> list[Masked] | None:
         """Paragraph ``i``'s sentences as the model reads them (``diglot.documents.prose``); None for plain prose."""
         unit = self._document.unit(i)
         if unit is None:
             return None
-        paragraph = self._paragraphs[i]
-        return [mask(paragraph[a:b], kept_ranges(paragraph, unit, a, b)) for a, b in self._ranges(i)]
+        return masked_sentences(self._paragraphs[i], unit, self.sentences(i))
 
 
 class _Routes:

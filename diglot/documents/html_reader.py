@@ -84,7 +84,9 @@ def read_article_xml(xml: str, clean: Callable[[str], str]) -> tuple[str | None,
     return title, tuple(blocks)
 
 
-def _blocks(parent: _Element, out: list[Block], clean: Callable[[str], str], *, list_depth: int, quote_depth: int) -> None:
+def _blocks(
+    parent: _Element, out: list[Block], clean: Callable[[str], str], *, list_depth: int, quote_depth: int
+) -> None:
     # An explicit stack, not recursion: 10,000 nested elements are read without exhausting Python's stack.
     stack: list[tuple[_Element, int, int, bool]] = [(child, list_depth, quote_depth, False) for child in parent][::-1]
     counters: dict[int, int] = {}

@@ -303,3 +303,20 @@ def _find_words(text: str, words: str, start: int) -> int:
             return found
         position = found + 1
     return -1
+
+
+def located(paragraph: str, sentences: Sequence[str]) -> list[tuple[int, int]]:
+    """Where each of ``sentences`` (in order, as split from ``paragraph``) lies in it."""
+    ranges: list[tuple[int, int]] = []
+    position = 0
+    for sentence in sentences:
+        start = paragraph.find(sentence, position)
+        start = position if start < 0 else start
+        position = start + len(sentence)
+        ranges.append((start, position))
+    return ranges
+
+
+def masked_sentences(paragraph: str, unit: Unit, sentences: Sequence[str]) -> list[Masked]:
+    """Each sentence of ``paragraph`` as the model reads it (``mask``), its kept parts found from ``unit``."""
+    return [mask(paragraph[a:b], kept_ranges(paragraph, unit, a, b)) for a, b in located(paragraph, sentences)]

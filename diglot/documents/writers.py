@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from diglot.documents.model import Block, Span, block_prefix, plain_blocks, spans_text
-from diglot.documents.prose import markup_of
+from diglot.documents.prose import located, markup_of
 
 if TYPE_CHECKING:
     from diglot.document import Document
@@ -49,17 +49,6 @@ class Translation(Protocol):
 DocumentFormat = Literal["md", "html", "txt"]
 
 
-def _ranges(paragraph: str, sources: Iterable[str]) -> list[tuple[int, int]]:
-    ranges: list[tuple[int, int]] = []
-    position = 0
-    for sentence in sources:
-        start = paragraph.find(sentence, position)
-        start = position if start < 0 else start
-        position = start + len(sentence)
-        ranges.append((start, position))
-    return ranges
-
-
 def _joined(parts: Sequence[list[Span]]) -> tuple[Span, ...]:
     from diglot.segment import sentence_gap
 
@@ -85,7 +74,7 @@ def translated_blocks(document: Document, translation: Translation) -> tuple[Blo
         source = document.paragraphs[number]
         pairs = paragraph.sentences
         by_segment: dict[int, list[list[Span]]] = {}
-        for (start, end), pair in zip(_ranges(source, (p.source for p in pairs)), pairs, strict=True):
+        for (start, end), pair in zip(located(source, [p.source for p in pairs]), pairs, strict=True):
             segment, spans, _appended = markup_of(source, unit, start, end, pair.target)
             by_segment.setdefault(segment, []).append(spans)
         block = blocks[unit.block]

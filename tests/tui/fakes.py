@@ -9,9 +9,10 @@ from typing import Any
 
 from diglot.config import Config
 from diglot.document import Document
+from diglot.documents.prose import masked_sentences, unmask
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.pipeline import Pipeline
-from diglot.segment import join_sentences, paragraph_sentences, split_sentences
+from diglot.segment import join_sentences, split_sentences
 from summarize import Summary
 from translate import Route, SentencePair, Step, TranslatedParagraph, Translation
 from translate.windows import ReadingPosition, WindowOrder
@@ -107,7 +108,7 @@ class FakeTranslator:
             raise self.error
         route = self.route(src, tgt)
         languages = languages or [src] * len(document.paragraphs)
-        segmented = paragraph_sentences(document.paragraphs, languages)
+        segmented = [document.sentences(i, lang) for i, lang in enumerate(languages)]
         firsts = [0]  # each paragraph's first sentence number, so that a sentence's text never depends on the order
         for sentences in segmented:
             firsts.append(firsts[-1] + len(sentences))
@@ -121,13 +122,29 @@ class FakeTranslator:
                 if cancel is not None and cancel.is_set():
                     raise Cancelled()
                 pairs = tuple(
-                    SentencePair(sentence, fake_target(sentence, tgt, firsts[index] + offset + 1))
-                    for offset, sentence in enumerate(segmented[index])
+                    SentencePair(sentence, target)
+                    for sentence, target in zip(
+                        segmented[index], _targets(document, index, segmented[index], tgt, firsts[index]), strict=True
+                    )
                 )
                 done = paragraphs[index] = TranslatedParagraph(pairs, languages[index], route)
                 if on_paragraph:
                     on_paragraph(index, done)
         return Translation(tuple(p for p in paragraphs if p is not None), src, tgt, backend="fake")
+
+
+def _targets(document: Document, index: int, sentences: list[str], tgt: str, first: int) -> list[str]:
+    """The fake translations of a paragraph's sentences; in a structured document, code and bullets kept."""
+    unit = document.unit(index)
+    if unit is None:
+        return [fake_target(sentence, tgt, first + offset + 1) for offset, sentence in enumerate(sentences)]
+    if unit.verbatim:
+        return list(sentences)
+    masked = masked_sentences(document.paragraphs[index], unit, sentences)
+    return [
+        unmask(fake_target(m.text, tgt, first + offset + 1), m)[0] if m.text.strip() else sentences[offset]
+        for offset, m in enumerate(masked)
+    ]
 
 
 def _wait(gate: threading.Event | None, cancel: threading.Event | None) -> None:

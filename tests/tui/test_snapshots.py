@@ -196,3 +196,32 @@ def test_translation_arriving_where_the_reader_is(snap_compare, make, seed):
         assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
     finally:
         gate.set()
+
+
+def _structured(make):
+    from pathlib import Path
+
+    guide = Path(__file__).parent.parent / "data" / "documents" / "guide_en.md"
+    return make(fake_engines(), document=read_source(str(guide)))
+
+
+def test_structured_article(snap_compare, make):
+    """A Markdown guide: headings, numbered and nested lists, a code block on its own lines and kept as it is,
+    a table row per line with its cells translated one by one, inline code and addresses kept."""
+    app = _structured(make)
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press(*["down"] * 6)  # the cursor on the code block, its translation (itself) highlighted
+
+    assert snap_compare(app, terminal_size=(160, 45), run_before=run_before)
+
+
+def test_structured_article_80x24(snap_compare, make):
+    app = _structured(make)
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press(*["down"] * 6)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -35,8 +35,21 @@ class Paragraph:
         return self.first <= index < self.first + len(self.sentences)
 
     def breaks(self, width: int) -> list[int]:
-        """Character offsets where the wrapped lines start (after the first)."""
-        return divide_line(self.plain, max(1, width), fold=True)
+        """Character offsets where the wrapped lines start (after the first).
+
+        A line break in the text (a code block's lines, an admonition's fence) starts a line; each line
+        wraps on its own.
+        """
+        if "\n" not in self.plain:
+            return divide_line(self.plain, max(1, width), fold=True)
+        starts: list[int] = []
+        start = 0
+        for number, line in enumerate(self.plain.split("\n")):
+            if number:
+                starts.append(start)
+            starts.extend(start + offset for offset in divide_line(line, max(1, width), fold=True))
+            start += len(line) + 1
+        return starts
 
     def height(self, width: int) -> int:
         return len(self.breaks(width)) + 1
@@ -54,6 +67,8 @@ class Paragraph:
             position += len(sentence) + len(gap)
         lines = text.divide(self.breaks(width))
         for line in lines:
+            if line.plain.endswith("\n"):
+                line.right_crop(1)  # the line break itself takes no cell
             line.rstrip_end(width)  # a line may end in the space it breaks at
         return list(lines)
 
