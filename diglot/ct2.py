@@ -1,15 +1,25 @@
 """The CTranslate2 backend: int8 on CPU, float16 on CUDA, converted once into the cache.
 
 A converted folder holds the CTranslate2 model, the tokenizer files and a
-manifest (``diglot.json``: the model's facts and every file's size), so a
-converted model runs with ``ctranslate2`` and ``diglot.tokenization`` alone:
-neither torch nor transformers is imported (only converting needs them).
+manifest (``diglot.json``: the model's facts, every file's size and SHA-256,
+and a digest of all that), so a converted model runs with ``ctranslate2`` and
+``diglot.tokenization`` alone: neither torch nor transformers is imported
+(only converting needs them).
 
 Conversions are shared by processes: a file lock lets one process convert
 while the others wait for it; the work happens in a temporary folder that is
 renamed into place, so a killed conversion never leaves a half model (and
 its temporary folder is removed later); a folder whose manifest does not
 match its files is rebuilt rather than used.
+
+The files' contents are checked, cheaply: each file is hashed when it is
+converted, and again only where its size, times or inode differ from when it
+last matched its hash (kept in ``diglot.verified``), so a load normally reads
+the files' metadata alone. Damage that keeps the sizes (bytes changed in
+``model.bin``, facts edited in the manifest) is found and the folder rebuilt.
+The manifest's digest names the conversion: results made with it are cached
+under it (``ModelIdentity.conversion``), so a rebuilt conversion never serves
+what an earlier one made.
 
 Same token ids in and out as the transformers backend, so tokenisation and
 post-processing are shared. Cancellation is checked between batches (a
@@ -22,6 +32,7 @@ import contextlib
 import ctypes
 import dataclasses
 import glob
+import hashlib
 import json
 import logging
 import os
@@ -30,13 +41,15 @@ import shutil
 import sys
 import tempfile
 import threading
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
 from filelock import FileLock, Timeout
 
+from diglot.atomic import write_atomic
 from diglot.backends import TRANSFORMERS_LOCK, GenerationOptions, quiet_libraries
 from diglot.cache import cache_dir
 from diglot.generation import ModelFacts
@@ -47,9 +60,13 @@ from diglot.tokenization import TOKENIZER_FILES
 ARCHITECTURES = {"marian", "bart", "t5", "m2m_100"}
 
 MANIFEST = "diglot.json"
+# Each file's (size, mtime, ctime, inode) when its content last matched the manifest's hash.
+VERIFIED = "diglot.verified"
 # Bumped when what a converted folder holds changes: older folders are rebuilt.
-FORMAT = 2
+FORMAT = 3
 _TEMPORARY = ".converting-"
+# What is found where a conversion folder should be, but is no folder, is moved aside under this suffix.
+SET_ASIDE = ".damaged"
 # How long a process waits for another one's conversion of the same model.
 LOCK_TIMEOUT_S = 600.0
 
@@ -95,26 +112,120 @@ def _lock(target: Path, timeout: float = LOCK_TIMEOUT_S) -> FileLock:
     return FileLock(str(target) + ".lock", timeout=timeout)
 
 
-def _manifest(folder: Path) -> dict[str, Any] | None:
+def hash_file(path: Path) -> str:
+    """The SHA-256 of the file at ``path`` (hex)."""
+    with path.open("rb") as stream:
+        return hashlib.file_digest(stream, "sha256").hexdigest()
+
+
+def _digest(body: dict[str, Any]) -> str:
+    """The SHA-256 of a manifest's body (everything but its digest), as canonical JSON."""
+    blob = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(blob.encode("ascii")).hexdigest()
+
+
+def _read_manifest(folder: Path) -> dict[str, Any] | None:
     try:
         manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return manifest if isinstance(manifest, dict) and manifest.get("format") == FORMAT else None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def _manifest(folder: Path) -> dict[str, Any] | None:
+    """The folder's manifest: of this format, whole (each file's size and hash) and matching its own digest."""
+    manifest = _read_manifest(folder)
+    if manifest is None or manifest.get("format") != FORMAT:
+        return None
+    files = manifest.get("files")
+    if not isinstance(files, dict) or not all(
+        isinstance(f, dict) and isinstance(f.get("size"), int) and isinstance(f.get("sha256"), str)
+        for f in files.values()
+    ):
+        return None
+    if manifest.get("digest") != _digest({k: v for k, v in manifest.items() if k != "digest"}):
+        return None  # edited: its facts or hashes are not the ones written at conversion
+    return manifest
 
 
 def is_complete(folder: Path) -> bool:
-    """True when ``folder`` holds a finished conversion whose files are all there, at their sizes."""
+    """True when ``folder`` holds a finished conversion whose files are all there, at their sizes.
+
+    Cheap (the manifest and the files' sizes); ``verify`` also checks their contents.
+    """
     manifest = _manifest(folder)
-    if manifest is None or not isinstance(manifest.get("files"), dict):
+    if manifest is None or "model.bin" not in manifest["files"]:
         return False
-    for name, size in manifest["files"].items():
+    for name, known in manifest["files"].items():
         try:
-            if (folder / name).stat().st_size != size:
+            if (folder / name).stat().st_size != known["size"]:
                 return False
         except OSError:
             return False
-    return "model.bin" in manifest["files"]
+    return True
+
+
+def conversion_digest(folder: Path) -> str | None:
+    """The digest that names the conversion in ``folder`` (None where there is none, or it is damaged)."""
+    manifest = _manifest(folder)
+    return str(manifest["digest"]) if manifest is not None else None
+
+
+def _stats(folder: Path, names: Iterable[str]) -> dict[str, list[int]]:
+    """Each file's size, mtime, ctime and inode: what any write to it changes (ctime cannot be set back)."""
+    stats = {}
+    for name in names:
+        stat = (folder / name).stat()
+        stats[name] = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino]
+    return stats
+
+
+def _verified(folder: Path, digest: str) -> dict[str, Any]:
+    """The files' stats when they last matched the manifest ``digest`` names (empty when unknown)."""
+    try:
+        record = json.loads((folder / VERIFIED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(record, dict) or record.get("digest") != digest or not isinstance(record.get("stats"), dict):
+        return {}
+    return record["stats"]
+
+
+def _remember(folder: Path, digest: str, stats: dict[str, list[int]]) -> None:
+    """Record that the files matched their hashes at these stats (best effort: a read-only folder is hashed again)."""
+    with contextlib.suppress(OSError):
+        write_atomic(folder / VERIFIED, json.dumps({"digest": digest, "stats": stats}), overwrite=True)
+
+
+def verify(folder: Path) -> bool:
+    """True when ``folder`` holds a finished conversion whose files hold what was converted.
+
+    A file is hashed only where its stats differ from when it last matched
+    its hash; the stats it matched at are then remembered. So the first load
+    after a change reads the changed files once, and later loads none.
+    """
+    manifest = _manifest(folder)
+    if manifest is None or "model.bin" not in manifest["files"]:
+        return False
+    files = manifest["files"]
+    try:
+        stats = _stats(folder, files)  # taken before hashing: a write meanwhile shows at the next load
+    except OSError:
+        return False
+    if any(stats[name][0] != files[name]["size"] for name in files):
+        return False
+    known = _verified(folder, manifest["digest"])
+    changed = [name for name in files if known.get(name) != stats[name]]
+    if not changed:
+        return True
+    for name in changed:
+        try:
+            if hash_file(folder / name) != files[name]["sha256"]:
+                return False
+        except OSError:
+            return False
+    _remember(folder, manifest["digest"], stats)
+    return True
 
 
 def facts(folder: Path) -> ModelFacts:
@@ -147,9 +258,12 @@ def remove_stale_conversions(root: Path | None = None) -> list[Path]:
             continue
         try:
             with _lock(target, timeout=0):
+                damaged = _TEMPORARY not in entry.name and (_read_manifest(entry) or {}).get("format") == FORMAT
                 shutil.rmtree(entry, ignore_errors=True)
         except Timeout:
             continue  # being converted right now
+        if damaged:  # not merely made by an older diglot
+            _log.warning("the converted model in %s is damaged (its files differ from its manifest); removed", entry)
         removed.append(entry)
     return removed
 
@@ -177,23 +291,53 @@ def convert(
     """The converted folder of the checkpoint in ``source``, converting it first where needed.
 
     One process converts while others wait (a file lock); a folder that is
-    incomplete or damaged, or that the caller found unusable (``rebuild``),
-    is converted again. ``read_facts(source)`` gives the facts kept in the
-    manifest. Imports transformers and torch only when it converts.
+    incomplete or damaged (``verify``: its files' contents too), or that the
+    caller found unusable (``rebuild``), is converted again, and anything
+    that is not a folder in its place is moved aside (``NAME.damaged``).
+    ``read_facts(source)`` gives the facts kept in the manifest. Imports
+    transformers and torch only when it converts.
     """
     target = converted_folder(ref, revision, quantization)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if not rebuild and is_complete(target):
+    _make_folder(target.parent)
+    seen = conversion_digest(target)
+    if not rebuild and verify(target):
         return target
     with _lock(target), TRANSFORMERS_LOCK:
-        if rebuild or not is_complete(target):
-            if target.exists():
+        # Converted by another process while this one waited? (The same damaged folder is not hashed twice.)
+        if rebuild or conversion_digest(target) == seen or not verify(target):
+            if (target.exists() or target.is_symlink()) and not target.is_dir():
+                aside = _set_aside(target)
+                _log.warning(
+                    "%s: %s was not a folder; moved aside to %s; converting the model again", ref, target, aside
+                )
+            elif target.exists():
                 _log.warning("%s: the converted model in %s is incomplete or damaged; converting it again", ref, target)
                 shutil.rmtree(target, ignore_errors=True)
             name = ref if not Path(ref).is_absolute() else Path(ref).name  # a hub id, or a folder's name
             with stage(f"Converting {name} for CTranslate2 (once)"):
                 _convert_into(target, source, quantization, read_facts)
     return target
+
+
+def _set_aside(path: Path) -> Path:
+    """Move ``path`` (not a folder) to ``<path>.damaged``, replacing an older one; returns where it went."""
+    aside = path.with_name(path.name + SET_ASIDE)
+    if aside.is_dir() and not aside.is_symlink():
+        shutil.rmtree(aside, ignore_errors=True)
+    os.replace(path, aside)
+    return aside
+
+
+def _make_folder(root: Path) -> None:
+    """Make the conversions folder; something else in its place is moved aside first (once, with a warning)."""
+    if (root.exists() or root.is_symlink()) and not root.is_dir():
+        try:
+            aside = _set_aside(root)
+        except FileNotFoundError:
+            pass  # another process moved it meanwhile
+        else:
+            _log.warning("%s was not a folder; moved aside to %s", root, aside)
+    root.mkdir(parents=True, exist_ok=True)
 
 
 def _convert_into(target: Path, source: Path, quantization: str, read_facts: Callable[[Path], ModelFacts]) -> None:
@@ -211,13 +355,24 @@ def _convert_into(target: Path, source: Path, quantization: str, read_facts: Cal
         for name in (*TOKENIZER_FILES, "config.json", "generation_config.json"):
             if (source / name).is_file() and not (model / name).exists():
                 shutil.copyfile(source / name, model / name)
-        files = {f.name: f.stat().st_size for f in sorted(model.iterdir()) if f.is_file()}
-        manifest = {"format": FORMAT, "facts": dataclasses.asdict(read_facts(source)), "files": files}
+        files = {
+            f.name: {"size": f.stat().st_size, "sha256": hash_file(f)} for f in sorted(model.iterdir()) if f.is_file()
+        }
+        manifest: dict[str, Any] = {
+            "format": FORMAT,
+            # Each conversion is a new one, even of the same checkpoint: its results are its own.
+            "id": uuid.uuid4().hex,
+            "facts": dataclasses.asdict(read_facts(source)),
+            "files": files,
+        }
+        manifest["digest"] = _digest(manifest)
         # Written last: a folder with a manifest is a finished one.
         (model / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         os.replace(model, target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    with contextlib.suppress(OSError):
+        _remember(target, manifest["digest"], _stats(target, files))  # just hashed: the first load need not
 
 
 class _LanguageTokens:
@@ -344,6 +499,8 @@ class CTranslate2Backend:
         opening: Future[Any] | None = None,
     ) -> None:
         self.folder = folder
+        # Names this conversion in cache keys (ModelIdentity.conversion).
+        self.conversion = conversion_digest(folder) or ""
         # Models whose generation forces EOS as the last token at the length
         # limit (Marian, BART) keep one token fewer of text there, as in transformers.
         self.forced_eos = forced_eos
@@ -412,7 +569,11 @@ class Conversion:
 
 
 def folder_bytes(path: Path) -> int:
-    """Bytes of the files under ``path``."""
+    """Bytes of the files under ``path`` (of ``path`` itself, where it is a file)."""
+    if not path.is_dir():
+        with contextlib.suppress(OSError):
+            return os.lstat(path).st_size
+        return 0
     total = 0
     for root, _dirs, files in os.walk(path):
         for name in files:
@@ -422,11 +583,15 @@ def folder_bytes(path: Path) -> int:
 
 
 def conversions() -> list[Conversion]:
-    """Every folder in the conversion cache, by name."""
+    """Every folder in the conversion cache, and what was moved aside there (not a folder), by name."""
     folder = conversions_dir()
     if not folder.is_dir():
         return []
-    return [Conversion(p, folder_bytes(p)) for p in sorted(folder.iterdir()) if p.is_dir()]
+    return [
+        Conversion(p, folder_bytes(p))
+        for p in sorted(folder.iterdir())
+        if p.is_dir() or (p.name.endswith(SET_ASIDE) and (p.is_file() or p.is_symlink()))
+    ]
 
 
 def remove_conversions(model_ref: str | None = None) -> list[Conversion]:
@@ -439,6 +604,15 @@ def remove_conversions(model_ref: str | None = None) -> list[Conversion]:
     prefix = _safe_name(model_ref) + "--" if model_ref else ""
     for conversion in conversions():
         if not conversion.name.startswith(prefix):
+            continue
+        if not conversion.path.is_dir():  # moved aside: no process uses it
+            try:
+                conversion.path.unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                continue
+            removed.append(conversion)
             continue
         target = conversion.path.parent / conversion.name.split(_TEMPORARY)[0]
         try:

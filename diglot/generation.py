@@ -21,12 +21,18 @@ from diglot.tokenization import Tokenizer
 
 @dataclass(frozen=True)
 class ModelIdentity:
-    """What decides a model's outputs, for cache keys: known before the model is loaded."""
+    """What decides a model's outputs, for cache keys: known before the model is loaded.
+
+    ``conversion`` names the CTranslate2 conversion that runs it (its
+    manifest's digest; empty for transformers, or before the first
+    conversion): a conversion made again never serves an earlier one's results.
+    """
 
     ref: str
     revision: str
     backend: str
     compute: str
+    conversion: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,7 +81,8 @@ class Seq2SeqModel:
     @property
     def identity(self) -> ModelIdentity:
         compute = getattr(self.backend, "compute_type", "float32")
-        return ModelIdentity(self.ref, self.revision, self.backend.name, compute)
+        conversion = getattr(self.backend, "conversion", "")
+        return ModelIdentity(self.ref, self.revision, self.backend.name, compute, conversion)
 
     @property
     def memory_bytes(self) -> int:

@@ -5,11 +5,18 @@ loader finds them. A download that stops half-way (cancelled, connection
 lost) never leaves a model that loads: the hub library keeps the partial
 file aside (``.incomplete``, resumed by the next pull) and its cached file
 list marks the snapshot incomplete until every file is there.
+
+Every file is checked against the hash the hub lists for it after each pull
+(the SHA-256 of a Git LFS file, the git object id of the others): a file that
+arrived (or lies in the cache) with the right size but other bytes is
+deleted and the pull fails saying so, so the next pull downloads it again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
+import hashlib
 import os
 import shutil
 import threading
@@ -57,6 +64,34 @@ class RemoteModel:
     files: tuple[str, ...]
     size_bytes: int
     licence: str | None
+    # (file, "sha256" | "git-sha1", hex digest) as the hub lists them; checked after every pull.
+    digests: tuple[tuple[str, str, str], ...] = ()
+
+
+def _listed_digests(siblings: list[Any], files: list[str]) -> tuple[tuple[str, str, str], ...]:
+    """The hash the hub lists for each of ``files``: an LFS file's SHA-256, else its git object id."""
+    digests = []
+    for sibling in siblings:
+        if sibling.rfilename not in files:
+            continue
+        if sibling.lfs is not None and sibling.lfs.sha256:
+            digests.append((sibling.rfilename, "sha256", str(sibling.lfs.sha256)))
+        elif sibling.blob_id:
+            digests.append((sibling.rfilename, "git-sha1", str(sibling.blob_id)))
+    return tuple(sorted(digests))
+
+
+def file_digest(path: Path, kind: str) -> str:
+    """The hash of the file at ``path`` as the hub lists it: ``sha256``, or ``git-sha1`` (git's object id)."""
+    if kind == "sha256":
+        digest = hashlib.sha256()
+    else:
+        digest = hashlib.sha1(usedforsecurity=False)
+        digest.update(b"blob %d\0" % path.stat().st_size)
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _reason(model_id: str, exc: Exception) -> DiglotError:
@@ -116,7 +151,49 @@ def remote_model(model_id: str) -> RemoteModel:
         files=tuple(files),
         size_bytes=sum(sizes[f] for f in files),
         licence=str(licence) if licence else None,
+        digests=_listed_digests(list(info.siblings or []), files),
     )
+
+
+def _digests_at(model_id: str, revision: str, files: tuple[str, ...]) -> tuple[tuple[str, str, str], ...]:
+    """The hashes the hub lists for ``files`` at commit ``revision``."""
+    from huggingface_hub import HfApi
+
+    try:
+        info = HfApi().model_info(model_id, revision=revision, files_metadata=True, timeout=LOOKUP_TIMEOUT_S)
+    except Exception as exc:
+        raise _reason(model_id, exc) from None
+    return _listed_digests(list(info.siblings or []), list(files))
+
+
+def _check_hashes(model_id: str, folder: Path, remote: RemoteModel, cancel: threading.Event | None) -> None:
+    """Delete every file in ``folder`` whose hash differs from the hub's listing, and fail naming them.
+
+    The snapshot's link and the blob it points to both go, so the model does
+    not load and the next pull downloads the file again.
+    """
+    digests = remote.digests
+    if folder.name != remote.revision:  # the repo moved on between the look-up and the download
+        digests = _digests_at(model_id, folder.name, remote.files)
+    damaged = []
+    for name, kind, expected in digests:
+        if cancel is not None and cancel.is_set():
+            raise Cancelled()
+        path = folder / name
+        try:
+            if file_digest(path, kind) == expected.lower():
+                continue
+        except FileNotFoundError:
+            continue  # not downloaded: the loader names what is missing
+        damaged.append(name)
+        for doomed in {path.resolve(), path}:
+            with contextlib.suppress(FileNotFoundError):
+                doomed.unlink()
+    if damaged:
+        raise DiglotError(
+            f"cannot download {model_id}: {', '.join(damaged)} arrived damaged (not the bytes whose hash the hub "
+            "lists; deleted); run the same pull again"
+        )
 
 
 def _byte_counter(total: int, on_progress: Progress | None, cancel: threading.Event | None) -> type:
@@ -169,7 +246,9 @@ def pull(
 
     ``on_progress(done, total)`` gets the bytes as they arrive; setting
     ``cancel`` stops the download (``Cancelled``), keeping what arrived for
-    the next pull to resume. Every failure is a one-line ``DiglotError``.
+    the next pull to resume. Every file is then checked against the hash
+    the hub lists (also those already in the cache); one that differs is
+    deleted. Every failure is a one-line ``DiglotError``.
     """
     remote = remote or remote_model(model_id)
     if not remote.files:
@@ -196,6 +275,7 @@ def pull(
         raise _reason(model_id, exc) from None
     finally:
         constants.HF_HUB_DISABLE_XET = xet_disabled
+    _check_hashes(model_id, Path(folder), remote, cancel)
     if on_progress is not None:
         on_progress(remote.size_bytes, remote.size_bytes)
     return Path(folder)

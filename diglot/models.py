@@ -80,9 +80,13 @@ def model_identity(
     path = local_folder(ref)
     kind = planned_backend(path, backend)
     if kind == "ctranslate2":
-        from diglot.ct2 import compute_type
+        from diglot.ct2 import compute_type, conversion_digest, converted_folder, stored_type
 
-        return ModelIdentity(ref, revision(path), kind, compute_type(resolve_device(device, kind), quantization))
+        resolved = resolve_device(device, kind)
+        compute = compute_type(resolved, quantization)
+        # The conversion that would run it (only its manifest is read); "" before the first one.
+        folder = converted_folder(ref, revision(path), stored_type(resolved, compute))
+        return ModelIdentity(ref, revision(path), kind, compute, conversion_digest(folder) or "")
     return ModelIdentity(ref, revision(path), kind, "float32")
 
 

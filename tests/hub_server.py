@@ -8,10 +8,13 @@
 - ``HEAD /{repo}/resolve/{rev}/{file}`` — ``X-Repo-Commit``, ``ETag``,
   ``Content-Length``; then ``GET`` of the same, honouring ``Range`` (resume).
 
+Files are listed as the real hub lists them: weights and sentencepiece
+models are Git LFS files (their SHA-256 in ``lfs``, and as the ETag), the
+others plain git blobs (their git object id as ``blobId``/``oid`` and ETag).
 Errors carry ``X-Error-Code`` (``RepoNotFound``, ``EntryNotFound``) as the
 real hub's do. Faults can be injected: a connection that drops part-way
 through a file, once or every time; a file the listing names but the
-server lacks.
+server lacks; a file served with the right size but wrong bytes.
 """
 
 from __future__ import annotations
@@ -30,6 +33,19 @@ _INFO = re.compile(r"^/api/models/(?P<repo>[^?]+?)(?:/revision/(?P<rev>[^/?]+))?
 _TREE = re.compile(r"^/api/models/(?P<repo>.+)/tree/(?P<rev>[^/?]+)")
 _RESOLVE = re.compile(r"^/(?P<repo>.+?)/resolve/(?P<rev>[^/]+)/(?P<file>[^?]+)")
 _RANGE = re.compile(r"bytes=(\d+)-(\d*)")
+# Files the hub keeps in Git LFS (the default .gitattributes of a model repo covers these).
+LFS_SUFFIXES = (".safetensors", ".bin", ".model", ".spm")
+
+
+def git_object_id(data: bytes) -> str:
+    """The id git gives a blob of ``data`` (the hub's ``blobId`` of a file kept in git)."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def garble(data: bytes) -> bytes:
+    """``data`` with 100 bytes in its middle flipped: the same size, other bytes."""
+    start = max(0, len(data) // 2 - 50)
+    return data[:start] + bytes(b ^ 0xFF for b in data[start : start + 100]) + data[start + 100 :]
 
 
 @dataclass
@@ -47,6 +63,28 @@ class HubRepo:
             digest.update(name.encode() + hashlib.sha1(self.files[name]).digest())
         return digest.hexdigest()
 
+    def lfs(self, name: str) -> dict[str, object] | None:
+        """The Git LFS facts of file ``name`` (None for a file kept in git)."""
+        if not name.endswith(LFS_SUFFIXES):
+            return None
+        data = self.files[name]
+        return {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data), "pointerSize": len(self.pointer(name))}
+
+    def pointer(self, name: str) -> bytes:
+        """What git holds for LFS file ``name``."""
+        data = self.files[name]
+        oid = hashlib.sha256(data).hexdigest()
+        return f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize {len(data)}\n".encode()
+
+    def blob_id(self, name: str) -> str:
+        """The git object id of what git holds for ``name`` (its LFS pointer, for an LFS file)."""
+        return git_object_id(self.pointer(name) if self.lfs(name) else self.files[name])
+
+    def etag(self, name: str) -> str:
+        """The hub's ETag for ``name``: the SHA-256 of an LFS file, the git object id of the others."""
+        lfs = self.lfs(name)
+        return str(lfs["sha256"]) if lfs else self.blob_id(name)
+
 
 @dataclass
 class FakeHub:
@@ -59,6 +97,7 @@ class FakeHub:
     drops_left: dict[str, int] = field(default_factory=dict)  # file -> how many more times to drop
     slow_s: float = 0.0  # pause between 64 kB pieces, so a test can cancel mid-download
     xet: bool = False  # also announce Xet storage (X-Xet-Hash), as the real hub does for large files
+    garbled: set[str] = field(default_factory=set)  # files served with the right size but wrong bytes
 
     def add(self, repo_id: str, folder: Path, *, licence: str | None = "apache-2.0", missing: tuple[str, ...] = ()):
         files = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
@@ -110,19 +149,27 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             if match := _TREE.match(self.path):
                 if (repo := self._repo(match["repo"], match["rev"])) is None:
                     return
-                self._json(
-                    [
-                        {"type": "file", "path": name, "size": len(data), "oid": hashlib.sha1(data).hexdigest()}
-                        for name, data in repo.files.items()
-                    ]
-                )
+                tree = []
+                for name, data in repo.files.items():
+                    entry: dict[str, object] = {
+                        "type": "file",
+                        "path": name,
+                        "size": len(data),
+                        "oid": repo.blob_id(name),
+                    }
+                    if lfs := repo.lfs(name):
+                        entry["lfs"] = {"oid": lfs["sha256"], "size": lfs["size"], "pointerSize": lfs["pointerSize"]}
+                    tree.append(entry)
+                self._json(tree)
             elif match := _INFO.match(self.path):
                 if (repo := self._repo(match["repo"], match["rev"] or "main")) is None:
                     return
-                siblings = [
-                    {"rfilename": name, "size": len(data), "blobId": hashlib.sha1(data).hexdigest()}
-                    for name, data in repo.files.items()
-                ]
+                siblings = []
+                for name, data in repo.files.items():
+                    sibling: dict[str, object] = {"rfilename": name, "size": len(data), "blobId": repo.blob_id(name)}
+                    if lfs := repo.lfs(name):
+                        sibling["lfs"] = lfs
+                    siblings.append(sibling)
                 card = {"license": repo.licence} if repo.licence else {}
                 self._json(
                     {
@@ -146,7 +193,7 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
                 self._error(404, "RepoNotFound")
 
         def _file(self, repo: HubRepo, name: str) -> None:
-            data = repo.files[name]
+            data = garble(repo.files[name]) if name in hub.garbled else repo.files[name]
             start = 0
             wanted = _RANGE.match(self.headers.get("Range") or "")
             if wanted:
@@ -156,7 +203,7 @@ def _handler(hub: FakeHub) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(data) - start))
             if wanted:
                 self.send_header("Content-Range", f"bytes {start}-{len(data) - 1}/{len(data)}")
-            self.send_header("ETag", f'"{hashlib.sha1(data).hexdigest()}"')
+            self.send_header("ETag", f'"{repo.etag(name)}"')  # what the listing says, whatever the bytes sent
             self.send_header("X-Repo-Commit", repo.sha)
             if hub.xet:
                 self.send_header("X-Xet-Hash", hashlib.sha256(data).hexdigest())
