@@ -16,7 +16,9 @@ index is rewritten (atomically) with one line per source.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -33,20 +35,32 @@ from diglot.document import is_url
 
 if TYPE_CHECKING:
     from diglot.config import Config
-    from diglot.export import Serialisable
+    from diglot.documents.writers import Translation
     from diglot.pipeline import Article, Pipeline, Summary, TranslationJob
 
-FORMATS = ("md", "json", "txt")
-EXPORT_FORMATS = {"md": "markdown", "json": "json", "txt": "text"}
+FORMATS = ("md", "json", "txt", "html")
+EXPORT_FORMATS = {"md": "markdown", "json": "json", "txt": "text", "html": "html"}
 STATUSES = ("done", "skipped", "failed")
 # Written before an article's files, so that a re-run after a crash reuses its
 # names instead of leaving the half-finished article's files orphaned. Only a
 # killed run leaves such a line; the next run's final index has none.
 _WRITING = "writing"
 INDEX_NAME = "index.jsonl"
+# A name's length, in grapheme clusters (what a reader counts as letters).
 _NAME_CHARACTERS = 60
+# The most bytes a file name may have on the common file systems (ext4, APFS, btrfs; NTFS's 255 UTF-16 units
+# are never fewer), and what diglot.atomic.write_atomic's temporary name adds to it: "." + name + ".XXXXXXXX.tmp".
+NAME_BYTES = 255
+_TEMPORARY_BYTES = len(".") + len(".XXXXXXXX.tmp")
+# Room left for the "-2", "-3"... that make a name unique.
+_NUMBER_BYTES = len("-99999")
+# Names Windows reserves for devices, with any extension ("con.ru.md" too): never used, so that a batch's folder
+# can be copied anywhere.
+_RESERVED_STEMS = frozenset(
+    {"con", "prn", "aux", "nul"} | {f"{port}{digit}" for port in ("com", "lpt") for digit in "0123456789¹²³"}
+)
 # What diglot.atomic.write_atomic names its temporary files, for our formats and the index.
-_TEMPORARY = re.compile(r"^\..+\.(md|json|txt|jsonl)\.[^.]+\.tmp$")
+_TEMPORARY = re.compile(r"^\..+\.(md|json|txt|html|jsonl)\.[^.]+\.tmp$")
 
 
 @dataclass(frozen=True)
@@ -60,6 +74,8 @@ class BatchOptions:
     fmt: str = "md"
     source_language: str | None = None
     use_cache: bool = True
+    bilingual: bool = False
+    """Each source block followed by its translation (md, html)."""
 
     def settings(self) -> dict[str, Any]:
         """What decides an article's outputs: a finished article is skipped only if these are unchanged."""
@@ -70,6 +86,7 @@ class BatchOptions:
             "length": self.length,
             "format": self.fmt,
             "from": self.source_language,
+            "bilingual": self.bilingual,
         }
 
 
@@ -153,13 +170,16 @@ class IndexEntry:
             return None
 
 
-def readable_name(title: str | None, source: str) -> str:
+def readable_name(title: str | None, source: str, *, budget: int = NAME_BYTES - 64) -> str:
     """A file name stem for an article: its title, else its file name or web address, made safe.
 
-    Letters of any script are kept (a Russian title gives a Cyrillic name);
-    everything else becomes a hyphen. At most 60 characters, never empty,
-    never hidden.
+    Letters of any script are kept whole, as grapheme clusters (a Hindi
+    title keeps its vowel signs and viramas, an emoji its joined parts);
+    everything else becomes a hyphen. At most 60 clusters and ``budget``
+    bytes of UTF-8, cut only between clusters; never empty, never hidden,
+    never a name Windows reserves (``con``, ``nul``, ``com1``...).
     """
+    clusters, name_start = _name_patterns()
     if title and title.strip():
         basis = title
     elif is_url(source):
@@ -167,10 +187,52 @@ def readable_name(title: str | None, source: str) -> str:
         basis = Path(parts.path.rstrip("/")).stem or parts.hostname or "page"
     else:
         basis = Path(source).stem
-    text = unicodedata.normalize("NFKC", basis).casefold()
-    slug = re.sub(r"\W+", "-", text).strip("-_")
-    slug = slug[:_NAME_CHARACTERS].rstrip("-_")
-    return slug or "article"
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", basis).casefold())
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf" or char in _JOINERS)
+    pieces: list[str] = []
+    for cluster in clusters.findall(text):
+        if name_start.match(cluster):
+            pieces.append(cluster)
+        elif pieces and pieces[-1] != "-":
+            pieces.append("-")
+    while pieces and pieces[-1] in ("-", "_"):
+        pieces.pop()
+    while pieces and pieces[0] in ("-", "_"):
+        pieces.pop(0)
+    kept: list[str] = []
+    size = 0
+    for piece in pieces[:_NAME_CHARACTERS]:
+        size += len(piece.encode("utf-8"))
+        if size > budget:
+            break
+        kept.append(piece)
+    stem = "".join(kept).rstrip("-_") or "article"
+    return f"{stem}-article" if stem in _RESERVED_STEMS else stem
+
+
+# Format characters (bidirectional overrides, soft hyphens, byte-order marks) are dropped from names; these join
+# the letters of a cluster (Persian, Indic conjuncts, emoji sequences and flags) and stay.
+_JOINERS = frozenset({"\u200c", "\u200d"} | {chr(code) for code in range(0xE0020, 0xE0080)})
+
+
+@functools.cache
+def _name_patterns() -> tuple[Any, Any]:
+    """Grapheme clusters, and what a cluster kept in a name starts with: a letter, a digit, ``_`` or an emoji."""
+    import regex  # loads on first need
+
+    return regex.compile(r"\X"), regex.compile(r"[\p{L}\p{N}_\p{Extended_Pictographic}\p{Regional_Indicator}]")
+
+
+def name_fits(name: str) -> bool:
+    """Whether ``name`` can be an output file's name anywhere: short enough with its temporary name, not reserved."""
+    stem = name.split(".", 1)[0]
+    return len(name.encode("utf-8")) + _TEMPORARY_BYTES <= NAME_BYTES and stem.casefold() not in _RESERVED_STEMS
+
+
+def stem_budget(targets: Sequence[str | None], fmt: str) -> int:
+    """The bytes a name stem may have, so that every one of an article's names (numbered) fits."""
+    longest = max((len(name.encode("utf-8")) for name in output_names("", targets, fmt)), default=len(fmt) + 1)
+    return NAME_BYTES - _TEMPORARY_BYTES - _NUMBER_BYTES - longest
 
 
 def output_names(stem: str, targets: Sequence[str | None], fmt: str) -> tuple[str, ...]:
@@ -236,9 +298,9 @@ class OutputFolder:
         previous = self._previous.get(result.source)
         if previous is not None and len(previous.outputs) == len(targets):
             wanted = output_names("", targets, self.settings["format"])
-            if all(name.endswith(end) for name, end in zip(previous.outputs, wanted, strict=True)):
+            if all(name.endswith(end) and name_fits(name) for name, end in zip(previous.outputs, wanted, strict=True)):
                 return previous.outputs, True
-        stem = readable_name(result.title, result.source)
+        stem = readable_name(result.title, result.source, budget=stem_budget(targets, self.settings["format"]))
         for number in range(1, 100_000):
             candidate = stem if number == 1 else f"{stem}-{number}"
             names = output_names(candidate, targets, self.settings["format"])
@@ -249,20 +311,42 @@ class OutputFolder:
         raise RuntimeError(f"no free file name for {result.source} in {self.path}")
 
     def commit(self, result: ArticleOutcome) -> IndexEntry:
-        """Write a made article's files (or record its failure) and append its index line."""
+        """Write a made article's files (or record its failure) and append its index line.
+
+        Anything that goes wrong naming or writing the files (a full disk, a
+        name the file system refuses) fails this article alone: the files it
+        had written are removed, and the batch goes on.
+        """
         if result.error is not None:
             return self.fail(result.source, result.error, title=result.title, language=result.source_language)
-        names, own = self._names_for(result)
-        for name in names:
-            self._owner[name] = result.source
-        entry = IndexEntry(result.source, _WRITING, names, result.title, result.source_language, settings=self.settings)
-        self._append(entry)  # the names are the source's from now on, even if the run dies mid-article
-        for name, output in zip(names, result.outputs, strict=True):
-            write_atomic(self.path / name, output.text, overwrite=own)  # a new name: never over a file
-        return self._record(IndexEntry(**{**vars(entry), "status": "done"}))
+        written: list[str] = []
+        own = False
+        try:
+            names, own = self._names_for(result)
+            for name in names:
+                self._owner[name] = result.source
+            entry = IndexEntry(
+                result.source, _WRITING, names, result.title, result.source_language, settings=self.settings
+            )
+            self._append(entry)  # the names are the source's from now on, even if the run dies mid-article
+            for name, output in zip(names, result.outputs, strict=True):
+                write_atomic(self.path / name, output.text, overwrite=own)  # a new name: never over a file
+                written.append(name)
+            return self._record(IndexEntry(**{**vars(entry), "status": "done"}))
+        except Exception as exc:
+            if not own:
+                for name in written:  # no half of an article is left behind under new names
+                    with contextlib.suppress(OSError):
+                        (self.path / name).unlink()
+            return self.fail(result.source, error_line(exc), title=result.title, language=result.source_language)
 
     def fail(self, source: str, error: str, *, title: str | None = None, language: str | None = None) -> IndexEntry:
-        return self._record(IndexEntry(source, "failed", (), title, language, error, settings=self.settings))
+        """Record ``source``'s failure; an index that cannot be appended to (a full disk) does not stop the batch."""
+        entry = IndexEntry(source, "failed", (), title, language, error, settings=self.settings)
+        self._entries[source] = entry
+        with contextlib.suppress(OSError):
+            self._append(entry)
+        return entry
 
     def _record(self, entry: IndexEntry, *, append: bool = True) -> IndexEntry:
         self._entries[entry.source] = entry
@@ -367,11 +451,14 @@ def run_batch(
 
 def article_to_dict(article: Article) -> dict[str, Any]:
     """An article read, as JSON data (Ray hands it from the reading task to a model-holding actor)."""
+    from diglot.documents.model import block_to_dict
+
     document, guess = article.document, article.language
     return {
         "source": document.source,
         "title": document.title,
         "paragraphs": list(document.paragraphs),
+        "blocks": [block_to_dict(block) for block in document.blocks] if document.structured else None,
         "language": {"code": guess.code, "confidence": guess.confidence, "method": guess.method},
         "sentences": article.sentence_count,
     }
@@ -379,10 +466,15 @@ def article_to_dict(article: Article) -> dict[str, Any]:
 
 def article_from_dict(data: dict[str, Any]) -> Article:
     from diglot.document import Document
+    from diglot.documents.model import block_from_dict
     from diglot.langid import LanguageGuess
     from diglot.pipeline import Article
 
-    document = Document(tuple(data["paragraphs"]), data["title"], data["source"])
+    if data.get("blocks") is not None:
+        blocks = [block_from_dict(block) for block in data["blocks"]]
+        document = Document.from_blocks(blocks, title=data["title"], source=data["source"])
+    else:
+        document = Document(tuple(data["paragraphs"]), data["title"], data["source"])
     article = Article(document, LanguageGuess(**data["language"]))
     article.__dict__["sentence_count"] = data["sentences"]  # counted where it was read, not again
     return article
@@ -490,7 +582,17 @@ class ArticleMaker:
         pipeline, options, article = self.pipeline, self.options, started.article
         fmt = EXPORT_FORMATS[options.fmt]
 
-        def document(translation: Serialisable | None = None) -> str:
+        def document(translation: Translation | None = None) -> str:
+            from diglot.documents.writers import write_document
+
+            if fmt == "html":  # the document itself, as a page: translated, or both, or the original
+                return write_document(article.document, translation, "html", both=options.bilingual)
+            translated_markdown = None
+            wanted = article.document.structured or options.bilingual
+            if fmt == "markdown" and translation is not None and options.translate == "article" and wanted:
+                translated_markdown = write_document(
+                    article.document, translation, "md", both=options.bilingual, heading_shift=2
+                )
             data = export_dict(
                 article.document,
                 article.language,
@@ -499,7 +601,10 @@ class ArticleMaker:
                 translated=options.translate,
                 when=self.when,
             )
-            return render(data, fmt)
+            original_markdown = None
+            if fmt == "markdown" and article.document.structured:
+                original_markdown = write_document(article.document, None, "md", heading_shift=2)
+            return render(data, fmt, translated_markdown=translated_markdown, original_markdown=original_markdown)
 
         try:
             outputs = [ArticleOutput(None, document())] if not options.targets else []
