@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from diglot.errors import DiglotError
+from diglot.terminal_text import printable
 
 # How long to wait for another diglot process that is writing the cache.
 LOCK_WAIT_S = 2.0
@@ -177,6 +178,7 @@ class ResultCache:
         if topic in self._warned:
             return
         self._warned.add(topic)
+        message = printable(message)  # it quotes a path and SQLite's or the OS's words about damaged bytes
         if self._on_warning is not None:
             self._on_warning(message)
         else:

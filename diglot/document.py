@@ -15,6 +15,7 @@ from typing import BinaryIO
 from urllib.parse import urljoin
 
 from diglot.errors import Cancelled, InputError
+from diglot.terminal_text import printable
 
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -320,7 +321,8 @@ def download(
             raise InputError(f"{url}: too many redirects (more than {limits.max_redirects})")
         try:
             if response.status != 200:
-                reason = f" {response.reason}" if response.reason else ""
+                # The server's own words: shown as they are, none of their control characters obeyed.
+                reason = f" {printable(response.reason)}" if response.reason else ""
                 raise InputError(f"{url}: the server answered HTTP {response.status}{reason}")
             declared = response.headers.get("Content-Length")
             total = int(declared) if declared and declared.isdigit() else None
@@ -374,7 +376,7 @@ def fetch_url(
     if content_type.split(";")[0].strip().lower() == "text/plain":
         return load_document(_decode(data, url), source=url)
     if b"\x00" in data:
-        raise InputError(f"{url}: not a web page (binary content, {content_type or 'no content type'})")
+        raise InputError(f"{url}: not a web page (binary content, {printable(content_type) or 'no content type'})")
     return from_html(data, url)
 
 

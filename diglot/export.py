@@ -12,7 +12,7 @@ from diglot.document import Document
 from diglot.documents.model import block_to_dict
 from diglot.langid import LanguageGuess
 from diglot.languages import language
-from diglot.terminal_text import printable
+from diglot.terminal_text import json_for_terminal, printable
 
 SUFFIXES = {"markdown": ".md", "json": ".json", "text": ".txt"}
 
@@ -79,7 +79,7 @@ def render(data: dict[str, Any], fmt: str, *, translated_markdown: str | None = 
     tables then, rather than listing paragraphs.
     """
     if fmt == "json":
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return json_for_terminal(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
     markdown = fmt == "markdown"
     lines: list[str] = []
 

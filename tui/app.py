@@ -43,6 +43,7 @@ from diglot.recent import RecentArticles, save_pasted
 from diglot.registry import is_non_commercial
 from diglot.segment import split_sentences
 from diglot.stages import listen
+from diglot.terminal_text import printable
 from summarize import Summary, summarizer_model
 from translate import TranslatedParagraph, Translation
 from translate.windows import ReadingPosition
@@ -203,9 +204,18 @@ class DiglotApp(App[int]):
         """A notification, as plain text unless ``markup`` is asked for.
 
         Messages carry file names, paths and errors (``notes[draft].md``,
-        ``[/]``), which Textual's default of markup would mangle or crash on.
+        ``[/]``), which Textual's default of markup would mangle or crash on; their control
+        characters are shown (``\\x1b``), never sent to the terminal.
         """
+        message, title = printable(message), printable(title)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def validate_title(self, title: str) -> str:
+        """The header shows titles as text: a file name's control characters are shown, never obeyed."""
+        return printable(title)
+
+    def validate_sub_title(self, sub_title: str) -> str:
+        return printable(sub_title)
 
     def on_mount(self) -> None:
         # SIGTERM and SIGHUP end the app the normal way, so the terminal is restored

@@ -13,9 +13,10 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from diglot import __version__
+from diglot.terminal_text import json_for_terminal, printable
 from tui.cli_progress import CommandProgress, wanted
 
 if TYPE_CHECKING:
@@ -30,6 +31,13 @@ class UsageError(Exception):
     """A command line that cannot work (exit status 2, like argparse's own errors)."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error line shown printable: it quotes values as given (``--max-bytes $'\\e]2;x'``)."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(printable(message))
+
+
 COMMANDS = ("summarize", "translate", "batch", "eval", "models", "config", "cache", "bench")
 _LANGUAGE_HELP = "code (ru, zh, de, ...), English name (German) or own name (Deutsch)"
 
@@ -42,7 +50,7 @@ def _language(value: str) -> str:
     except UnknownLanguage as exc:
         # One line, as for every other bad input (argparse would print its
         # whole usage block first), and before any model is looked for.
-        print(f"diglot: error: {exc}", file=sys.stderr)
+        print(f"diglot: error: {printable(str(exc))}", file=sys.stderr)
         raise SystemExit(2) from None
 
 
@@ -95,7 +103,7 @@ def _source(parser: argparse.ArgumentParser, *, optional: bool = False, text: bo
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="diglot",
         description="Read an article next to its summary and translation, with models that run on your machine.",
         epilog="With no command, diglot opens the terminal app: diglot [SOURCE] [--to LANG]. "
@@ -306,7 +314,7 @@ def _pipeline(args: argparse.Namespace, config: Config) -> Pipeline:
 
 
 def _note(message: str) -> None:
-    print(f"diglot: note: {message}", file=sys.stderr)
+    print(f"diglot: note: {printable(message)}", file=sys.stderr)
 
 
 def _article(pipeline: Pipeline, args: argparse.Namespace) -> Article:
@@ -333,7 +341,7 @@ def _summarize(pipeline: Pipeline, article: Article, args: argparse.Namespace, p
 
 
 def _print_json(result: ArticleResult) -> None:
-    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    print(json_for_terminal(json.dumps(result.to_dict(), ensure_ascii=False, indent=2)))
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
@@ -389,14 +397,17 @@ def _looks_like_ray_address(value: str) -> bool:
 
 
 def _print_failures(failures: Sequence[IndexEntry]) -> None:
-    """The table of failed sources, on stderr: source, then the reason."""
-    width = min(60, max(len(entry.source) for entry in failures))
-    print(f"diglot: {len(failures)} source(s) failed:", file=sys.stderr)
-    print(f"  {'SOURCE':<{width}}  ERROR", file=sys.stderr)
+    """The table of failed sources, on stderr: source, then the reason (control characters shown, not obeyed)."""
+    rows = []
     for entry in failures:
         error = entry.error or ""
         error = error.removeprefix(f"{entry.source}: ")  # the reader's messages start with the source
-        print(f"  {entry.source:<{width}}  {error}", file=sys.stderr)
+        rows.append((printable(entry.source), printable(error)))
+    width = min(60, max(len(source) for source, _ in rows))
+    print(f"diglot: {len(failures)} source(s) failed:", file=sys.stderr)
+    print(f"  {'SOURCE':<{width}}  ERROR", file=sys.stderr)
+    for source, error in rows:
+        print(f"  {source:<{width}}  {error}", file=sys.stderr)
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -447,7 +458,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(
             f"{len(report.entries)} sources: {report.count('done')} done, {report.count('skipped')} skipped, "
-            f"{report.count('failed')} failed; index: {report.index}"
+            f"{report.count('failed')} failed; index: {printable(str(report.index))}"
         )
     if report.failures:
         _print_failures(report.failures)
@@ -478,7 +489,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     backends = list(dict.fromkeys(args.backends or [config.backend]))
     run = _eval_translation if args.task == "translate" else _eval_summaries
     payload, report = run(args, config, backends)
-    print(json.dumps(payload, ensure_ascii=False, indent=2) if args.json else report)
+    # Both name files and models: their control characters escaped (JSON's own way in JSON).
+    as_json = json_for_terminal(json.dumps(payload, ensure_ascii=False, indent=2))
+    print(as_json if args.json else printable(report, lines=True))
     return 0
 
 
@@ -602,9 +615,12 @@ def cmd_models(args: argparse.Namespace) -> int:
                 terms = remote.licence or licence(model_id)
                 if is_non_commercial(terms):
                     _note(f"{model_id} is licensed {terms}: not for commercial use")
-                report = progress.bar(model_id)
+                report = progress.bar(printable(model_id))
                 path = hub.pull(model_id, remote=remote, on_progress=report)
-                print(f"{model_id}: downloaded to {path} ({remote.size_bytes / 1e6:.1f} MB, licence: {terms})")
+                print(
+                    f"{printable(model_id)}: downloaded to {printable(str(path))} "
+                    f"({remote.size_bytes / 1e6:.1f} MB, licence: {printable(terms)})"
+                )
         return 0
     if args.action == "remove":
         from diglot.ct2 import remove_conversions
@@ -619,7 +635,7 @@ def cmd_models(args: argparse.Namespace) -> int:
                 freed = 0
             freed += sum(c.size_bytes for c in converted)
             also = f", and {len(converted)} conversions" if converted else ""
-            print(f"{model_id}: removed{also} ({freed / 1e6:.0f} MB freed)")
+            print(f"{printable(model_id)}: removed{also} ({freed / 1e6:.0f} MB freed)")
         return 0
     cached = {m.model_id: m for m in hub.cached_models()}
     print(f"{'MODEL':<42} {'TASK':<28} {'LICENCE':<12} DOWNLOADED")
@@ -630,7 +646,8 @@ def cmd_models(args: argparse.Namespace) -> int:
             f"{f'yes, {have.size_bytes / 1e6:.0f} MB' if have else 'no'}"
         )
     for model_id, other in cached.items():
-        print(f"{model_id:<42} {'(other)':<28} {licence(model_id):<12} yes, {other.size_bytes / 1e6:.0f} MB")
+        shown = printable(model_id)  # a folder name in the model cache: anything at all
+        print(f"{shown:<42} {'(other)':<28} {licence(model_id):<12} yes, {other.size_bytes / 1e6:.0f} MB")
     return 0
 
 
@@ -676,7 +693,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from diglot.errors import DiglotError, NoRoute
 
     def one_line_warning(message: Warning | str, *_: object, **__: object) -> None:
-        print(f"diglot: warning: {message}", file=sys.stderr)
+        print(f"diglot: warning: {printable(str(message))}", file=sys.stderr)
 
     warnings.showwarning = one_line_warning  # e.g. a damaged cache file set aside
     try:
@@ -689,12 +706,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         # A language no model serves is a bad command line (status 2), said in one line.
         hint = ", or for this run with --model ID|PATH (diglot models pull ID downloads one)"
-        print(f"diglot: error: {exc}{hint if hasattr(args, 'model') else ''}", file=sys.stderr)
+        print(f"diglot: error: {printable(str(exc))}{hint if hasattr(args, 'model') else ''}", file=sys.stderr)
         return 2
     except DiglotError as exc:
         if args.debug:
             raise
-        print(f"diglot: error: {exc}", file=sys.stderr)
+        # Messages quote file names, addresses and servers' words: shown, never obeyed by the terminal.
+        print(f"diglot: error: {printable(str(exc))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("diglot: interrupted", file=sys.stderr)
@@ -704,7 +722,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a model that crashes, a disk that fills
         if args.debug:
             raise
-        first_line = (str(exc).splitlines() or [""])[0]
+        first_line = printable((str(exc).splitlines() or [""])[0])
         print(f"diglot: error: {type(exc).__name__}: {first_line} (run with --debug for details)", file=sys.stderr)
         return 1
 

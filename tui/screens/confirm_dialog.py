@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from diglot.terminal_text import printable
+
 
 class ConfirmDialog(ModalScreen[bool]):
     """Dismisses with True for yes, False for no or escape."""
@@ -28,7 +30,7 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(self.question))
+            yield Static(Text(printable(self.question, lines=True)))  # it names a path or a model id
             with Horizontal():
                 yield Button("No", id="no")
                 yield Button("Yes", id="yes", variant="warning")

@@ -14,6 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from diglot.export import SUFFIXES
+from diglot.terminal_text import printable
+from tui.widgets.path_input import PathInput
 
 
 @dataclass(frozen=True)
@@ -44,7 +46,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Export original, summary, translation and metadata")
-            yield Input(str(self.suggested), id="path")
+            yield PathInput(str(self.suggested), id="path")
             with RadioSet(id="format"):
                 yield RadioButton("Markdown", value=True, id="markdown")
                 yield RadioButton("JSON", id="json")
@@ -68,7 +70,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             field.value = str(path.with_suffix(SUFFIXES[self.fmt]))
 
     def show_error(self, message: str) -> None:
-        self.query_one("#error", Label).update(Text(message))  # paths may hold "[" and "]"
+        self.query_one("#error", Label).update(Text(printable(message)))  # paths may hold "[", "]" and controls
 
     @on(Button.Pressed, "#cancel")
     def _cancel(self) -> None:

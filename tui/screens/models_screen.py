@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from diglot.config import Config
 from diglot.errors import Cancelled, DiglotError
 from diglot.registry import default_models, is_non_commercial, licence
+from diglot.terminal_text import printable
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.widgets.transfer_progress import TransferProgress, format_bytes
 
@@ -144,7 +145,7 @@ class ModelsScreen(Screen[bool]):
         self.rows = rows
         for row in rows:
             table.add_row(
-                row.model_id,
+                Text(printable(row.model_id)),  # a folder name in the model cache, or the config's: anything
                 row.task,
                 row.languages,
                 Text(row.licence, style="bold yellow" if is_non_commercial(row.licence) else ""),
@@ -164,7 +165,8 @@ class ModelsScreen(Screen[bool]):
         return self.rows[table.cursor_row]
 
     def _status(self, message: str) -> None:
-        self.query_one("#status", Static).update(Text(message))  # ids and errors are never markup
+        # Ids and errors: never markup, and their control characters shown, not obeyed.
+        self.query_one("#status", Static).update(Text(printable(message)))
 
     # Download ---------------------------------------------------------------
 

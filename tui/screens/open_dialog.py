@@ -16,6 +16,8 @@ from textual.worker import get_current_worker
 
 from diglot.document import Document, is_url, read_source
 from diglot.errors import Cancelled, InputError
+from diglot.terminal_text import printable
+from tui.widgets.path_input import PathInput
 from tui.widgets.transfer_progress import TransferProgress
 
 
@@ -48,7 +50,7 @@ class OpenDialog(ModalScreen[Document | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Open a text, Markdown or HTML file, or a web address (Enter to open, Esc to cancel)")
-            yield Input(str(self.start or ""), placeholder="path/to/article.txt or https://…", id="path")
+            yield PathInput(str(self.start or ""), placeholder="path/to/article.txt or https://…", id="path")
             yield Label("", id="error")
             yield TransferProgress(id="progress")
 
@@ -108,5 +110,6 @@ class OpenDialog(ModalScreen[Document | None]):
         self.dismiss(None)
 
     def _error(self, message: str) -> None:
-        # Plain text: a path or address may hold characters that read as markup.
-        self.query_one("#error", Label).update(Text(message))
+        # Plain text: a path or address may hold characters that read as markup; a server's
+        # reason phrase or content type, control characters, which are shown, never obeyed.
+        self.query_one("#error", Label).update(Text(printable(message)))

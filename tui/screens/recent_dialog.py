@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from diglot.terminal_text import printable
+
 
 class RecentDialog(ModalScreen[str | None]):
     """Dismisses with the chosen path, or None."""
@@ -29,7 +31,7 @@ class RecentDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Recent articles" if self.paths else "No recent articles yet")
-            yield OptionList(*[Option(Text(path), id=str(i)) for i, path in enumerate(self.paths)])
+            yield OptionList(*[Option(Text(printable(path)), id=str(i)) for i, path in enumerate(self.paths)])
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -20,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from diglot.segment import join_sentences
+from diglot.terminal_text import printable
 from tui.widgets.paragraph import Paragraph
 
 # Background layout works in slices of this many seconds, one every LAYOUT_EVERY_S,
@@ -135,8 +136,9 @@ class SentencePane(ScrollView, can_focus=True):
         self._at_end = False
 
     def render_str(self, text_content: str | Content) -> Content:
-        """Titles and subtitles are plain text: model ids and file names may hold ``[`` and ``]``."""
-        return text_content if isinstance(text_content, Content) else Content(text_content)
+        """Titles and subtitles are plain text: model ids and file names may hold ``[`` and ``]``, and control
+        characters, which are shown (``\\x1b``) rather than sent to the terminal."""
+        return text_content if isinstance(text_content, Content) else Content(printable(text_content))
 
     # Content ---------------------------------------------------------------
 
@@ -418,7 +420,8 @@ class SentencePane(ScrollView, can_focus=True):
         if text is None:
             return []
         style = self.get_component_rich_style("sentence-pane--error" if self._error else "sentence-pane--message")
-        lines = Text(text, style=style).wrap(self.app.console, width)
+        # Messages quote errors, file names and model ids: their control characters are shown, not obeyed.
+        lines = Text(printable(text, lines=True), style=style).wrap(self.app.console, width)
         strips = [Strip(line.render(self.app.console)) for line in lines]
         return strips if self.message is not None else [*strips, Strip([])]  # a blank line after a note
 

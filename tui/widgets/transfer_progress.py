@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Label, ProgressBar
 
 from diglot.sizes import format_bytes
+from diglot.terminal_text import printable
 
 __all__ = ["TransferProgress", "format_bytes"]
 
@@ -49,9 +50,9 @@ class TransferProgress(Vertical):
 
     def stage(self, name: str, total: int | None = None) -> None:
         """Start stage ``name``; ``total`` bytes when known."""
-        self._stage = name
+        self._stage = printable(name)  # a file name or address: its control characters shown, not obeyed
         self._started = time.monotonic()
-        self.query_one(Label).update(Text(name))  # names may hold any characters: never markup
+        self.query_one(Label).update(Text(self._stage))  # names may hold any characters: never markup
         self.query_one(ProgressBar).update(total=total, progress=0)
 
     def update_bytes(self, done: int, total: int | None) -> None:
