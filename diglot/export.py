@@ -14,7 +14,7 @@ from diglot.langid import LanguageGuess
 from diglot.languages import language
 from diglot.terminal_text import json_for_terminal, printable
 
-SUFFIXES = {"markdown": ".md", "json": ".json", "text": ".txt"}
+SUFFIXES = {"markdown": ".md", "json": ".json", "text": ".txt", "html": ".html"}
 
 
 class Serialisable(Protocol):
@@ -26,7 +26,9 @@ class Serialisable(Protocol):
 def format_for(path: Path) -> str:
     """The export format a file name asks for (``.md``, ``.json``, else text)."""
     suffix = path.suffix.lower()
-    return {".md": "markdown", ".markdown": "markdown", ".json": "json"}.get(suffix, "text")
+    return {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html"}.get(
+        suffix, "text"
+    )
 
 
 def article_dict(
@@ -71,12 +73,18 @@ def export_dict(
     }
 
 
-def render(data: dict[str, Any], fmt: str, *, translated_markdown: str | None = None) -> str:
+def render(
+    data: dict[str, Any],
+    fmt: str,
+    *,
+    translated_markdown: str | None = None,
+    original_markdown: str | None = None,
+) -> str:
     """The export in ``fmt`` (markdown, json, text).
 
-    ``translated_markdown``, for a structured document, is its translation as Markdown
-    (``diglot.documents.writers``): the Markdown export's translation keeps the headings, lists, code and
-    tables then, rather than listing paragraphs.
+    ``translated_markdown`` and ``original_markdown``, for a structured document, are its translation and
+    itself as Markdown (``diglot.documents.writers``): the Markdown export's sections keep the headings,
+    lists, code and tables then, rather than listing paragraphs.
     """
     if fmt == "json":
         return json_for_terminal(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
@@ -120,8 +128,11 @@ def render(data: dict[str, Any], fmt: str, *, translated_markdown: str | None = 
                 lines.extend([paragraph, ""])
         lines.extend(_flagged_translations(data["translation"], markdown))
     heading("Original", 2)
-    for paragraph in data["original"]["paragraphs"]:
-        lines.extend([paragraph, ""])
+    if markdown and original_markdown is not None:
+        lines.extend([original_markdown.rstrip("\n"), ""])
+    else:
+        for paragraph in data["original"]["paragraphs"]:
+            lines.extend([paragraph, ""])
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -112,9 +112,7 @@ class Article:
     def sentence_count(self) -> int:
         """How many sentences the article has, each paragraph split by its script's rules; counted once
         (a batch groups articles by it and its progress bar counts by it)."""
-        from diglot.segment import split_sentences
-
-        return sum(len(split_sentences(p) or [p]) for p in self.document.paragraphs)
+        return sum(len(self.document.sentences(i)) for i in range(len(self.document.paragraphs)))
 
 
 @dataclass(frozen=True)
@@ -232,11 +230,11 @@ class Pipeline:
         """The document's language: ``language`` where given, else detected (remembered in the result cache)."""
         if language:
             return LanguageGuess(language, 1.0, "given")
-        key = cache_key("language", _detector_version(), document.text)
+        key = cache_key("language", _detector_version(), document.prose_text())
         if (hit := self._cached(key, valid=_is_language_guess)) is not None:
             code, confidence, method = hit
             return LanguageGuess(code, float(confidence), method)
-        guess = detect_language(document.text)
+        guess = detect_language(document.prose_text())
         self._remember("language", key, [guess.code, guess.confidence, guess.method])
         return guess
 

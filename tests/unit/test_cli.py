@@ -250,7 +250,8 @@ def test_html_file_and_web_page(capsys, seed: Path, tmp_path: Path, tiny_models,
     page = tmp_path / "saved.html"
     page.write_bytes(_page(seed))
     code, out, err = run(capsys, "translate", str(page), "--to", "ru", "--model", str(tiny_models["en-ru"]))
-    assert code == 0 and err == "" and len(out.strip().split("\n\n")) == 3
+    translated = out.strip().split("\n\n")
+    assert code == 0 and err == "" and len(translated) == 4 and translated[0].startswith("# ")  # headline, 3 paragraphs
 
     from tests.web_server import web_server
 

@@ -294,3 +294,102 @@ def test_translate_bilingual_html_and_json_blocks(capsys, tiny_config, tmp_path:
     with pytest.raises(SystemExit) as exited:
         main(["translate", source, "--to", "en", "--json", "--format", "md"])
     assert exited.value.code == 2 and "two formats" in capsys.readouterr().err
+
+
+# ---- bad input: read whole, or refused in one line; never a hang ------------------------------------
+
+
+def test_hostile_markdown_is_read_whole_and_quickly():
+    unclosed = load_document("# T\n\n```python\nprint(1)\n\nmore text\n", source="u.md", markdown=True)
+    assert unclosed.blocks[1].kind == "code" and unclosed.blocks[1].code == "print(1)\n\nmore text\n"  # CommonMark
+    rows = "| a | b |\n|---|---|\n" + "".join(f"| r{i} | v{i} |\n" for i in range(10_000))
+    table = load_document(rows, source="t.md", markdown=True)
+    assert len(table.paragraphs) == 10_001 and table.sentences(10_000) == ["r9999", "│ v9999"]
+    nested = load_document("".join("  " * i + "- item\n" for i in range(100)), source="n.md", markdown=True)
+    assert all(block.kind == "list_item" for block in nested.blocks) and max(b.level for b in nested.blocks) > 10
+    code = "```\n" + "x = 1  # code\n" * 80_000 + "```\n"
+    big = load_document(code, source="c.md", markdown=True)
+    assert big.paragraphs == (code[4:-5],) and big.sentences(0) == [code[4:-5]] and not big.is_prose(0)
+    deep = load_document(">" * 1000 + " deep\n", source="q.md", markdown=True)
+    assert "deep" in deep.text
+
+
+def test_hostile_html_is_one_line(tmp_path: Path):
+    from diglot.errors import InputError
+
+    page = tmp_path / "nested.html"
+    page.write_text("<html><body>" + "<div>" * 10_000 + "<p>Deep text.</p>" + "</div>" * 10_000 + "</body></html>")
+    try:
+        document = read_source(str(page))
+    except InputError as exc:
+        assert "\n" not in str(exc) and str(exc).startswith(str(page))
+    else:
+        assert "Deep text." in document.text
+
+
+def test_invalid_utf8_markdown_is_one_line(capsys, tmp_path: Path):
+    path = tmp_path / "bad.md"
+    path.write_bytes(b"# Title\n\nSome \xff\xfe text.\n")
+    assert main(["translate", str(path), "--to", "ru", "--format", "md"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not valid UTF-8" in err
+
+
+# ---- summaries read prose ----------------------------------------------------------------------------
+
+
+def test_an_extractive_summary_never_picks_code_tables_or_headings():
+    from summarize.extractive import ExtractiveSummarizer
+
+    document = read_source(str(DOCUMENTS / "guide_en.md"))
+    summary = ExtractiveSummarizer().summarize(document, length="long", source_language="en")
+    paragraphs = range(len(document.paragraphs))
+    prose = {s for i in paragraphs if document.is_prose(i, headings=False) for s in document.sentences(i)}
+    assert summary.sentences and set(summary.sentences) <= prose
+    assert not any("pip install example --upgrade\n" in s or "│" in s for s in summary.sentences)
+
+
+def test_the_abstractive_model_reads_prose_only(tiny_models):
+    from diglot.models import ModelPool
+    from summarize import load_summarizer
+
+    document = read_source(str(DOCUMENTS / "guide_en.md"))
+    summarizer = load_summarizer(model=str(tiny_models["summarize"]), pool=ModelPool(device="cpu"), fallback=False)
+    seen: list[str] = []
+    real = summarizer._summarize
+
+    def spy(paragraphs, *args, **kwargs):
+        seen.extend(paragraphs)
+        return real(paragraphs, *args, **kwargs)
+
+    summarizer._summarize = spy  # type: ignore[method-assign]
+    summarizer.summarize(document, length="short", source_language="en")
+    text = "\n".join(seen)
+    assert "## Install" in text and "Rules are read in order." in text  # headings as context, list items
+    assert "example --version" not in text and "Skips the slow checks" not in text and "{*" not in text
+
+
+def test_batch_writes_structured_markdown_and_bilingual_pages(capsys, tiny_config, tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("guide_en.md", "page.html"):
+        (folder / name).write_bytes((DOCUMENTS / name).read_bytes())
+    out = tmp_path / "out"
+    assert main(["batch", str(folder), "--to", "ru", "--out", str(out), "--quiet", "--method", "extractive"]) == 0
+    guide = next(out.glob("getting-started*.ru.md")).read_text(encoding="utf-8")
+    section = guide.split("## Translation (Russian)")[1].split("\nFlagged sentences")[0].split("\n## Original")[0]
+    original = guide.split("\n## Original")[1]
+    assert (
+        Shape(read_markdown(original)[1]).code_blocks
+        == Shape(read_source(str(DOCUMENTS / "guide_en.md")).blocks).code_blocks
+    )
+    _, blocks = read_markdown(section)
+    source = read_source(str(DOCUMENTS / "guide_en.md"))
+    assert [b.code for b in blocks if b.kind == "code"] == Shape(source.blocks).code_blocks
+    assert Counter(b.kind for b in blocks)["list_item"] == 5 and any(b.kind == "table" for b in blocks)
+    pages = tmp_path / "pages"
+    code = main(["batch", str(folder), "--to", "ru", "--out", str(pages), "--format", "html", "--bilingual", "--quiet"])
+    assert code == 0, capsys.readouterr().err
+    page = next(pages.glob("example-2-0*.ru.html")).read_text(encoding="utf-8")
+    assert page.count("<pre><code>") == 1 and page.count("<table>") == 2 and page.count("<h2>") == 2
+    assert page.count('<a href="https://example.com/docs/2.0">') == 2

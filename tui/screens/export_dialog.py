@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet
 
 from diglot.export import SUFFIXES
 from diglot.terminal_text import printable
@@ -24,6 +24,8 @@ class ExportRequest:
 
     path: Path
     fmt: str
+    bilingual: bool = False
+    """Markdown and HTML: each block of the article followed by its translation."""
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
@@ -34,6 +36,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog { align: center middle; }
     ExportDialog > Vertical { width: 80; height: auto; border: thick $primary; background: $surface; padding: 1 2; }
     ExportDialog RadioSet { width: 1fr; layout: horizontal; }
+    ExportDialog Checkbox { width: 1fr; }
     ExportDialog Horizontal { height: auto; align: right middle; margin-top: 1; }
     ExportDialog Button { margin-left: 2; }
     ExportDialog #error { color: $error; height: auto; }
@@ -51,6 +54,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 yield RadioButton("Markdown", value=True, id="markdown")
                 yield RadioButton("JSON", id="json")
                 yield RadioButton("Plain text", id="text")
+                yield RadioButton("HTML", id="html")
+            yield Checkbox("Bilingual: each block, then its translation (Markdown, HTML)", id="bilingual")
             yield Label("", id="error")
             with Horizontal():
                 yield Button("Cancel", id="cancel")
@@ -90,4 +95,4 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
         if not path.parent.is_dir():
             self.show_error(f"The folder {path.parent} does not exist.")
             return
-        self.dismiss(ExportRequest(path, self.fmt))
+        self.dismiss(ExportRequest(path, self.fmt, self.query_one("#bilingual", Checkbox).value))

@@ -54,11 +54,22 @@ class Paragraph:
     def height(self, width: int) -> int:
         return len(self.breaks(width)) + 1
 
-    def lines(self, width: int, marks: dict[int, Style], base: Style | None = None) -> list[Text]:
-        """The wrapped lines, with the sentences in ``marks`` (pane-wide index -> style) highlighted."""
+    def lines(
+        self,
+        width: int,
+        marks: dict[int, Style],
+        base: Style | None = None,
+        decorations: Sequence[tuple[int, int, Style]] = (),
+    ) -> list[Text]:
+        """The wrapped lines, with the sentences in ``marks`` (pane-wide index -> style) highlighted.
+
+        ``decorations`` style stretches of the text (a heading, a code block, a link), under the marks.
+        """
         text = Text(self.plain, no_wrap=True, end="")
         if base is not None:  # as a span: a Text's own style does not reach its rendered segments
             text.stylize(base, 0, len(self.plain))
+        for start, end, decoration in decorations:
+            text.stylize(decoration, start, end)
         position = 0
         for offset, (sentence, gap) in enumerate(zip(self.sentences, self.gaps, strict=True)):
             style = marks.get(self.first + offset)

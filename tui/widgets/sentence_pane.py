@@ -36,6 +36,10 @@ GUTTER = 2
 STRIP_CACHE_SIZE = 256
 
 
+Decorate = Callable[[int, Sequence[str]], Sequence[tuple[int, int, str]]]
+"""``(paragraph number, its sentences)`` -> marks ``(start, end, role)`` in the sentences joined as shown."""
+
+
 class SentencePane(ScrollView, can_focus=True):
     """Original, Summary or Translation: paragraphs of sentences, or a message.
 
@@ -58,6 +62,12 @@ class SentencePane(ScrollView, can_focus=True):
         "sentence-pane--linked",
         "sentence-pane--flag",
         "sentence-pane--pending",
+        "sentence-pane--heading",
+        "sentence-pane--code",
+        "sentence-pane--inline-code",
+        "sentence-pane--link",
+        "sentence-pane--emphasis",
+        "sentence-pane--strong",
     }
     DEFAULT_CSS = """
     SentencePane { height: 1fr; padding: 0 1; overflow-x: hidden; }
@@ -68,6 +78,12 @@ class SentencePane(ScrollView, can_focus=True):
     SentencePane > .sentence-pane--message { color: $text-muted; }
     SentencePane > .sentence-pane--pending { color: $text-muted; }
     SentencePane > .sentence-pane--error { color: $error; }
+    SentencePane > .sentence-pane--heading { text-style: bold; color: $text-primary; }
+    SentencePane > .sentence-pane--code { color: $text-success; }
+    SentencePane > .sentence-pane--inline-code { color: $text-success; }
+    SentencePane > .sentence-pane--link { color: $text-accent; text-style: underline; }
+    SentencePane > .sentence-pane--emphasis { text-style: italic; }
+    SentencePane > .sentence-pane--strong { text-style: bold; }
     """
     BINDINGS = [
         Binding("down,j", "cursor(1)", "Next sentence", show=False),
@@ -129,6 +145,8 @@ class SentencePane(ScrollView, can_focus=True):
         self.gutter_marks: dict[int, tuple[str, str]] = {}
         self._count: int | None = 0  # sentences shown (None: not counted yet)
         self._pending: Callable[[int], bool] | None = None  # which paragraphs are still to come
+        # A structured document's marks: (start, end, role) in a paragraph's text, role a component class's end.
+        self._decorate: Decorate | None = None
         self._placing = 0  # scrolls under way that keep or show the reader's place: no move of the reader's
         self._reader_scrolled = False  # whether the last scroll was the reader's
         # Whether the last scroll left the end of the content on screen: a reader there stays
@@ -148,15 +166,19 @@ class SentencePane(ScrollView, can_focus=True):
         *,
         note: str | None = None,
         pending: Callable[[int], bool] | None = None,
+        decorate: Decorate | None = None,
     ) -> None:
         """Replace the content with these paragraphs (each a list of sentences), after an optional note.
 
         ``pending(number)`` tells which paragraphs are still to come (drawn
         muted); when one comes, ``refresh_paragraphs`` draws it.
+        ``decorate(number, sentences)`` gives a structured document's marks in
+        a paragraph (headings, code, links, emphasis: ``(start, end, role)``).
         """
         self._reset(message=None, note=note)
         self._paragraphs = paragraphs
         self._pending = pending
+        self._decorate = decorate
         self._content_changed()
         with self._keeping_place():
             self.scroll_home(animate=False, immediate=True)
@@ -166,10 +188,11 @@ class SentencePane(ScrollView, can_focus=True):
         paragraphs still to come stay."""
         if self.message is not None:
             return
-        cursor, top, pending = self.cursor, self.scroll_offset.y, self._pending
+        cursor, top, pending, decorate = self.cursor, self.scroll_offset.y, self._pending, self._decorate
         self._reset(message=None, note=self._note)
         self._paragraphs = paragraphs
         self._pending = pending
+        self._decorate = decorate
         self._content_changed()
         self._check_width()
         self._lay_out_through_line(top + 2 * max(1, self.size.height))
@@ -556,9 +579,15 @@ class SentencePane(ScrollView, can_focus=True):
             console = self.app.console
             block = self._block(number)
             base = None
+            decorations: list[tuple[int, int, Style]] = []
             if self._pending is not None and self._pending(number):
                 base = self.get_component_rich_style("sentence-pane--pending")
-            lines = [Strip(line.render(console)) for line in block.lines(self._width, self._marks(), base)]
+            elif self._decorate is not None:
+                decorations = [
+                    (start, end, self.get_component_rich_style(f"sentence-pane--{role}", partial=True))
+                    for start, end, role in self._decorate(number, block.sentences)
+                ]
+            lines = [Strip(line.render(console)) for line in block.lines(self._width, self._marks(), base, decorations)]
             if self.gutter_marks:
                 lines = self._with_gutter(block, lines)
             strips = self._strips[number] = [self._finish(line) for line in lines]

@@ -1,0 +1,110 @@
+"""Where a structured document's headings, code, links and emphasis are in a pane's paragraph.
+
+A pane shows a paragraph as its sentences joined (``tui.widgets.paragraph``);
+these functions give the stretches of that text to style, as
+``(start, end, role)`` with ``role`` one of the pane's component classes
+(``heading``, ``code``, ``inline-code``, ``link``, ``emphasis``, ``strong``).
+The original's come from the document's spans; a translation's from the same
+placement the writers use (``diglot.documents.prose.markup_of``): code and
+addresses where they were put back, a link or emphasis where its words are
+found unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from diglot.document import Document
+from diglot.documents.model import Span, Unit
+from diglot.documents.prose import located, markup_of
+from diglot.segment import sentence_gap
+
+Mark = tuple[int, int, str]
+
+
+def _starts(sentences: Sequence[str]) -> list[int]:
+    """Where each sentence starts in the paragraph as a pane joins them (a space, or nothing after CJK)."""
+    starts: list[int] = []
+    position = 0
+    for number, sentence in enumerate(sentences):
+        starts.append(position)
+        after = sentences[number + 1] if number + 1 < len(sentences) else ""
+        position += len(sentence) + len(sentence_gap(sentence, after) if after else "")
+    return starts
+
+
+def _roles(span: Span) -> Iterable[str]:
+    if span.kind in ("code", "tag"):
+        yield "inline-code"
+    if span.kind == "url" or span.link:
+        yield "link"
+    if span.strong:
+        yield "strong"
+    if span.emphasis:
+        yield "emphasis"
+
+
+def _whole(document: Document, unit: Unit, length: int) -> list[Mark]:
+    kind = document.blocks[unit.block].kind
+    if kind == "code" and unit.verbatim:
+        return [(0, length, "code")]
+    if kind == "heading":
+        return [(0, length, "heading")]
+    return []
+
+
+def original_structure(document: Document, number: int, sentences: Sequence[str]) -> list[Mark]:
+    """The marks of paragraph ``number`` of the original, split into ``sentences``."""
+    unit = document.unit(number)
+    if unit is None or not sentences:
+        return []
+    starts = _starts(sentences)
+    marks = _whole(document, unit, starts[-1] + len(sentences[-1]))
+    if unit.verbatim:
+        return marks
+    paragraph = document.paragraphs[number]
+    ranges = located(paragraph, sentences)
+
+    def shown(offset: int) -> int | None:
+        for (start, end), first in zip(ranges, starts, strict=True):
+            if start <= offset <= end:
+                return first + offset - start
+        return None
+
+    for (segment_start, _end), spans in zip(unit.segments, unit.spans, strict=False):
+        position = segment_start
+        for span in spans:
+            end = position + len(span.text)
+            a, b = shown(position), shown(end)
+            if a is not None and b is not None and b > a:
+                marks.extend((a, b, role) for role in _roles(span))
+            position = end
+    return marks
+
+
+def translated_structure(document: Document, number: int, sources: Sequence[str], targets: Sequence[str]) -> list[Mark]:
+    """The marks of the translation of paragraph ``number``: its ``targets``, one for each of ``sources``."""
+    unit = document.unit(number)
+    if unit is None or not targets or len(sources) != len(targets):
+        return []
+    starts = _starts(targets)
+    marks = _whole(document, unit, starts[-1] + len(targets[-1]))
+    if unit.verbatim:
+        return marks
+    paragraph = document.paragraphs[number]
+    for (start, end), target, first in zip(located(paragraph, sources), targets, starts, strict=True):
+        segment, spans, _appended = markup_of(paragraph, unit, start, end, target)
+        segment_start = unit.segments[segment][0] if unit.segments else start
+        head = paragraph[start : max(start, segment_start)]
+        offset = len(head) if head and target.startswith(head) else 0
+        rest = target[offset:]
+        offset += len(rest) - len(rest.lstrip())
+        limit = len(target.rstrip())
+        position = offset
+        for span in spans:
+            span_end = position + len(span.text)
+            if span_end > limit:
+                break  # what the fallback appended is in the writers' output, not in the sentence shown
+            marks.extend((first + position, first + span_end, role) for role in _roles(span))
+            position = span_end
+    return marks
