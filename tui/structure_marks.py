@@ -108,3 +108,33 @@ def translated_structure(document: Document, number: int, sources: Sequence[str]
             marks.extend((first + position, first + span_end, role) for role in _roles(span))
             position = span_end
     return marks
+
+
+def sentence_links(document: Document, number: int, sentences: Sequence[str], offset: int) -> list[tuple[str, str]]:
+    """The links in sentence ``offset`` of paragraph ``number`` (split into ``sentences``): ``(text, address)``.
+
+    Links with their words, bare addresses (e-mail ones as ``mailto:``), and an image's address.
+    """
+    unit = document.unit(number)
+    if unit is None or not 0 <= offset < len(sentences):
+        return []
+    block = document.blocks[unit.block]
+    start, end = located(document.paragraphs[number], sentences)[offset]
+    found: list[tuple[str, str]] = []
+    for (segment_start, _end), spans in zip(unit.segments, unit.spans, strict=False):
+        position = segment_start
+        run_text, run_link = "", None
+        for span in [*spans, Span("")]:
+            span_start, position = position, position + len(span.text)
+            link = span.link
+            if span.kind == "url":
+                link = span.text if "@" not in span.text or "://" in span.text else f"mailto:{span.text}"
+            if link != run_link or span.kind == "url":
+                if run_link is not None and run_text.strip():
+                    found.append((run_text.strip(), run_link))
+                run_text, run_link = "", link
+            if link is not None and start <= span_start < end:
+                run_text += span.text
+    if block.kind == "image" and block.url:
+        found.append((block.text, block.url))
+    return list(dict.fromkeys(found))

@@ -421,4 +421,5 @@ async def test_open_a_web_page_in_a_worker_with_progress_and_cancel(make):
             await settle(app, pilot)
             assert not isinstance(app.screen, OpenDialog)
             assert app.document.title == "Putin meets China's defence minister"
-            assert app.original_pane.sentences[0].startswith("Russian President")
+            assert app.original_pane.sentences[0] == "# Putin meets China's defence minister"  # the headline
+            assert app.original_pane.sentences[1].startswith("Russian President")

@@ -225,3 +225,14 @@ def test_structured_article_80x24(snap_compare, make):
         await pilot.press(*["down"] * 6)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_links_of_a_sentence_80x24(snap_compare, make):
+    app = _structured(make)
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        app.original_pane.focus()
+        await pilot.press("down", "down", "down", "l")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

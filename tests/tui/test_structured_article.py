@@ -37,3 +37,30 @@ async def test_panes_align_code_and_cells_and_exports_keep_structure(make, tmp_p
         app.write_export(ExportRequest(page, "html", bilingual=True), overwrite=False)
         html = page.read_text(encoding="utf-8")
         assert html.count("<pre><code") == 1 and html.count("<table>") == 2 and html.count("<h1>") == 2
+
+
+async def test_the_links_of_the_sentence_under_the_cursor_open_or_copy(make, monkeypatch):
+    from tui.screens.links_dialog import LinksDialog
+
+    app = make(fake_engines(), document=read_source(str(GUIDE)))
+    opened: list[str] = []
+    copied: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **_: opened.append(url))
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        app.original_pane.focus()
+        await pilot.press("l")  # the heading: no link
+        assert not isinstance(app.screen, LinksDialog)
+        await pilot.press("down", "down", "down", "l")  # "Read the full guide or the API reference before you start."
+        assert isinstance(app.screen, LinksDialog)
+        assert app.screen.links == [
+            ("the full guide", "https://example.com/guide"),
+            ("API reference", "https://example.com/api"),
+        ]
+        await pilot.press("down", "enter")
+        assert opened == ["https://example.com/api"] and not isinstance(app.screen, LinksDialog)
+        await pilot.press("down", "l")  # "Questions go to help@example.com."
+        assert app.screen.links == [("help@example.com", "mailto:help@example.com")]
+        await pilot.press("c")
+        assert copied == ["mailto:help@example.com"]

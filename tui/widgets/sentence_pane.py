@@ -383,6 +383,10 @@ class SentencePane(ScrollView, can_focus=True):
         first = min(first, len(self._paragraphs) - 1)  # scrolled past the end (before a scroll is pulled back)
         return range(first, max(first + 1, bisect_right(self._tops, bottom - 1)))
 
+    def paragraph_of(self, index: int) -> int | None:
+        """The number of the paragraph holding sentence ``index`` (None: no such sentence)."""
+        return self._block_of(index)
+
     def first_sentence(self, number: int) -> int:
         """The index of paragraph ``number``'s first sentence."""
         return self._block(number).first
