@@ -200,6 +200,7 @@ BLOCK_SCHEMA: dict[str, Any] = {
             "items": {"type": "array", "items": {"type": "array", "items": SPAN_SCHEMA}},
         },
         "url": {"type": "string", "description": "an image's address"},
+        "part": {"type": "string", "description": "the page or chapter of a PDF or EPUB the block is in"},
     },
 }
 
@@ -251,6 +252,11 @@ INDEX_LINE_SCHEMA: dict[str, Any] = {
         "title": RESULT_SCHEMA["properties"]["title"],
         "source_language": {"type": ["string", "null"]},
         "error": {"type": ["string", "null"], "description": "failed only: why, in one line"},
+        "sentences": {
+            "type": ["integer", "null"],
+            "minimum": 0,
+            "description": "the article's sentences, where it was read: a resumed batch groups the articles as before",
+        },
         "settings": {
             "type": "object",
             "description": "what decided the outputs; a finished article is skipped only if they are unchanged",

@@ -65,6 +65,8 @@ class Block:
     code: str = ""
     rows: tuple[tuple[tuple[Span, ...], ...], ...] = ()
     url: str | None = None
+    part: str | None = None
+    """Where in a paged or chaptered source the block is: ``page 3``, ``chapter 2: The Storm`` (None: no parts)."""
 
     @property
     def text(self) -> str:
@@ -291,6 +293,8 @@ def block_to_dict(block: Block) -> dict[str, Any]:
         data["rows"] = [[[span_to_dict(span) for span in cell] for cell in row] for row in block.rows]
     if block.url is not None:
         data["url"] = block.url
+    if block.part is not None:
+        data["part"] = block.part
     return data
 
 
@@ -308,4 +312,5 @@ def block_from_dict(data: dict[str, Any]) -> Block:
         str(data.get("code", "")),
         tuple(tuple(tuple(span_from_dict(s) for s in cell) for cell in row) for row in data.get("rows", ())),
         data.get("url"),
+        data.get("part"),
     )

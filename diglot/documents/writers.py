@@ -10,6 +10,7 @@ translation.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from collections.abc import Sequence
@@ -84,20 +85,9 @@ def translated_blocks(document: Document, translation: Translation) -> tuple[Blo
                 if segment in by_segment:
                     table[unit.row][segment] = _joined(by_segment[segment])
             continue
-        blocks[unit.block] = Block(
-            block.kind,
-            _joined(by_segment.get(0, [])),
-            block.level,
-            block.ordered,
-            block.number,
-            block.info,
-            block.code,
-            block.rows,
-            block.url,
-        )
+        blocks[unit.block] = dataclasses.replace(block, spans=_joined(by_segment.get(0, [])))
     for index, table in rows.items():
-        block = blocks[index]
-        blocks[index] = Block("table", rows=tuple(tuple(row) for row in table), level=block.level)
+        blocks[index] = dataclasses.replace(blocks[index], rows=tuple(tuple(row) for row in table))
     return tuple(blocks)
 
 
@@ -347,7 +337,7 @@ def bilingual(source: Sequence[Block], translated: Sequence[Block]) -> list[Bloc
 def shift_headings(blocks: Sequence[Block], by: int) -> list[Block]:
     """Blocks with every heading ``by`` levels deeper (at most 6): a document inside a section of another."""
     return [
-        Block("heading", block.spans, min(6, block.level + by)) if block.kind == "heading" else block
+        dataclasses.replace(block, level=min(6, block.level + by)) if block.kind == "heading" else block
         for block in blocks
     ]
 
