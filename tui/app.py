@@ -7,10 +7,7 @@ do, in their threads, on first use).
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import hashlib
-import signal
 import threading
 import time
 import warnings
@@ -218,12 +215,6 @@ class DiglotApp(App[int]):
         return printable(sub_title)
 
     def on_mount(self) -> None:
-        # SIGTERM and SIGHUP end the app the normal way, so the terminal is restored
-        # (main screen, no mouse reporting) rather than left as the app had it.
-        loop = asyncio.get_running_loop()
-        for number in (signal.SIGTERM, signal.SIGHUP):
-            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
-                loop.add_signal_handler(number, self.exit, None, 128 + number)
         # diglot's own warnings (a cache it goes on without) become notifications:
         # on stderr they would be lost behind the screen.
         self._showwarning = warnings.showwarning
@@ -239,6 +230,15 @@ class DiglotApp(App[int]):
         # Reading a hundred languages' names from CLDR takes about half a
         # second: done now, off the event loop, so the picker opens at once.
         self.run_worker(served_languages, thread=True, group="language-names", exit_on_error=False)
+
+    def exit_for_signal(self, status: int) -> None:
+        """SIGTERM or SIGHUP came (``tui.terminal.SignalExit``, in a signal handler): every worker is told to
+        stop, and the app exits the normal way (the terminal restored) as soon as its event loop can."""
+        for worker in list(self.workers):
+            worker.cancelled_event.set()  # the engines check it between batches; thread-safe
+        loop = self._loop  # Textual's, while the app runs
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(partial(self.exit, None, status))
 
     def on_unmount(self) -> None:
         self._release_translation_hold()  # a translation whose worker never ran holds it still
@@ -1145,7 +1145,7 @@ def run(
     """Open the app on SOURCE (default: the bundled seed article); returns the exit status."""
     from diglot.seeds import default_article
     from tui.engines import default_engines
-    from tui.terminal import stdin_is_piped, use_controlling_terminal
+    from tui.terminal import SignalExit, stdin_is_piped, use_controlling_terminal
 
     if source is None and stdin_is_piped():
         source = "-"  # cat article.txt | diglot
@@ -1158,6 +1158,11 @@ def run(
         target=target,
         source_language=source_language,
     )
-    result = app.run()
+    # SIGTERM and SIGHUP end the app within a bounded time, whatever runs: the normal way if it can
+    # (terminal restored), else the process ends regardless, with the same status.
+    with SignalExit(stop=app.exit_for_signal) as signalled:
+        result = app.run()
+    if signalled.status is not None:
+        signalled.exit_now()  # worker threads still finishing a batch must not hold the process
     # A crash (an exception Textual caught and printed) sets a non-zero return code.
     return result if result is not None else (app.return_code or 0)
