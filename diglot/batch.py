@@ -23,7 +23,7 @@ import json
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -139,6 +139,8 @@ class IndexEntry:
     source_language: str | None = None
     error: str | None = None
     settings: dict[str, Any] = field(default_factory=dict, compare=False)
+    # How many sentences the article has (None: not read, or an older index): a resumed batch groups by it.
+    sentences: int | None = field(default=None, compare=False)
 
     def to_json(self) -> str:
         data = {
@@ -148,6 +150,7 @@ class IndexEntry:
             "title": self.title,
             "source_language": self.source_language,
             "error": self.error,
+            "sentences": self.sentences,
             "settings": self.settings,
         }
         return json.dumps(data, ensure_ascii=False)
@@ -165,6 +168,7 @@ class IndexEntry:
                 source_language=data.get("source_language"),
                 error=data.get("error"),
                 settings=dict(data.get("settings") or {}),
+                sentences=data["sentences"] if isinstance(data.get("sentences"), int) else None,
             )
         except (ValueError, KeyError, TypeError):
             return None
@@ -326,7 +330,13 @@ class OutputFolder:
             for name in names:
                 self._owner[name] = result.source
             entry = IndexEntry(
-                result.source, _WRITING, names, result.title, result.source_language, settings=self.settings
+                result.source,
+                _WRITING,
+                names,
+                result.title,
+                result.source_language,
+                settings=self.settings,
+                sentences=result.sentences,
             )
             self._append(entry)  # the names are the source's from now on, even if the run dies mid-article
             for name, output in zip(names, result.outputs, strict=True):
@@ -403,8 +413,13 @@ class Runner(Protocol):
         """Raise ``ModelUnavailable`` (naming the pull command) if a model the batch needs is missing."""
         ...
 
-    def run(self, sources: Sequence[str]) -> Iterator[ArticleOutcome]:
-        """The outcomes for ``sources``, in the same order."""
+    def run(self, sources: Sequence[str], *, finished: Mapping[str, int] | None = None) -> Iterator[ArticleOutcome]:
+        """The outcomes for ``sources`` not in ``finished``, in order.
+
+        ``finished`` (source -> sentences) are sources an earlier run made:
+        they are not made again, except with a group of articles that is
+        (``article_groups``), and give no outcome.
+        """
         ...
 
     def close(self) -> None:
@@ -433,7 +448,11 @@ def run_batch(
     """
     folder = OutputFolder(out, options.settings())
     order = [source.name for source in sources]
-    todo = [s.name for s in sources if s.error is None and folder.finished(s.name) is None]
+    finished = {s.name: folder.finished(s.name) for s in sources if s.error is None}
+    todo = [name for name, entry in finished.items() if entry is None]
+    # Finished articles keep their places in the groups, by their sentence counts, so that a resumed batch
+    # translates each sentence with the batch mates it had in an uninterrupted run (``article_groups``).
+    counts = {name: entry.sentences for name, entry in finished.items() if entry and entry.sentences is not None}
     if todo:
         runner.check()  # before anything is written
     folder.prepare()
@@ -442,7 +461,8 @@ def run_batch(
             folder.fail(source.name, source.error)
     if on_start is not None:
         on_start(len(todo), len(sources) - len(todo) - len(folder.failed()))
-    for result in runner.run(todo):
+    work = [name for name, entry in finished.items() if entry is None or name in counts] if todo else []
+    for result in runner.run(work, finished=counts):
         entry = folder.commit(result)
         if on_article is not None:
             on_article(entry, result.sentences)
@@ -648,17 +668,32 @@ class _Started:
 GROUP_SENTENCES = 64
 
 
-def article_groups(items: Iterable[Article | ArticleOutcome]) -> Iterator[list[Article | ArticleOutcome]]:
+@dataclass(frozen=True)
+class Finished:
+    """A source an earlier run of the batch finished, and its sentences: it keeps its place in its group."""
+
+    source: str
+    sentences: int
+
+
+if TYPE_CHECKING:
+    GroupItem = Article | ArticleOutcome | Finished
+
+
+def article_groups(items: Iterable[GroupItem]) -> Iterator[list[GroupItem]]:
     """Consecutive items, a group closed once its articles have ``GROUP_SENTENCES`` sentences.
 
     A source that could not be read (an ``ArticleOutcome``) stays in its place
-    in its group.
+    in its group; a finished one (``Finished``) counts the sentences it had,
+    so that a resumed batch's groups are those of a batch that ran through.
     """
-    group: list[Article | ArticleOutcome] = []
+    group: list[GroupItem] = []
     sentences = 0
     for item in items:
         group.append(item)
-        if not isinstance(item, ArticleOutcome):
+        if isinstance(item, Finished):
+            sentences += item.sentences
+        elif not isinstance(item, ArticleOutcome):
             sentences += item.sentence_count
         if sentences >= GROUP_SENTENCES:
             yield group
@@ -667,15 +702,53 @@ def article_groups(items: Iterable[Article | ArticleOutcome]) -> Iterator[list[A
         yield group
 
 
-def made_in_place(group: Sequence[Article | ArticleOutcome], made: Iterable[ArticleOutcome]) -> list[ArticleOutcome]:
-    """The group's outcomes in order: ``made`` (the outcomes of its articles, in order) put in the articles' places."""
+def group_work(
+    group: Sequence[GroupItem], read: Callable[[str], Article | ArticleOutcome]
+) -> tuple[list[Article], list[bool]]:
+    """What making a group translates together: articles in order, and whether each one's outcome is wanted.
+
+    A sentence's translation can depend on the sentences it shares a
+    generation batch with (a batch decodes to its longest member's length
+    limit), so a group with articles to make reads its finished ones again and
+    makes them too, unwanted (their files are not written again): every
+    article then gets the text an uninterrupted batch gives it. A group of
+    finished sources only is not read at all.
+    """
+    if all(isinstance(item, (ArticleOutcome, Finished)) for item in group):
+        return [], []
+    articles: list[Article] = []
+    wanted: list[bool] = []
+    for item in group:
+        if isinstance(item, Finished):
+            again = read(item.source)
+            if not isinstance(again, ArticleOutcome):  # else gone since: the group is made without it
+                articles.append(again)
+                wanted.append(False)
+        elif not isinstance(item, ArticleOutcome):
+            articles.append(item)
+            wanted.append(True)
+    return articles, wanted
+
+
+def made_in_place(group: Sequence[GroupItem], made: Iterable[ArticleOutcome]) -> list[ArticleOutcome]:
+    """The outcomes of the group's sources to make, in order: ``made`` (of its articles, in order) in their places.
+
+    Finished sources give none.
+    """
     made = iter(made)
-    return [item if isinstance(item, ArticleOutcome) else next(made) for item in group]
+    return [
+        item if isinstance(item, ArticleOutcome) else next(made) for item in group if not isinstance(item, Finished)
+    ]
 
 
-def group_articles(group: Sequence[Article | ArticleOutcome]) -> list[Article]:
-    """The articles of a group (what is to be made), in order."""
-    return [item for item in group if not isinstance(item, ArticleOutcome)]
+def wanted_outcomes(made: Sequence[ArticleOutcome], wanted: Sequence[bool]) -> list[ArticleOutcome]:
+    """The outcomes ``group_work`` wants of what was made from its articles."""
+    return [outcome for outcome, keep in zip(made, wanted, strict=True) if keep]
+
+
+def group_articles(group: Sequence[GroupItem]) -> list[Article]:
+    """The articles of a group that are to be made, in order."""
+    return [item for item in group if not isinstance(item, (ArticleOutcome, Finished))]
 
 
 class LocalRunner:
@@ -696,10 +769,17 @@ class LocalRunner:
     def check(self) -> None:
         self.maker.check()
 
-    def run(self, sources: Sequence[str]) -> Iterator[ArticleOutcome]:
-        read = (read_or_fail(source, self.config, self.options) for source in sources)
-        for group in article_groups(read):
-            yield from made_in_place(group, self.maker.make_many(group_articles(group)))
+    def run(self, sources: Sequence[str], *, finished: Mapping[str, int] | None = None) -> Iterator[ArticleOutcome]:
+        finished = finished or {}
+
+        def read(source: str) -> Article | ArticleOutcome:
+            return read_or_fail(source, self.config, self.options)
+
+        items = (Finished(source, finished[source]) if source in finished else read(source) for source in sources)
+        for group in article_groups(items):
+            articles, wanted = group_work(group, read)
+            made = self.maker.make_many(articles) if articles else []
+            yield from made_in_place(group, wanted_outcomes(made, wanted))
 
     def close(self) -> None:
         pass  # the models go with the process

@@ -20,7 +20,7 @@ import itertools
 import logging
 import os
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -28,17 +28,20 @@ from diglot.batch import (
     ArticleMaker,
     ArticleOutcome,
     BatchOptions,
+    Finished,
     article_from_dict,
     article_groups,
     article_to_dict,
-    group_articles,
+    group_work,
     made_in_place,
     read_or_fail,
+    wanted_outcomes,
 )
 from diglot.config import Config
 from diglot.errors import ConfigError, DiglotError
 
 if TYPE_CHECKING:
+    from diglot.batch import GroupItem
     from diglot.pipeline import Article
 
 T = TypeVar("T")
@@ -200,45 +203,51 @@ class RayRunner:
         if missing is not None:
             raise DiglotError(missing)
 
-    def run(self, sources: Sequence[str]) -> Iterator[ArticleOutcome]:
+    def run(self, sources: Sequence[str], *, finished: Mapping[str, int] | None = None) -> Iterator[ArticleOutcome]:
         """Read on this machine (threads, a few articles ahead), make on the actors; outcomes in source order.
 
         Reading costs little next to the models (a seed-sized file: ~25 ms
         with language identification) and needs the files named on the
         command line, which are on this machine; so it happens here, and
-        only the articles travel to the actors.
+        only the articles travel to the actors. ``finished`` sources are
+        grouped and made again only as the local batch does (``group_work``).
         """
         if not sources:
             return
         _, actors = self._start_actors()
         from ray.util import ActorPool
 
+        finished = finished or {}
         pool = ActorPool(actors)
         in_flight_limit = 2 * len(actors)  # one group being made and one waiting per actor: no actor idles
-        order: deque[list[Article | ArticleOutcome]] = deque()  # groups, each made by the pool or read-failed only
+        # Groups in order, each with whether each of its made articles is wanted (none: nothing sent to the pool).
+        order: deque[tuple[list[GroupItem], list[bool]]] = deque()
         in_flight = 0
 
         def read(source: str) -> Article | ArticleOutcome:
             return read_or_fail(source, self.config, self.options)
 
-        def finish(group: list[Article | ArticleOutcome]) -> list[ArticleOutcome]:
+        def read_or_finished(source: str) -> GroupItem:
+            return Finished(source, finished[source]) if source in finished else read(source)
+
+        def finish(group: list[GroupItem], wanted: list[bool]) -> list[ArticleOutcome]:
             nonlocal in_flight
-            if not group_articles(group):
+            if not wanted:
                 return made_in_place(group, [])
             in_flight -= 1
-            return made_in_place(group, pool.get_next())
+            return made_in_place(group, wanted_outcomes(pool.get_next(), wanted))
 
-        read_sources = read_ahead(sources, read, threads=_READERS, ahead=_READ_AHEAD)
+        read_sources = read_ahead(sources, read_or_finished, threads=_READERS, ahead=_READ_AHEAD)
         for group in article_groups(read_sources):  # grouped as the local batch groups them
-            articles = group_articles(group)
+            articles, wanted = group_work(group, read)
             if articles:
                 pool.submit(lambda actor, data: actor.make.remote(data), [article_to_dict(a) for a in articles])
                 in_flight += 1
-            order.append(group)
-            while order and (not group_articles(order[0]) or in_flight >= in_flight_limit):
-                yield from finish(order.popleft())
+            order.append((group, wanted))
+            while order and (not order[0][1] or in_flight >= in_flight_limit):
+                yield from finish(*order.popleft())
         while order:
-            yield from finish(order.popleft())
+            yield from finish(*order.popleft())
 
     def close(self) -> None:
         """Let the actors go, and stop the Ray this runner started (a cluster it joined is left running)."""

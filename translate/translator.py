@@ -128,20 +128,23 @@ class Translator:
             cached = self.cache.get_many([key for key in keys if key not in found], valid=_is_text)
             found.update((key, (text, True)) for key, text in cached.items())
         todo = [i for i, key in enumerate(keys) if key not in found]
+        stored = keys
         if todo:
             loaded = self._load(model, tgt)
             fresh = self._translate_sentences(loaded, [sentences[i] for i in todo], src, tgt, cancel)
+            if loaded.identity != identity:
+                # CTranslate2 could not run it, or converted it just now (the identity names the conversion):
+                # kept under the engine that did, which is what later calls key it by.
+                stored = [
+                    cache_key("translate", loaded.identity, self.num_beams, _INPUT_FORM, src, tgt, s)
+                    for s in sentences
+                ]
             if self.cache is not None:
-                stored = keys
-                if loaded.identity != identity:  # CTranslate2 could not run it: kept under the engine that did
-                    stored = [
-                        cache_key("translate", loaded.identity, self.num_beams, _INPUT_FORM, src, tgt, s)
-                        for s in sentences
-                    ]
                 self.cache.put_many("translation", {stored[i]: text for i, text in zip(todo, fresh, strict=True)})
             found.update((keys[i], (text, False)) for i, text in zip(todo, fresh, strict=True))
         if memo is not None:
             memo.update((key, found[key]) for key in keys)
+            memo.update((new, found[key]) for key, new in zip(keys, stored, strict=True))
         if tally is not None:
             hits = sum(found[key][1] for key in keys)
             tally[0] += hits

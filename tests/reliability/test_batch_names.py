@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 import json
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -41,8 +41,8 @@ class FakeRunner:
     def check(self) -> None:
         pass
 
-    def run(self, sources: Sequence[str]) -> Iterator[ArticleOutcome]:
-        for source in sources:
+    def run(self, sources: Sequence[str], *, finished: Mapping[str, int] | None = None) -> Iterator[ArticleOutcome]:
+        for source in (source for source in sources if source not in (finished or {})):
             outputs = tuple(ArticleOutput(t, f"{source} {t}\n") for t in self.targets)
             yield ArticleOutcome(source, self.titles.get(source, source), "en", outputs, sentences=2)
 

@@ -271,7 +271,9 @@ def test_a_rerun_skips_finished_articles_and_makes_the_failed_ones(
     monkeypatch.setattr(ArticleMaker, "make_many", make_many)
     code, stdout, _ = run(capsys, *argv)
     assert code == 0 and "5 sources: 1 done, 4 skipped, 0 failed" in stdout
-    assert made == [str(articles / "empty.txt")]  # nothing else recomputed
+    # Made with the finished articles of its group, as a batch that ran through would have (the same batch
+    # mates for its sentences), but nothing finished is written again.
+    assert str(articles / "empty.txt") in made and len(made) == len(set(made))
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir() if p.name in stamps} == stamps
     statuses = {Path(line["source"]).name: line["status"] for line in index_lines(out)}
     assert statuses == {"cafe.md": "skipped", "zh.txt": "skipped", "empty.txt": "done", "seed.txt": "skipped"} | {
@@ -334,8 +336,10 @@ class FakeRunner:
     def close(self) -> None:
         pass
 
-    def run(self, sources):
+    def run(self, sources, *, finished=None):
         for source in sources:
+            if source in (finished or {}):
+                continue
             self.made.append(source)
             targets = self.options.targets or (None,)
             yield ArticleOutcome(
@@ -590,3 +594,33 @@ def test_an_articles_sentences_are_counted_once_and_travel_with_it_to_a_ray_acto
     assert len(splits) == 3  # each paragraph split once
     received = article_from_dict(json.loads(json.dumps(article_to_dict(article))))
     assert received == article and received.sentence_count == 7 and len(splits) == 3  # not split again
+
+
+def test_finished_sources_keep_their_places_and_are_read_again_only_with_a_group_to_make():
+    from diglot.batch import Finished, article_groups, group_work, made_in_place, wanted_outcomes
+    from diglot.document import Document
+    from diglot.langid import LanguageGuess
+    from diglot.pipeline import Article
+
+    def article(name: str, sentences: int) -> Article:
+        text = " ".join(f"Sentence {k} of {name}." for k in range(sentences))
+        return Article(Document((text,), source=name), LanguageGuess("en", 1.0, "given"))
+
+    read: list[str] = []
+
+    def read_again(source: str) -> Article:
+        read.append(source)
+        return article(source, 40)
+
+    items = [Finished("f0", 40), Finished("f1", 40), Finished("f2", 40), article("a3", 30), Finished("f4", 10)]
+    groups = list(article_groups(items))
+    assert [[getattr(i, "source", None) or i.document.source for i in g] for g in groups] == [
+        ["f0", "f1"],  # 80 sentences: closed as it was when f0 and f1 were made
+        ["f2", "a3"],
+        ["f4"],
+    ]
+    assert group_work(groups[0], read_again) == ([], []) and read == []  # nothing to make: nothing read
+    articles, wanted = group_work(groups[1], read_again)
+    assert [a.document.source for a in articles] == ["f2", "a3"] and wanted == [False, True] and read == ["f2"]
+    made = [ArticleOutcome(a.document.source, title="made") for a in articles]
+    assert [o.source for o in made_in_place(groups[1], wanted_outcomes(made, wanted))] == ["a3"]

@@ -72,6 +72,11 @@ def test_ray_batch_resumes_a_local_batch_with_identical_outputs_and_index(
     assert contents(on_ray) == contents(local)  # every file byte for byte, index.jsonl included
     names = sorted(contents(on_ray))
     assert "same-title.ru.md" in names and "same-title-2.ru.md" in names  # uniqueness, decided in source order
+    whole = tmp_path / "whole"  # and the files of a batch that ran through: the articles were grouped as in it
+    run_batch(sources, whole, options, LocalRunner(config, options, when=WHEN))
+    assert {name: text for name, text in contents(whole).items() if name != "index.jsonl"} == {
+        name: text for name, text in contents(on_ray).items() if name != "index.jsonl"
+    }
 
 
 def test_ray_batch_stops_before_any_work_when_a_model_is_missing(local_ray: None, capsys, articles: Path):
