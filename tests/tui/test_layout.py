@@ -130,3 +130,60 @@ async def test_the_footer_follows_a_resize(make):
         _assert_footer_fits(app, 80)
         await pilot.resize_terminal(160, 30)
         await until(pilot, lambda: len(_footer_keys(app)) == wide)
+
+
+# One paragraph per script whose width Rich and terminals once counted differently: spacing vowel signs
+# (Devanagari, Bengali, Tamil, Khmer, Myanmar), marks above and below (Thai, Arabic harakat), Hangul
+# syllables and conjoining jamo, emoji with skin-tone modifiers and ZWJ sequences.
+SCRIPTS = (
+    "हिन्दी भारत की राजभाषा है। किताबें पढ़िए और विचार कीजिए कि सरकारी नीतियाँ किस प्रकार बनती हैं।",
+    "বাংলা ভাষা বিশ্বের অন্যতম প্রধান ভাষা। কিছু শিক্ষার্থী প্রতিদিন বিদ্যালয়ে যায় এবং নতুন কিছু শেখে।",
+    "தமிழ் மொழி மிகப் பழமையான மொழிகளில் ஒன்றாகும். மாணவர்கள் பள்ளிக்குச் சென்று பாடங்களைப் படிக்கிறார்கள்.",
+    "ภาษาไทยเป็นภาษาราชการของประเทศไทย นักเรียนที่ดีจะตั้งใจเรียนและอ่านหนังสือทุกวันอย่างสม่ำเสมอ",
+    "ភាសាខ្មែរជាភាសាផ្លូវការរបស់ប្រទេសកម្ពុជា។ សិស្សានុសិស្សទៅសាលារៀនរៀងរាល់ថ្ងៃ។",
+    "မြန်မာဘာသာစကားသည် မြန်မာနိုင်ငံ၏ ရုံးသုံးဘာသာစကား ဖြစ်သည်။ ကျောင်းသားများ စာကြိုးစားကြသည်။",
+    "اَللُّغَةُ الْعَرَبِيَّةُ لُغَةٌ جَمِيلَةٌ. يَذْهَبُ الطُّلَّابُ إِلَى الْمَدْرَسَةِ كُلَّ يَوْمٍ.",
+    "한국어는 한글로 씁니다. 옛 글자: \u1100\u1161\u11a8 \u1102\u1165\u11ab. 학생들이 매일 학교에 갑니다.",
+    "Emoji: 👍🏽 👋🏿 👨‍👩‍👧‍👦 🏳️‍🌈 🧑🏻‍💻 ❤️ done. Families 👩‍👩‍👦 and flags 🇺🇦 🇯🇵 on one line.",
+)
+
+
+def _terminal_cells(line: str) -> int:
+    """Cells a terminal gives ``line``, counted without Rich: wcwidth's rules (marks Mn/Me and format
+    characters none, Hangul medial and final jamo none, East Asian wide two, the rest one, a spacing
+    mark Mc one), an emoji sequence (modifier, ZWJ, flag) one two-cell cluster, as terminals draw it."""
+    import unicodedata
+
+    import regex
+
+    cells = 0
+    for cluster in regex.findall(r"\X", line):
+        if regex.search(r"\p{Extended_Pictographic}|\p{Regional_Indicator}", cluster):
+            cells += 2
+            continue
+        for char in cluster:
+            if unicodedata.category(char) in ("Mn", "Me", "Cf") or 0x1160 <= ord(char) <= 0x11FF:
+                continue
+            cells += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+    return cells
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 45)])
+async def test_every_screen_line_is_as_wide_as_the_terminal_in_every_script(make, size):
+    """Each line of the screen (panes, borders, info bar, footer) takes exactly the terminal's width, counted
+    as terminals count: a line of Hindi that overflows its pane pushes the borders beyond it to the right."""
+    from diglot.document import Document
+
+    document = Document(paragraphs=SCRIPTS, title="Scripts", source="scripts.txt")
+    app = make(fake_engines(), document=document)
+    async with app.run_test(size=size) as pilot:
+        await settle(app, pilot)
+        for pane in (app.original_pane, app.translation_pane):
+            pane.focus()
+            for _ in range(len(SCRIPTS)):  # the cursor through every paragraph: each one drawn
+                await pilot.press("down")
+                await pilot.pause()
+                strips = app.screen._compositor.render_strips()
+                widths = {number: _terminal_cells(strip.text) for number, strip in enumerate(strips)}
+                wrong = {number: (width, strips[number].text) for number, width in widths.items() if width != size[0]}
+                assert not wrong

@@ -11,6 +11,11 @@ from rich.style import Style
 from rich.text import Text
 
 from diglot.segment import sentence_gap
+from tui.cell_widths import use_terminal_widths
+
+# Lines are measured as the terminal draws them (a spacing vowel sign takes a cell), here and in every
+# width Textual works out around them (padding, borders): otherwise a line of Hindi runs over its border.
+use_terminal_widths()
 
 
 class Paragraph:
@@ -19,7 +24,8 @@ class Paragraph:
     Article text is untrusted, so it goes in as ``rich.text.Text``, never as
     a markup string. Lines break where Rich's own word wrap breaks them
     (``divide_line``), which is all a pane needs to know of a paragraph that
-    is not on screen: its height.
+    is not on screen: its height. Cells are counted as terminals count them
+    (``tui.cell_widths``: a spacing vowel sign such as ``ि`` takes one).
     """
 
     __slots__ = ("first", "gaps", "plain", "sentences")
