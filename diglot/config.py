@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +45,10 @@ BACKENDS = ("auto", "ctranslate2", "transformers")
 LIMITS: dict[str, tuple[int, int]] = {
     "batch_size": (1, 1024),
     "num_beams": (1, 64),
-    "max_input_bytes": (1, 1_000_000_000),
+    # What reading an article of this size costs was measured: a text file of
+    # 50 MB takes about 250 MB to read (Markdown more, a web page's markup is
+    # bounded on its own by diglot.document.HTML_MAX_BYTES); 1 GB did not fit.
+    "max_input_bytes": (1, 50_000_000),
     "model_memory_mb": (1, 1_048_576),
     "cache_max_mb": (1, 1_048_576),
 }
@@ -80,6 +84,50 @@ class Config:
     def cache_max_bytes(self) -> int:
         """The result cache's size limit in bytes."""
         return self.cache_max_mb * 1_000_000
+
+
+CONFIG_MAX_BYTES = 1_000_000
+
+_FILE_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+class FileRefused(ValueError):
+    """A settings file that is not read: not a regular file, or ``too_large`` (the message says which)."""
+
+    def __init__(self, message: str, *, too_large: bool = False) -> None:
+        super().__init__(message)
+        self.too_large = too_large
+
+
+def read_small_file(path: Path, max_bytes: int) -> bytes:
+    """The bytes of the regular file at ``path`` (symbolic links followed), if it holds at most ``max_bytes``.
+
+    Anything else is refused with ``FileRefused`` before a byte is read: a
+    link to ``/dev/zero`` would fill memory, and a FIFO would wait for ever for
+    a writer (it is opened non-blocking, and only after ``stat`` said it is a
+    regular file; the opened file is checked again). ``OSError`` as usual for
+    a missing or unreadable file.
+    """
+
+    def refuse_unless_regular(mode: int) -> None:
+        if not stat.S_ISREG(mode):
+            kind = next((name for is_kind, name in _FILE_KINDS if is_kind(mode)), "not a file")
+            raise FileRefused(f"not a regular file ({kind})")
+
+    refuse_unless_regular(os.stat(path).st_mode)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as stream:
+        refuse_unless_regular(os.fstat(fd).st_mode)  # what was opened, should the path have changed since
+        data = stream.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise FileRefused(f"larger than {max_bytes:,} bytes", too_large=True)
+    return data
 
 
 def config_path() -> Path:
@@ -142,7 +190,10 @@ def load_config(path: Path | None = None) -> Config:
     if not path.exists():
         return Config(path=path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(read_small_file(path, CONFIG_MAX_BYTES).decode("utf-8"))
+    except FileRefused as exc:
+        advice = "too large for a config file" if exc.too_large else "settings are read from a file"
+        raise ConfigError(f"{path}: {exc}{', ' if exc.too_large else '; '}{advice}") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: invalid TOML ({exc})") from None
     except OSError as exc:

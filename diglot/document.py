@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+import socket
 import sys
 import threading
 import time
@@ -11,11 +13,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urljoin
 
 from diglot.errors import Cancelled, InputError
 from diglot.terminal_text import printable
+
+if TYPE_CHECKING:
+    from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
 
 DEFAULT_MAX_BYTES = 5_000_000
 
@@ -204,6 +209,65 @@ def is_url(source: str) -> bool:
     return _URL.match(source) is not None
 
 
+HTML_MAX_BYTES = 3_000_000
+"""The most markup one page may have, its scripts, styles and comments not counted.
+
+Finding the article in a page takes up to about 300 times the markup's size
+in memory (link-dense markup: 3 MB took 0.9 GB and 40 s on a busy 2-core
+machine; a 50 MB page once took 5.4 GB and 196 s), so a larger page is
+refused in one line rather than allowed to exhaust memory. Larger pages are
+nearly all scripts, styles and comments, which are set aside before the size
+is judged.
+"""
+
+# Numeric character references (decimal or hex, with or without the ';') to
+# the characters XML forbids: C0 controls other than tab, newline and CR, and
+# U+FFFE/U+FFFF. One of them anywhere made the whole article disappear (lxml
+# refuses such a character when the article's tree is built).
+_NON_XML_REFERENCE = re.compile(rb"&#(?:[xX]0*([0-9a-fA-F]{1,6})(?![0-9a-fA-F])|0*([0-9]{1,7})(?![0-9]));?")
+_SET_ASIDE_START = re.compile(rb"<script\b|<style\b|<!--", re.IGNORECASE)
+_SET_ASIDE_END = {
+    b"<scr": re.compile(rb"</script\b", re.IGNORECASE),
+    b"<sty": re.compile(rb"</style\b", re.IGNORECASE),
+    b"<!--": re.compile(rb"-->"),
+}
+
+
+def _unless_non_xml(match: re.Match[bytes]) -> bytes:
+    hex_digits, digits = match.groups()
+    code = int(hex_digits, 16) if hex_digits else int(digits)
+    return b"" if (code < 0x20 and code not in (0x09, 0x0A, 0x0D)) or code in (0xFFFE, 0xFFFF) else match.group(0)
+
+
+def _without_scripts_styles_comments(html: bytes) -> bytes:
+    """The page without its scripts, styles and comments: one pass over the bytes, no parsing."""
+    kept: list[bytes] = []
+    position = 0
+    while start := _SET_ASIDE_START.search(html, position):
+        kept.append(html[position : start.start()])
+        end = _SET_ASIDE_END[start.group(0)[:4].lower()].search(html, start.end())
+        if end is None:  # never closed: it runs to the end of the page, as a browser reads it
+            position = len(html)
+            break
+        closing = html.find(b">", end.end() - 1)
+        position = len(html) if closing < 0 else closing + 1
+    kept.append(html[position:])
+    return b"".join(kept)
+
+
+def _parseable_html(html: bytes | str, source: str) -> bytes:
+    """The page as the parser may take it: within ``HTML_MAX_BYTES``, no references to characters XML forbids."""
+    data = html.encode("utf-8", "replace") if isinstance(html, str) else html
+    if len(data) > HTML_MAX_BYTES:
+        data = _without_scripts_styles_comments(data)
+        if len(data) > HTML_MAX_BYTES:
+            raise InputError(
+                f"{source}: more markup than diglot parses ({len(data):,} bytes without scripts, styles and "
+                f"comments; the limit is {HTML_MAX_BYTES:,}): save the article as text and open that"
+            )
+    return _NON_XML_REFERENCE.sub(_unless_non_xml, data)
+
+
 def from_html(html: bytes | str, source: str) -> Document:
     """The article in a web page: its main text, one paragraph per block, without menus and footers.
 
@@ -212,6 +276,7 @@ def from_html(html: bytes | str, source: str) -> Document:
     """
     import trafilatura
 
+    html = _parseable_html(html, source)
     try:
         found = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
     except Exception as exc:  # a page malformed beyond what the HTML parser recovers from
@@ -230,8 +295,8 @@ def from_html(html: bytes | str, source: str) -> Document:
 class DownloadLimits:
     """How long and how much a web page download may take.
 
-    ``deadline_s`` bounds the whole download (connecting, waiting for the first
-    byte and reading the body), however slowly the server trickles bytes.
+    ``deadline_s`` bounds the whole download (connecting, the status line and
+    headers, and the body), however slowly the server trickles bytes.
     """
 
     max_bytes: int = DEFAULT_MAX_BYTES
@@ -241,6 +306,104 @@ class DownloadLimits:
 
 
 _REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class _Deadline:
+    """A download's one deadline: when it passes, or ``cancel`` is set, every socket the download opened is shut down.
+
+    A socket timeout bounds each read, not their sum: a server that drips its
+    status line and headers a byte at a time would keep the download waiting
+    for ever. Shutting a socket down wakes a read blocked on it at once, in
+    whatever part of the exchange it is.
+    """
+
+    def __init__(self, seconds: float, cancel: threading.Event | None) -> None:
+        self.seconds = seconds
+        self._end = time.monotonic() + seconds
+        self._cancel = cancel
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._stopped = threading.Event()
+        self.tripped = False
+        self._watcher = threading.Thread(target=self._watch, name="download-deadline", daemon=True)
+        self._watcher.start()
+
+    def remaining(self) -> float:
+        return self._end - time.monotonic()
+
+    def watch(self, sock: socket.socket) -> None:
+        """Put a newly connected socket under the deadline."""
+        with self._lock:
+            self._sockets.append(sock)
+            if self.tripped:
+                self._shut(sock)
+
+    def failure(self, url: str) -> Exception:
+        """What a tripped deadline raises: ``Cancelled``, or the one-line time-out error."""
+        if self._cancel is not None and self._cancel.is_set():
+            return Cancelled()
+        return InputError(f"{url}: timed out (the {self.seconds:g}-second limit for the whole download)")
+
+    def stop(self) -> None:
+        self._stopped.set()
+        self._watcher.join()
+
+    def _watch(self) -> None:
+        # With a cancel event to follow, look at it 20 times a second; else sleep until the end.
+        while not self._stopped.wait(max(0.0, min(self.remaining(), 0.05 if self._cancel else self.seconds))):
+            if self.remaining() <= 0 or (self._cancel is not None and self._cancel.is_set()):
+                with self._lock:
+                    self.tripped = True
+                    for sock in self._sockets:
+                        self._shut(sock)
+                return
+
+    @staticmethod
+    def _shut(sock: socket.socket) -> None:
+        with contextlib.suppress(OSError):  # already closed
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)  # the TCP socket, under TLS too
+
+
+@functools.cache
+def _watched_pool_classes() -> tuple[type[HTTPConnectionPool], type[HTTPSConnectionPool]]:
+    """urllib3's connection pools, with connections that put their socket under a ``_Deadline``."""
+    from urllib3 import HTTPConnectionPool, HTTPSConnectionPool
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+
+    class Watched(HTTPConnection):
+        def __init__(self, *args: Any, deadline: _Deadline, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.deadline = deadline
+
+        def connect(self) -> None:  # connecting (and the TLS handshake) is bounded by the connect timeout
+            super().connect()
+            self.deadline.watch(self.sock)
+
+    class WatchedTLS(Watched, HTTPSConnection):
+        pass
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Watched
+
+    class TLSPool(HTTPSConnectionPool):
+        ConnectionCls = WatchedTLS
+
+    return Pool, TLSPool
+
+
+def _watched_pool(address: str, deadline: _Deadline) -> HTTPConnectionPool:
+    """A connection pool for ``address`` (http or https) under ``deadline``; certificates always verified."""
+    import certifi
+    from urllib3.exceptions import LocationValueError
+    from urllib3.util import parse_url
+
+    url = parse_url(address)
+    if not url.host:
+        raise LocationValueError("No host specified.")
+    plain, tls = _watched_pool_classes()
+    if url.scheme == "https":
+        return tls(url.host, url.port, deadline=deadline, cert_reqs="CERT_REQUIRED", ca_certs=certifi.where())
+    return plain(url.host, url.port, deadline=deadline)
 
 
 def _http_error_reason(exc: Exception, limits: DownloadLimits) -> str:
@@ -282,35 +445,39 @@ def download(
     as bytes arrive; setting ``cancel`` stops the download with ``Cancelled``.
     Every failure is an ``InputError`` whose one line gives the reason.
     """
-    import certifi
     import urllib3
 
     limits = limits or DownloadLimits()
-    started = time.monotonic()
+    deadline = _Deadline(limits.deadline_s, cancel)
     too_large = f"{url}: larger than the {limits.max_bytes:,}-byte limit (set max_input_bytes to raise it)"
 
     def remaining() -> float:
-        left = limits.deadline_s - (time.monotonic() - started)
+        left = deadline.remaining()
         if left <= 0:
             raise InputError(f"{url}: timed out (the {limits.deadline_s:g}-second limit for the whole download)")
         return left
 
-    # No retries: a failure is reported at once, with its reason.
-    pool = urllib3.PoolManager(cert_reqs="CERT_REQUIRED", ca_certs=certifi.where(), retries=False)
+    pool: HTTPConnectionPool | None = None
     address = url
     try:
         for _ in range(limits.max_redirects + 1):
             if not address.lower().startswith(("http://", "https://")):
                 raise InputError(f"{url}: only http and https addresses can be read")
             left = remaining()
+            if pool is not None:
+                pool.close()
+            pool = _watched_pool(address, deadline)
             response = pool.request(
                 "GET",
-                address,
+                urllib3.util.parse_url(address).request_uri,
+                retries=False,  # no retries: a failure is reported at once, with its reason
                 preload_content=False,
                 redirect=False,
                 headers={"User-Agent": "diglot (article reader)", "Accept": "text/html, text/plain;q=0.9, */*;q=0.5"},
                 timeout=urllib3.Timeout(connect=min(limits.connect_timeout_s, left), read=left),
             )
+            if deadline.tripped:  # the status line or headers may be cut short: nothing in them is acted upon
+                raise deadline.failure(url)
             if response.status in _REDIRECTS and response.headers.get("Location"):
                 address = urljoin(address, response.headers["Location"])
                 response.drain_conn()
@@ -344,15 +511,21 @@ def download(
                 remaining()
                 if on_progress is not None:
                     on_progress(len(body), total)
+            if deadline.tripped:  # the body may be cut short
+                raise deadline.failure(url)
             content_type = response.headers.get("Content-Type", "")
         finally:
             response.release_conn()
     except (InputError, Cancelled):
         raise
     except Exception as exc:
+        if deadline.tripped:  # the deadline (or cancel) shut the connection: that is the reason
+            raise deadline.failure(url) from None
         raise InputError(f"{url}: {_http_error_reason(exc, limits)}") from None
     finally:
-        pool.clear()
+        deadline.stop()
+        if pool is not None:
+            pool.close()
     return bytes(body), address, content_type
 
 

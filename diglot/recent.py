@@ -8,9 +8,11 @@ import os
 from pathlib import Path
 
 from diglot.atomic import write_atomic
+from diglot.config import read_small_file
 from diglot.document import is_url
 
 _LIMIT = 20
+_MAX_BYTES = 1_000_000  # 20 paths fill a few kB: a larger file is not this list
 
 
 def data_dir() -> Path:
@@ -30,9 +32,9 @@ class RecentArticles:
 
     def load(self) -> list[str]:
         try:
-            items = json.loads(self.path.read_text(encoding="utf-8"))
+            items = json.loads(read_small_file(self.path, _MAX_BYTES).decode("utf-8"))
         except (OSError, ValueError):
-            return []  # no file yet, or a damaged one: start afresh
+            return []  # no file yet, a damaged one, or not a regular file: start afresh
         return [i for i in items if isinstance(i, str)] if isinstance(items, list) else []
 
     def add(self, source: str) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -25,6 +26,9 @@ Rosoboronexport, when he was leading the Chinese military's Equipment Developmen
 </body></html>""".encode()
 
 
+DRIPPING = threading.Event()  # set when a dripping answer has begun (tests clear it first)
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 
@@ -39,6 +43,23 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header(name.replace("_", "-"), value)
         self.end_headers()
         self.wfile.write(body)
+
+    def _drip(self, status_at_once: bool) -> None:
+        """The article, but its status line and headers come a byte every 0.2 s (about 8 s, or 4 s of headers)."""
+        body = ARTICLE_PAGE
+        status = b"HTTP/1.1 200 OK\r\n"
+        headers = b"Content-Length: %d\r\n\r\n" % len(body)
+        self.close_connection = True
+        try:
+            if status_at_once:
+                self.wfile.write(status)
+            for byte in headers if status_at_once else status + headers:
+                self.wfile.write(bytes([byte]))
+                DRIPPING.set()
+                time.sleep(0.2)
+            self.wfile.write(body)
+        except OSError:
+            pass  # the client gave up
 
     def do_GET(self) -> None:
         path = self.path
@@ -70,6 +91,7 @@ class _Handler(BaseHTTPRequestHandler):
         elif path == "/empty-page":
             self._send(200, b"<html><head><title>Nothing</title></head><body></body></html>")
         elif path == "/trickle":  # a byte at a time, forever
+            self.close_connection = True  # the client gives up mid-body: no next request to read
             self.send_response(200)
             self.send_header("Content-Type", "text/html")
             self.send_header("Content-Length", "100000")
@@ -82,15 +104,24 @@ class _Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
         elif path == "/silent":  # accepts, then never answers
+            self.close_connection = True
             time.sleep(5)
+        elif path in ("/drip-status", "/drip-headers"):  # the status line or the headers a byte every 0.2 s
+            self._drip(path == "/drip-headers")
         else:
             self._send(404, b"")
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a client that gave up (too large, timed out)
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 @contextmanager
 def web_server() -> Iterator[str]:
     """Serve the pages above; yields the base address (``http://127.0.0.1:PORT``)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    server = _Server(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
