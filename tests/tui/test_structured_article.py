@@ -64,3 +64,29 @@ async def test_the_links_of_the_sentence_under_the_cursor_open_or_copy(make, mon
         assert app.screen.links == [("help@example.com", "mailto:help@example.com")]
         await pilot.press("c")
         assert copied == ["mailto:help@example.com"]
+
+
+async def test_chapters_list_jumps_to_the_chosen_one(make):
+    from diglot.document import Document
+    from diglot.documents.model import Block, Span
+    from tui.screens.parts_dialog import PartsDialog
+
+    blocks = []
+    for chapter in range(1, 4):
+        part = f"chapter {chapter}: Part {chapter}"
+        blocks.append(Block("heading", (Span(f"Part {chapter}"),), level=1, part=part))
+        blocks.extend(
+            Block("paragraph", (Span(f"Chapter {chapter}, paragraph {n}. It goes on."),), part=part) for n in range(40)
+        )
+    document = Document.from_blocks(blocks, title="A book", source="book.epub")
+    assert document.parts() == [("chapter 1: Part 1", 0), ("chapter 2: Part 2", 41), ("chapter 3: Part 3", 82)]
+    app = make(fake_engines(), document=document)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("C")
+        assert isinstance(app.screen, PartsDialog)
+        await pilot.press("down", "down", "enter")
+        assert not isinstance(app.screen, PartsDialog)
+        pane = app.original_pane
+        assert pane.paragraph_of(pane.cursor) == 82 and 82 in pane.visible_paragraphs()
+        assert pane.sentences[pane.cursor] == "# Part 3"
