@@ -121,7 +121,7 @@ def read_small_file(path: Path, max_bytes: int) -> bytes:
             raise FileRefused(f"not a regular file ({kind})")
 
     refuse_unless_regular(os.stat(path).st_mode)
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))  # not on Windows
     with os.fdopen(fd, "rb") as stream:
         refuse_unless_regular(os.fstat(fd).st_mode)  # what was opened, should the path have changed since
         data = stream.read(max_bytes + 1)

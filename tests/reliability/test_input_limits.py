@@ -165,6 +165,21 @@ def test_a_large_page_of_scripts_and_styles_is_read_within_a_memory_bound(tmp_pa
     assert peak < 800
 
 
+def test_what_is_set_aside_in_a_large_page_is_only_scripts_styles_and_comments():
+    filler = b"<SCRIPT type='text/javascript'>" + b"x = '<p>not the article</p>';\n" * 150_000 + b"</script >"
+    page = (
+        b"<html><head><title>Big</title><style>p{}</style><!-- <script> in a comment --></head><body><article>"
+        + filler
+        + f"<p>{ARTICLE}</p><p>Second paragraph, after the script.</p>".encode()
+        + b"<scripts-are-not-scripts></scripts-are-not-scripts><p>Third paragraph of the article.</p>"
+        + b"</article><script>never closed "
+        + b"y" * 100_000
+    )
+    assert len(page) > HTML_MAX_BYTES
+    doc = from_html(page, "big.html")
+    assert doc.paragraphs == (ARTICLE, "Second paragraph, after the script.", "Third paragraph of the article.")
+
+
 def test_max_input_bytes_has_an_upper_bound_that_fits_in_memory(tmp_path: Path):
     """A text article at the upper bound of max_input_bytes (it was 1 GB) is read in well under 1 GB."""
     from diglot.config import LIMITS
