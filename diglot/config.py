@@ -18,6 +18,13 @@ Example (``diglot config path`` prints where it is looked for)::
     [models.translate]
     "en-ru" = "/models/my-en-ru"
 
+    [glossary]
+    files = ["~/terms.csv"]      # CSV/TSV glossaries (diglot.glossary); the first listed wins a tie
+    [glossary.terms]
+    "Gazprom" = "Газпром"        # one target for every language
+    "Kubernetes" = ""            # kept as it is
+    "Yandex" = { ru = "Яндекс", case = "insensitive" }
+
 Unknown keys are rejected, so a typo is an error rather than a silent no-op;
 numbers must lie within ``LIMITS`` and favourite targets must be languages
 diglot knows.
@@ -31,11 +38,14 @@ import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from diglot.document import DEFAULT_MAX_BYTES
 from diglot.errors import ConfigError
 from diglot.languages import UnknownLanguage, normalize_code, resolve_language
+
+if TYPE_CHECKING:
+    from diglot.glossary import GlossaryEntry
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 BACKENDS = ("auto", "ctranslate2", "transformers")
@@ -69,6 +79,9 @@ class Config:
     summarize_model: str | None = None
     multilingual_model: str | None = None
     translate_models: dict[str, str] = field(default_factory=dict)
+    # Glossary files (``glossary = [...]`` or ``[glossary] files``) and terms (``[glossary.terms]``): diglot.glossary
+    glossary_files: tuple[Path, ...] = ()
+    glossary_terms: tuple[GlossaryEntry, ...] = ()
     path: Path | None = None
     # CPU threads one model may use (None: every core of the machine). Not a
     # file setting: a Ray actor sets it to the CPUs Ray gave it, so that two
@@ -180,6 +193,23 @@ def _favourite(value: Any, path: Path) -> str:
         raise ConfigError(f"{path}: 'favourite_targets': {exc}") from None
 
 
+def _glossary(value: Any, path: Path) -> tuple[tuple[Path, ...], tuple[GlossaryEntry, ...]]:
+    """``glossary = ["terms.csv"]``, or ``[glossary]`` with ``files`` and ``[glossary.terms]`` (diglot.glossary)."""
+    from diglot.glossary import GlossaryError, table_entries
+
+    table = {"files": value} if isinstance(value, list) else _expect(value, dict, "glossary", path)
+    if unknown := sorted(set(table) - {"files", "terms"}):
+        raise ConfigError(f"{path}: unknown setting 'glossary.{unknown[0]}' (known: files, terms)")
+    files = _expect(table.get("files", []), list, "glossary.files", path)
+    # A relative file is taken relative to the config file.
+    paths = tuple(path.parent / Path(_expect(f, str, "glossary.files", path)).expanduser() for f in files)
+    try:
+        terms = table_entries(_expect(table.get("terms", {}), dict, "glossary.terms", path), str(path))
+    except GlossaryError as exc:
+        raise ConfigError(str(exc)) from None
+    return paths, tuple(terms)
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read the config file; a missing file gives the defaults.
 
@@ -202,6 +232,7 @@ def load_config(path: Path | None = None) -> Config:
     _expect(models, dict, "models", path)
     translate = models.pop("translate", {})
     _expect(translate, dict, "models.translate", path)
+    glossary_files, glossary_terms = _glossary(data.pop("glossary", []), path)
     known = {"device", "backend", "favourite_targets", *LIMITS}
     for key in data:
         if key not in known:
@@ -231,6 +262,8 @@ def load_config(path: Path | None = None) -> Config:
             _model_ref(models["multilingual"], "models.multilingual", path) if "multilingual" in models else None
         ),
         translate_models={_pair(k, path): _model_ref(v, f"models.translate.{k}", path) for k, v in translate.items()},
+        glossary_files=glossary_files,
+        glossary_terms=glossary_terms,
         path=path,
         **numbers,
     )
@@ -268,4 +301,19 @@ def to_toml(config: Config) -> str:
     if config.translate_models:
         lines += ["", "[models.translate]"]
         lines += [f"{_toml_value(pair)} = {_toml_value(ref)}" for pair, ref in sorted(config.translate_models.items())]
+    if config.glossary_files or config.glossary_terms:
+        lines += ["", "[glossary]", f"files = {_toml_value([str(p) for p in config.glossary_files])}"]
+    if config.glossary_terms:
+        lines += ["", "[glossary.terms]"]
+        for entry in config.glossary_terms:
+            fields = {"target": entry.target} if entry.target is not None else {}
+            fields |= dict(entry.targets)
+            if entry.case_insensitive:
+                fields["case"] = "insensitive"
+            if entry.inflect:
+                fields["inflect"] = "yes"
+            if entry.source_language:
+                fields["source_language"] = entry.source_language
+            inline = ", ".join(f"{_toml_value(k)} = {_toml_value(v)}" for k, v in fields.items())
+            lines.append(f"{_toml_value(entry.source)} = {{ {inline} }}")
     return "\n".join(lines) + "\n"

@@ -22,6 +22,9 @@ thresholds (also in the README, "How far to trust the output"):
 - ``markup``: the model lost or repeated a part kept as it is (inline code,
   an address) or the words of a link or emphasis, and the fallback put it
   back (``diglot.documents.prose``).
+- ``glossary``: the model lost or repeated the placeholder of a glossary
+  term, and the fallback put the term (its target) back
+  (``diglot.glossary``).
 - ``length``: the output's length in characters is more than
   ``LENGTH_RATIO_LIMIT`` (3) times longer or shorter than the language pair
   normally gives (``CHARS_PER_ENGLISH_CHAR``: Chinese takes about a third of
@@ -37,7 +40,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-FLAG_KINDS = ("empty", "repetition", "wrong_script", "untranslated", "length", "markup")
+FLAG_KINDS = ("empty", "repetition", "wrong_script", "untranslated", "length", "markup", "glossary")
 
 REPEATED_WORD_RUN = 3
 REPEATED_CHARACTER_RUN = 4

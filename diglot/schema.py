@@ -24,7 +24,7 @@ FLAGS_SCHEMA: dict[str, Any] = {
         "additionalProperties": False,
         "required": ["kind", "reason"],
         "properties": {
-            "kind": {"enum": ["empty", "repetition", "wrong_script", "untranslated", "length", "markup"]},
+            "kind": {"enum": ["empty", "repetition", "wrong_script", "untranslated", "length", "markup", "glossary"]},
             "reason": {"type": "string"},
         },
     },
@@ -128,7 +128,21 @@ _PARAGRAPH: dict[str, Any] = {
                 "type": "object",
                 "additionalProperties": False,
                 "required": ["source", "target", "flags"],
-                "properties": {"source": {"type": "string"}, "target": {"type": "string"}, "flags": FLAGS_SCHEMA},
+                "properties": {
+                    "source": {"type": "string"},
+                    "target": {"type": "string"},
+                    "flags": FLAGS_SCHEMA,
+                    "glossary": {
+                        "type": "array",
+                        "description": "glossary terms enforced in this sentence (diglot.glossary); absent: none",
+                        "items": {
+                            "type": "object",
+                            "additionalProperties": False,
+                            "required": ["source", "target"],
+                            "properties": {"source": {"type": "string"}, "target": {"type": "string"}},
+                        },
+                    },
+                },
             },
         },
     },

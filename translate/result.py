@@ -14,14 +14,26 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class SentencePair:
-    """One source sentence and its translation, with the translation's quality flags (empty: none)."""
+    """One source sentence and its translation, with the translation's quality flags (empty: none).
+
+    ``glossary``: the glossary terms enforced in it, as (term as the glossary lists it, what the
+    translation has for it), in order.
+    """
 
     source: str
     target: str
     flags: tuple[QualityFlag, ...] = ()
+    glossary: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {"source": self.source, "target": self.target, "flags": [flag.to_dict() for flag in self.flags]}
+        data: dict[str, Any] = {
+            "source": self.source,
+            "target": self.target,
+            "flags": [flag.to_dict() for flag in self.flags],
+        }
+        if self.glossary:
+            data["glossary"] = [{"source": source, "target": target} for source, target in self.glossary]
+        return data
 
 
 @dataclass(frozen=True)

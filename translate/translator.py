@@ -11,8 +11,9 @@ from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document
-from diglot.documents.prose import Masked, located, markup_of, masked_sentences, unmask
+from diglot.documents.prose import Masked, kept_ranges, located, markup_of, mask, unmask_report
 from diglot.errors import Cancelled, ConfigError, DiglotError, ModelUnavailable
+from diglot.glossary import Glossary, TermMatch, config_glossary
 from diglot.langid import ParagraphLanguages, script_paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
 from diglot.normalize import model_inputs
@@ -39,6 +40,8 @@ def _is_text(value: object) -> bool:
 
 # A sentence whose code, address or other kept part the model lost or repeated, put back by the fallback.
 _MARKUP_FLAG = (QualityFlag("markup", "a kept part (code, an address) was lost by the model and put back"),)
+# A sentence whose glossary term the model lost or repeated (its placeholder), put back by the fallback.
+_GLOSSARY_FLAG = (QualityFlag("glossary", "a glossary term was lost by the model and put back"),)
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,10 @@ class Translator:
         model: str | None = None,
         num_beams: int | None = None,
         cache: ResultCache | None = None,
+        glossary: Glossary | None = None,
     ) -> None:
         self.config = config or Config()
+        self._glossary = glossary
         self.pool = pool or ModelPool.from_config(self.config)
         self.model = model
         self.num_beams = num_beams or self.config.num_beams
@@ -88,6 +93,11 @@ class Translator:
         # Inside ``together``: the translations made for its documents, by cache key, with whether each came
         # from the result cache. Per thread: only the thread that opened ``together`` reads it.
         self._memo = threading.local()
+
+    @property
+    def glossary(self) -> Glossary:
+        """The glossary enforced on every translation: the one given, else the config's (``config_glossary``)."""
+        return self._glossary if self._glossary is not None else config_glossary(self.config)
 
     def route(self, src: str, tgt: str) -> Route:
         """The route this translator takes for ``src`` -> ``tgt``.
@@ -240,7 +250,9 @@ class Translator:
                 for i in range(len(job.document.paragraphs)):
                     route = plan.routes[plan.read_as(i)]
                     if route.steps:
-                        groups.setdefault(route, {}).update(dict.fromkeys(plan.sentences(i)))
+                        masked = plan.masked(i)  # what translate() will send: the prose, kept parts as placeholders
+                        inputs = [m.text for m in masked] if masked is not None else plan.sentences(i)
+                        groups.setdefault(route, {}).update(dict.fromkeys(s for s in inputs if s.strip()))
             except DiglotError:
                 continue  # a missing model: the document's translate() says so
         return groups
@@ -329,6 +341,7 @@ class Translator:
         read_as = {i: plan.read_as(i) for i in window}
         masked = {i: plan.masked(i) for i in window}
         repaired: dict[int, list[bool]] = {}
+        lost_terms: dict[int, list[bool]] = {}
         translated: dict[int, list[str]] = {}
         for lang in dict.fromkeys(read_as.values()):
             members = [i for i in window if read_as[i] == lang]
@@ -336,6 +349,7 @@ class Translator:
             if not route.steps:  # kept as it is: in the target language already, or a code block
                 for i in members:
                     translated[i], repaired[i] = list(sentences[i]), [False] * len(sentences[i])
+                    lost_terms[i] = [False] * len(sentences[i])
                 continue
             # Only prose goes to the model: kept parts held back or as placeholders, nothing for a sentence
             # with no prose.
@@ -345,20 +359,28 @@ class Translator:
             for i in members:
                 made = [next(out) if s.strip() else s for s in inputs[i]]
                 if (masked_i := masked[i]) is None:
-                    translated[i], repaired[i] = made, [False] * len(made)
+                    translated[i], repaired[i], lost_terms[i] = made, [False] * len(made), [False] * len(made)
                     continue
-                restored = [unmask(t, m) for t, m in zip(made, masked_i, strict=True)]
-                translated[i] = [text for text, _ in restored]
-                repaired[i] = [lost or plan.markup_appended(i, k, text) for k, (text, lost) in enumerate(restored)]
+                restored = [unmask_report(t, m) for t, m in zip(made, masked_i, strict=True)]
+                translated[i] = [text for text, _, _ in restored]
+                repaired[i] = [lost or plan.markup_appended(i, k, text) for k, (text, lost, _) in enumerate(restored)]
+                lost_terms[i] = [term for _, _, term in restored]
         return [
             (
                 i,
                 TranslatedParagraph(
                     sentences=tuple(
                         SentencePair(
-                            s, t, check_translation(s, t, src=read_as[i], tgt=plan.tgt) + (_MARKUP_FLAG if lost else ())
+                            s,
+                            t,
+                            check_translation(s, t, src=read_as[i], tgt=plan.tgt)
+                            + (_MARKUP_FLAG if lost else ())
+                            + (_GLOSSARY_FLAG if term else ()),
+                            tuple((m.entry.source, m.replacement) for m in terms),
                         )
-                        for s, t, lost in zip(sentences[i], translated[i], repaired[i], strict=True)
+                        for s, t, lost, term, terms in zip(
+                            sentences[i], translated[i], repaired[i], lost_terms[i], plan.terms(i), strict=True
+                        )
                     ),
                     source_language=read_as[i],
                     route=plan.routes[read_as[i]],
@@ -391,6 +413,8 @@ class _Plan:
             detected = detect_paragraphs and len(paragraphs) > 1
             languages = ParagraphLanguages(paragraphs, src) if detected else [src] * len(paragraphs)
         self.tgt = tgt
+        self.glossary = translator.glossary
+        self._masked: dict[int, tuple[list[Masked] | None, list[list[TermMatch]]]] = {}
         self.routes = _Routes(translator, src, tgt)
         if not self.routes.serves_article():
             # The article's own pair has no model: it fails only if a paragraph needs it, which takes every
@@ -438,11 +462,49 @@ class _Plan:
         return located(self._paragraphs[i], self.sentences(i))
 
     def masked(self, i: int) -> list[Masked] | None:
-        """Paragraph ``i``'s sentences as the model reads them (``diglot.documents.prose``); None for plain prose."""
+        """Paragraph ``i``'s sentences as the model reads them (``diglot.documents.prose``); None for plain prose.
+
+        Glossary terms are kept parts too, put back as their targets; plain prose with a term is masked.
+        """
+        return self._mask(i)[0]
+
+    def terms(self, i: int) -> list[list[TermMatch]]:
+        """The glossary terms of each sentence of paragraph ``i`` (positions relative to the sentence)."""
+        return self._mask(i)[1]
+
+    def _mask(self, i: int) -> tuple[list[Masked] | None, list[list[TermMatch]]]:
+        if (done := self._masked.get(i)) is not None:
+            return done
         unit = self._document.unit(i)
-        if unit is None:
-            return None
-        return masked_sentences(self._paragraphs[i], unit, self.sentences(i))
+        paragraph = self._paragraphs[i]
+        ranges = self._ranges(i)
+        read_as = self.read_as(i)
+        found = self.glossary.terms_in(paragraph, read_as, self.tgt) if self.glossary else []
+        per_sentence: list[list[TermMatch]] = [[] for _ in ranges]
+        kept = [kept_ranges(paragraph, unit, a, b) for a, b in ranges]
+        first = 0  # both in text order: one pass
+        for k, (a, b) in enumerate(ranges):
+            while first < len(found) and found[first].start < a:
+                first += 1
+            for match in found[first:]:
+                if match.start >= b:
+                    break
+                start, end = match.start - a, match.end - a
+                # A term across two sentences, or over code or an address, is left to the model.
+                if match.end <= b and not any(s < end and e > start for s, e in kept[k]):
+                    per_sentence[k].append(TermMatch(start, end, match.replacement, match.entry))
+        if unit is None and not any(per_sentence):
+            done = (None, per_sentence)
+        else:
+            done = (
+                [
+                    mask(paragraph[a:b], kept[k], {(m.start, m.end): m.replacement for m in per_sentence[k]})
+                    for k, (a, b) in enumerate(ranges)
+                ],
+                per_sentence,
+            )
+        self._masked[i] = done
+        return done
 
 
 class _Routes:

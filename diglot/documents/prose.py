@@ -21,7 +21,7 @@ document.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from diglot.documents.model import Span, Unit
@@ -118,19 +118,45 @@ class Masked:
     head: str
     tail: str
     parts: tuple[str, ...]
+    # The parts that hold a glossary term (put back as its target, where it has one): a fallback for one
+    # of them is flagged "glossary" rather than "markup".
+    terms: frozenset[int] = frozenset()
 
 
-def mask(sentence: str, kept: Sequence[tuple[int, int]]) -> Masked:
-    """The prose of ``sentence`` for a model; kept parts at its ends are held back, inner ones become ``{n}``."""
-    kept = _merge(kept)
+def _compose(sentence: str, start: int, end: int, replacements: Sequence[tuple[int, int, str]]) -> str:
+    """``sentence[start:end]`` with each replacement inside it put in place of its range."""
+    out: list[str] = []
+    position = start
+    for a, b, text in replacements:
+        if a >= start and b <= end:
+            out += [sentence[position:a], text]
+            position = b
+    out.append(sentence[position:end])
+    return "".join(out)
+
+
+def mask(
+    sentence: str, kept: Sequence[tuple[int, int]], replacements: Mapping[tuple[int, int], str] | None = None
+) -> Masked:
+    """The prose of ``sentence`` for a model; kept parts at its ends are held back, inner ones become ``{n}``.
+
+    ``replacements`` (glossary terms: a range of ``sentence`` and what it becomes) are kept parts too, put
+    back as their replacement text rather than as written.
+    """
+    swaps = sorted((a, b, text) for (a, b), text in (replacements or {}).items())
+    kept = _merge([*kept, *((a, b) for a, b, _ in swaps)])
     head = tail = ""
     if kept and kept[0][0] == 0:
         end = kept.pop(0)[1]
-        head = sentence[:end]
-    if kept and kept[-1][1] == len(sentence) and kept[-1][0] >= len(head):
-        start = kept.pop()[0]
-        tail = sentence[start:]
-    body_start, body_end = len(head), len(sentence) - len(tail)
+        head = _compose(sentence, 0, end, swaps)
+        head_end = end
+    else:
+        head_end = 0
+    tail_start = len(sentence)
+    if kept and kept[-1][1] == len(sentence) and kept[-1][0] >= head_end:
+        tail_start = kept.pop()[0]
+        tail = _compose(sentence, tail_start, len(sentence), swaps)
+    body_start, body_end = head_end, tail_start
     # Spaces between the held-back ends and the prose go with the ends.
     body = sentence[body_start:body_end]
     lead = len(body) - len(body.lstrip())
@@ -141,6 +167,7 @@ def mask(sentence: str, kept: Sequence[tuple[int, int]]) -> Masked:
     body_end -= trail
     text: list[str] = []
     parts: list[str] = []
+    terms: set[int] = set()
     position = body_start
     for start, end in kept:
         start, end = max(start, body_start), min(end, body_end)
@@ -148,33 +175,45 @@ def mask(sentence: str, kept: Sequence[tuple[int, int]]) -> Masked:
             continue
         text.append(sentence[position:start])
         text.append("{" + str(len(parts)) + "}")
-        parts.append(sentence[start:end])
+        if any(a < end and b > start for a, b, _ in swaps):
+            terms.add(len(parts))
+        parts.append(_compose(sentence, start, end, swaps))
         position = end
     text.append(sentence[position:body_end] if body_end > position else "")
-    return Masked("".join(text), head, tail, tuple(parts))
+    return Masked("".join(text), head, tail, tuple(parts), frozenset(terms))
 
 
 def unmask(translation: str, masked: Masked) -> tuple[str, bool]:
     """The model's output with every kept part back exactly once; and whether the fallback had to place any."""
+    text, markup, term = unmask_report(translation, masked)
+    return text, markup or term
+
+
+def unmask_report(translation: str, masked: Masked) -> tuple[str, bool, bool]:
+    """``unmask``, saying apart whether the fallback placed a kept part (code, an address) or a glossary term."""
     if not masked.parts:
         plain = _PLACEHOLDER.sub("", translation) if _PLACEHOLDER.search(translation) else translation
-        return masked.head + plain.strip() + masked.tail, plain != translation
+        return masked.head + plain.strip() + masked.tail, plain != translation, False
     seen: set[int] = set()
-    repaired = False
+    fixed: set[int] = set()
+    stray = False
 
     def put(found: re.Match[str]) -> str:
-        nonlocal repaired
+        nonlocal stray
         number = int(found.group(1))
-        if number >= len(masked.parts) or number in seen:
-            repaired = True
+        if number >= len(masked.parts):
+            stray = True
+            return ""
+        if number in seen:
+            fixed.add(number)
             return ""
         seen.add(number)
         return masked.parts[number]
 
     text = _PLACEHOLDER.sub(put, translation)
     missing = [part for number, part in enumerate(masked.parts) if number not in seen]
+    fixed.update(number for number in range(len(masked.parts)) if number not in seen)
     if missing:
-        repaired = True
         text = text.rstrip()
         closing = ""
         while text and text[-1] in _CLOSING:
@@ -182,7 +221,8 @@ def unmask(translation: str, masked: Masked) -> tuple[str, bool]:
             text = text[:-1]
         text = " ".join([text.rstrip(), *missing]) + closing
     text = re.sub(r"[ \t]{2,}", " ", text).strip()
-    return masked.head + text + masked.tail, repaired
+    term = bool(fixed & masked.terms)
+    return masked.head + text + masked.tail, stray or bool(fixed - masked.terms), term
 
 
 def sentence_spans(unit_spans: Sequence[Span], start: int, end: int) -> list[Span]:

@@ -1,0 +1,354 @@
+"""The glossary: files read with their errors named by line, terms matched, and enforced whatever the model does."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+import jsonschema
+import pytest
+
+from diglot.cache import ResultCache
+from diglot.config import Config, load_config, to_toml
+from diglot.document import load_document, read_source
+from diglot.documents.prose import mask, unmask_report
+from diglot.errors import ConfigError
+from diglot.glossary import (
+    Glossary,
+    GlossaryError,
+    add_term,
+    check_glossary_file,
+    config_glossary,
+    load_glossary,
+    read_glossary_file,
+    remove_term,
+)
+from diglot.models import ModelPool, Seq2SeqModel
+from diglot.schema import TRANSLATION_SCHEMA
+from translate import Translator
+
+DOCUMENTS = Path(__file__).parent.parent / "data" / "documents"
+
+
+def _write(path: Path, text: str, *, bom: bool = False) -> Path:
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
+    return path
+
+
+def _found(glossary: Glossary, text: str, src: str = "en", tgt: str = "ru") -> list[tuple[str, str]]:
+    return [(text[m.start : m.end], m.replacement) for m in glossary.terms_in(text, src, tgt)]
+
+
+# -- files -------------------------------------------------------------------
+
+
+def test_csv_with_bom_keep_and_targets(tmp_path):
+    path = _write(tmp_path / "terms.csv", "source,target\nGazprom,Газпром\nKubernetes,\n", bom=True)
+    entries = read_glossary_file(path)
+    assert [(e.source, e.target) for e in entries] == [("Gazprom", "Газпром"), ("Kubernetes", "")]
+    assert entries[0].origin == f"{path}:2"
+    glossary = Glossary(entries)
+    assert _found(glossary, "Gazprom runs Kubernetes.") == [("Gazprom", "Газпром"), ("Kubernetes", "Kubernetes")]
+
+
+def test_tsv_and_one_column_per_language(tmp_path):
+    path = _write(tmp_path / "terms.tsv", "source\tru\tzh\nYandex\tЯндекс\t\nKubernetes\t\t\nBeijing\t\t北京\n")
+    glossary = load_glossary([path])
+    text = "Yandex, Kubernetes and Beijing."
+    assert _found(glossary, text, tgt="ru") == [
+        ("Yandex", "Яндекс"),
+        ("Kubernetes", "Kubernetes"),
+        ("Beijing", "Beijing"),
+    ]
+    assert _found(glossary, text, tgt="zh") == [("Yandex", "Yandex"), ("Kubernetes", "Kubernetes"), ("Beijing", "北京")]
+    # German is not in the file: only the term kept in every language applies.
+    assert _found(glossary, text, tgt="de") == [("Kubernetes", "Kubernetes")]
+    assert _found(glossary, text, src="ru", tgt="ru") == []  # nothing to translate: nothing to enforce
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty; a glossary starts with a header"),
+        ("target\nx\n", ":1: the header has no 'source' column"),
+        ("source,colour\nx,y\n", ":1: unknown column 'colour'"),
+        ("source,target\nok,fine\n   ,Газпром\n", ":3: the term is empty"),
+        ("source,target\nok,fine\n,,\n", ":3: the term is empty"),
+        ("source,target\na,b,c\n", ":2: 3 fields, the header has 2"),
+        ('source,target\nok,fine\n"broken,x\n', ":3: malformed CSV"),
+        ("source,target,case\nx,y,maybe\n", ":2: 'case' must be one of sensitive, insensitive (not 'maybe')"),
+        ("source,target,ru\nx,y,z\n", ":1: use either a 'target' column or one column per language"),
+    ],
+)
+def test_bad_files_are_one_line_errors_with_the_line(tmp_path, text, message):
+    path = _write(tmp_path / "bad.csv", text)
+    with pytest.raises(GlossaryError) as caught:
+        read_glossary_file(path)
+    assert message in str(caught.value) and str(path) in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_not_utf8_and_missing_file(tmp_path):
+    path = tmp_path / "latin1.csv"
+    path.write_bytes("source,target\nok,fine\ncafé,x\n".encode("latin-1"))
+    with pytest.raises(GlossaryError, match=r"latin1.csv:3: not UTF-8 text"):
+        read_glossary_file(path)
+    with pytest.raises(GlossaryError, match=r"missing.csv: cannot read"):
+        read_glossary_file(tmp_path / "missing.csv")
+    with pytest.raises(GlossaryError, match="not a regular file"):
+        read_glossary_file(tmp_path)
+
+
+def test_check_reports_duplicates_conflicts_and_malformed_lines(tmp_path):
+    path = _write(
+        tmp_path / "terms.csv",
+        "source,target,case\nGazprom,Газпром,\nGazprom,Газпром,\nGazprom,Газпромнефть,\n  ,x,\nnasa,НАСА,insensitive\n"
+        "NASA,НАСА,insensitive\nx,y,often\n",
+    )
+    assert check_glossary_file(path) == [
+        f"{path}:3: 'Gazprom' duplicate of line 2 (the first is used)",
+        f"{path}:4: 'Gazprom' conflicts with line 2 (the first is used)",
+        f"{path}:5: the term is empty",
+        f"{path}:7: 'NASA' duplicate of line 6 (the first is used)",
+        f"{path}:8: 'case' must be one of sensitive, insensitive (not 'often')",
+    ]
+    assert check_glossary_file(_write(tmp_path / "good.csv", "source,target\na,b\n")) == []
+
+
+# -- matching ----------------------------------------------------------------
+
+
+def test_whole_words_longest_first_then_the_first_listed(tmp_path):
+    first = _write(tmp_path / "a.csv", "source,target\nNew York,Нью-Йорк\nYork,Йорк\nTimes,Таймс\n")
+    second = _write(tmp_path / "b.csv", "source,target\nNew York Times,\nYork Times,Йорк-Таймс\nYork,ЙОРК\n")
+    glossary = load_glossary([first, second])
+    # The longest match wins where matches overlap (both files); a tie goes to the file listed first.
+    assert _found(glossary, "The New York Times.") == [("New York Times", "New York Times")]
+    assert _found(glossary, "York Times, and York.") == [("York Times", "Йорк-Таймс"), ("York", "Йорк")]
+    assert _found(glossary, "in New York") == [("New York", "Нью-Йорк")]
+    # Whole words only: not inside a longer word.
+    assert _found(glossary, "Yorkshire Timesheet NewYork") == []
+    # The same length overlapping: the entry listed first.
+    overlapping = load_glossary([_write(tmp_path / "c.csv", "source,target\nab cd,X\ncd ef,Y\n")])
+    assert _found(overlapping, "ab cd ef") == [("ab cd", "X")]
+
+
+def test_case_rules_and_inflection(tmp_path):
+    path = _write(
+        tmp_path / "t.csv",
+        "source,target,case,inflect\nGazprom,Газпром,,\nnasa,НАСА,insensitive,\nAPI,,,yes\nIBM,,,\n",
+    )
+    glossary = load_glossary([path])
+    # Case-sensitive by default; per-term insensitive keeps what the article wrote for a kept term.
+    assert _found(glossary, "gazprom and Gazprom") == [("Gazprom", "Газпром")]
+    assert _found(glossary, "NASA, Nasa and nasa") == [("NASA", "НАСА"), ("Nasa", "НАСА"), ("nasa", "НАСА")]
+    # An apostrophe ending needs nothing; a Latin suffix only where the term opts in.
+    assert _found(glossary, "Gazprom's APIs and IBMs") == [("Gazprom", "Газпром"), ("APIs", "APIs")]
+    assert _found(glossary, "APIsation") == []
+
+
+def test_chinese_and_japanese_match_without_spaces(tmp_path):
+    path = _write(tmp_path / "cjk.csv", "source,en,ru\n北京,Beijing,Пекин\n東京,,\n人工智能,AI,ИИ\n")
+    glossary = load_glossary([path])
+    assert _found(glossary, "我住在北京。人工智能很强大。", src="zh", tgt="en") == [
+        ("北京", "Beijing"),
+        ("人工智能", "AI"),
+    ]
+    assert _found(glossary, "東京は大きい都市です。", src="ja", tgt="ru") == [("東京", "東京")]
+    # Thai is written without spaces too.
+    thai = load_glossary([_write(tmp_path / "th.csv", "source,target\nกรุงเทพ,Бангкок\n")])
+    assert _found(thai, "ฉันอยู่กรุงเทพมาก", src="th") == [("กรุงเทพ", "Бангкок")]
+
+
+def test_source_language_column(tmp_path):
+    path = _write(tmp_path / "t.csv", "source,target,source_language\nGift,Подарок,en\nGift,Яд,de\n")
+    glossary = load_glossary([path])
+    assert _found(glossary, "A Gift.", src="en") == [("Gift", "Подарок")]
+    assert _found(glossary, "Das Gift.", src="de") == [("Gift", "Яд")]
+    assert _found(glossary, "Gift.", src="fr") == []
+
+
+def test_a_hundred_thousand_terms_load_and_match(tmp_path):
+    lines = ["source,target"] + [f"term{n},t{n}" for n in range(100_000)]
+    glossary = load_glossary([_write(tmp_path / "big.csv", "\n".join(lines) + "\n")])
+    assert len(glossary) == 100_000
+    assert _found(glossary, "term7 and term99999 but not term100000") == [("term7", "t7"), ("term99999", "t99999")]
+
+
+# -- config, adding and removing -------------------------------------------------
+
+
+def test_config_lists_files_and_terms(tmp_path):
+    _write(tmp_path / "terms.csv", "source,target\nGazprom,Газпром\n")
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(
+        '[glossary]\nfiles = ["terms.csv"]\n[glossary.terms]\n"Kubernetes" = ""\n'
+        '"Yandex" = { ru = "Яндекс", case = "insensitive" }\n',
+        encoding="utf-8",
+    )
+    config = load_config(config_file)
+    assert config.glossary_files == (tmp_path / "terms.csv",)
+    assert load_config(_write(tmp_path / "again.toml", to_toml(config))).glossary_terms == config.glossary_terms
+    glossary = config_glossary(config)
+    text = "Gazprom, YANDEX and Kubernetes"
+    assert _found(glossary, text) == [("Gazprom", "Газпром"), ("YANDEX", "Яндекс"), ("Kubernetes", "Kubernetes")]
+    short = _write(tmp_path / "short.toml", 'glossary = ["terms.csv"]\n')
+    assert load_config(short).glossary_files == (tmp_path / "terms.csv",)
+    for bad, message in [
+        ("[glossary]\ncolour = 1\n", "unknown setting 'glossary.colour'"),
+        ('[glossary.terms]\n"  " = "x"\n', "the term is empty"),
+        ('[glossary.terms]\n"x" = { fr = 1 }\n', "must be a target (a string) or a table of strings"),
+    ]:
+        with pytest.raises(ConfigError, match=re.escape(message)):
+            load_config(_write(tmp_path / "bad.toml", bad))
+
+
+def test_add_and_remove_keep_the_rest_of_the_file(tmp_path):
+    path = _write(tmp_path / "mine.csv", "source,target,note\nGazprom,Газпром,oil\n# kept,,as written\n")
+    add_term(path, "Kubernetes", None)
+    add_term(path, "Gazprom", "ГАЗПРОМ")  # replaces its line in place
+    assert (
+        path.read_text(encoding="utf-8") == "source,target,note\nGazprom,ГАЗПРОМ,\n# kept,,as written\nKubernetes,,\n"
+    )
+    assert remove_term(path, "Gazprom") == 1
+    assert path.read_text(encoding="utf-8") == "source,target,note\n# kept,,as written\nKubernetes,,\n"
+    new = tmp_path / "sub" / "new.csv"
+    add_term(new, "nasa", "НАСА", case_insensitive=True)
+    assert _found(load_glossary([new]), "NASA") == [("NASA", "НАСА")]
+    with pytest.raises(GlossaryError, match="the term is empty"):
+        add_term(new, "  ", "x")
+
+
+# -- enforcement ---------------------------------------------------------------
+
+
+def test_mask_puts_back_the_target_and_says_which_fallback():
+    sentence = "Gazprom bought `x` from Kubernetes today."
+    masked = mask(sentence, [(15, 18)], {(0, 7): "Газпром", (24, 34): "Kubernetes"})
+    assert masked.head == "Газпром " and masked.text == "bought {0} from {1} today."
+    assert masked.parts == ("`x`", "Kubernetes") and masked.terms == frozenset({1})
+    assert unmask_report("купил {0} у {1} сегодня.", masked) == (
+        "Газпром купил `x` у Kubernetes сегодня.",
+        False,
+        False,
+    )
+    assert unmask_report("купил {0} сегодня.", masked) == ("Газпром купил `x` сегодня Kubernetes.", False, True)
+    assert unmask_report("купил сегодня {1}.", masked) == ("Газпром купил сегодня Kubernetes `x`.", True, False)
+
+
+class FakeTranslator(Translator):
+    """A translator whose 'model' does ``change`` to each input: what a model may do to placeholders."""
+
+    def __init__(self, config: Config, change: Callable[[str], str], **kwargs) -> None:
+        super().__init__(config, pool=ModelPool(device="cpu"), **kwargs)
+        self.change = change
+        self.inputs: list[str] = []
+
+    def _load(self, model: str, tgt: str) -> Seq2SeqModel:  # no model is loaded: only its name, for the cache
+        return SimpleNamespace(identity=self.pool.identity(model))  # type: ignore[return-value]
+
+    def _translate_sentences(self, model, sentences, src, tgt, cancel):  # type: ignore[override]
+        self.inputs.extend(sentences)
+        return [self.change(s) for s in sentences]
+
+
+def _translated(text: str) -> str:
+    return re.sub(r"[^\W\d_]+", lambda m: "Ж" + m.group().lower(), text)
+
+
+MODELS: dict[str, Callable[[str], str]] = {
+    "copies": _translated,
+    "drops": lambda s: re.sub(r"\{\d+\}", "", _translated(s)),
+    "repeats": lambda s: re.sub(r"(\{\d+\})", r"\1 \1", _translated(s)),
+    "translates": lambda s: re.sub(r"\{(\d+)\}", r"{ноль\1}", _translated(s)),
+    "reorders": lambda s: " ".join(reversed(_translated(s).split())),
+    "echoes the words": lambda s: _translated(s).replace("{0}", "Gazprom"),
+}
+
+
+@pytest.fixture
+def config(tiny_models) -> Config:
+    pairs = {k: str(tiny_models[k]) for k in ("en-ru", "ru-en", "en-zh", "zh-en")}
+    return Config(translate_models=pairs, multilingual_model=str(tiny_models["multilingual"]), num_beams=1)
+
+
+TERMS = "source,target\nGazprom,Газпром\nKubernetes,\nNew York Times,\n"
+
+
+@pytest.mark.parametrize("model", sorted(MODELS))
+@pytest.mark.parametrize("markdown", [False, True])
+def test_every_term_comes_out_as_the_glossary_says(tmp_path, config, model, markdown):
+    glossary = load_glossary([_write(tmp_path / "t.csv", TERMS)])
+    text = (
+        "Gazprom moved its servers to Kubernetes last year. The New York Times wrote about Gazprom twice.\n\n"
+        "Kubernetes.\n\nNothing here is in the glossary.\n"
+    )
+    document = load_document(text, source="a.md" if markdown else "a.txt", markdown=markdown)
+    translator = FakeTranslator(config, MODELS[model], glossary=glossary)
+    translation = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    seen = "\n".join(translator.inputs)
+    assert "Gazprom" not in seen and "Kubernetes" not in seen and "Times" not in seen  # the model never saw them
+    pairs = [pair for p in translation.paragraphs for pair in p.sentences]
+    for pair in pairs:
+        expected = {"Gazprom": "Газпром", "Kubernetes": "Kubernetes", "New York Times": "New York Times"}
+        for term, target in expected.items():
+            assert pair.target.count(target) >= pair.source.count(term), (pair, term)
+        assert [t for _, t in pair.glossary] == [expected[s] for s, _ in pair.glossary]
+    assert pairs[0].glossary == (("Gazprom", "Газпром"), ("Kubernetes", "Kubernetes"))
+    assert pairs[1].glossary == (("New York Times", "New York Times"), ("Gazprom", "Газпром"))
+    assert pairs[2].target == "Kubernetes." and pairs[-1].glossary == ()
+    flagged = [pair for pair in pairs if any(f.kind == "glossary" for f in pair.flags)]
+    if model in ("drops", "repeats", "translates", "echoes the words"):
+        assert flagged  # the fallback placed a term, and said so
+    if model in ("copies", "reorders"):
+        assert not flagged
+    data = translation.to_dict()
+    assert data["paragraphs"][0]["sentences"][0]["glossary"] == [
+        {"source": "Gazprom", "target": "Газпром"},
+        {"source": "Kubernetes", "target": "Kubernetes"},
+    ]
+    jsonschema.validate(data, TRANSLATION_SCHEMA)
+
+
+def test_terms_in_code_stay_code_and_structure_survives(tmp_path, config):
+    glossary = load_glossary([_write(tmp_path / "t.csv", "source,target\nexample,пример\n")])
+    document = read_source(str(DOCUMENTS / "guide_en.md"))
+    translator = FakeTranslator(config, _translated, glossary=glossary)
+    translation = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    pairs = [pair for p in translation.paragraphs for pair in p.sentences]
+    code = [pair for pair in pairs if pair.source.startswith("pip install example")]
+    assert code and all(pair.target == pair.source for pair in code)  # inside a code block: kept as code
+    assert any(("example", "пример") in pair.glossary for pair in pairs)
+
+
+def test_the_cache_keeps_the_model_output_and_the_terms_are_put_back_after_it(tmp_path, config):
+    cache = ResultCache(tmp_path / "cache.sqlite3")
+    document = load_document("Gazprom moved to Kubernetes.\n", source="a.txt")
+    first = load_glossary([_write(tmp_path / "a.csv", "source,target\nGazprom,Газпром\nKubernetes,\n")])
+    second = load_glossary([_write(tmp_path / "b.csv", "source,target\nGazprom,GAZPROM\nKubernetes,K8s\n")])
+    without = Glossary()
+    outputs = []
+    for glossary in (first, second, without, first):
+        translator = FakeTranslator(config, _translated, glossary=glossary, cache=cache)
+        translation = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+        outputs.append((translation.text, translation.cache_hits, translator.inputs))
+    assert outputs[0] == ("Газпром Жmoved Жto Kubernetes.", 0, ["moved to {0}."])
+    # Other targets for the same terms: the model's output for the same masked text is reused.
+    assert outputs[1] == ("GAZPROM Жmoved Жto K8s.", 1, [])
+    # No glossary: the model reads other text, another entry; the first glossary again: a hit.
+    assert outputs[2] == ("Жgazprom Жmoved Жto Жkubernetes.", 0, ["Gazprom moved to Kubernetes."])
+    assert outputs[3] == ("Газпром Жmoved Жto Kubernetes.", 1, [])
+
+
+def test_tiny_models_keep_every_term(tmp_path, config):
+    path = _write(tmp_path / "t.csv", "source,target\nGazprom,Газпром\nKubernetes,\n北京,Beijing\n")
+    translator = Translator(config, pool=ModelPool(device="cpu"), glossary=load_glossary([path]))
+    english = load_document("Gazprom runs Kubernetes in the cloud. Kubernetes is fast.\n", source="a.txt")
+    translation = translator.translate(english, src="en", tgt="ru", detect_paragraphs=False)
+    first, second = translation.paragraphs[0].sentences
+    assert "Газпром" in first.target and "Kubernetes" in first.target and "Kubernetes" in second.target
+    chinese = load_document("我住在北京。北京很大。\n", source="z.txt")
+    translation = translator.translate(chinese, src="zh", tgt="en", detect_paragraphs=False)
+    assert all("Beijing" in pair.target for pair in translation.paragraphs[0].sentences)
