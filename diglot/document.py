@@ -10,12 +10,15 @@ import sys
 import threading
 import time
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urljoin
 
+from diglot import segment
+from diglot.documents.model import Block, Unit, layout
+from diglot.documents.prose import sentence_ranges
 from diglot.errors import Cancelled, InputError
 from diglot.terminal_text import printable
 
@@ -44,6 +47,12 @@ _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
 _HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
+# The ESC-introduced sequences of _ANSI, in a page's undecoded bytes (ASCII in every encoding a page declares
+# but UTF-16; the 8-bit CSI byte is left to the text's sanitising, as in UTF-8 it is part of letters).
+_ESCAPES_IN_BYTES = re.compile(
+    rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[PX^_][^\x1b]*(?:\x1b\\)?|\x1b[@-Z\\-_]"
+)
+_PROSE_BLOCKS = frozenset({"heading", "paragraph", "list_item", "quote"})
 
 
 @dataclass(frozen=True)
@@ -57,11 +66,66 @@ class Document:
     paragraphs: tuple[str, ...]
     title: str | None = None
     source: str = "<text>"
+    blocks: tuple[Block, ...] = ()
+    """The document's structure (``diglot.documents``); empty for plain text, whose paragraphs are its blocks."""
+    units: tuple[Unit, ...] = ()
+    """Beside each paragraph, what in it is prose for the models (``Unit``); empty for plain text: all prose."""
+
+    @classmethod
+    def from_blocks(cls, blocks: Sequence[Block], *, title: str | None, source: str) -> Document:
+        """A document of ``blocks``: its paragraphs are what ``layout`` makes of them."""
+        paragraphs, units = layout(blocks)
+        return cls(paragraphs=paragraphs, title=title, source=source, blocks=tuple(blocks), units=units)
 
     @property
     def text(self) -> str:
         """The whole article, paragraphs separated by blank lines."""
         return "\n\n".join(self.paragraphs)
+
+    @property
+    def structured(self) -> bool:
+        """Whether the document has structure beyond paragraphs of prose (headings, lists, code, tables)."""
+        return bool(self.units)
+
+    def unit(self, index: int) -> Unit | None:
+        """What paragraph ``index`` is made of; None for plain prose."""
+        return self.units[index] if self.units else None
+
+    def sentences(self, index: int, language: str | None = None) -> list[str]:
+        """Paragraph ``index``'s sentences as every part of diglot splits them (a code block is one)."""
+        paragraph = self.paragraphs[index]
+        if not self.units:
+            return segment.split_sentences(paragraph, language) or [paragraph]
+        ranges = sentence_ranges(paragraph, self.units[index], language)
+        return [paragraph[a:b] for a, b in ranges] or [paragraph]
+
+    def is_prose(self, index: int, *, headings: bool = True) -> bool:
+        """Whether paragraph ``index`` is running text a summary reads (not code, a table row or kept markup)."""
+        if not self.units:
+            return True
+        unit = self.units[index]
+        kind = self.blocks[unit.block].kind
+        return not unit.verbatim and kind in _PROSE_BLOCKS and (headings or kind != "heading")
+
+    def prose_indices(self) -> list[int]:
+        """The paragraphs that are prose (``is_prose``); every one for plain text."""
+        return [i for i in range(len(self.paragraphs)) if self.is_prose(i)]
+
+    def parts(self) -> list[tuple[str, int]]:
+        """The pages or chapters of a PDF or EPUB, in order, each with the number of its first paragraph."""
+        found: list[tuple[str, int]] = []
+        for number, unit in enumerate(self.units):
+            part = self.blocks[unit.block].part
+            if part is not None and (not found or found[-1][0] != part):
+                found.append((part, number))
+        return found
+
+    def prose_text(self) -> str:
+        """The prose of the document, without bullets, code or tables: what the language finder reads."""
+        if not self.units:
+            return self.text
+        texts = ("".join(self.paragraphs[i][a:b] for a, b in self.units[i].segments) for i in self.prose_indices())
+        return "\n\n".join(text.strip() for text in texts if text.strip()) or self.text
 
     @property
     def name(self) -> str:
@@ -180,6 +244,13 @@ def load_document(text: str, *, source: str = "pasted text", markdown: bool = Fa
     clean = sanitize(text)
     if not clean.strip():
         raise InputError(f"{source}: the text is empty")
+    if markdown:
+        from diglot.documents.markdown_reader import read_markdown
+
+        title, blocks = read_markdown(clean, break_is_space=_line_break_is_space)
+        document = Document.from_blocks(blocks, title=title, source=source)
+        if document.paragraphs:
+            return document
     title, paragraphs = _split_paragraphs(clean, markdown)
     if not paragraphs:
         # A file with only a title: the title is the text.
@@ -276,19 +347,31 @@ def from_html(html: bytes | str, source: str) -> Document:
     """
     import trafilatura
 
+    from diglot.documents.html_reader import read_article_xml
+
     html = _parseable_html(html, source)
+    # Terminal escape sequences go before parsing, whole: the XML the article is read from cannot hold ESC,
+    # and would keep the sequence's visible rest ("]0;title").
+    html = _ESCAPES_IN_BYTES.sub(b"", html) if isinstance(html, bytes) else _ANSI.sub("", html)
     try:
-        found = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False, include_tables=False)
+        # The article's structure as trafilatura's XML: headings, lists, quotes, code, tables, links, emphasis.
+        xml = trafilatura.extract(
+            html,
+            output_format="xml",
+            with_metadata=True,
+            include_comments=False,
+            include_tables=True,
+            include_formatting=True,
+            include_links=True,
+            include_images=True,
+        )
+        title, blocks = read_article_xml(xml, sanitize) if xml else (None, ())
     except Exception as exc:  # a page malformed beyond what the HTML parser recovers from
         raise InputError(f"{source}: cannot read the page ({type(exc).__name__})") from None
-    text = getattr(found, "text", None) or ""
-    title = sanitize(getattr(found, "title", None) or "").strip() or None
-    paragraphs = [line.strip() for line in sanitize(text).split("\n") if line.strip()]
-    if paragraphs and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]  # the headline, already the title
-    if not paragraphs:
+    document = Document.from_blocks(blocks, title=title, source=source)
+    if not document.paragraphs:
         raise InputError(f"{source}: no article text found in the page")
-    return Document(paragraphs=tuple(paragraphs), title=title, source=source)
+    return document
 
 
 @dataclass(frozen=True)

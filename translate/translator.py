@@ -423,6 +423,7 @@ class _Plan:
         # Windows group paragraphs by their sentences as their scripts split them (the languages are
         # found window by window): cheap, and the same for every run of the same text.
         self._document = document
+        self._located: dict[int, list[tuple[int, int]]] = {}
         self._paragraphs = paragraphs
         self._languages = languages
         self._by_script = script_paragraph_languages(paragraphs, src)
@@ -459,7 +460,10 @@ class _Plan:
         return markup_of(self._paragraphs[i], unit, start, end, target)[2]
 
     def _ranges(self, i: int) -> list[tuple[int, int]]:
-        return located(self._paragraphs[i], self.sentences(i))
+        """Where paragraph ``i``'s sentences lie in it (found once: each sentence's markup asks)."""
+        if (ranges := self._located.get(i)) is None:
+            ranges = self._located[i] = located(self._paragraphs[i], self.sentences(i))
+        return ranges
 
     def masked(self, i: int) -> list[Masked] | None:
         """Paragraph ``i``'s sentences as the model reads them (``diglot.documents.prose``); None for plain prose.
