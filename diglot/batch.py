@@ -11,7 +11,11 @@ Resumability: an article's files are written atomically, and
 ``index.jsonl`` is appended to (and flushed to disk) as each article
 finishes, so after a crash or ``SIGKILL`` a re-run with the same arguments
 skips every finished article and makes the rest. At the end of a run the
-index is rewritten (atomically) with one line per source.
+index is rewritten (atomically) with one line per source. The index keeps
+each article's sentence count, so that a re-run groups the articles as the
+first run did and every file's text is what an uninterrupted run writes
+(``group_work``). An article whose files cannot be named or written fails
+alone; the names fit every common file system (``readable_name``).
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ each sentence with the same batch mates as an uninterrupted run.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import errno
 import json
@@ -44,8 +45,8 @@ def sources(tmp_path: Path, seed: Path) -> list[Source]:
     return made
 
 
-def batch(sources: list[Source], out: Path, **kwargs: object) -> diglot.batch.BatchReport:
-    options = OPTIONS
+def batch(sources: list[Source], out: Path, *, use_cache: bool = False, **kwargs: object) -> diglot.batch.BatchReport:
+    options = dataclasses.replace(OPTIONS, use_cache=use_cache)
     return run_batch(sources, out, options, LocalRunner(load_config(), options, when=WHEN), **kwargs)  # type: ignore[arg-type]
 
 
@@ -58,11 +59,19 @@ def index(out: Path) -> list[dict[str, object]]:
     return [{key: line[key] for key in ("source", "outputs", "title", "source_language")} for line in lines]
 
 
-@pytest.mark.parametrize("stop_after", [3, 9])
+@pytest.mark.parametrize(("stop_after", "use_cache"), [(3, False), (9, False), (3, True)])
 def test_a_batch_stopped_mid_way_and_resumed_writes_what_an_uninterrupted_one_writes(
-    tmp_path: Path, tiny_config: Path, sources: list[Source], stop_after: int
+    tmp_path: Path,
+    tiny_config: Path,
+    sources: list[Source],
+    stop_after: int,
+    use_cache: bool,
+    monkeypatch: pytest.MonkeyPatch,
 ):
-    whole = batch(sources, tmp_path / "whole")
+    # With the result cache, each batch has its own (a sentence two groups share is translated in the first).
+    monkeypatch.setenv("DIGLOT_CACHE_DIR", str(tmp_path / "cache-whole"))
+    whole = batch(sources, tmp_path / "whole", use_cache=use_cache)
+    monkeypatch.setenv("DIGLOT_CACHE_DIR", str(tmp_path / "cache-resumed"))
     assert whole.count("done") == len(sources)
     out = tmp_path / "resumed"
     committed = []
@@ -73,8 +82,8 @@ def test_a_batch_stopped_mid_way_and_resumed_writes_what_an_uninterrupted_one_wr
             raise Stop
 
     with pytest.raises(Stop):
-        batch(sources, out, on_article=stop)
-    resumed = batch(sources, out)
+        batch(sources, out, on_article=stop, use_cache=use_cache)
+    resumed = batch(sources, out, use_cache=use_cache)
     assert resumed.count("skipped") == stop_after and resumed.count("done") == len(sources) - stop_after
     assert index(out) == index(tmp_path / "whole")
     assert files(out) == files(tmp_path / "whole")
