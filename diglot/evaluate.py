@@ -36,6 +36,8 @@ if TYPE_CHECKING:
     from rouge_score.rouge_scorer import RougeScorer
     from sacrebleu.metrics import BLEU
 
+    from diglot.glossary import Glossary
+
 ProgressCallback = Callable[[str, int, int], None]
 """``(backend, done, total)``: segments or articles finished for one backend."""
 
@@ -55,7 +57,10 @@ class TranslationScores:
 
     ``backend`` is what was asked for, ``engine`` what ran; ``flagged`` counts
     segments with at least one quality flag, ``flags`` each kind of flag;
-    ``hypotheses`` are the outputs, one per segment, in order.
+    ``hypotheses`` are the outputs, one per segment, in order. With a
+    glossary, ``terms`` counts the glossary terms in the sources and
+    ``term_accuracy`` is the share of them whose target (or the term, for a
+    term kept as it is) the outputs have (``term_share``).
     """
 
     backend: str
@@ -70,9 +75,12 @@ class TranslationScores:
     flags: tuple[tuple[str, int], ...]
     seconds: float
     hypotheses: tuple[str, ...]
+    terms: int = 0
+    term_accuracy: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        glossary = {} if self.term_accuracy is None else {"terms": self.terms, "term_accuracy": self.term_accuracy}
+        return glossary | {
             "backend": self.backend,
             "engine": self.engine,
             "models": list(self.models),
@@ -246,8 +254,12 @@ def evaluate_translation(
     backends: Sequence[str] = ("auto",),
     model: str | None = None,
     on_progress: ProgressCallback | None = None,
+    glossary: Glossary | None = None,
 ) -> list[TranslationScores]:
-    """Translate ``sources`` with each backend and score against ``references`` (one segment each)."""
+    """Translate ``sources`` with each backend and score against ``references`` (one segment each).
+
+    With ``glossary``, each result also says how many of its terms came out as it says (``term_share``).
+    """
     if len(sources) != len(references):
         raise EvaluationError(
             f"the source has {len(sources)} segments and the reference {len(references)}; they must match line by line"
@@ -278,6 +290,7 @@ def evaluate_translation(
             flagged += bool(kinds)
             flag_kinds.update(kinds)
         bleu, bleu_signature, chrf, chrf_signature = corpus_scores(hypotheses, references, tgt)
+        terms, term_accuracy = term_share(glossary, sources, hypotheses, src, tgt) if glossary else (0, None)
         results.append(
             TranslationScores(
                 backend=backend,
@@ -292,9 +305,27 @@ def evaluate_translation(
                 flags=tuple(sorted(flag_kinds.items())),
                 seconds=seconds,
                 hypotheses=tuple(hypotheses),
+                terms=terms,
+                term_accuracy=term_accuracy,
             )
         )
     return results
+
+
+def term_share(
+    glossary: Glossary, sources: Sequence[str], hypotheses: Sequence[str], src: str, tgt: str
+) -> tuple[int, float | None]:
+    """The glossary terms in ``sources`` and the share of them that ``hypotheses`` have as the glossary says.
+
+    A term found n times in a source segment needs its target (or itself, for a term kept as it is) n
+    times in that segment's output. None for the share when no source has a term.
+    """
+    total = correct = 0
+    for source, hypothesis in zip(sources, hypotheses, strict=True):
+        needed = Counter(match.replacement for match in glossary.terms_in(source, src, tgt))
+        total += sum(needed.values())
+        correct += sum(min(count, hypothesis.count(target)) for target, count in needed.items())
+    return total, (round(correct / total, 4) if total else None)
 
 
 def evaluate_summaries(
@@ -380,6 +411,9 @@ def translation_report(results: Sequence[TranslationScores], *, src: str, tgt: s
     for r in results:
         if r.flags:
             lines.append(f"flags ({r.backend}): " + ", ".join(f"{kind} {count}" for kind, count in r.flags))
+    for r in results:
+        if r.term_accuracy is not None:
+            lines.append(f"term accuracy ({r.backend}): {r.term_accuracy:.1%} of {r.terms} glossary terms")
     return "\n".join(lines)
 
 

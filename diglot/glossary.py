@@ -318,7 +318,11 @@ def _rows(path: Path, text: str, order: int, problems: list[str] | None) -> list
         except StopIteration:
             break
         except csv.Error as exc:
-            raise GlossaryError(f"{path}:{reader.line_num}: malformed CSV ({exc})") from None
+            message = f"{path}:{reader.line_num}: malformed CSV ({exc})"
+            if problems is None:
+                raise GlossaryError(message) from None
+            problems.append(message)  # the reader cannot go on past it
+            break
         start = line + 1
         line = reader.line_num
         if not cells or all(not c.strip() for c in cells):

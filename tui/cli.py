@@ -38,7 +38,7 @@ class _Parser(argparse.ArgumentParser):
         super().error(printable(message))
 
 
-COMMANDS = ("summarize", "translate", "batch", "eval", "models", "config", "cache", "bench")
+COMMANDS = ("summarize", "translate", "batch", "eval", "models", "config", "cache", "bench", "glossary")
 _LANGUAGE_HELP = "code (ru, zh, de, ...), English name (German) or own name (Deutsch)"
 
 
@@ -76,6 +76,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="inference engine (default: config, else auto = CTranslate2 where the model allows)",
     )
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    _glossary_option(parser)
     parser.add_argument("--max-bytes", type=_max_bytes, metavar="N", help="largest input accepted (default 5000000)")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
 
@@ -147,6 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _batch_parser(commands)
     _eval_parser(commands)
+    _glossary_parser(commands)
 
     models = commands.add_parser("models", help="list, download or remove models")
     actions = models.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -271,6 +273,7 @@ def _eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     translate.add_argument("--from", dest="src", type=_language, required=True, metavar="LANG", help=_LANGUAGE_HELP)
     translate.add_argument("--to", dest="tgt", type=_language, required=True, metavar="LANG", help=_LANGUAGE_HELP)
     translate.add_argument("--model", metavar="ID|PATH", help="translation model for this pair (hub id or folder)")
+    _glossary_option(translate, eval_help=True)
     _eval_options(translate)
     summarize = tasks.add_parser(
         "summarize", help="ROUGE-1/2/L (rouge-score) of summaries of ARTICLES against REFS, matched by file name"
@@ -286,18 +289,92 @@ def _eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _eval_options(summarize)
 
 
+def _glossary_option(parser: argparse.ArgumentParser, *, eval_help: bool = False) -> None:
+    parser.add_argument(
+        "--glossary",
+        action="append",
+        type=Path,
+        metavar="FILE",
+        help="score term accuracy against this glossary (CSV/TSV), enforced in the translations; repeatable"
+        if eval_help
+        else "a glossary (CSV/TSV: terms kept or translated one way), before the config's; repeatable",
+    )
+
+
+def _glossary_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    glossary = commands.add_parser(
+        "glossary",
+        help="list, add, remove or check the terms of a glossary file",
+        description="A glossary is a CSV or TSV file with a header (source,target or source,ru,zh,...); "
+        "an empty target keeps the term as it is. The app adds terms to glossary.csv beside the config file "
+        "(diglot config path). Example: diglot glossary add terms.csv Kubernetes (no target: kept as it is)",
+    )
+    actions = glossary.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, what in (("list", "print its terms"), ("check", "report duplicates, conflicts and malformed lines")):
+        action = actions.add_parser(name, help=what)
+        action.add_argument("file", type=Path, metavar="FILE", help="the glossary file (CSV or TSV)")
+        action.add_argument("--debug", action="store_true", help="show tracebacks")
+    add = actions.add_parser("add", help="add a term (or change its target); creates FILE if needed")
+    add.add_argument("file", type=Path, metavar="FILE", help="the glossary file (CSV or TSV)")
+    add.add_argument("term", metavar="TERM", help="the term as articles write it")
+    add.add_argument("target", nargs="?", metavar="TARGET", help="what it becomes (default: kept as it is)")
+    add.add_argument("--case-insensitive", action="store_true", help="match the term in any case")
+    add.add_argument("--debug", action="store_true", help="show tracebacks")
+    remove = actions.add_parser("remove", help="remove a term")
+    remove.add_argument("file", type=Path, metavar="FILE", help="the glossary file (CSV or TSV)")
+    remove.add_argument("term", metavar="TERM", help="the term, as the file lists it")
+    remove.add_argument("--debug", action="store_true", help="show tracebacks")
+
+
+def cmd_glossary(args: argparse.Namespace) -> int:
+    from diglot.glossary import add_term, check_glossary_file, read_glossary_file, remove_term
+
+    if args.action == "add":
+        entry = add_term(args.file, args.term, args.target, case_insensitive=args.case_insensitive)
+        shown = f"-> {entry.target}" if entry.target else "(kept as it is)"
+        print(f"{printable(str(args.file))}: {printable(entry.source)} {printable(shown)}")
+        return 0
+    if args.action == "remove":
+        if not remove_term(args.file, args.term):
+            print(f"diglot: error: {printable(str(args.file))}: no term '{printable(args.term)}'", file=sys.stderr)
+            return 1
+        print(f"{printable(str(args.file))}: removed {printable(args.term)}")
+        return 0
+    if args.action == "check":
+        problems = check_glossary_file(args.file)
+        for problem in problems:
+            print(printable(problem))
+        if not problems:
+            print(f"{printable(str(args.file))}: {len(read_glossary_file(args.file))} terms, no problems")
+        return 1 if problems else 0
+    for entry in read_glossary_file(args.file):
+        targets = {"*": entry.target} if entry.target is not None else {}
+        targets |= dict(entry.targets)
+        shown = ", ".join(f"{lang}: {text}" if lang != "*" else text for lang, text in targets.items() if text)
+        notes = [n for n, on in (("case-insensitive", entry.case_insensitive), ("inflects", entry.inflect)) if on]
+        if entry.source_language:
+            notes.append(f"from {entry.source_language}")
+        cells = [entry.source, shown or "(kept as it is)", *([", ".join(notes)] if notes else [])]
+        print("\t".join(printable(cell) for cell in cells))
+    return 0
+
+
 def _load_config(args: argparse.Namespace) -> Config:
     import dataclasses
 
     from diglot.config import load_config
+    from diglot.glossary import config_glossary
 
     config = load_config()
-    return dataclasses.replace(
+    config = dataclasses.replace(
         config,
         device=getattr(args, "device", None) or config.device,
         backend=getattr(args, "backend", None) or config.backend,
         max_input_bytes=getattr(args, "max_bytes", None) or config.max_input_bytes,
+        glossary_files=(*(getattr(args, "glossary", None) or ()), *config.glossary_files),
     )
+    config_glossary(config)  # a glossary that cannot be read says so before any work
+    return config
 
 
 def _pipeline(args: argparse.Namespace, config: Config) -> Pipeline:
@@ -499,6 +576,7 @@ def _eval_translation(args: argparse.Namespace, config: Config, backends: list[s
     from pathlib import Path
 
     from diglot import evaluate
+    from diglot.glossary import load_glossary
 
     results = evaluate.evaluate_translation(
         evaluate.read_segments(Path(args.sources)),
@@ -509,6 +587,7 @@ def _eval_translation(args: argparse.Namespace, config: Config, backends: list[s
         backends=backends,
         model=args.model,
         on_progress=_EvalProgress("segments"),
+        glossary=load_glossary(args.glossary) if args.glossary else None,
     )
     payload: dict[str, object] = {
         "task": "translate",
@@ -686,6 +765,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "batch": cmd_batch,
         "cache": cmd_cache,
         "bench": cmd_bench,
+        "glossary": cmd_glossary,
         "open": cmd_open,
     }
     import warnings

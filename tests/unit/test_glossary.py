@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -352,3 +353,83 @@ def test_tiny_models_keep_every_term(tmp_path, config):
     chinese = load_document("我住在北京。北京很大。\n", source="z.txt")
     translation = translator.translate(chinese, src="zh", tgt="en", detect_paragraphs=False)
     assert all("Beijing" in pair.target for pair in translation.paragraphs[0].sentences)
+
+
+# -- command line ----------------------------------------------------------------
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str, str]:
+    from tui.cli import main
+
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_translate_and_the_translated_summary_enforce_the_glossary(capsys, tmp_path, seed, tiny_config):
+    terms = _write(tmp_path / "t.csv", "source,target\nPutin,Путин\nRosoboronexport,\n")
+    extra = _write(tmp_path / "u.csv", "source,target\nMoscow,Москва\n")
+    code, out, err = _cli(
+        capsys, "translate", str(seed), "--to", "ru", "--json", "--glossary", str(terms), "--glossary", str(extra)
+    )
+    assert code == 0, err
+    data = json.loads(out)["translation"]
+    pairs = [s for p in data["paragraphs"] for s in p["sentences"]]
+    applied = [(t["source"], t["target"]) for pair in pairs for t in pair.get("glossary", [])]
+    assert {("Putin", "Путин"), ("Rosoboronexport", "Rosoboronexport"), ("Moscow", "Москва")} <= set(applied)
+    for pair in pairs:
+        for term, target in (("Putin", "Путин"), ("Rosoboronexport", "Rosoboronexport"), ("Moscow", "Москва")):
+            assert pair["target"].count(target) >= len(re.findall(rf"\b{term}\b", pair["source"]))
+    code, out, err = _cli(
+        capsys, "translate", str(seed), "--to", "ru", "--summary", "--method", "extractive", "--glossary", str(terms)
+    )
+    assert code == 0 and "Путин" in out
+
+
+def test_a_bad_glossary_is_one_line_before_any_work(capsys, tmp_path, seed, tiny_config):
+    bad = _write(tmp_path / "bad.csv", "source,target\nok,fine\n  ,x\n")
+    code, out, err = _cli(capsys, "translate", str(seed), "--to", "ru", "--glossary", str(bad))
+    assert (code, out) == (1, "") and err == f"diglot: error: {bad}:3: the term is empty\n"
+    code, out, err = _cli(capsys, "translate", str(seed), "--to", "ru", "--glossary", str(tmp_path / "none.csv"))
+    assert code == 1 and err.count("\n") == 1 and "none.csv: cannot read" in err
+
+
+def test_glossary_command_lists_adds_removes_and_checks(capsys, tmp_path):
+    path = tmp_path / "mine.csv"
+    assert _cli(capsys, "glossary", "add", str(path), "Gazprom", "Газпром")[0] == 0
+    assert _cli(capsys, "glossary", "add", str(path), "Kubernetes")[0] == 0
+    code, out, _ = _cli(capsys, "glossary", "list", str(path))
+    assert out == "Gazprom\tГазпром\nKubernetes\t(kept as it is)\n"
+    assert _cli(capsys, "glossary", "check", str(path))[1] == f"{path}: 2 terms, no problems\n"
+    assert _cli(capsys, "glossary", "remove", str(path), "Gazprom")[0] == 0
+    code, out, err = _cli(capsys, "glossary", "remove", str(path), "Gazprom")
+    assert code == 1 and "no term 'Gazprom'" in err
+    _write(path, 'source,target\nA,B\nA,C\n"x,\n')
+    code, out, _ = _cli(capsys, "glossary", "check", str(path))
+    assert code == 1
+    assert out.splitlines() == [
+        f"{path}:3: 'A' conflicts with line 2 (the first is used)",
+        f"{path}:4: malformed CSV (unexpected end of data)",
+    ]
+
+
+def test_eval_reports_term_accuracy(capsys, tmp_path, tiny_config):
+    from diglot.evaluate import term_share
+
+    terms = _write(tmp_path / "t.csv", "source,target\nPutin,Путин\nMoscow,\n")
+    sources = _write(tmp_path / "src.en", "Putin met Li in Moscow.\nNo terms here.\nPutin and Putin.\n")
+    references = _write(tmp_path / "ref.ru", "Путин встретил Ли в Moscow.\nЗдесь нет.\nПутин и Путин.\n")
+    code, out, err = _cli(
+        capsys, "eval", "translate", str(sources), str(references), "--from", "en", "--to", "ru",
+        "--glossary", str(terms), "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    result = json.loads(out)["results"][0]
+    assert (result["terms"], result["term_accuracy"]) == (4, 1.0)  # enforced: every term as the glossary says
+    code, out, err = _cli(capsys, "eval", "translate", str(sources), str(references), "--from", "en", "--to", "ru",
+                          "--glossary", str(terms))  # fmt: skip
+    assert "term accuracy (auto): 100.0% of 4 glossary terms" in out
+    glossary = load_glossary([terms])
+    lines = ["Putin met Li in Moscow.", "Putin and Putin."]
+    assert term_share(glossary, lines, ["Путин встретил Ли в Москве.", "Путин и Путин."], "en", "ru") == (4, 0.75)
+    assert term_share(glossary, ["None."], ["Нет."], "en", "ru") == (0, None)
