@@ -80,6 +80,8 @@ class BatchOptions:
     use_cache: bool = True
     bilingual: bool = False
     """Each source block followed by its translation (md, html)."""
+    glossary: str | None = None
+    """The glossary's fingerprint (``Glossary.fingerprint``), if one applies: a changed glossary makes again."""
 
     def settings(self) -> dict[str, Any]:
         """What decides an article's outputs: a finished article is skipped only if these are unchanged."""
@@ -91,7 +93,7 @@ class BatchOptions:
             "format": self.fmt,
             "from": self.source_language,
             "bilingual": self.bilingual,
-        }
+        } | ({"glossary": self.glossary} if self.glossary else {})
 
 
 @dataclass(frozen=True)

@@ -182,6 +182,12 @@ class RayRunner:
         actors given a CPU each on a 2-CPU node would fight over both.
         """
         config = self.config
+        if config.glossary_files or config.glossary_terms or config.glossary_user:
+            from diglot.glossary import config_glossary
+
+            # The glossary's entries themselves: another node may not have its files.
+            entries = tuple(config_glossary(config).entries)
+            config = dataclasses.replace(config, glossary_files=(), glossary_terms=entries, glossary_user=False)
         if "num_cpus" in reserve:
             config = dataclasses.replace(config, cpu_threads=max(1, int(reserve["num_cpus"])))
         return config, self.options, self.when.isoformat(), self._environment

@@ -82,6 +82,9 @@ class Config:
     # Glossary files (``glossary = [...]`` or ``[glossary] files``) and terms (``[glossary.terms]``): diglot.glossary
     glossary_files: tuple[Path, ...] = ()
     glossary_terms: tuple[GlossaryEntry, ...] = ()
+    # Whether the user's own glossary (diglot.glossary.user_glossary_path) is read too. Not a file setting: a
+    # Ray actor is given every entry in glossary_terms instead, as its node may not have the files.
+    glossary_user: bool = True
     path: Path | None = None
     # CPU threads one model may use (None: every core of the machine). Not a
     # file setting: a Ray actor sets it to the CPUs Ray gave it, so that two

@@ -144,6 +144,16 @@ class Glossary:
     def __bool__(self) -> bool:
         return bool(self.entries)
 
+    def fingerprint(self) -> str:
+        """A digest of the entries, in order: what decides the translations this glossary enforces."""
+        import hashlib
+
+        digest = hashlib.sha256()
+        for e in self.entries:
+            fields = (e.source, e.target, sorted(e.targets.items()), e.case_insensitive, e.inflect, e.source_language)
+            digest.update(repr(fields).encode("utf-8"))
+        return digest.hexdigest()[:16]
+
     def applies_to(self, src: str, tgt: str) -> bool:
         """Whether any entry is used for ``src`` -> ``tgt``."""
         return src != tgt and any(entry.applies(src, tgt) for entry in self.entries)
@@ -509,12 +519,14 @@ def config_glossary(config: Config) -> Glossary:
     Order, which decides ties between overlapping matches of one length:
     ``config.glossary_files`` as listed (the command line puts ``--glossary``
     files first), the user's own glossary (``user_glossary_path``, where the
-    app adds terms) if it exists, then the config's ``[glossary.terms]``.
+    app adds terms) if it exists and ``config.glossary_user``, then the
+    config's ``[glossary.terms]``.
     Loaded once per set of files as they are on disk (a file changed since is
     read again).
     """
     user = user_glossary_path()
-    paths = [*config.glossary_files, *([user] if user.exists() and user not in config.glossary_files else [])]
+    own = config.glossary_user and user.exists() and user not in config.glossary_files
+    paths = [*config.glossary_files, *([user] if own else [])]
     stamps: list[object] = []
     for path in paths:
         try:

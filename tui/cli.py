@@ -359,6 +359,13 @@ def cmd_glossary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _glossary_fingerprint(config: Config) -> str | None:
+    from diglot.glossary import config_glossary
+
+    glossary = config_glossary(config)
+    return glossary.fingerprint() if glossary else None
+
+
 def _load_config(args: argparse.Namespace) -> Config:
     import dataclasses
 
@@ -512,6 +519,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         fmt=args.fmt,
         source_language=args.src,
         use_cache=not args.no_cache,
+        glossary=_glossary_fingerprint(config),
     )
     if args.ray is not None:
         from diglot.batch_ray import RayRunner

@@ -433,3 +433,39 @@ def test_eval_reports_term_accuracy(capsys, tmp_path, tiny_config):
     lines = ["Putin met Li in Moscow.", "Putin and Putin."]
     assert term_share(glossary, lines, ["Путин встретил Ли в Москве.", "Путин и Путин."], "en", "ru") == (4, 0.75)
     assert term_share(glossary, ["None."], ["Нет."], "en", "ru") == (0, None)
+
+
+# -- batch -------------------------------------------------------------------------
+
+
+def test_batch_enforces_the_glossary_and_a_changed_glossary_makes_again(capsys, tmp_path, seed, tiny_config):
+    terms = _write(tmp_path / "t.csv", "source,target\nPutin,Путин\n")
+    out = tmp_path / "out"
+    argv = ["batch", str(seed), "--out", str(out), "--to", "ru", "--method", "extractive", "--format", "json", "-q"]
+    assert _cli(capsys, *argv, "--glossary", str(terms))[0] == 0
+    made = json.loads((out / f"{seed.stem}.ru.json").read_text(encoding="utf-8"))["translation"]
+    pairs = [s for p in made["paragraphs"] for s in p["sentences"]]
+    assert all(pair["target"].count("Путин") >= pair["source"].count("Putin") for pair in pairs)
+    assert any(t == {"source": "Putin", "target": "Путин"} for pair in pairs for t in pair.get("glossary", []))
+    index = [json.loads(line) for line in (out / "index.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert index[-1]["status"] == "done" and index[-1]["settings"]["glossary"]
+    # The same glossary: skipped; another target for the term: made again, with it.
+    assert _cli(capsys, *argv, "--glossary", str(terms))[0] == 0
+    index = [json.loads(line) for line in (out / "index.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert index[-1]["status"] == "skipped"
+    _write(terms, "source,target\nPutin,ПУТИН\n")
+    assert _cli(capsys, *argv, "--glossary", str(terms))[0] == 0
+    assert "ПУТИН" in (out / f"{seed.stem}.ru.json").read_text(encoding="utf-8")
+
+
+def test_ray_actors_are_given_the_entries_not_the_files(tmp_path):
+    from diglot.batch import BatchOptions
+    from diglot.batch_ray import RayRunner
+
+    terms = _write(tmp_path / "t.csv", "source,target\nPutin,Путин\nKubernetes,\n")
+    config = Config(glossary_files=(terms,))
+    actor_config, *_ = RayRunner(config, BatchOptions(targets=("ru",))).actor_arguments({"num_cpus": 1})
+    assert actor_config.glossary_files == () and not actor_config.glossary_user
+    terms.unlink()  # another node: no file there
+    shipped = config_glossary(actor_config)
+    assert _found(shipped, "Putin runs Kubernetes") == [("Putin", "Путин"), ("Kubernetes", "Kubernetes")]
