@@ -23,6 +23,7 @@ import io
 import struct
 import threading
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -89,7 +90,15 @@ class Archive:
             )
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error):
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            OSError,
+            ValueError,
+            EOFError,
+            struct.error,
+            NotImplementedError,
+        ):
             raise InputError(f"{source}: not {_article(what)} {what} file (a damaged zip archive)") from None
         self._members = {info.filename: info for info in self._zip.infolist()}
 
@@ -132,7 +141,15 @@ class Archive:
                         if size > min(limits.member_bytes, info.file_size):
                             raise InputError(f"{where} inflates to more than it states (a zip bomb?)")
                         chunks.append(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error, NotImplementedError) as exc:
+            except (
+                zipfile.BadZipFile,
+                zlib.error,
+                OSError,
+                EOFError,
+                ValueError,
+                struct.error,
+                NotImplementedError,
+            ) as exc:
                 raise InputError(f"{where} is damaged ({type(exc).__name__})") from None
             except RuntimeError:  # zipfile's "password required"
                 raise InputError(f"{where} is encrypted") from None

@@ -672,3 +672,23 @@ def test_external_entities_are_never_read_and_encrypted_chapters_are_named(tmp_p
     assert read_epub(locked, "d.epub", chapters=[1])[2][0].text == "The Harbour"
     with pytest.raises(InputError, match=r"^d.epub: chapter 2 is encrypted \(DRM\); diglot cannot read it$"):
         read_epub(locked, "d.epub")
+
+
+def test_damaged_files_are_one_line_errors_never_tracebacks():
+    """Bytes flipped, cut short or inserted anywhere in an EPUB or a DOCX: read, or an InputError of one line."""
+    import random
+
+    rng = random.Random(7)
+    originals = [(make_epub(THREE_CHAPTERS), read_epub), (make_docx(REPORT), read_docx)]
+    for _ in range(800):
+        original, read = rng.choice(originals)
+        data = bytearray(original)
+        if rng.random() < 0.7:
+            for _ in range(rng.randint(1, 8)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+        else:
+            del data[rng.randrange(len(data)) :]
+        try:
+            read(bytes(data), "damaged")
+        except InputError as exc:
+            assert str(exc).startswith("damaged: ") and "\n" not in str(exc)
