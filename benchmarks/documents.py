@@ -195,10 +195,12 @@ def html_page(size: int = HTML_BYTES) -> str:
 
 @dataclass(frozen=True)
 class Paint:
-    """Seconds to read a file, and from starting to read it to its first line drawn in the Original pane."""
+    """Seconds to read a file, and from starting to read it to its first line drawn in the Original pane; the
+    CPU seconds the process spent until then (every thread: about the wall time on an idle machine)."""
 
     read_s: float
     first_paint_s: float
+    first_paint_cpu_s: float
     paragraphs: int
 
 
@@ -216,7 +218,7 @@ async def measure_first_paint(path: Path) -> Paint:
 
     gate = threading.Event()
     with tempfile.TemporaryDirectory() as folder:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         document = read_source(str(path))
         read_s = time.perf_counter() - started
         app = DiglotApp(
@@ -231,10 +233,10 @@ async def measure_first_paint(path: Path) -> Paint:
                 pane = app.original_pane
                 while not pane.render_line(0).text.strip().startswith(first):
                     await asyncio.sleep(0.002)
-                painted = time.perf_counter() - started
+                painted, painted_cpu = time.perf_counter() - started, time.process_time() - cpu
         finally:
             gate.set()
-    return Paint(read_s, painted, len(document.paragraphs))
+    return Paint(read_s, painted, painted_cpu, len(document.paragraphs))
 
 
 @dataclass(frozen=True)
@@ -292,7 +294,7 @@ def main() -> int:
     print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(
         f"{'input':<17} {'MB':>5} {'paragraphs':>10} {'read s':>7} {'read CPU s':>10} {'read in app s':>13}"
-        f" {'first paint s':>13}  target"
+        f" {'first paint s':>13} {'CPU s':>6}  target"
     )
     missed = False
     for label, size, read_s, read_cpu_s, paint in rows:
@@ -301,7 +303,7 @@ def main() -> int:
         print(
             f"{label:<17} {size / 1e6:>5.2f} {paint.paragraphs:>10} {read_s:>7.3f} {read_cpu_s:>10.3f}"
             f" {paint.read_s:>13.3f}"
-            f" {paint.first_paint_s:>13.3f}  <= {FIRST_PAINT_TARGET_S:.1f} s {verdict}"
+            f" {paint.first_paint_s:>13.3f} {paint.first_paint_cpu_s:>6.3f}  <= {FIRST_PAINT_TARGET_S:.1f} s {verdict}"
         )
     code = code_heavy_article()
     before, now = tokens_before(code), tokens_now(code)

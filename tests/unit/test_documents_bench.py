@@ -33,6 +33,7 @@ def test_read_and_first_paint_are_measured(tmp_path: Path):
     assert read_s > 0 and read_cpu_s > 0 and document.structured
     paint = asyncio.run(bench.measure_first_paint(path))
     assert 0 < paint.read_s < paint.first_paint_s and paint.paragraphs == len(document.paragraphs)
+    assert paint.first_paint_cpu_s > 0
 
 
 def test_only_prose_tokens_are_counted_now():
