@@ -126,6 +126,12 @@ class DiglotApp(App[int]):
         recent: RecentArticles | None = None,
     ) -> None:
         super().__init__()
+        if self.no_color:
+            # NO_COLOR turns every colour grey (Textual's Monochrome filter), and an ANSI theme's terminal
+            # default colours into black on black: those themes are not offered then.
+            for name, theme in list(self.available_themes.items()):
+                if theme.ansi:
+                    self.unregister_theme(name)
         self.config = config or Config()
         self.pipeline = pipeline
         self.recent = recent or RecentArticles()

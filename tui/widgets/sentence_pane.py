@@ -71,17 +71,22 @@ class SentencePane(ScrollView, can_focus=True):
     }
     DEFAULT_CSS = """
     SentencePane { height: 1fr; padding: 0 1; overflow-x: hidden; }
-    SentencePane > .sentence-pane--cursor { background: $accent 40%; }
-    SentencePane > .sentence-pane--aligned { background: $primary 60%; }
-    SentencePane > .sentence-pane--linked { background: $success 35%; }
-    SentencePane > .sentence-pane--flag { color: $warning; text-style: bold; }
+    /* Every style here reads at WCAG AA (4.5:1) in every theme and under NO_COLOR (tests/tui/test_contrast.py).
+       The marks change no colour: a translucent background is lost (a mark is a partial style, without
+       alpha: $accent 40% drew light grey on full orange, 1.3:1), and a solid one fails somewhere. */
+    SentencePane > .sentence-pane--cursor { text-style: reverse; }
+    SentencePane > .sentence-pane--aligned { text-style: reverse; }
+    SentencePane > .sentence-pane--linked { text-style: underline; }
+    SentencePane > .sentence-pane--flag { color: $text-error; text-style: bold; }
     SentencePane > .sentence-pane--message { color: $text-muted; }
     SentencePane > .sentence-pane--pending { color: $text-muted; }
-    SentencePane > .sentence-pane--error { color: $error; }
+    SentencePane > .sentence-pane--error { color: $text-error; }
     SentencePane > .sentence-pane--heading { text-style: bold; color: $text-primary; }
-    SentencePane > .sentence-pane--code { color: $text-success; }
-    SentencePane > .sentence-pane--inline-code { color: $text-success; }
-    SentencePane > .sentence-pane--link { color: $text-accent; text-style: underline; }
+    SentencePane > .sentence-pane--code { color: $text-secondary; }
+    SentencePane > .sentence-pane--inline-code { color: $text-secondary; }
+    SentencePane > .sentence-pane--link { color: $text-primary; text-style: underline; }
+    /* ANSI themes: the terminal's palette (ansi-light's secondary is 4.0:1 on Alabaster's white). */
+    SentencePane:ansi > .sentence-pane--code, SentencePane:ansi > .sentence-pane--inline-code { color: $foreground; }
     SentencePane > .sentence-pane--emphasis { text-style: italic; }
     SentencePane > .sentence-pane--strong { text-style: bold; }
     """
