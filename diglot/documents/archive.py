@@ -24,6 +24,7 @@ import struct
 import threading
 import zipfile
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,12 +38,13 @@ _CHUNK = 1 << 20
 
 @dataclass(frozen=True)
 class ArchiveLimits:
-    """How much of an archive is ever inflated.
+    """How much of an archive is ever inflated, parsed and kept.
 
     ``member_bytes`` bounds one member (a chapter, ``document.xml``);
     ``total_bytes`` everything read from one archive; ``max_ratio`` the
     inflated-to-compressed ratio of a member over ``ratio_from_bytes``;
-    ``max_members`` the entries the archive may list at all.
+    ``max_members`` the entries the archive may list at all. The last two
+    bound what is made of the text: its XML trees and its blocks.
     """
 
     member_bytes: int = 32_000_000
@@ -50,6 +52,10 @@ class ArchiveLimits:
     max_ratio: int = 100
     ratio_from_bytes: int = 1_000_000
     max_members: int = 20_000
+    max_elements: int = 500_000
+    """Elements in one XML part (a tree of 500,000 takes about 150 MB; a 1,000-page Word document has fewer)."""
+    max_blocks: int = 200_000
+    """Blocks in one document or book (a long novel has about 15,000 paragraphs)."""
 
 
 def _stated_entries(data: bytes) -> int | None:
@@ -155,6 +161,27 @@ class Archive:
                 raise InputError(f"{where} is encrypted") from None
             self._read_total += size
         return b"".join(chunks)
+
+    def xml(self, name: str, *, recover: bool = False, prepare: Callable[[bytes], bytes] | None = None) -> _Element:
+        """Member ``name`` read (``read``) and parsed (``parse_xml``) within the limits; ``prepare`` edits its
+        bytes first. ``recover=True`` parses strictly first and, if that fails, again recovering what it can."""
+        data = self.read(name)
+        if prepare is not None:
+            data = prepare(data)
+        elements = data.count(b"<") - data.count(b"</")
+        if elements > self.limits.max_elements:
+            raise InputError(
+                f"{self.source}: {name!r} in the {self.what} has more than {self.limits.max_elements:,} elements"
+                " (diglot reads no more from one part)"
+            )
+        if not recover:
+            return parse_xml(data, self.source, name)
+        try:
+            return parse_xml(data, self.source, name)
+        except InputError as exc:
+            if "expand without bound" in str(exc):
+                raise
+            return parse_xml(data, self.source, name, recover=True)
 
 
 def _article(what: str) -> str:

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from diglot.documents.archive import Archive, ArchiveLimits, parse_xml
+from diglot.documents.archive import Archive, ArchiveLimits
 from diglot.documents.html_blocks import absolute_links
 from diglot.documents.model import Block, Span, normalise_spans
 from diglot.errors import InputError
@@ -365,7 +365,7 @@ def _relationships(archive: Archive, source: str, path: str) -> list[tuple[str, 
     """(id, type, target, mode) of each relationship in ``path``; none if the part is missing."""
     if path not in archive:
         return []
-    root = parse_xml(archive.read(path), source, path)
+    root = archive.xml(path)
     return [
         (
             str(rel.get("Id") or ""),
@@ -406,10 +406,10 @@ def read_docx(data: bytes, source: str, *, limits: ArchiveLimits | None = None) 
 
     def part(name: str) -> _Element | None:
         path = f"{folder}/{name}" if folder else name
-        return parse_xml(archive.read(path), source, path) if path in archive else None
+        return archive.xml(path) if path in archive else None
 
     reader = _Reader(sanitize, _styles(part("styles.xml")), _numbering(part("numbering.xml")), links)
-    root = parse_xml(archive.read(document_path), source, document_path)
+    root = archive.xml(document_path)
     body = root.find(f"{W}body")
     blocks: list[Block] = []
     stack = list(reversed(body)) if body is not None else []
@@ -419,6 +419,8 @@ def read_docx(data: bytes, source: str, *, limits: ArchiveLimits | None = None) 
             block = reader.paragraph(element)
             if block is not None and block.text.strip():
                 blocks.append(block)
+                if len(blocks) > archive.limits.max_blocks:
+                    raise InputError(f"{source}: more than {archive.limits.max_blocks:,} paragraphs in the document")
         elif element.tag == f"{W}tbl":
             table = reader.table(element)
             if table is not None:
@@ -433,7 +435,7 @@ def read_docx(data: bytes, source: str, *, limits: ArchiveLimits | None = None) 
 def _core_title(archive: Archive, source: str, clean: Callable[[str], str]) -> str | None:
     if "docProps/core.xml" not in archive:
         return None
-    root = parse_xml(archive.read("docProps/core.xml"), source, "docProps/core.xml", recover=True)
+    root = archive.xml("docProps/core.xml", recover=True)
     title = root.find("{http://purl.org/dc/elements/1.1/}title")
     if title is None or not title.text:
         return None

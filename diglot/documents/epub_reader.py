@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urldefrag
 
-from diglot.documents.archive import Archive, ArchiveLimits, local_name, parse_xml
+from diglot.documents.archive import Archive, ArchiveLimits, local_name
 from diglot.documents.html_blocks import absolute_links, html_blocks, inline_spans
 from diglot.documents.model import Block, spans_text
 from diglot.errors import InputError
@@ -146,7 +146,7 @@ def epub_chapters(data: bytes, source: str, *, limits: ArchiveLimits | None = No
         if "word/document.xml" in archive:
             raise InputError(f"{source}: not an EPUB file (it is a Word document: name it .docx)")
         raise InputError(f"{source}: not an EPUB file (a zip archive without META-INF/container.xml)")
-    container = parse_xml(archive.read("META-INF/container.xml"), source, "META-INF/container.xml")
+    container = archive.xml("META-INF/container.xml")
     opf_path = next(
         (
             str(rootfile.get("full-path"))
@@ -160,7 +160,7 @@ def epub_chapters(data: bytes, source: str, *, limits: ArchiveLimits | None = No
     if opf_path is None:
         raise InputError(f"{source}: not an EPUB file (its container names no package document)")
     opf_path = _href_path("", opf_path)
-    opf = parse_xml(archive.read(opf_path), source, opf_path)
+    opf = archive.xml(opf_path)
 
     title = author = None
     creators: list[str] = []
@@ -214,7 +214,7 @@ def epub_chapters(data: bytes, source: str, *, limits: ArchiveLimits | None = No
         for member in chapter.files:
             if member in encrypted:
                 raise InputError(f"{source}: chapter {chapter.number} is encrypted (DRM); diglot cannot read it")
-            root = _parse_chapter(archive.read(member), source, member)
+            root = archive.xml(member, recover=True, prepare=_html_characters)
             body = next((e for e in root.iter() if local_name(e) == "body"), root)
             blocks.extend(html_blocks(body, clean, link_of=absolute_links, part=chapter.part))
         return tuple(blocks)
@@ -235,11 +235,17 @@ def read_epub(
     """
     book = epub_chapters(data, source, limits=limits)
     blocks: list[Block] = []
+    limit = (limits or ArchiveLimits()).max_blocks
+    what = "the book" if chapters is None else "the chapters asked for"
     for chapter in book.select(chapters):
         blocks.extend(chapter.read())
+        if len(blocks) > limit:
+            raise InputError(
+                f"{source}: more than {limit:,} paragraphs in {what} (by chapter {chapter.number}"
+                f" of {len(book.chapters)}): read fewer chapters at a time"
+            )
     if not any(block.text.strip() or block.rows or block.code.strip() for block in blocks):
-        which = "the book" if chapters is None else "the chapters asked for"
-        raise InputError(f"{source}: no text in {which}")
+        raise InputError(f"{source}: no text in {what}")
     return book.title, book.author, tuple(blocks)
 
 
@@ -260,20 +266,16 @@ def _numeric_reference(match: re.Match[bytes]) -> bytes:
     return "".join(f"&#{ord(char)};" for char in text).encode("ascii")
 
 
-def _parse_chapter(data: bytes, source: str, member: str) -> _Element:
-    """A chapter's XHTML: HTML's named characters (``&nbsp;``) made numeric, parsed strictly, else recovering."""
-    data = _NAMED_REFERENCE.sub(_numeric_reference, data)
-    try:
-        return parse_xml(data, source, member)
-    except InputError:
-        return parse_xml(data, source, member, recover=True)
+def _html_characters(data: bytes) -> bytes:
+    """A chapter's XHTML with HTML's named characters (``&nbsp;``) as numeric references, which XML knows."""
+    return _NAMED_REFERENCE.sub(_numeric_reference, data)
 
 
 def _encrypted(archive: Archive, source: str) -> frozenset[str]:
     """The members ``META-INF/encryption.xml`` lists as encrypted (fonts are obfuscated this way too)."""
     if "META-INF/encryption.xml" not in archive:
         return frozenset()
-    root = parse_xml(archive.read("META-INF/encryption.xml"), source, "META-INF/encryption.xml", recover=True)
+    root = archive.xml("META-INF/encryption.xml", recover=True)
     return frozenset(
         _href_path("", str(element.get("URI")))
         for element in root.iter()
@@ -291,7 +293,7 @@ def _toc(
     """The table of contents' entries in order, as (member, title): the EPUB 3 nav if any, else the NCX."""
     nav = next((item[0] for item in manifest.values() if "nav" in item[2].split()), None)
     if nav is not None and nav in archive:
-        root = _parse_chapter(archive.read(nav), source, nav)
+        root = archive.xml(nav, recover=True, prepare=_html_characters)
         navs = [element for element in root.iter() if local_name(element) == "nav"]
         toc = next(
             (
@@ -314,7 +316,7 @@ def _toc(
     )
     if not ncx or ncx not in archive:
         return []
-    root = parse_xml(archive.read(ncx), source, ncx, recover=True)
+    root = archive.xml(ncx, recover=True)
     entries = []
     for point in root.iter():
         if local_name(point) != "navpoint":

@@ -45,6 +45,8 @@ _BLOCK_TAGS = _CONTAINERS | _PARAGRAPHS | _OUT_OF_ITEM | {"li", "hr", "img", "sv
 _EMPHASIS = frozenset({"em", "i", "cite", "dfn", "var", "u"})
 _STRONG = frozenset({"strong", "b"})
 _CODE = frozenset({"code", "kbd", "samp", "tt"})
+_STYLED = _EMPHASIS | _STRONG | _CODE | {"a"}
+_SPACES = re.compile(r"\s+")
 _LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang)-([\w+#.-]+)")
 
 Clean = Callable[[str], str]
@@ -125,7 +127,7 @@ def _collect(
             target = link_of(clean(str(node.get("href"))))
             if target:
                 own = replace(own, link=target)
-        block = tag in _BLOCK_TAGS
+        block = with_tail and tag in _BLOCK_TAGS  # a block inside inline content: a space either side
         if block:
             stack.append((" ", style))
         stack.extend((child, own, True) for child in reversed(node))
@@ -149,6 +151,9 @@ def inline_spans(
     space around; an image's alt text goes to ``images`` as an image block
     when given, else is left out.
     """
+    if not len(element) and local_name(element) not in _STYLED:  # the common case, a paragraph of plain text
+        text = _SPACES.sub(" ", clean(element.text or "")).strip()
+        return (Span(text),) if text else ()
     return normalise_spans(_collect([(element, _Style(), False)], clean, link_of, images))
 
 

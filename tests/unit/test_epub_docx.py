@@ -618,8 +618,35 @@ def test_a_50_mb_epub_is_read_quickly_with_memory_bounded(tmp_path: Path):
     assert peak < 250, out  # the file's 50 MB once, not inflated
 
 
+def test_a_book_of_millions_of_tiny_paragraphs_is_refused_with_memory_bounded(tmp_path: Path):
+    """12 million empty-looking paragraphs in 175 KB (each chapter just under the ratio check): refused at 200,000."""
+    book = tmp_path / "many.epub"
+    book.write_bytes(make_epub([(f"C{n}", "<p>x</p>" * 123_000) for n in range(100)]))
+    peak, out = _peak_rss_of(
+        f"""
+        from pathlib import Path
+        from diglot.documents.epub_reader import read_epub
+        from diglot.errors import InputError
+        try:
+            read_epub(Path({str(book)!r}).read_bytes(), "many.epub")
+        except InputError as exc:
+            print("error", exc)
+        """,
+        tmp_path,
+    )
+    assert (
+        "error many.epub: more than 200,000 paragraphs in the book (by chapter 2 of 100): read fewer chapters at a time"
+        in out.splitlines()
+    )
+    assert peak < 300, out
+
+
 def test_more_text_than_the_limit_is_refused_in_one_line():
     data = make_epub(THREE_CHAPTERS)
+    with pytest.raises(InputError, match=r"^b.epub: 'OEBPS/content.opf' in the EPUB has more than 5 elements \("):
+        read_epub(data, "b.epub", limits=ArchiveLimits(max_elements=5))
+    with pytest.raises(InputError, match=r"^r.docx: more than 3 paragraphs in the document$"):
+        read_docx(make_docx(REPORT), "r.docx", limits=ArchiveLimits(max_blocks=3))
     with pytest.raises(InputError, match=r"^b.epub: the EPUB holds more than the 1,500 bytes of text diglot reads"):
         read_epub(data, "b.epub", limits=ArchiveLimits(total_bytes=1_500))
     with pytest.raises(InputError, match=r"^b.epub: the archive lists \d files, more than the 3 an EPUB is read with$"):
