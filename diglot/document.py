@@ -339,6 +339,21 @@ def _parseable_html(html: bytes | str, source: str) -> bytes:
     return _NON_XML_REFERENCE.sub(_unless_non_xml, data)
 
 
+def _page_title(tree: Any) -> str | None:
+    """A page's title by trafilatura's own rules: its meta tags, its JSON-LD, else its <title> or its only <h1>.
+
+    Asked for alone: the rest of trafilatura's metadata (``with_metadata=True``) is mostly a search for the
+    date and the author, which diglot does not use, and took 60-70% of the extraction (0.17-0.25 s of CPU of
+    0.28-0.36 s on a 5 MB news page).
+    """
+    from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
+
+    metadata = examine_meta(tree)
+    with contextlib.suppress(Exception):  # trafilatura's JSON-LD reading has bugs: it passes over them the same way
+        metadata = extract_meta_json(tree, metadata)
+    return metadata.title or extract_title(tree)
+
+
 def from_html(html: bytes | str, source: str) -> Document:
     """The article in a web page: its main text, one paragraph per block, without menus and footers.
 
@@ -346,6 +361,7 @@ def from_html(html: bytes | str, source: str) -> Document:
     sanitised like any other. A page with no article text is an ``InputError``.
     """
     import trafilatura
+    from trafilatura.utils import load_html
 
     from diglot.documents.html_reader import read_article_xml
 
@@ -354,20 +370,23 @@ def from_html(html: bytes | str, source: str) -> Document:
     # and would keep the sequence's visible rest ("]0;title").
     html = _ESCAPES_IN_BYTES.sub(b"", html) if isinstance(html, bytes) else _ANSI.sub("", html)
     try:
+        tree = load_html(html)
+        title = _page_title(tree) if tree is not None else None
         # The article's structure as trafilatura's XML: headings, lists, quotes, code, tables, links, emphasis.
         xml = trafilatura.extract(
-            html,
+            tree,
             output_format="xml",
-            with_metadata=True,
+            with_metadata=False,
             include_comments=False,
             include_tables=True,
             include_formatting=True,
             include_links=True,
             include_images=True,
         )
-        title, blocks = read_article_xml(xml, sanitize) if xml else (None, ())
+        _, blocks = read_article_xml(xml, sanitize) if xml else (None, ())
     except Exception as exc:  # a page malformed beyond what the HTML parser recovers from
         raise InputError(f"{source}: cannot read the page ({type(exc).__name__})") from None
+    title = (sanitize(title).strip() or None) if title else None
     document = Document.from_blocks(blocks, title=title, source=source)
     if not document.paragraphs:
         raise InputError(f"{source}: no article text found in the page")
