@@ -39,7 +39,9 @@ _OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relati
 _STRICT_OFFICE_DOCUMENT = "http://purl.oclc.org/ooxml/officeDocument/relationships/officeDocument"
 _HEADING_NAME = re.compile(r"^heading\s*([1-9])$")
 _HYPERLINK_FIELD = re.compile(r'^\s*HYPERLINK\s+(?:"([^"]*)"|(\S+))')
-_MONOSPACE = frozenset({"courier", "courier new", "consolas", "menlo", "monaco", "lucida console", "source code pro"})
+# A character style for inline code ("HTML Code", pandoc's "Verbatim Char"), or a paragraph style for a line of a
+# code block ("Source Code", "HTML Preformatted"). A font is no sign: a whole document may be set in Courier.
+_CODE_STYLE = re.compile(r"\b(code|verbatim|preformatted)\b")
 _MAX_LIST_LEVEL = 9
 # Elements whose content is not part of the text: tracked deletions and moves away, and what is not prose.
 _LEFT_OUT = frozenset(
@@ -61,6 +63,11 @@ _LEFT_OUT = frozenset(
         "fldData",
     )
 )
+# Elements around runs whose content is read: tracked insertions and moves here, content controls, custom
+# markup, bidirectional runs.
+_CONTAINERS = frozenset(
+    f"{W}{name}" for name in ("ins", "moveTo", "smartTag", "customXml", "sdt", "sdtContent", "bdo", "dir")
+)
 _ALTERNATE = "{http://schemas.openxmlformats.org/markup-compatibility/2006}AlternateContent"
 
 
@@ -80,7 +87,6 @@ class _Style:
     level: int | None = None
     bold: bool | None = None
     italic: bool | None = None
-    monospace: bool | None = None
 
 
 @dataclass
@@ -142,9 +148,6 @@ def _run_properties(r_pr: _Element, into: _Style) -> None:
         into.bold = _true(bold)
     if italic is not None:
         into.italic = _true(italic)
-    fonts = r_pr.find(f"{W}rFonts")
-    if fonts is not None and fonts.get(f"{W}ascii"):
-        into.monospace = str(fonts.get(f"{W}ascii")).lower() in _MONOSPACE
 
 
 def _int(value: object, default: int) -> int:
@@ -250,12 +253,15 @@ class _Reader:
             return Block(
                 "list_item", spans, level=level + 1, ordered=ordered, number=counts[level] if ordered else None
             )
+        if any(_CODE_STYLE.search(n) for n in names):
+            return Block("code", code="".join(span.text for span in self.spans(p, style_id, keep_spaces=True)) + "\n")
         if any("quote" in n for n in names):
             return Block("quote", spans, level=1)
         return Block("paragraph", spans)
 
-    def spans(self, p: _Element, style_id: str | None) -> tuple[Span, ...]:
-        """A paragraph's runs as spans: text, tabs and breaks; bold, italic, monospace and links from each run."""
+    def spans(self, p: _Element, style_id: str | None, *, keep_spaces: bool = False) -> tuple[Span, ...]:
+        """A paragraph's runs as spans: text, tabs and breaks; bold, italic, code and links from each run
+        (``keep_spaces``: as written, for a line of code, else normalised)."""
         out: list[Span] = []
         fields: list[tuple[str, str | None]] = []  # open fields: (phase, link) - "instr" until separate, then "result"
         instruction: list[str] = []
@@ -289,7 +295,7 @@ class _Reader:
                 if fields and fields[-1][0] == "instr":
                     continue  # a field's instruction, never shown
                 field_link = next((target for _, target in reversed(fields) if target), None)
-                out.extend(self.run(element, style_id, link or field_link))
+                out.extend(self.run(element, link or field_link, keep_spaces))
             elif tag == f"{W}hyperlink":
                 target = self.links.get(str(element.get(f"{R}id") or ""))
                 stack.extend((child, target or link) for child in reversed(element))
@@ -297,11 +303,11 @@ class _Reader:
                 match = _HYPERLINK_FIELD.match(str(element.get(f"{W}instr") or ""))
                 target = absolute_links(self.clean(match.group(1) or match.group(2))) if match else None
                 stack.extend((child, target or link) for child in reversed(element))
-            elif tag in (f"{W}ins", f"{W}moveTo", f"{W}smartTag", f"{W}customXml", f"{W}sdt", f"{W}sdtContent"):
+            elif tag in _CONTAINERS:
                 stack.extend((child, link) for child in reversed(element))
-        return normalise_spans(out)
+        return tuple(out) if keep_spaces else normalise_spans(out)
 
-    def run(self, r: _Element, style_id: str | None, link: str | None) -> list[Span]:
+    def run(self, r: _Element, link: str | None, keep_spaces: bool = False) -> list[Span]:
         look = _Style()
         r_pr = r.find(f"{W}rPr")
         char_style = None
@@ -311,9 +317,7 @@ class _Reader:
             char_style = str(rstyle.get(f"{W}val")) if rstyle is not None else None
         bold = look.bold if look.bold is not None else bool(self.styles.first(char_style, "bold"))
         italic = look.italic if look.italic is not None else bool(self.styles.first(char_style, "italic"))
-        names = [s.name.lower() for s in self.styles.chain(char_style)]
-        monospace = look.monospace if look.monospace is not None else bool(self.styles.first(char_style, "monospace"))
-        code = monospace or any("code" in name for name in names)
+        code = any(_CODE_STYLE.search(s.name.lower()) for s in self.styles.chain(char_style))
         spans: list[Span] = []
         for piece in r:
             tag = piece.tag
@@ -322,7 +326,7 @@ class _Reader:
                 if text:
                     spans.append(Span(text, "code" if code else "text", italic, bold, link))
             elif tag in (f"{W}tab", f"{W}ptab"):
-                spans.append(Span(" ", "text", italic, bold, link))
+                spans.append(Span("    " if keep_spaces else " ", "text", italic, bold, link))
             elif tag in (f"{W}br", f"{W}cr"):
                 spans.append(Span("\n", "break"))
             elif tag == f"{W}noBreakHyphen":
@@ -417,7 +421,11 @@ def read_docx(data: bytes, source: str, *, limits: ArchiveLimits | None = None) 
         element = stack.pop()
         if element.tag == f"{W}p":
             block = reader.paragraph(element)
-            if block is not None and block.text.strip():
+            if block is not None and block.kind == "code":
+                if blocks and blocks[-1].kind == "code":  # the lines of one code block are paragraphs in a row
+                    block = Block("code", code=blocks.pop().code + block.code)
+                blocks.append(block)
+            elif block is not None and block.text.strip():
                 blocks.append(block)
                 if len(blocks) > archive.limits.max_blocks:
                     raise InputError(f"{source}: more than {archive.limits.max_blocks:,} paragraphs in the document")

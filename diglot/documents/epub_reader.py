@@ -195,9 +195,9 @@ def epub_chapters(data: bytes, source: str, *, limits: ArchiveLimits | None = No
     files = list(dict.fromkeys(files))
     if not files:
         raise InputError(f"{source}: the EPUB's spine lists no readable chapter")
-    encrypted = _encrypted(archive, source)
+    encrypted = _encrypted(archive)
 
-    toc = _toc(archive, source, manifest, toc_id, clean)
+    toc = _toc(archive, manifest, toc_id, clean)
     titles: dict[str, str] = {}
     for path, label in toc:
         if path not in titles and label:
@@ -271,7 +271,7 @@ def _html_characters(data: bytes) -> bytes:
     return _NAMED_REFERENCE.sub(_numeric_reference, data)
 
 
-def _encrypted(archive: Archive, source: str) -> frozenset[str]:
+def _encrypted(archive: Archive) -> frozenset[str]:
     """The members ``META-INF/encryption.xml`` lists as encrypted (fonts are obfuscated this way too)."""
     if "META-INF/encryption.xml" not in archive:
         return frozenset()
@@ -285,7 +285,6 @@ def _encrypted(archive: Archive, source: str) -> frozenset[str]:
 
 def _toc(
     archive: Archive,
-    source: str,
     manifest: dict[str, tuple[str, str, str]],
     toc_id: str | None,
     clean: Callable[[str], str],

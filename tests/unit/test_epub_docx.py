@@ -251,6 +251,8 @@ def make_docx(
         '<w:pPr><w:outlineLvl w:val="1"/></w:pPr></w:style>'
         '<w:style w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/></w:style>'
         '<w:style w:type="character" w:styleId="Strong"><w:name w:val="Strong"/><w:rPr><w:b/></w:rPr></w:style>'
+        '<w:style w:type="paragraph" w:styleId="SourceCode"><w:name w:val="Source Code"/></w:style>'
+        '<w:style w:type="character" w:styleId="VerbatimChar"><w:name w:val="Verbatim Char"/></w:style>'
         "</w:styles>"
     )
     numbering = (
@@ -389,7 +391,7 @@ def test_a_docx_reads_headings_lists_tables_links_and_emphasis():
         assert left_out not in everything
 
 
-def test_a_docx_field_hyperlink_and_a_document_with_no_text():
+def test_a_docx_field_hyperlink_code_and_a_document_with_no_text():
     field = (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
         '<w:r><w:instrText> HYPERLINK "https://example.org/f" </w:instrText></w:r>'
@@ -399,6 +401,24 @@ def test_a_docx_field_hyperlink_and_a_document_with_no_text():
     )
     _, blocks = read_docx(make_docx(p(r("See ") + field + r("."))), "f.docx")
     assert blocks[0].text == "See field link." and blocks[0].spans[1].link == "https://example.org/f"
+    code = (
+        p(
+            r("Run ")
+            + r("make -j2", '<w:rStyle w:val="VerbatimChar"/>')
+            + r(" in Courier.", '<w:rFonts w:ascii="Courier New"/>')
+        )
+        + p(r("for x in y:"), "SourceCode")
+        + p("<w:r><w:tab/><w:t>print( x )</w:t></w:r>", "SourceCode")
+        + p(r("After."))
+    )
+    _, blocks = read_docx(make_docx(code), "c.docx")
+    assert [(s.text, s.kind) for s in blocks[0].spans] == [
+        ("Run ", "text"),
+        ("make -j2", "code"),
+        (" in Courier.", "text"),
+    ]
+    assert blocks[1].kind == "code" and blocks[1].code == "for x in y:\n    print( x )\n"
+    assert blocks[2].text == "After."
     with pytest.raises(InputError, match=r"^empty.docx: no text in the document$"):
         read_docx(make_docx(p("")), "empty.docx")
 
