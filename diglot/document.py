@@ -44,8 +44,6 @@ _ANSI = re.compile(
 # overrides that can make text read differently from what it is.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_MARKDOWN_SUFFIXES = {".md", ".markdown", ".mdown", ".mkd"}
-_HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 # The ESC-introduced sequences of _ANSI, in a page's undecoded bytes (ASCII in every encoding a page declares
 # but UTF-16; the 8-bit CSI byte is left to the text's sanitising, as in UTF-8 it is part of letters).
@@ -266,13 +264,6 @@ def _decode(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(f"{source}: not valid UTF-8 text (bad byte at offset {exc.start})") from None
-
-
-def _read_limited(stream: BinaryIO, source: str, max_bytes: int) -> bytes:
-    data = stream.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise InputError(f"{source}: larger than the {max_bytes:,}-byte limit (set max_input_bytes to raise it)")
-    return data
 
 
 def is_url(source: str) -> bool:
@@ -655,6 +646,74 @@ def fetch_url(
     return from_html(data, url)
 
 
+@dataclass(frozen=True)
+class Selection:
+    """The pages of a PDF or the chapters of an EPUB to read (numbered from 1); None: all of them."""
+
+    pages: Sequence[int] | None = None
+    chapters: Sequence[int] | None = None
+
+
+def from_bytes(data: bytes, source: str, *, suffix: str = "", selection: Selection | None = None) -> Document:
+    """A document from a file's bytes: PDF, EPUB and Word files by their first bytes, else by ``suffix``.
+
+    ``selection`` picks a PDF's pages or an EPUB's chapters; naming pages for
+    another format is an ``InputError``, as every failure is (one line).
+    """
+    from diglot.documents.formats import sniff
+
+    selection = selection or Selection()
+    kind = sniff(data, suffix, source)
+    if selection.pages is not None and kind != "pdf":
+        raise InputError(f"{source}: --pages is for PDF files; this is {_FORMAT_NAMES[kind]}")
+    if selection.chapters is not None and kind != "epub":
+        raise InputError(f"{source}: --chapters is for EPUB books; this is {_FORMAT_NAMES[kind]}")
+    if kind == "pdf":
+        from diglot.documents.pdf_reader import read_pdf
+
+        title, blocks = read_pdf(data, source, pages=selection.pages)
+        return Document.from_blocks(blocks, title=title, source=source)
+    if kind == "epub":
+        from diglot.documents.epub_reader import read_epub
+
+        title, _author, blocks = read_epub(data, source, chapters=selection.chapters)
+        return Document.from_blocks(blocks, title=title, source=source)
+    if kind == "docx":
+        from diglot.documents.docx_reader import read_docx
+
+        title, blocks = read_docx(data, source)
+        return Document.from_blocks(blocks, title=title, source=source)
+    if kind == "html":
+        if b"\x00" in data:
+            raise InputError(f"{source}: binary file, not text")
+        return from_html(data, source)  # trafilatura finds the encoding (UTF-8 first, else a guess)
+    return load_document(_decode(data, source), source=source, markdown=kind == "markdown")
+
+
+_FORMAT_NAMES = {
+    "pdf": "a PDF",
+    "epub": "an EPUB book",
+    "docx": "a Word document",
+    "html": "a web page",
+    "markdown": "Markdown",
+    "text": "text",
+}
+
+# PDF, EPUB and Word files hold far more bytes than text (fonts, images, compression): the file may be up to
+# this size; the text read from it is bounded by each reader (pages, chapters, paragraphs).
+DOCUMENT_FILE_MAX_BYTES = 200_000_000
+
+
+def _read_file(stream: BinaryIO, source: str, max_bytes: int) -> bytes:
+    """A file's bytes: up to ``max_bytes`` of text, or up to ``DOCUMENT_FILE_MAX_BYTES`` of a PDF, EPUB or Word file."""
+    head = stream.read(8)
+    limit = max(max_bytes, DOCUMENT_FILE_MAX_BYTES) if head.startswith((b"%PDF-", b"PK\x03\x04")) else max_bytes
+    data = head + stream.read(max(0, limit + 1 - len(head)))
+    if len(data) > limit:
+        raise InputError(f"{source}: larger than the {limit:,}-byte limit (set max_input_bytes to raise it)")
+    return data
+
+
 def read_source(
     source: str,
     *,
@@ -662,35 +721,34 @@ def read_source(
     stdin: BinaryIO | None = None,
     on_progress: Callable[[int, int | None], None] | None = None,
     cancel: threading.Event | None = None,
+    selection: Selection | None = None,
 ) -> Document:
     """Read SOURCE (a path, an http(s) address, or ``-`` for stdin) into a Document.
 
     Text and Markdown files are read as they are; HTML files and web pages
-    through ``from_html``. Raises ``InputError`` with a one-line message for a
-    missing file, a directory, binary or undecodable content, empty text, text
-    over ``max_bytes``, or a page that cannot be downloaded or has no article.
+    through ``from_html``; PDF, EPUB and Word files (known by their first
+    bytes) by their readers, ``selection`` choosing pages or chapters. Raises
+    ``InputError`` with a one-line message for a missing file, a directory,
+    binary or undecodable content, empty text, text over ``max_bytes``, or a
+    page that cannot be downloaded or has no article.
     """
     if source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        data = _read_limited(stream, "<stdin>", max_bytes)
-        return load_document(_decode(data, "<stdin>"), source="<stdin>")
+        return from_bytes(_read_file(stream, "<stdin>", max_bytes), "<stdin>", selection=selection)
     if is_url(source):
+        if selection is not None and (selection.pages is not None or selection.chapters is not None):
+            raise InputError(f"{source}: --pages and --chapters are for PDF and EPUB files, not web pages")
         return fetch_url(source, max_bytes=max_bytes, on_progress=on_progress, cancel=cancel)
     path = Path(source).expanduser()
     if path.is_dir():
         raise InputError(f"{source}: is a directory, not a file")
     try:
         with path.open("rb") as stream:
-            data = _read_limited(stream, source, max_bytes)
+            data = _read_file(stream, source, max_bytes)
     except FileNotFoundError:
         raise InputError(f"{source}: no such file") from None
     except PermissionError:
         raise InputError(f"{source}: permission denied") from None
     except OSError as exc:
         raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from None
-    suffix = path.suffix.lower()
-    if suffix in _HTML_SUFFIXES:
-        if b"\x00" in data:
-            raise InputError(f"{source}: binary file, not text")
-        return from_html(data, source)  # the page's own <meta charset> decides the encoding
-    return load_document(_decode(data, source), source=source, markdown=suffix in _MARKDOWN_SUFFIXES)
+    return from_bytes(data, source, suffix=path.suffix, selection=selection)

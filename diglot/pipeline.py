@@ -33,7 +33,7 @@ from typing import Any, Protocol
 
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
-from diglot.document import Document, read_source
+from diglot.document import Document, Selection, read_source
 from diglot.errors import DiglotError
 from diglot.export import article_dict
 from diglot.langid import LanguageGuess, ParagraphLanguages, detect_language, script_paragraph_languages
@@ -217,13 +217,14 @@ class Pipeline:
 
     # Steps -------------------------------------------------------------------
 
-    def read(self, source: str, *, language: str | None = None) -> Article:
+    def read(self, source: str, *, language: str | None = None, selection: Selection | None = None) -> Article:
         """Read ``source`` (path, http(s) address, ``-``) and identify its language.
 
-        ``language`` (``--from``) is taken as given instead of detected.
+        ``language`` (``--from``) is taken as given instead of detected;
+        ``selection`` picks a PDF's pages or an EPUB's chapters.
         Raises ``InputError`` with a one-line message for bad input.
         """
-        document = read_source(source, max_bytes=self.config.max_input_bytes)
+        document = read_source(source, max_bytes=self.config.max_input_bytes, selection=selection)
         return Article(document, self.identify(document, language=language))
 
     def identify(self, document: Document, *, language: str | None = None) -> LanguageGuess:

@@ -43,11 +43,30 @@ def _zip_format(data: bytes, source: str) -> Format:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
-            if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
-                if archive.read("mimetype").strip() == b"application/epub+zip":
-                    return "epub"
+            if "META-INF/container.xml" in names or (
+                "mimetype" in names
+                and archive.getinfo("mimetype").file_size < 100
+                and archive.read("mimetype").strip() == b"application/epub+zip"
+            ):
+                return "epub"
             if "word/document.xml" in names:
                 return "docx"
     except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
         raise InputError(f"{source}: a damaged zip archive, not a readable EPUB or Word document") from None
     raise InputError(f"{source}: a zip archive that is neither an EPUB book nor a Word document")
+
+
+def page_numbers(text: str) -> tuple[int, ...]:
+    """Page or chapter numbers as a user writes them: ``3``, ``1-3,5``; ``ValueError`` with a message otherwise."""
+    numbers: list[int] = []
+    for piece in text.replace(" ", "").split(","):
+        first, dash, last = piece.partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise ValueError(f"numbers and ranges are needed, such as 2, 2-4 or 1,3-5, not {text!r}")
+        start, end = int(first), int(last) if dash else int(first)
+        if start < 1 or end < start:
+            raise ValueError(f"ranges count up from 1, such as 2-4, not {piece!r}")
+        if end - start > 100_000:
+            raise ValueError(f"the range {piece!r} is too long")
+        numbers.extend(range(start, end + 1))
+    return tuple(dict.fromkeys(numbers))
