@@ -41,6 +41,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("M", "models", "Models", "Models: list, download and remove them", show=False),
     Command("ctrl+r", "retry", "Retry", "Run the summary and translation again", show=False),
     Command("escape", "cancel", "Cancel", "Cancel the running summary, translation or download", show=False),
+    # Textual's own action: the terminal put back, the process stopped (SIGTSTP); the shell's fg redraws it.
+    Command("ctrl+z", "suspend_process", "Suspend", "Suspend diglot to the shell; fg brings it back", show=False),
     Command("question_mark", "help", "Help", "Show the keys and what they do"),
     Command("q", "quit", "Quit", "Quit diglot"),
 )
@@ -51,6 +53,7 @@ KEY_NAMES = {
     "question_mark": "?",
     "escape": "Esc",
     "ctrl+r": "Ctrl+R",
+    "ctrl+z": "Ctrl+Z",
 }
 
 
