@@ -16,7 +16,9 @@ from pathlib import Path
 from diglot.document import is_url
 
 # What a folder contributes: the files diglot reads as articles.
-ARTICLE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".mdown", ".mkd", ".html", ".htm", ".xhtml"})
+ARTICLE_SUFFIXES = frozenset(
+    {".txt", ".text", ".md", ".markdown", ".mdown", ".mkd", ".html", ".htm", ".xhtml", ".pdf", ".epub", ".docx"}
+)
 _GLOB_CHARACTERS = frozenset("*?[")
 
 

@@ -99,3 +99,18 @@ def test_bad_page_ranges_are_usage_errors(capsys, files):
     with pytest.raises(SystemExit) as exited:
         main(["translate", str(files["paper.pdf"]), "--pages", "3-1", "--to", "ru"])
     assert exited.value.code == 2 and "count up from 1" in capsys.readouterr().err
+
+
+def test_a_batch_folder_reads_pdf_epub_and_word_files(capsys, tiny_config, files, tmp_path: Path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("paper.pdf", "voyage.epub", "report.docx"):
+        (folder / name).write_bytes(files[name].read_bytes())
+    out = tmp_path / "out"
+    assert main(["batch", str(folder), "--to", "ru", "--out", str(out), "--method", "extractive", "--quiet"]) == 0
+    lines = [json.loads(line) for line in (out / "index.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert sorted(Path(entry["source"]).name for entry in lines if entry["status"] == "done") == [
+        "paper.pdf",
+        "report.docx",
+        "voyage.epub",
+    ]
