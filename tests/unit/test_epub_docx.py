@@ -164,6 +164,17 @@ def test_chapters_selects_and_the_book_reads_chapter_by_chapter():
             chapter_numbers(bad)
 
 
+def test_chapters_read_in_threads_at_once_are_the_chapters_read_in_turn():
+    """An app shows the first chapter and reads the rest in the background: reads from several threads agree."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    book = epub_chapters(make_epub(THREE_CHAPTERS * 4), "voyage.epub")
+    in_turn = [chapter.read() for chapter in book.chapters]
+    with ThreadPoolExecutor(4) as pool:
+        at_once = list(pool.map(lambda chapter: chapter.read(), book.chapters))
+    assert at_once == in_turn and len(in_turn) == 12
+
+
 def test_an_epub_2_ncx_titles_the_chapters_and_untitled_files_continue_a_chapter():
     data = make_epub(THREE_CHAPTERS, toc="ncx")
     assert [c.title for c in epub_chapters(data, "b.epub").chapters] == ["The Harbour", "The Storm", "Landfall"]
