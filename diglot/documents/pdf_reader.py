@@ -69,6 +69,7 @@ _INVISIBLE = (
 )
 _WORD = re.compile(r"[^\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _DROP = {ord(c): None for c in _INVISIBLE}
+_INVISIBLE_CHAR = re.compile("[" + re.escape("".join(sorted(_INVISIBLE))) + "]")
 _FORCE_BOLD = 0x40000  # the font descriptor's ForceBold flag
 _DIGITS = re.compile(r"\d+")
 _JUNK_TITLE = re.compile(r"^(?:untitled|microsoft word - .*|.*\.(?:docx?|pdf|tex|dvi|indd|odt))$", re.IGNORECASE)
@@ -82,8 +83,8 @@ class _Fragment:
     bottom: float
     top: float
     sizes: list[float]
-    """The height of its first character's box and, if it has one, its fourth's: the size of its type as
-    drawn (``FPDFText_GetFontSize`` leaves out a scaling text matrix, which some TeX drivers use)."""
+    """The height of each of its words' boxes: the size of its type as drawn (``FPDFText_GetFontSize``
+    leaves out a scaling text matrix, which some TeX drivers use)."""
     bold: bool
     length: int = 0
     """How many characters it has."""
@@ -94,8 +95,8 @@ class _Fragment:
 
     @property
     def size(self) -> float:
-        """The font size most of its characters have (not a quotation mark's or a footnote mark's)."""
-        size = round(self.sizes[-1], 1)  # the 4th character's if it has one
+        """The size of most of its words' type (not a footnote mark's or a formula's)."""
+        size = round(sorted(self.sizes)[len(self.sizes) // 2], 1)
         return size or round(self.top - self.bottom, 1)
 
 
@@ -290,6 +291,8 @@ def _fragments(raw: Any, textpage: Any, count: int, ctypes: Any) -> list[_Fragme
     pointer = ctypes.byref(rect)
     get_box = raw.FPDFText_GetLooseCharBox
     text = _page_text(raw, textpage, count, ctypes)
+    bold = _BoldTest(raw, textpage, ctypes)
+    clean = _INVISIBLE_CHAR.search(text) is None
     fragments: list[_Fragment] = []
     current: _Fragment | None = None
     pieces: list[tuple[str, int, float, float, float, float]] = []  # (text, index, left, right, bottom, top)
@@ -316,7 +319,8 @@ def _fragments(raw: Any, textpage: Any, count: int, ctypes: Any) -> list[_Fragme
                 and last[1] - left < (end - start + 1) * height * 1.5
                 and (last[2] == bottom or abs(last[2] - bottom) < 0.5 * height)
             ):
-                word = word.translate(_DROP)
+                if not clean:
+                    word = word.translate(_DROP)
                 if word:
                     pieces.append((word, start, left, last[1] if last[1] > right else right, bottom, top))
                 continue
@@ -349,8 +353,7 @@ def _fragments(raw: Any, textpage: Any, count: int, ctypes: Any) -> list[_Fragme
                         current.text.append(" ")
                     current.text.append(word)
                     current.length += len(word)
-                    if len(current.sizes) == 1:  # past an opening quotation mark or a footnote mark
-                        current.sizes.append(top - bottom)
+                    current.sizes.append(top - bottom)
                     if right > current.x1:
                         current.x1 = right
                     if bottom < c_bottom:
@@ -359,9 +362,7 @@ def _fragments(raw: Any, textpage: Any, count: int, ctypes: Any) -> list[_Fragme
                         current.top = top
                     space = True
                     continue
-        current = _Fragment(
-            [word], left, right, bottom, top, [top - bottom or 1.0], _bold(raw, textpage, index), len(word)
-        )
+        current = _Fragment([word], left, right, bottom, top, [top - bottom or 1.0], bold(index), len(word))
         fragments.append(current)
         space = True
     return fragments
@@ -384,18 +385,24 @@ def _page_text(raw: Any, textpage: Any, count: int, ctypes: Any) -> str:
     return "".join(chars)
 
 
-def _bold(raw: Any, textpage: Any, index: int) -> bool:
-    """Whether character ``index`` is in a bold font: by its weight, its ForceBold flag or its name."""
-    import ctypes
+class _BoldTest:
+    """Whether a character is in a bold font: by its weight, its ForceBold flag or its name (one buffer for all)."""
 
-    if raw.FPDFText_GetFontWeight(textpage, index) >= 600:
-        return True
-    name = ctypes.create_string_buffer(128)
-    flags = ctypes.c_int(0)
-    length = raw.FPDFText_GetFontInfo(textpage, index, name, len(name), ctypes.byref(flags))
-    if flags.value & _FORCE_BOLD:
-        return True
-    return bool(length and _BOLD_NAME.search(name.raw[: max(0, min(length, 128) - 1)].decode("latin-1")))
+    def __init__(self, raw: Any, textpage: Any, ctypes: Any) -> None:
+        self.raw = raw
+        self.textpage = textpage
+        self.name = ctypes.create_string_buffer(128)
+        self.flags = ctypes.c_int(0)
+        self.flags_pointer = ctypes.byref(self.flags)
+
+    def __call__(self, index: int) -> bool:
+        raw = self.raw
+        if raw.FPDFText_GetFontWeight(self.textpage, index) >= 600:
+            return True
+        length = raw.FPDFText_GetFontInfo(self.textpage, index, self.name, 128, self.flags_pointer)
+        if self.flags.value & _FORCE_BOLD:
+            return True
+        return bool(length and _BOLD_NAME.search(self.name.raw[: max(0, min(length, 128) - 1)].decode("latin-1")))
 
 
 def _rows(fragments: list[_Fragment]) -> list[list[_Fragment]]:
@@ -667,13 +674,25 @@ def _blocks(lines: list[_Line]) -> list[Block]:
     for line in lines:
         at = f"page {line.page}"
         caption = bool(_CAPTION.match(line.text))
+        smaller = line.size < body * 0.9
         footnote = (
-            line.size < body * 0.9
+            smaller
             and line.top < lowest.get((line.page, line.column), float("-inf"))
             and line.top < low_on_page[line.page]
         )
-        if caption or footnote or (note_last is not None and _continues_aside(note_last, line)):
-            if caption or note_last is None or (footnote and _new_note(note_last, line)):
+        # Small type in the middle of a sentence (a figure's labels between two columns of one paragraph)
+        # waits aside too.
+        inside = (
+            smaller
+            and kind == "paragraph"
+            and previous is not None
+            and bool(text)
+            and not _SENTENCE_END.search(previous.text)
+            and not headings.get(id(line))
+        )
+        continues = note_last is not None and _continues_aside(note_last, line)
+        if caption or footnote or inside or continues:
+            if caption or not continues or (footnote and _FOOTNOTE_MARK.match(line.text)):
                 end_note()
                 note_part = at
             note.append(line.text)
@@ -752,16 +771,15 @@ def _continues_aside(previous: _Line, line: _Line) -> bool:
     )
 
 
-def _new_note(previous: _Line, line: _Line) -> bool:
-    """Whether footnote ``line`` starts a new note after ``previous``: a note mark, or another column."""
-    return bool(_FOOTNOTE_MARK.match(line.text)) or previous.page != line.page or previous.column != line.column
-
-
 def _new_paragraph(previous: _Line | None, line: _Line, pitch: float, body: float) -> bool:
     """Whether ``line`` starts a new paragraph after ``previous`` (the last line of the open one)."""
     if previous is None:
         return True
-    if abs(previous.size - line.size) >= 0.6 * max(1.0, body / 10):
+    other_size = abs(previous.size - line.size) >= 0.6 * max(1.0, body / 10)
+    broken = len(previous.text) >= 2 and previous.text[-1] in _HYPHENS and previous.text[-2].isalpha()
+    if broken and line.text[:1].islower() and not other_size:
+        return False  # a word broken at the line's end goes on here
+    if other_size:
         return True
     indent = line.x0 - line.column[0]
     indented = indent > 0.6 * line.size and indent < 6 * line.size
