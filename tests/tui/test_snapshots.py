@@ -236,3 +236,59 @@ def test_links_of_a_sentence_80x24(snap_compare, make):
         await pilot.press("down", "down", "down", "l")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def _paper_and_book(make, which: str):
+    from diglot.documents.epub_reader import read_epub
+    from diglot.documents.pdf_reader import read_pdf
+    from tests.pdf_samples import two_column_paper
+    from tests.unit.test_epub_docx import THREE_CHAPTERS, make_epub
+
+    if which == "pdf":
+        title, blocks = read_pdf(two_column_paper(3).data, "paper.pdf")
+        source = "paper.pdf"
+    else:
+        title, _author, blocks = read_epub(make_epub(THREE_CHAPTERS), "voyage.epub")
+        source = "voyage.epub"
+    from diglot.document import Document
+
+    return make(fake_engines(), document=Document.from_blocks(blocks, title=title, source=source))
+
+
+def test_pdf_paper(snap_compare, make):
+    """A two-column paper read column by column: its title and headings, the body joined across lines."""
+    app = _paper_and_book(make, "pdf")
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(160, 45), run_before=run_before)
+
+
+def test_pdf_paper_80x24(snap_compare, make):
+    app = _paper_and_book(make, "pdf")
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_epub_chapter_list(snap_compare, make):
+    app = _paper_and_book(make, "epub")
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("C")
+
+    assert snap_compare(app, terminal_size=(160, 45), run_before=run_before)
+
+
+def test_epub_chapter_list_80x24(snap_compare, make):
+    app = _paper_and_book(make, "epub")
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        await pilot.press("C", "down")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
