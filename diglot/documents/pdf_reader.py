@@ -217,19 +217,35 @@ def _chosen_pages(source: str, count: int, pages: Sequence[int] | None) -> list[
                 f" choose some with --pages (e.g. --pages 1-{min(count, 100)})"
             )
         return list(range(1, count + 1))
-    chosen = list(dict.fromkeys(pages))
-    outside = [page for page in chosen if not 1 <= page <= count]
-    if outside:
-        return _raise(f"{source}: page {outside[0]} is out of range (the PDF has {count:,} pages)")
+    chosen: dict[int, None] = {}
+    for page in pages:  # one at a time: a huge range fails at its first page out of range, not after it
+        if not 1 <= page <= count:
+            raise InputError(f"{source}: page {page} is out of range (the PDF has {count:,} pages)")
+        chosen[page] = None
+        if len(chosen) > MAX_PAGES:
+            raise InputError(f"{source}: more than the {MAX_PAGES:,} pages read at once asked for")
     if not chosen:
-        return _raise(f"{source}: no pages asked for")
-    if len(chosen) > MAX_PAGES:
-        return _raise(f"{source}: {len(chosen):,} pages asked for, more than the {MAX_PAGES:,} read at once")
-    return chosen
+        raise InputError(f"{source}: no pages asked for")
+    return list(chosen)
 
 
-def _raise(message: str) -> list[int]:
-    raise InputError(message)
+def parse_pages(spec: str) -> list[int]:
+    """The pages of a ``--pages`` value: numbers and ranges, comma-separated (``1-3,5`` is 1, 2, 3, 5), in
+    the order given. Raises ``ValueError`` with a sentence for anything else, or for more than ``MAX_PAGES``
+    pages."""
+    pages: list[int] = []
+    for item in spec.split(","):
+        match = re.fullmatch(r"\s*(\d{1,7})\s*(?:[-–]\s*(\d{1,7})\s*)?", item)
+        if match is None:
+            raise ValueError(f"{item.strip() or 'an empty item'!r} is not a page or a range of pages (e.g. 1-3,5)")
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        if first < 1 or last < first:
+            raise ValueError(f"{item.strip()!r} is not a range of pages: pages count from 1, and upwards")
+        if len(pages) + last - first + 1 > MAX_PAGES:
+            raise ValueError(f"more than the {MAX_PAGES:,} pages read at once")
+        pages.extend(range(first, last + 1))
+    return pages
 
 
 def _context_pages(chosen: list[int], count: int) -> list[int]:

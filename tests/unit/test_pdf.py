@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from diglot.documents import pdf_reader
-from diglot.documents.pdf_reader import join_lines, read_pdf
+from diglot.documents.pdf_reader import join_lines, parse_pages, read_pdf
 from diglot.errors import InputError
 from tests import pdf_samples
 from tests.pdf_samples import CAPTION, FOOTNOTE, HEADER, TITLE, two_column_paper
@@ -277,3 +277,33 @@ def test_readings_in_two_threads_do_not_disturb_each_other(papers) -> None:
     for thread in threads:
         thread.join(timeout=120)
     assert results == [expected] * 6
+
+
+@pytest.mark.parametrize(
+    ("spec", "pages"),
+    [("1-3,5", [1, 2, 3, 5]), ("7", [7]), (" 2 - 4 , 9 ", [2, 3, 4, 9]), ("5,1", [5, 1]), ("3-3", [3])],
+)
+def test_parse_pages(spec: str, pages: list[int]) -> None:
+    assert parse_pages(spec) == pages
+
+
+@pytest.mark.parametrize("spec", ["", "a", "1-", "-3", "0", "4-2", "1,,2", "1.5", "1-99999999"])
+def test_parse_pages_refuses_what_is_not_pages(spec: str) -> None:
+    with pytest.raises(ValueError) as caught:
+        parse_pages(spec)
+    assert "\n" not in str(caught.value)
+
+
+def test_a_huge_range_of_pages_fails_at_once(papers) -> None:
+    message = _one_line(papers[False].data, "paper.pdf", pages=range(1, 10**12))
+    assert message == "paper.pdf: page 4 is out of range (the PDF has 3 pages)"
+
+
+def test_order_score_sees_columns_read_across() -> None:
+    """The benchmark's score: sentences whole and in order; reading across two columns breaks them."""
+    from benchmarks.pdf_readers import order_score
+
+    truth = ["One sentence here. Another one follows.", "A third sentence. And a fourth one."]
+    assert order_score("One sentence here. Another one follows. A third sentence. And a fourth one.", truth) == 1
+    assert order_score("A third sentence. And a fourth one. One sentence here. Another one follows.", truth) == 0.5
+    assert order_score("One sentence A third here. sentence. Another one And a fourth follows. one.", truth) == 0
