@@ -35,6 +35,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
 GLOSSARY_MAX_BYTES = 64_000_000
 KNOWN_COLUMNS = ("source", "target", "source_language", "case", "inflect", "note")
 _INFLECT_LETTERS = 3
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class GlossaryError(DiglotError):
@@ -110,6 +112,14 @@ def spaced(char: str) -> bool:
     return char.isalnum() and not ("\u2e80" <= char <= "\ufaff" or "\u0e00" <= char <= "\u0eff")
 
 
+_NOT_SPACED = re.compile(r"[\W_\u2e80-\ufaff\u0e00-\u0eff]")
+
+
+def _words_only(text: str) -> str:
+    """``text`` with every character but the letters and digits of spaced scripts made a space (same length)."""
+    return _NOT_SPACED.sub(" ", text)
+
+
 def _key(source: str, case_insensitive: bool) -> str:
     return source.lower() if case_insensitive else source
 
@@ -126,17 +136,26 @@ class Glossary:
                 continue  # listed again later: the first one wins
             same.append(entry)
             self.entries.append(entry)
-        self._automata: dict[bool, Any] = {}
-        for insensitive in (False, True):
-            keys = {k: v for (k, i), v in by_key.items() if i == insensitive}
-            if keys:
+        # Terms that begin and end with letters of a spaced script (most) are looked for in the text with
+        # everything else made a space, as " term ": only whole words match, and the automaton reports no
+        # match inside a word. Others (Chinese, Japanese, Thai at either end) are looked for as written.
+        self._automata: dict[tuple[bool, bool], Any] = {}
+        for (key, insensitive), found in by_key.items():
+            words = spaced(key[0]) and spaced(key[-1])
+            automaton = self._automata.get((words, insensitive))
+            if automaton is None:
                 import ahocorasick
 
-                automaton = ahocorasick.Automaton()
-                for key, found in keys.items():
-                    automaton.add_word(key, (len(key), tuple(found)))
-                automaton.make_automaton()
-                self._automata[insensitive] = automaton
+                automaton = self._automata[(words, insensitive)] = ahocorasick.Automaton()
+            if words:
+                for inflect in {e.inflect for e in found}:
+                    pattern = " " + _words_only(key) + ("" if inflect else " ")
+                    alike = tuple(e for e in found if e.inflect == inflect)
+                    automaton.add_word(pattern, (len(pattern), alike))
+            else:
+                automaton.add_word(key, (len(key), tuple(found)))
+        for automaton in self._automata.values():
+            automaton.make_automaton()
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -158,6 +177,40 @@ class Glossary:
         """Whether any entry is used for ``src`` -> ``tgt``."""
         return src != tgt and any(entry.applies(src, tgt) for entry in self.entries)
 
+    @staticmethod
+    def _candidate(
+        text: str,
+        haystack: str,
+        start: int,
+        end: int,
+        entries: tuple[GlossaryEntry, ...],
+        src: str,
+        tgt: str,
+        candidates: list[tuple[int, int, int, str, GlossaryEntry]],
+    ) -> None:
+        """Add ``entries`` at ``text[start:end]`` to ``candidates`` if they match there: whole words, as written."""
+        entry = entries[0]
+        if len(entries) > 1 or entry.source_language is not None:
+            found = next((e for e in entries if e.source_language in (None, src)), None)
+            if found is None:
+                return
+            entry = found
+        if haystack[start:end] != (entry.source.lower() if entry.case_insensitive else entry.source):
+            return  # the same letters with other characters between them
+        if start > 0 and spaced(text[start - 1]) and spaced(text[start]):
+            return
+        if entry.inflect and spaced(text[end - 1]):
+            stop = end
+            while stop < len(text) and stop - end < _INFLECT_LETTERS and "a" <= text[stop] <= "z":
+                stop += 1
+            if stop == len(text) or not spaced(text[stop]):
+                end = stop
+        if end < len(text) and spaced(text[end]) and spaced(text[end - 1]):
+            return
+        replacement = entry.replacement(text[start:end], tgt)
+        if replacement is not None:
+            candidates.append((start, end, entry.order, replacement, entry))
+
     def terms_in(self, text: str, src: str, tgt: str) -> list[TermMatch]:
         """The terms of ``text`` for a translation ``src`` -> ``tgt``, in text order, none overlapping.
 
@@ -167,31 +220,24 @@ class Glossary:
         if src == tgt or not self._automata:
             return []
         candidates: list[tuple[int, int, int, str, GlossaryEntry]] = []
-        for insensitive, automaton in self._automata.items():
+        lowered: str | None = None
+        for (words, insensitive), automaton in self._automata.items():
             haystack = text
             if insensitive:
-                haystack = text.lower()
-                if len(haystack) != len(text):  # a letter that lowers to two: lower letter by letter
-                    haystack = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-            for last, (length, entries) in automaton.iter(haystack):
-                start, end = last - length + 1, last + 1
-                entry = next((e for e in entries if e.source_language in (None, src)), None)
-                if entry is None:
-                    continue
-                if start > 0 and spaced(text[start - 1]) and spaced(text[start]):
-                    continue
-                if entry.inflect and spaced(text[end - 1]):
-                    stop = end
-                    while stop < len(text) and stop - end < _INFLECT_LETTERS and "a" <= text[stop] <= "z":
-                        stop += 1
-                    if stop == len(text) or not spaced(text[stop]):
-                        end = stop
-                if end < len(text) and spaced(text[end]) and spaced(text[end - 1]):
-                    continue
-                replacement = entry.replacement(text[start:end], tgt)
-                if replacement is None:
-                    continue
-                candidates.append((start, end, entry.order, replacement, entry))
+                if lowered is None:
+                    lowered = text.lower()
+                    if len(lowered) != len(text):  # a letter that lowers to two: lower letter by letter
+                        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+                haystack = lowered
+            if words:
+                for last, (length, entries) in automaton.iter(" " + _words_only(haystack) + " "):
+                    # The pattern's first space stands for the character before the term (or the text's start).
+                    start = last - length + 1
+                    end = last - 1 if entries[0].inflect is False else last
+                    self._candidate(text, haystack, start, end, entries, src, tgt, candidates)
+            else:
+                for last, (length, entries) in automaton.iter(haystack):
+                    self._candidate(text, haystack, last - length + 1, last + 1, entries, src, tgt, candidates)
         if not candidates:
             return []
         candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
@@ -278,7 +324,7 @@ def make_entry(values: Mapping[str, str], targets: Mapping[str, str], where: str
     source = values.get("source", "").strip()
     if not source:
         raise GlossaryError(f"{where}: the term is empty")
-    if any(ord(c) < 32 or ord(c) == 127 for c in source):
+    if _CONTROL.search(source):
         raise GlossaryError(f"{where}: the term has a control character")
     source_language = None
     if (lang := values.get("source_language", "").strip()) and (source_language := _language(lang)) is None:
@@ -335,7 +381,7 @@ def _rows(path: Path, text: str, order: int, problems: list[str] | None) -> list
             break
         start = line + 1
         line = reader.line_num
-        if not cells or all(not c.strip() for c in cells):
+        if not "".join(cells).strip():
             if columns is not None and cells and len(cells) > 1:
                 where = f"{path}:{start}"
                 if problems is None:

@@ -481,9 +481,11 @@ class _Plan:
             return done
         unit = self._document.unit(i)
         paragraph = self._paragraphs[i]
+        found = self.glossary.terms_in(paragraph, self.read_as(i), self.tgt) if self.glossary else []
+        if unit is None and not found:  # plain prose without a term: sent as it is
+            done = self._masked[i] = (None, [[] for _ in self.sentences(i)])
+            return done
         ranges = self._ranges(i)
-        read_as = self.read_as(i)
-        found = self.glossary.terms_in(paragraph, read_as, self.tgt) if self.glossary else []
         per_sentence: list[list[TermMatch]] = [[] for _ in ranges]
         kept = [kept_ranges(paragraph, unit, a, b) for a, b in ranges]
         first = 0  # both in text order: one pass
@@ -503,6 +505,8 @@ class _Plan:
             done = (
                 [
                     mask(paragraph[a:b], kept[k], {(m.start, m.end): m.replacement for m in per_sentence[k]})
+                    if kept[k] or per_sentence[k]
+                    else Masked(paragraph[a:b], "", "", ())  # nothing kept: the sentence as it is
                     for k, (a, b) in enumerate(ranges)
                 ],
                 per_sentence,
