@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from lxml.etree import _Element
 
 _CHUNK = 1 << 20
+_NAME_BYTES = 200
 
 
 @dataclass(frozen=True)
@@ -58,19 +59,20 @@ class ArchiveLimits:
     """Blocks in one document or book (a long novel has about 15,000 paragraphs)."""
 
 
-def _stated_entries(data: bytes) -> int | None:
-    """The number of entries the end-of-central-directory record states (None: no such record)."""
+def _central_directory(data: bytes) -> tuple[int, int] | None:
+    """The entries and the bytes of the central directory, as the end-of-central-directory record states them
+    (None: no such record). zipfile reads the directory by its size, whatever count it states: both are bounded."""
     at = data.rfind(b"PK\x05\x06", max(0, len(data) - 65_557))
     if at < 0 or at + 22 > len(data):
         return None
-    (entries,) = struct.unpack_from("<H", data, at + 10)
-    if entries == 0xFFFF:  # a zip64 archive: the count is in the zip64 record before it
+    entries, size = struct.unpack_from("<HI", data, at + 10)
+    if entries == 0xFFFF or size == 0xFFFFFFFF:  # a zip64 archive: both are in the zip64 record before it
         locator = data.rfind(b"PK\x06\x07", max(0, at - 20), at)
         if locator >= 0:
             (record,) = struct.unpack_from("<Q", data, locator + 8)
-            if record + 40 <= len(data) and data[record : record + 4] == b"PK\x06\x06":
-                (entries,) = struct.unpack_from("<Q", data, record + 32)
-    return int(entries)
+            if record + 56 <= len(data) and data[record : record + 4] == b"PK\x06\x06":
+                entries, size = struct.unpack_from("<QQ", data, record + 32)
+    return int(entries), int(size)
 
 
 class Archive:
@@ -88,12 +90,16 @@ class Archive:
         self._lock = threading.Lock()
         if not data.startswith(b"PK"):
             raise InputError(f"{source}: not {_article(what)} {what} file ({_looks_like(data)})")
-        entries = _stated_entries(data)
-        if entries is not None and entries > self.limits.max_members:
-            raise InputError(
-                f"{source}: the archive lists {entries:,} files, more than the {self.limits.max_members:,}"
-                f" {_article(what)} {what} is read with"
-            )
+        directory = _central_directory(data)
+        if directory is not None:
+            entries, size = directory
+            # An entry takes 46 bytes and its name: 20,000 entries with names of 200 bytes are 5 MB.
+            entries = max(entries, size // (46 + _NAME_BYTES))
+            if entries > self.limits.max_members:
+                raise InputError(
+                    f"{source}: the archive lists more than the {self.limits.max_members:,} files"
+                    f" {_article(what)} {what} is read with"
+                )
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
         except (
