@@ -186,6 +186,114 @@ def read_pdf(data: bytes, source: str, *, pages: Sequence[int] | None = None) ->
     return title, tuple(blocks)
 
 
+ISOLATED_MEMORY_BYTES = 2 * 1024**3
+"""The address space a reading in its own process may take (where ``RLIMIT_AS`` is enforced: Linux).
+PDFium parses a page's whole drawing in memory, and a small file can hold a page that unpacks to gigabytes."""
+ISOLATED_TIMEOUT_S = 120.0
+"""How long a reading in its own process may take."""
+
+
+def read_pdf_isolated(
+    data: bytes,
+    source: str,
+    *,
+    pages: Sequence[int] | None = None,
+    memory_bytes: int = ISOLATED_MEMORY_BYTES,
+    timeout_s: float = ISOLATED_TIMEOUT_S,
+) -> tuple[str | None, tuple[Block, ...]]:
+    """``read_pdf`` in a process of its own, bounded in memory and time: what a front end should call on a
+    file from outside. The same result or ``InputError`` as ``read_pdf``, and one line more for a PDF that
+    needs more than ``memory_bytes`` or ``timeout_s`` (about 0.2 s more to start the process)."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from diglot.documents.model import block_from_dict
+
+    if b"%PDF-" not in data[:1024]:
+        raise InputError(f"{source}: not a PDF (no %PDF- header at its start)")
+    request = json.dumps(
+        {
+            "source": source,
+            "pages": None if pages is None else _chosen_in_advance(source, pages),
+            "max_pages": MAX_PAGES,
+            "max_characters": MAX_CHARACTERS,
+            "memory_bytes": memory_bytes,
+        }
+    ).encode()
+    root = str(Path(__file__).resolve().parents[2])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))}
+
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", "from diglot.documents.pdf_reader import _serve; _serve()"],
+            input=request + b"\n" + data,
+            capture_output=True,
+            timeout=timeout_s,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise InputError(
+            f"{source}: reading the PDF took more than {timeout_s:g} s (a page too complex to lay out):"
+            " choose other pages with --pages"
+        ) from None
+    try:
+        answer = json.loads(done.stdout)
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        memory = "MemoryError" in done.stderr.decode(errors="replace") or done.returncode < 0
+        if memory:
+            raise InputError(
+                f"{source}: reading the PDF needs more than {memory_bytes // 1024**2:,} MB of memory (a page"
+                " that unpacks to more than any article holds): choose other pages with --pages"
+            )
+        raise InputError(f"{source}: the PDF could not be read (its reader stopped with status {done.returncode})")
+    if "error" in answer:
+        raise InputError(str(answer["error"]))
+    return answer["title"], tuple(block_from_dict(block) for block in answer["blocks"])
+
+
+def _chosen_in_advance(source: str, pages: Sequence[int]) -> list[int]:
+    chosen: list[int] = []
+    for page in pages:
+        chosen.append(int(page))
+        if len(chosen) > MAX_PAGES:
+            raise InputError(f"{source}: more than the {MAX_PAGES:,} pages read at once asked for")
+    return chosen
+
+
+def _serve() -> None:
+    """The child of ``read_pdf_isolated``: a JSON request line and the PDF on stdin, the answer on stdout."""
+    import json
+    import sys
+
+    from diglot.documents.model import block_to_dict
+
+    global MAX_PAGES, MAX_CHARACTERS
+    raw = sys.stdin.buffer.read()
+    head, _, data = raw.partition(b"\n")
+    request = json.loads(head)
+    try:  # the limit is set here rather than between fork and exec, which is unsafe in a threaded parent
+        import resource
+
+        limit = int(request["memory_bytes"])
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # Windows has no resource module: no limit there
+        pass
+    MAX_PAGES, MAX_CHARACTERS = int(request["max_pages"]), int(request["max_characters"])
+    try:
+        title, blocks = read_pdf(data, request["source"], pages=request["pages"])
+    except InputError as exc:
+        answer: dict[str, Any] = {"error": str(exc)}
+    else:
+        answer = {"title": title, "blocks": [block_to_dict(block) for block in blocks]}
+    sys.stdout.write(json.dumps(answer))
+
+
 def _open_error(source: str, exc: Exception) -> InputError:
     code = getattr(exc, "err_code", None)
     if code == 4:  # FPDF_ERR_PASSWORD

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from diglot.documents import pdf_reader
-from diglot.documents.pdf_reader import join_lines, parse_pages, read_pdf
+from diglot.documents.pdf_reader import join_lines, parse_pages, read_pdf, read_pdf_isolated
 from diglot.errors import InputError
 from tests import pdf_samples
 from tests.pdf_samples import CAPTION, FOOTNOTE, HEADER, TITLE, two_column_paper
@@ -173,10 +173,10 @@ def test_a_typeset_two_column_paper() -> None:
 # Bad input: one line each, quickly.
 
 
-def _one_line(data: bytes, source: str = "bad.pdf", **options) -> str:
+def _one_line(data: bytes, source: str = "bad.pdf", reader=read_pdf, **options) -> str:
     started = time.perf_counter()
     with pytest.raises(InputError) as caught:
-        read_pdf(data, source, **options)
+        reader(data, source, **options)
     assert time.perf_counter() - started < 10
     message = str(caught.value)
     assert "\n" not in message and message.startswith(f"{source}: ")
@@ -307,3 +307,43 @@ def test_order_score_sees_columns_read_across() -> None:
     assert order_score("One sentence here. Another one follows. A third sentence. And a fourth one.", truth) == 1
     assert order_score("A third sentence. And a fourth one. One sentence here. Another one follows.", truth) == 0.5
     assert order_score("One sentence A third here. sentence. Another one And a fourth follows. one.", truth) == 0
+
+
+def _compressed_bomb(megabytes: int) -> bytes:
+    """A one-page PDF whose page drawing is a few hundred kB compressed and ``megabytes`` MB unpacked."""
+    import zlib
+
+    unit = b"BT /F1 12 Tf 72 700 Td (aaaaaaaaaa) Tj ET\n"
+    stream = zlib.compress(unit * (megabytes * 1_000_000 // len(unit)), 9)
+    return pdf_samples._hand_written(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+            b" /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
+
+
+def test_read_in_its_own_process_gives_the_same_result(papers) -> None:
+    data = papers[True].data
+    assert read_pdf_isolated(data, "paper.pdf") == read_pdf(data, "paper.pdf")
+    assert read_pdf_isolated(data, "paper.pdf", pages=[2]) == read_pdf(data, "paper.pdf", pages=[2])
+    assert "encrypted" in _one_line(pdf_samples.encrypted(data), reader=read_pdf_isolated)
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_AS is enforced on Linux")
+def test_a_page_that_unpacks_to_too_much_is_refused_in_bounded_memory() -> None:
+    """PDFium parses a page's whole drawing in memory: 60 MB of drawing (170 kB of file) takes it about
+    850 MB. In its own process, under a 300 MB cap, the reading stops with one line."""
+    bomb = _compressed_bomb(60)
+    assert len(bomb) < 300_000
+    message = _one_line(bomb, "bomb.pdf", reader=read_pdf_isolated, memory_bytes=300 * 1024**2)
+    assert "more than 300 MB of memory" in message and "--pages" in message
+
+
+def test_a_reading_that_takes_too_long_is_stopped() -> None:
+    message = _one_line(_compressed_bomb(20), "slow.pdf", reader=read_pdf_isolated, timeout_s=0.05)
+    assert "took more than 0.05 s" in message
