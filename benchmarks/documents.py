@@ -202,6 +202,9 @@ class Paint:
     first_paint_s: float
     first_paint_cpu_s: float
     paragraphs: int
+    whole_s: float
+    """Until the whole document is in the app: after the first paint when a first part was shown."""
+    partial: bool
 
 
 def measure_read(path: Path) -> tuple[float, float, Document]:
@@ -212,20 +215,24 @@ def measure_read(path: Path) -> tuple[float, float, Document]:
 
 
 async def measure_first_paint(path: Path) -> Paint:
-    """Read ``path`` and open it in the app (headless, fake engines that wait: only the article is drawn)."""
+    """Read ``path`` and open it in the app as ``diglot FILE`` does (headless, fake engines that wait: only
+    the article is drawn): a long file's first part first (``first_part``), the whole read behind it."""
+    from diglot.document import first_part
     from tests.tui.fakes import fake_engines
     from tui.app import DiglotApp
 
+    whole = read_source(str(path))  # what the app must end with (read before the clock starts)
     gate = threading.Event()
     with tempfile.TemporaryDirectory() as folder:
         started, cpu = time.perf_counter(), time.process_time()
-        document = read_source(str(path))
+        document, partial = first_part(str(path))
         read_s = time.perf_counter() - started
         app = DiglotApp(
             document,
             pipeline=fake_engines(summary_gate=gate, gate=gate),
             config=Config(),
             recent=RecentArticles(Path(folder) / "recent.json"),
+            complete=(lambda: read_source(str(path))) if partial else None,
         )
         first = document.paragraphs[0].split("\n")[0].strip()[:20]
         try:
@@ -234,9 +241,12 @@ async def measure_first_paint(path: Path) -> Paint:
                 while not pane.render_line(0).text.strip().startswith(first):
                     await asyncio.sleep(0.002)
                 painted, painted_cpu = time.perf_counter() - started, time.process_time() - cpu
+                while len(app.document.paragraphs) != len(whole.paragraphs):
+                    await asyncio.sleep(0.01)
+                whole_s = time.perf_counter() - started
         finally:
             gate.set()
-    return Paint(read_s, painted, painted_cpu, len(document.paragraphs))
+    return Paint(read_s, painted, painted_cpu, len(whole.paragraphs), whole_s, partial)
 
 
 @dataclass(frozen=True)
@@ -294,7 +304,7 @@ def main() -> int:
     print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     print(
         f"{'input':<17} {'MB':>5} {'paragraphs':>10} {'read s':>7} {'read CPU s':>10} {'read in app s':>13}"
-        f" {'first paint s':>13} {'CPU s':>6}  target"
+        f" {'first paint s':>13} {'CPU s':>6} {'whole in s':>10}  target"
     )
     missed = False
     for label, size, read_s, read_cpu_s, paint in rows:
@@ -303,8 +313,13 @@ def main() -> int:
         print(
             f"{label:<17} {size / 1e6:>5.2f} {paint.paragraphs:>10} {read_s:>7.3f} {read_cpu_s:>10.3f}"
             f" {paint.read_s:>13.3f}"
-            f" {paint.first_paint_s:>13.3f} {paint.first_paint_cpu_s:>6.3f}  <= {FIRST_PAINT_TARGET_S:.1f} s {verdict}"
+            f" {paint.first_paint_s:>13.3f} {paint.first_paint_cpu_s:>6.3f} {paint.whole_s:>10.3f}"
+            f"  <= {FIRST_PAINT_TARGET_S:.1f} s {verdict}"
         )
+    print(
+        "first paint: from starting to read to the first line drawn; 'read in app' is the first part the app"
+        " shows when a file is long (its whole follows, 'whole in s'), else the whole"
+    )
     code = code_heavy_article()
     before, now = tokens_before(code), tokens_now(code)
     print(f"code-heavy article ({len(code.encode()) / 1e3:.0f} kB), sent to the translation model (opus-mt tokens):")

@@ -669,9 +669,10 @@ def from_bytes(data: bytes, source: str, *, suffix: str = "", selection: Selecti
     if selection.chapters is not None and kind != "epub":
         raise InputError(f"{source}: --chapters is for EPUB books; this is {_FORMAT_NAMES[kind]}")
     if kind == "pdf":
-        from diglot.documents.pdf_reader import read_pdf
+        from diglot.documents.pdf_reader import read_pdf_isolated
 
-        title, blocks = read_pdf(data, source, pages=selection.pages)
+        # In a process of its own, bounded in memory and time: one page of a small file can unpack to gigabytes.
+        title, blocks = read_pdf_isolated(data, source, pages=selection.pages)
         return Document.from_blocks(blocks, title=title, source=source)
     if kind == "epub":
         from diglot.documents.epub_reader import read_epub
@@ -714,6 +715,87 @@ def _read_file(stream: BinaryIO, source: str, max_bytes: int) -> bytes:
     return data
 
 
+# A local file larger than this, in a format that takes long to read whole (Markdown, an EPUB of several
+# chapters), is shown first in part (``first_part``) while the rest is read.
+PROGRESSIVE_BYTES = 200_000
+_HEAD_CHARACTERS = 40_000
+# An EPUB is compressed: a book of this size or more, in more than this many chapters, opens at its first.
+_PROGRESSIVE_BOOK_BYTES = 50_000
+_PROGRESSIVE_CHAPTERS = 3
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def _markdown_head(text: str) -> str | None:
+    """The start of a long Markdown text, cut at a blank line outside code fences after ``_HEAD_CHARACTERS``.
+
+    The cut comes where a new top-level block starts (the next line not indented), so the head's blocks
+    are the full text's first blocks. None when there is no such place.
+    """
+    fence: str | None = None
+    position = 0
+    lines = text.split("\n")
+    for number, line in enumerate(lines[:-1]):
+        if (opening := _FENCE.match(line)) is not None:
+            marker = opening.group(1)
+            if fence is None:
+                fence = marker[0] * len(marker)
+            elif marker.startswith(fence):
+                fence = None
+        position += len(line) + 1
+        following = lines[number + 1]
+        if position >= _HEAD_CHARACTERS and fence is None and not line.strip() and following[:1] not in ("", " ", "\t"):
+            return text[:position]
+    return None
+
+
+def first_part(
+    source: str, *, max_bytes: int = DEFAULT_MAX_BYTES, selection: Selection | None = None
+) -> tuple[Document, bool]:
+    """What to show first of ``source``, and whether it is only a part (the rest to be read with ``read_source``).
+
+    A long Markdown file's first blocks and an EPUB's first chapter are read in a fraction of the whole's
+    time, so the app paints at once; anything else is read whole (a 100-page PDF paints within 2 s read
+    whole). Errors are ``read_source``'s.
+    """
+    from diglot.documents.formats import sniff
+
+    if source == "-" or is_url(source) or (selection is not None and (selection.pages or selection.chapters)):
+        return read_source(source, max_bytes=max_bytes, selection=selection), False
+    data, suffix = _read_path(source, max_bytes)
+    if len(data) > _PROGRESSIVE_BOOK_BYTES:
+        kind = sniff(data, suffix, source)
+        head: Document | None = None
+        with contextlib.suppress(InputError):  # a part that cannot be read alone: the whole is read
+            if kind == "markdown" and len(data) > PROGRESSIVE_BYTES:
+                if (text := _markdown_head(_decode(data, source))) is not None:
+                    head = load_document(text, source=source, markdown=True)
+            elif kind == "epub":
+                from diglot.documents.epub_reader import epub_chapters
+
+                book = epub_chapters(data, source)
+                if len(book.chapters) > _PROGRESSIVE_CHAPTERS:
+                    head = Document.from_blocks(book.chapters[0].read(), title=book.title, source=source)
+        if head is not None and head.paragraphs:
+            return head, True
+    return from_bytes(data, source, suffix=suffix, selection=selection), False
+
+
+def _read_path(source: str, max_bytes: int) -> tuple[bytes, str]:
+    """A local file's bytes and its name's suffix; one-line ``InputError`` for what cannot be read."""
+    path = Path(source).expanduser()
+    if path.is_dir():
+        raise InputError(f"{source}: is a directory, not a file")
+    try:
+        with path.open("rb") as stream:
+            return _read_file(stream, source, max_bytes), path.suffix
+    except FileNotFoundError:
+        raise InputError(f"{source}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{source}: permission denied") from None
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from None
+
+
 def read_source(
     source: str,
     *,
@@ -739,16 +821,5 @@ def read_source(
         if selection is not None and (selection.pages is not None or selection.chapters is not None):
             raise InputError(f"{source}: --pages and --chapters are for PDF and EPUB files, not web pages")
         return fetch_url(source, max_bytes=max_bytes, on_progress=on_progress, cancel=cancel)
-    path = Path(source).expanduser()
-    if path.is_dir():
-        raise InputError(f"{source}: is a directory, not a file")
-    try:
-        with path.open("rb") as stream:
-            data = _read_file(stream, source, max_bytes)
-    except FileNotFoundError:
-        raise InputError(f"{source}: no such file") from None
-    except PermissionError:
-        raise InputError(f"{source}: permission denied") from None
-    except OSError as exc:
-        raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from None
-    return from_bytes(data, source, suffix=path.suffix, selection=selection)
+    data, suffix = _read_path(source, max_bytes)
+    return from_bytes(data, source, suffix=suffix, selection=selection)

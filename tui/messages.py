@@ -13,11 +13,20 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
+from diglot.document import Document
 from diglot.errors import ModelUnavailable
 from diglot.hub import RemoteModel
 from diglot.langid import LanguageGuess
 from summarize import Summary
 from translate import TranslatedParagraph, Translation
+
+
+@dataclass
+class DocumentCompleted(Message):
+    """The whole of a document shown first in part (``diglot.document.first_part``) has been read."""
+
+    part: Document
+    document: Document
 
 
 @dataclass

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from diglot.document import read_source
 from diglot.documents.markdown_reader import read_markdown
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, until
 from tests.tui.fakes import fake_engines
 from tui.screens.export_dialog import ExportRequest
 
@@ -90,3 +90,32 @@ async def test_chapters_list_jumps_to_the_chosen_one(make):
         pane = app.original_pane
         assert pane.paragraph_of(pane.cursor) == 82 and 82 in pane.visible_paragraphs()
         assert pane.sentences[pane.cursor] == "# Part 3"
+
+
+async def test_a_document_shown_in_part_is_completed_in_place(make):
+    from diglot.document import load_document
+
+    text = GUIDE.read_text(encoding="utf-8")
+    whole = load_document(text * 5, source="long.md", markdown=True)
+    part = load_document(text, source="long.md", markdown=True)
+    assert whole.paragraphs[: len(part.paragraphs)] == part.paragraphs
+    gate = __import__("threading").Event()
+
+    def complete():
+        gate.wait(30)
+        return whole
+
+    app = make(fake_engines(), document=part, complete=complete)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await until(pilot, lambda: app.original_pane.sentence_count > 0)
+        assert app.document is part
+        app.original_pane.focus()
+        await pilot.press("down", "down", "down")
+        cursor = app.original_pane.cursor
+        gate.set()
+        await until(pilot, lambda: app.document is whole)
+        await settle(app, pilot)
+        assert app.original_pane.cursor == cursor and len(app.original_pane.paragraph_sentences) == len(
+            whole.paragraphs
+        )
+        assert app.translation is not None and len(app.translation.paragraphs) == len(whole.paragraphs)

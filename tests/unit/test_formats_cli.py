@@ -114,3 +114,30 @@ def test_a_batch_folder_reads_pdf_epub_and_word_files(capsys, tiny_config, files
         "report.docx",
         "voyage.epub",
     ]
+
+
+def test_a_long_file_is_shown_first_in_part(tmp_path: Path, files):
+    from diglot.document import first_part
+
+    guide = (Path(__file__).parent.parent / "data" / "documents" / "guide_en.md").read_text(encoding="utf-8")
+    long_md = tmp_path / "long.md"
+    long_md.write_text(guide + "".join(guide.replace("# Getting", f"# Part {n}:") for n in range(200)), "utf-8")
+    part, partial = first_part(str(long_md))
+    whole = read_source(str(long_md))
+    assert partial and 0 < len(part.paragraphs) < len(whole.paragraphs) // 3
+    assert whole.paragraphs[: len(part.paragraphs)] == part.paragraphs  # the part is the whole's beginning
+    book = tmp_path / "book.epub"
+    import random
+    import string
+
+    rng = random.Random(7)  # words that do not compress away: a book of about the size of a real one
+
+    def paragraph() -> str:
+        return "<p>" + " ".join("".join(rng.choices(string.ascii_lowercase, k=6)) for _ in range(60)) + ".</p>"
+
+    chapters = [(f"Chapter {n}", f"<h1>Chapter {n}</h1>" + "".join(paragraph() for _ in range(60))) for n in range(8)]
+    book.write_bytes(make_epub(chapters))
+    part, partial = first_part(str(book))
+    assert partial and [name for name, _ in part.parts()] == ["chapter 1: Chapter 0"]
+    short, partial = first_part(str(files["voyage.epub"]))  # small: read whole at once
+    assert not partial and len(short.parts()) == 3
