@@ -9,8 +9,6 @@ read is refused in one line, whatever its name.
 
 from __future__ import annotations
 
-import io
-import zipfile
 from typing import Literal
 
 from diglot.errors import InputError
@@ -40,19 +38,17 @@ def sniff(data: bytes, suffix: str, source: str) -> Format:
 
 
 def _zip_format(data: bytes, source: str) -> Format:
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "META-INF/container.xml" in names or (
-                "mimetype" in names
-                and archive.getinfo("mimetype").file_size < 100
-                and archive.read("mimetype").strip() == b"application/epub+zip"
-            ):
-                return "epub"
-            if "word/document.xml" in names:
-                return "docx"
-    except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
-        raise InputError(f"{source}: a damaged zip archive, not a readable EPUB or Word document") from None
+    """An EPUB or a Word file, by its members (read within the archive limits: a crowded or damaged
+    directory is an ``InputError``, never a long wait or a traceback)."""
+    from diglot.documents.archive import Archive
+
+    archive = Archive(data, source, "EPUB or Word")
+    if "META-INF/container.xml" in archive:
+        return "epub"
+    if "mimetype" in archive and archive.read("mimetype").strip() == b"application/epub+zip":
+        return "epub"
+    if "word/document.xml" in archive:
+        return "docx"
     raise InputError(f"{source}: a zip archive that is neither an EPUB book nor a Word document")
 
 
