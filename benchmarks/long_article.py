@@ -1,5 +1,6 @@
-"""How the app copes with a long article: first paint and key answers, 200 vs 20,000 paragraphs, and keys
-answered while a 20,000-paragraph translation arrives at once.
+"""How the app copes with a long article: first paint and key answers, 200 vs 20,000 paragraphs, a 5 MB
+paragraph vs the same text in 65,000 paragraphs, and keys answered while a 20,000-paragraph translation
+arrives at once.
 
 Run: ``python -m benchmarks.long_article`` (headless, fake engines, no model).
 Every figure printed is measured in this run; the ratio compares two
@@ -21,6 +22,7 @@ from textual import events
 from diglot.config import Config
 from diglot.document import Document
 from diglot.recent import RecentArticles
+from diglot.segment import split_sentences
 from tests.tui.fakes import fake_engines
 from tui.app import DiglotApp
 from tui.widgets.sentence_pane import SentencePane
@@ -41,6 +43,21 @@ def article(paragraphs: int) -> Document:
     return Document(paragraphs=tuple(texts), title="Long", source="long.txt")
 
 
+GIANT_SENTENCES = 65_000
+
+
+def giant_paragraph(sentences: int = GIANT_SENTENCES) -> str:
+    """One paragraph of ``sentences`` sentences: 4.9 MB for the default 65,000, within the default input limit."""
+    return " ".join(
+        f"Sentence {n} of the one long paragraph tells a little more of the story." for n in range(sentences)
+    )
+
+
+def in_paragraphs(text: str) -> Document:
+    """The same sentences, each its own paragraph (65,000 paragraphs for the giant one)."""
+    return Document(paragraphs=tuple(split_sentences(text, "en")), title="Paragraphs", source="paragraphs.txt")
+
+
 def _record_cursor_moves(pane: SentencePane) -> list[float]:
     """From now on, the time each cursor move of ``pane`` is made, appended to the list returned."""
     answered: list[float] = []
@@ -54,12 +71,15 @@ def _record_cursor_moves(pane: SentencePane) -> list[float]:
     return answered
 
 
-async def measure(paragraphs: int, keys: int = 20) -> tuple[float, float, float]:
-    """Seconds to the first painted line, and the median and worst seconds for a key to move the cursor."""
+async def measure(
+    paragraphs: int | Document, keys: int = 20, opens: str = "Paragraph 0"
+) -> tuple[float, float, float, float]:
+    """Seconds to the first painted line (which starts with ``opens``), the median and worst seconds for a key
+    to move the cursor, and the worst for a key to be answered and the screen drawn after it."""
     gate = threading.Event()  # summary and translation wait, as for a model: only the article is drawn
     with tempfile.TemporaryDirectory() as folder:
         app = DiglotApp(
-            article(paragraphs),
+            article(paragraphs) if isinstance(paragraphs, int) else paragraphs,
             pipeline=fake_engines(summary_gate=gate, gate=gate),
             config=Config(),
             source_language="en",
@@ -68,19 +88,21 @@ async def measure(paragraphs: int, keys: int = 20) -> tuple[float, float, float]
         started = time.perf_counter()
         async with app.run_test(size=SIZE) as pilot:
             pane = app.original_pane
-            while not pane.render_line(0).text.strip().startswith("Paragraph 0"):
+            while not pane.render_line(0).text.strip().startswith(opens):
                 await asyncio.sleep(0.005)
             painted = time.perf_counter() - started
             pane.focus()
             answered = _record_cursor_moves(pane)
             latencies = []
+            drawn = []
             for _ in range(keys):
                 pressed = time.perf_counter()
-                await pilot.press("down")
+                await pilot.press("down")  # returns once the app is idle: the key answered and drawn
+                drawn.append(time.perf_counter() - pressed)
                 latencies.append(answered[-1] - pressed)
             if pane.cursor != keys - 1:
                 raise RuntimeError(f"the cursor is on {pane.cursor}, not {keys - 1}: a key was lost")
-    return painted, statistics.median(latencies), max(latencies)
+    return painted, statistics.median(latencies), max(latencies), max(drawn)
 
 
 async def measure_translation_burst(paragraphs: int) -> tuple[int, float, float]:
@@ -118,10 +140,22 @@ async def measure_translation_burst(paragraphs: int) -> tuple[int, float, float]
 def main() -> int:
     small = asyncio.run(measure(200))
     large = asyncio.run(measure(20_000))
-    print(f"{'paragraphs':>10}  {'first paint s':>13}  {'key median s':>12}  {'key worst s':>11}")
-    for count, (painted, median, worst) in ((200, small), (20_000, large)):
-        print(f"{count:>10}  {painted:>13.3f}  {median:>12.4f}  {worst:>11.4f}")
+    text = giant_paragraph()
+    sentences = asyncio.run(measure(in_paragraphs(text), opens="Sentence 0 "))
+    giant = asyncio.run(measure(Document(paragraphs=(text,), title="One", source="one.txt"), opens="Sentence 0 "))
+    print(
+        f"{'article':>32}  {'first paint s':>13}  {'key median s':>12}  {'key worst s':>11}  {'key drawn worst s':>17}"
+    )
+    rows = (
+        ("200 paragraphs", small),
+        ("20,000 paragraphs", large),
+        (f"{len(text.encode()) / 1e6:.1f} MB as {GIANT_SENTENCES:,} paragraphs", sentences),
+        (f"{len(text.encode()) / 1e6:.1f} MB as one paragraph", giant),
+    )
+    for name, (painted, median, worst, drawn) in rows:
+        print(f"{name:>32}  {painted:>13.3f}  {median:>12.4f}  {worst:>11.4f}  {drawn:>17.4f}")
     print(f"first paint, 20,000 vs 200 paragraphs: {large[0] / small[0]:.2f}x")
+    print(f"first paint, one paragraph vs the same text in paragraphs: {giant[0] / sentences[0]:.2f}x")
     keys, median, worst = asyncio.run(measure_translation_burst(20_000))
     print(
         f"keys while a 20,000-paragraph translation arrives at once: {keys} answered,"

@@ -41,9 +41,14 @@ _LINE_BREAKS = re.compile(r"[ \t]*[\r\n]+[ \t]*")
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]")
 
 
-def _first_letter(text: str) -> str:
-    """The first letter of ``text`` after opening quotes, brackets and spaces ('' if none)."""
-    for char in text:
+def _first_letter(text: str, start: int = 0) -> str:
+    """The first letter of ``text[start:]`` after opening quotes, brackets and spaces ('' if none).
+
+    Read from ``start`` in place: a copy of the rest of a 5 MB paragraph at each of its cuts made
+    segmentation quadratic.
+    """
+    for position in range(start, len(text)):
+        char = text[position]
         if char.isalpha():
             return char
         if not (char.isspace() or char in _OPENERS or char in "-–—"):
@@ -91,8 +96,8 @@ def _repair_cuts(text: str, cuts: list[int], language: str) -> list[int]:
     for cut in sorted(set(moved)):
         if cut <= start or cut >= len(text):
             continue
-        before, after = text[start:cut].strip(), text[cut:]
-        letter = _first_letter(after)
+        before = text[start:cut].strip()
+        letter = _first_letter(text, cut)
         if letter.islower() or (letter.isupper() and _ends_with_abbreviation(before, language)):
             continue
         kept.append(cut)

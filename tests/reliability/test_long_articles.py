@@ -1,4 +1,5 @@
-"""A 20,000-paragraph article paints at once and keys answer while its translation streams in.
+"""A 20,000-paragraph article paints at once and keys answer while its translation streams in; a 5 MB
+paragraph paints and answers keys like the same text in paragraphs.
 
 The bounds here are generous (a shared, busy CI machine); the measured
 figures are printed by ``benchmarks/long_article.py`` and quoted in the README.
@@ -10,11 +11,14 @@ import threading
 import time
 from pathlib import Path
 
-from benchmarks.long_article import article
+from benchmarks.long_article import GIANT_SENTENCES, article, giant_paragraph, in_paragraphs
+from diglot.config import Config
 from diglot.document import Document
+from diglot.recent import RecentArticles
 from diglot.segment import split_sentences
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, until
 from tests.tui.fakes import fake_engines
+from tui.app import DiglotApp
 from tui.sentences import ArrivingParagraphs, SplitParagraphs
 
 PARAGRAPHS = 20_000
@@ -130,3 +134,114 @@ async def test_resplitting_by_language_keeps_the_place_and_the_cursor(make):
         assert pane.cursor == cursor and pane.scroll_offset.y == place
         await pilot.press("down")
         assert pane.cursor == cursor + 1
+
+
+async def _paint_keys_translation_and_quit(document: Document, tmp_path: Path) -> tuple[float, float]:
+    """Seconds to the first painted line, and for the slowest of a few keys (each pressed and drawn), on fake
+    engines; then the translation arrives and is shown, a key still answers, and ``q`` quits."""
+    gate = threading.Event()  # the summary and the translation wait, as for a model, until the keys are timed
+    app = DiglotApp(
+        document,
+        pipeline=fake_engines(summary_gate=gate, gate=gate),
+        config=Config(),
+        source_language="en",
+        recent=RecentArticles(tmp_path / "recent.json"),
+    )
+    started = time.perf_counter()
+    async with app.run_test(size=SIZE) as pilot:
+        pane = app.original_pane
+        await until(pilot, lambda: first_line(pane).startswith("Sentence 0 of"), seconds=600)
+        painted = time.perf_counter() - started
+        pane.focus()
+        await pilot.press("down")  # the first key also waits for the language names and a collection
+        slowest = 0.0
+        for _ in range(4):
+            pressed = time.perf_counter()
+            await pilot.press("down")
+            slowest = max(slowest, time.perf_counter() - pressed)
+        assert pane.cursor == 4 and pane.sentences[4].startswith("Sentence 4 of")
+        gate.set()
+        await until(pilot, lambda: app.translation is not None, seconds=600)
+        assert first_line(app.translation_pane).startswith("Перевод предложения 1.")
+        await pilot.press("down")
+        assert pane.cursor == 5 and app.translation_pane.aligned == 5
+        await pilot.press("q")
+        assert not app.is_running and app.return_code == 0
+    return painted, slowest
+
+
+async def test_a_five_megabyte_paragraph_paints_and_answers_like_the_same_text_in_paragraphs(tmp_path: Path):
+    """One 4.9 MB paragraph against the same 65,000 sentences as 65,000 paragraphs, in the same run.
+
+    It used to be laid out and drawn whole: 44 s to the first paint here and up to a minute per key (each
+    cursor move drew the whole paragraph again), deaf to q meanwhile.
+    """
+    text = giant_paragraph()
+    assert len(text.encode()) > 4_800_000
+    many_paint, many_key = await _paint_keys_translation_and_quit(in_paragraphs(text), tmp_path)
+    one_paint, one_key = await _paint_keys_translation_and_quit(
+        Document(paragraphs=(text,), title="One", source="one.txt"), tmp_path
+    )
+    print(f"first paint {one_paint:.2f} s vs {many_paint:.2f} s; slowest key {one_key:.2f} s vs {many_key:.2f} s")
+    # The one paragraph is split into sentences before its first paint (about half a second here).
+    assert one_paint < 5 * many_paint + 5, f"first paint {one_paint:.1f} s against {many_paint:.1f} s"
+    assert one_key < 5 * many_key + 2, f"slowest key {one_key:.2f} s against {many_key:.2f} s"
+
+
+def test_a_five_megabyte_paragraph_splits_into_sentences_in_linear_time():
+    """Segmentation copied the rest of the paragraph at each cut: 3.5 s for 5 MB against 0.05 s for 0.5 MB."""
+    text = giant_paragraph()
+    tenth = text[: len(text) // 10]
+
+    def seconds(paragraph: str) -> float:
+        best = float("inf")
+        for _ in range(3):  # the best of three: a shared machine's pauses are not the code's
+            started = time.perf_counter()
+            split_sentences(paragraph, "en")
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = seconds(tenth), seconds(text)
+    assert len(split_sentences(text, "en")) == GIANT_SENTENCES
+    assert large < 25 * small, f"10x the text took {large / small:.0f}x the time ({large:.2f} s)"
+
+
+async def test_a_long_paragraph_drawn_in_pieces_reads_as_one_paragraph(tmp_path: Path):
+    """A paragraph of many sentences is laid out in pieces: no blank line inside it, its sentences numbered
+    through, the paragraphs after it where they were."""
+    from tui.widgets.sentence_pane import PIECE_SENTENCES
+
+    count = 2 * PIECE_SENTENCES + 5  # three pieces
+    long = " ".join(f"Sentence {n} of the long paragraph." for n in range(count))
+    document = Document(paragraphs=(long, "After it. The end."), title="Pieces", source="pieces.txt")
+    gate = threading.Event()
+    app = DiglotApp(
+        document,
+        pipeline=fake_engines(summary_gate=gate, gate=gate),
+        config=Config(),
+        source_language="en",
+        recent=RecentArticles(tmp_path / "recent.json"),
+    )
+    async with app.run_test(size=(240, 200)) as pilot:
+        pane = app.original_pane
+
+        def screen() -> list[str]:
+            return [pane.render_line(y).text.rstrip() for y in range(pane.size.height)]
+
+        await until(pilot, lambda: any(line.strip().startswith("After it.") for line in screen()))
+        lines = screen()
+        blank = [y for y, line in enumerate(lines) if not line.strip()]
+        after = next(y for y, line in enumerate(lines) if line.strip().startswith("After it."))
+        assert blank and blank[0] == after - 1, "a blank line inside the paragraph"
+        assert pane.first_sentence(1) == count
+        assert pane.paragraph_of(2 * PIECE_SENTENCES + 1) == 0 and pane.paragraph_of(count) == 1
+        assert pane.visible_paragraphs() == range(0, 2)
+        pane.focus()
+        pane.cursor = PIECE_SENTENCES - 1
+        await pilot.press("down")
+        assert pane.cursor == PIECE_SENTENCES
+        assert pane.sentences[pane.cursor] == f"Sentence {PIECE_SENTENCES} of the long paragraph."
+        gate.set()
+        await until(pilot, lambda: app.translation is not None)
+        await pilot.pause()
+        assert app.translation_pane.aligned == PIECE_SENTENCES

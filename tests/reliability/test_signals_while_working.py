@@ -226,3 +226,23 @@ def test_a_signal_ends_the_app_when_nobody_reads_its_terminal(tiny_config, tmp_p
         assert status == 128 + signum, status
     print(f"ended {seconds:.2f} s after the signal")
     assert_cache_sound()
+
+
+def test_closing_the_terminal_on_a_five_megabyte_paragraph_ends_the_app_with_129(tiny_config, tmp_path: Path):
+    """The article of the giant-paragraph report: one 5 MB paragraph, being split, laid out and translated."""
+    from benchmarks.long_article import giant_paragraph
+
+    source = tmp_path / "one-paragraph.txt"
+    source.write_text(giant_paragraph(), encoding="utf-8")
+    with app_in_terminal(source) as (process, terminal):
+        deadline = time.monotonic() + STARTS_WITHIN_S
+        while b"Sentence 0 of" not in terminal.output:
+            assert process.poll() is None, f"the app ended early ({process.returncode}): {terminal.output[-3000:]!r}"
+            assert time.monotonic() < deadline, "the app did not draw the article"
+            time.sleep(0.1)
+        closed_at = time.monotonic()
+        terminal.hang_up()
+        status, seconds = ended_within(process, closed_at)
+        assert status is not None, f"still running {seconds:.0f} s after the terminal closed"
+        assert status == 129, status
+    print(f"ended {seconds:.2f} s after the hang-up")

@@ -19,7 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from diglot.segment import join_sentences
+from diglot.segment import join_sentences, sentence_gap
 from diglot.terminal_text import printable
 from tui.widgets.paragraph import Paragraph
 
@@ -34,6 +34,27 @@ SCROLLBAR_EVERY_S = 0.5
 GUTTER = 2
 # Rendered paragraphs kept; a screen shows a few dozen at most.
 STRIP_CACHE_SIZE = 256
+# A paragraph of more sentences than this is laid out, drawn and re-drawn (a cursor move) in pieces of this
+# many sentences, one under the other with no blank line between: the reader sees one paragraph, and a
+# 5 MB paragraph costs a key or a paint no more than a short one does.
+PIECE_SENTENCES = 48
+
+
+def _pieces(sentences: Sequence[str], first: int) -> list[tuple[Paragraph, int]]:
+    """A paragraph as the blocks it is laid out in, each with where its text starts in the paragraph's.
+
+    One block for a paragraph of up to PIECE_SENTENCES sentences; else one per PIECE_SENTENCES of them.
+    """
+    if len(sentences) <= PIECE_SENTENCES:
+        return [(Paragraph(sentences, first), 0)]
+    pieces: list[tuple[Paragraph, int]] = []
+    offset = 0
+    for start in range(0, len(sentences), PIECE_SENTENCES):
+        piece = Paragraph(sentences[start : start + PIECE_SENTENCES], first + start)
+        pieces.append((piece, offset))
+        if start + PIECE_SENTENCES < len(sentences):
+            offset += len(piece.plain) + len(sentence_gap(piece.sentences[-1], sentences[start + PIECE_SENTENCES]))
+    return pieces
 
 
 Decorate = Callable[[int, Sequence[str]], Sequence[tuple[int, int, str]]]
@@ -136,6 +157,11 @@ class SentencePane(ScrollView, can_focus=True):
         self._paragraphs: Sequence[Sequence[str]] = []
         # Paragraphs met so far, in order, each knowing its first sentence's index.
         self._blocks: list[Paragraph] = []
+        # A long paragraph is several blocks (``_pieces``): each block's paragraph, and where its text starts
+        # in its paragraph's; each paragraph met's first block.
+        self._block_paragraph: list[int] = []
+        self._block_offset: list[int] = []
+        self._paragraph_block: list[int] = []
         # For the first len(_tops) blocks: the line each starts on, and its height, at _width.
         self._tops: list[int] = []
         self._heights: list[int] = []
@@ -215,8 +241,13 @@ class SentencePane(ScrollView, can_focus=True):
             self._paragraphs = list(self._paragraphs)
         self._count = self.sentence_count + len(sentences)
         self._paragraphs.append(tuple(sentences))
-        if len(self._tops) == len(self._paragraphs) - 1 and self._near_screen(self._bottom()):
-            self._lay_out(len(self._paragraphs))  # the end is in view: show it at once
+        if (
+            len(self._paragraph_block) == len(self._paragraphs) - 1
+            and len(self._tops) == len(self._blocks)
+            and self._near_screen(self._bottom())
+        ):
+            self._meet(len(self._paragraphs))
+            self._lay_out(len(self._blocks))  # the end is in view: show it at once
             self.refresh()
         self._update_virtual_size_soon()
         self._schedule_layout()
@@ -237,29 +268,34 @@ class SentencePane(ScrollView, can_focus=True):
         # just overflowed would be carried to the end as the paragraphs below arrived.
         at_end = self.max_scroll_y > 0 and (self._at_end or top >= self.max_scroll_y)
         moved = shift = 0  # lines the screen's content moved down; lines later paragraphs moved down
+        after = 0  # the block after the last one drawn anew
         for number in numbers:
-            if number >= len(self._blocks):
+            if number >= len(self._paragraph_block):
                 break  # not met yet: read from the sequence when first needed
-            old = self._blocks[number]
-            block = Paragraph(self._paragraphs[number], old.first)
-            if len(block.sentences) != len(old.sentences):
+            start = self._paragraph_block[number]
+            end = start + self._paragraph_blocks(number)
+            pieces = _pieces(self._paragraphs[number], self._blocks[start].first)
+            if len(pieces) != end - start or len(pieces[-1][0].sentences) != len(self._blocks[end - 1].sentences):
                 # Later paragraphs' sentence numbers moved: made and laid out anew from here.
-                del self._blocks[number:], self._tops[number:], self._heights[number:]
+                del self._blocks[start:], self._block_paragraph[start:], self._block_offset[start:]
+                del self._paragraph_block[number:], self._tops[start:], self._heights[start:]
                 self._strips.clear()
                 self._exact = False
                 self._schedule_layout()
                 break
-            self._blocks[number] = block
-            self._strips.pop(number, None)
-            if number < len(self._tops):
-                grown = block.height(self._width) - self._heights[number]
-                if self._tops[number] < top:  # starts above the screen (old lines)
-                    moved += grown
-                self._tops[number] += shift
-                self._heights[number] += grown
-                shift += grown
+            for block_number, (block, offset) in enumerate(pieces, start):
+                self._blocks[block_number], self._block_offset[block_number] = block, offset
+                self._strips.pop(block_number, None)
+                if block_number < len(self._tops):
+                    grown = block.height(self._width) - self._heights[block_number]
+                    if self._tops[block_number] < top:  # starts above the screen (old lines)
+                        moved += grown
+                    self._tops[block_number] += shift
+                    self._heights[block_number] += grown
+                    shift += grown
+            after = end
         if shift:
-            after = min(numbers.stop, len(self._tops))
+            after = min(after, len(self._tops))
             self._tops[after:] = [line + shift for line in self._tops[after:]]
         self._count = None
         self._update_virtual_size()
@@ -271,7 +307,7 @@ class SentencePane(ScrollView, can_focus=True):
 
     def _update_virtual_size_soon(self) -> None:
         """Correct the scrollbar at most every SCROLLBAR_EVERY_S: each correction lays out the whole screen."""
-        if not self._exact and len(self._tops) >= len(self._paragraphs):
+        if not self._exact and self._all_laid_out():
             self._exact = True  # new content fully measured: its exact size at once
             self._sized_at = time.perf_counter()
             self._update_virtual_size()
@@ -305,6 +341,7 @@ class SentencePane(ScrollView, can_focus=True):
         self._count = None
         self.set_reactive(SentencePane.linked, ())
         self._paragraphs, self._blocks = [], []
+        self._block_paragraph, self._block_offset, self._paragraph_block = [], [], []
         self._pending = None
         self._at_end = self._reader_scrolled = False
         self._tops, self._heights, self._header = [], [], []
@@ -382,19 +419,23 @@ class SentencePane(ScrollView, can_focus=True):
         top = self.scroll_offset.y
         bottom = top + max(1, self.scrollable_content_region.height)
         self._lay_out_through_line(bottom)
+        if not self._tops:
+            return range(0, 1)  # a note fills the screen
         first = max(0, bisect_right(self._tops, top) - 1)
         if first < len(self._tops) and self._tops[first] + self._heights[first] <= top:
             first += 1  # the blank line after a paragraph is at the top
-        first = min(first, len(self._paragraphs) - 1)  # scrolled past the end (before a scroll is pulled back)
-        return range(first, max(first + 1, bisect_right(self._tops, bottom - 1)))
+        first = min(first, len(self._tops) - 1)  # scrolled past the end (before a scroll is pulled back)
+        last = max(first, bisect_right(self._tops, bottom - 1) - 1)
+        return range(self._block_paragraph[first], self._block_paragraph[last] + 1)
 
     def paragraph_of(self, index: int) -> int | None:
         """The number of the paragraph holding sentence ``index`` (None: no such sentence)."""
-        return self._block_of(index)
+        block = self._block_of(index)
+        return None if block is None else self._block_paragraph[block]
 
     def first_sentence(self, number: int) -> int:
         """The index of paragraph ``number``'s first sentence."""
-        return self._block(number).first
+        return self._blocks[self._first_block(number)].first
 
     def scroll_to_paragraph(self, number: int) -> None:
         """Put paragraph ``number`` at the top of the screen (as far as the content allows).
@@ -403,28 +444,59 @@ class SentencePane(ScrollView, can_focus=True):
         """
         if self.message is not None or not 0 <= number < len(self._paragraphs):
             return
-        self._lay_out(number + 1)
+        block = self._first_block(number)
+        self._lay_out(block + 1)
         self._update_virtual_size()
         # Forced: a pane that has just changed content has not shown its scrollbar yet.
         with self._keeping_place():
-            self.scroll_to(y=self._tops[number], animate=False, immediate=True, force=True)
+            self.scroll_to(y=self._tops[block], animate=False, immediate=True, force=True)
 
     # Blocks and layout -----------------------------------------------------------
 
-    def _block(self, number: int) -> Paragraph:
-        """Paragraph ``number``, made (and its sentences split) on first use, in order."""
-        while len(self._blocks) <= number:
+    def _meet(self, paragraphs: int) -> None:
+        """Make the blocks of the first ``paragraphs`` paragraphs (their sentences split), in order."""
+        paragraphs = min(paragraphs, len(self._paragraphs))
+        while len(self._paragraph_block) < paragraphs:
+            number = len(self._paragraph_block)
             previous = self._blocks[-1] if self._blocks else None
             first = previous.first + len(previous.sentences) if previous else 0
-            self._blocks.append(Paragraph(self._paragraphs[len(self._blocks)], first))
+            self._paragraph_block.append(len(self._blocks))
+            for block, offset in _pieces(self._paragraphs[number], first):
+                self._blocks.append(block)
+                self._block_paragraph.append(number)
+                self._block_offset.append(offset)
+
+    def _has_block(self, number: int) -> bool:
+        """Whether block ``number`` exists (making the paragraphs' blocks up to it)."""
+        while len(self._blocks) <= number and len(self._paragraph_block) < len(self._paragraphs):
+            self._meet(len(self._paragraph_block) + 1)
+        return number < len(self._blocks)
+
+    def _block(self, number: int) -> Paragraph:
+        """Block ``number``, made (and its paragraph's sentences split) on first use, in order."""
+        self._has_block(number)
         return self._blocks[number]
 
+    def _first_block(self, paragraph: int) -> int:
+        """The number of paragraph ``paragraph``'s first block."""
+        self._meet(paragraph + 1)
+        return self._paragraph_block[paragraph]
+
+    def _paragraph_blocks(self, paragraph: int) -> int:
+        """How many blocks paragraph ``paragraph`` (met) is."""
+        start = self._paragraph_block[paragraph]
+        end = self._paragraph_block[paragraph + 1] if paragraph + 1 < len(self._paragraph_block) else len(self._blocks)
+        return end - start
+
+    def _all_laid_out(self) -> bool:
+        return len(self._paragraph_block) >= len(self._paragraphs) and len(self._tops) >= len(self._blocks)
+
     def _block_of(self, index: int) -> int | None:
-        """The number of the paragraph holding sentence ``index``, or None if there is no such sentence."""
+        """The number of the block holding sentence ``index``, or None if there is no such sentence."""
         while not self._blocks or self._blocks[-1].first + len(self._blocks[-1].sentences) <= index:
-            if len(self._blocks) >= len(self._paragraphs):
+            if len(self._paragraph_block) >= len(self._paragraphs):
                 return None
-            self._block(len(self._blocks))
+            self._meet(len(self._paragraph_block) + 1)
         low, high = 0, len(self._blocks) - 1
         while low < high:  # binary search over the paragraphs' first sentences
             middle = (low + high + 1) // 2
@@ -458,27 +530,30 @@ class SentencePane(ScrollView, can_focus=True):
         return strips if self.message is not None else [*strips, Strip([])]  # a blank line after a note
 
     def _bottom(self) -> int:
-        """The line after the laid-out paragraphs."""
-        return (self._tops[-1] + self._heights[-1] + 1) if self._tops else len(self._header)
+        """The line after the laid-out blocks (and after the blank line that ends a paragraph)."""
+        if not self._tops:
+            return len(self._header)
+        last = len(self._tops) - 1
+        ends = last + 1 >= len(self._blocks) or self._block_paragraph[last + 1] != self._block_paragraph[last]
+        return self._tops[last] + self._heights[last] + (1 if ends else 0)
 
     def _lay_out(self, blocks: int) -> None:
-        """Work out the heights of the first ``blocks`` paragraphs (those not done yet)."""
+        """Work out the heights of the first ``blocks`` blocks (those not done yet)."""
         self._check_width()
-        blocks = min(blocks, len(self._paragraphs))
-        while len(self._tops) < blocks:
+        while len(self._tops) < blocks and self._has_block(len(self._tops)):
             top = self._bottom()
             self._tops.append(top)
-            self._heights.append(self._block(len(self._heights)).height(self._width))
+            self._heights.append(self._blocks[len(self._heights)].height(self._width))
 
     def _lay_out_through_line(self, line: int) -> None:
         self._check_width()
-        while self._bottom() <= line and len(self._tops) < len(self._paragraphs):
+        while self._bottom() <= line and self._has_block(len(self._tops)):
             self._lay_out(len(self._tops) + 16)
 
     def _update_virtual_size(self) -> None:
-        """Lines laid out, plus an estimate for the paragraphs not yet measured."""
+        """Lines laid out, plus an estimate for the blocks and paragraphs not yet measured."""
         laid = len(self._tops)
-        remaining = len(self._paragraphs) - laid
+        remaining = len(self._blocks) - laid + len(self._paragraphs) - len(self._paragraph_block)
         height = self._bottom() if self._width else len(self._paragraphs) * 3
         if remaining and laid:
             height += round(remaining * (height - len(self._header)) / laid)
@@ -491,14 +566,14 @@ class SentencePane(ScrollView, can_focus=True):
     @property
     def measured(self) -> bool:
         """Every paragraph laid out at the pane's width, and the scrollbar sized to them, not estimated."""
-        return self._exact and len(self._tops) >= len(self._paragraphs)
+        return self._exact and self._all_laid_out()
 
     def _near_screen(self, line: int) -> bool:
         return line < self.scroll_offset.y + 2 * max(1, self.size.height)
 
     def _schedule_layout(self) -> None:
         """Lay out the rest in the background, one short slice at a time (one chain of slices at most)."""
-        if self._layout_pending or len(self._tops) >= len(self._paragraphs) or not self.is_mounted:
+        if self._layout_pending or self._all_laid_out() or not self.is_mounted:
             return
         self._layout_pending = True
         self.set_timer(LAYOUT_EVERY_S, self._layout_slice)
@@ -509,7 +584,7 @@ class SentencePane(ScrollView, can_focus=True):
         if not self.is_mounted:
             return
         deadline = time.perf_counter() + LAYOUT_SLICE_S
-        while len(self._tops) < len(self._paragraphs) and time.perf_counter() < deadline:
+        while not self._all_laid_out() and time.perf_counter() < deadline:
             self._lay_out(len(self._tops) + 8)
         self._update_virtual_size_soon()
         self._schedule_layout()
@@ -587,14 +662,22 @@ class SentencePane(ScrollView, can_focus=True):
                 self._strips.clear()
             console = self.app.console
             block = self._block(number)
+            paragraph, offset = self._block_paragraph[number], self._block_offset[number]
             base = None
             decorations: list[tuple[int, int, Style]] = []
-            if self._pending is not None and self._pending(number):
+            if self._pending is not None and self._pending(paragraph):
                 base = self.get_component_rich_style("sentence-pane--pending")
             elif self._decorate is not None:
+                # Marks are made for the whole paragraph's text; a block of a long one takes its stretch.
+                whole = self._paragraphs[paragraph] if self._paragraph_blocks(paragraph) > 1 else block.sentences
                 decorations = [
-                    (start, end, self.get_component_rich_style(f"sentence-pane--{role}", partial=True))
-                    for start, end, role in self._decorate(number, block.sentences)
+                    (
+                        max(0, start - offset),
+                        min(len(block.plain), end - offset),
+                        self.get_component_rich_style(f"sentence-pane--{role}", partial=True),
+                    )
+                    for start, end, role in self._decorate(paragraph, whole)
+                    if end > offset and start < offset + len(block.plain)
                 ]
             lines = [Strip(line.render(console)) for line in block.lines(self._width, self._marks(), base, decorations)]
             if self.gutter_marks:
@@ -671,7 +754,8 @@ class SentencePane(ScrollView, can_focus=True):
             self.cursor = 0
 
     def _last_sentence(self) -> int:
-        last = self._block(len(self._paragraphs) - 1)
+        self._meet(len(self._paragraphs))
+        last = self._blocks[-1]
         return last.first + len(last.sentences) - 1
 
     def action_cursor_to(self, index: int) -> None:
