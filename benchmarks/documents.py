@@ -1,6 +1,8 @@
 """Documents: reading and first paint of a 1 MB Markdown article and a 5 MB web page, and the tokens a
 code-heavy article sends to the translation model before (every paragraph's sentences whole) and now
-(only prose, kept parts as placeholders, code blocks not at all).
+(only prose, kept parts as placeholders, code blocks not at all); then the PDF readers compared
+(``benchmarks.pdf_readers``: pages per second, reading order) with a 100-page PDF's first paint, and a
+300-page EPUB's first paint (``benchmarks.books``).
 
 Run: ``python -m benchmarks.documents`` (headless, fake engines, no model; the token counts use the real
 opus-mt sentencepiece model in tests/data). Every figure printed is measured in this run. The articles are
@@ -326,6 +328,14 @@ def main() -> int:
     print(f"  before (every sentence whole): {before.sentences:>5} sentences {before.tokens:>7} tokens")
     print(f"  now (prose only):              {now.sentences:>5} sentences {now.tokens:>7} tokens")
     print(f"  now / before: {now.tokens / before.tokens:.2f} of the tokens")
+    # The formats of books and papers: PDF readers compared and a 100-page PDF's first paint; a 300-page
+    # EPUB's first paint. Each prints its own figures and targets.
+    from benchmarks import books, pdf_readers
+
+    print()
+    missed |= pdf_readers.main([]) != 0
+    print()
+    missed |= books.main() != 0
     return 1 if missed else 0
 
 
