@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -31,14 +32,77 @@ class UsageError(Exception):
     """A command line that cannot work (exit status 2, like argparse's own errors)."""
 
 
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help that shows each option's default (where it has one worth saying) and keeps the examples' lines."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        text = action.help or ""
+        if "default" in text or action.default in (None, False, (), argparse.SUPPRESS):
+            return text
+        return f"{text} (default: %(default)s)"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with its error line shown printable: it quotes values as given (``--max-bytes $'\\e]2;x'``)."""
+
+    def __init__(self, *args: str, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _HelpFormatter)  # subcommands' parsers too: they are made by this class
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
     def error(self, message: str) -> NoReturn:
         super().error(printable(message))
 
 
-COMMANDS = ("summarize", "translate", "batch", "eval", "models", "config", "cache", "bench", "glossary")
+COMMANDS = (
+    "summarize",
+    "translate",
+    "batch",
+    "eval",
+    "models",
+    "config",
+    "cache",
+    "bench",
+    "glossary",
+    "completion",
+    "man",
+)
+SHELLS = ("bash", "zsh", "fish")
+
+# What the environment changes, for --help and the man page: (variable, meaning).
+ENVIRONMENT = (
+    ("DIGLOT_CONFIG", "the configuration file to read (default: see 'diglot config path')"),
+    ("DIGLOT_CACHE_DIR", "folder of the result cache and the CTranslate2 conversions"),
+    ("DIGLOT_DATA_DIR", "folder of the app's own data (recent articles)"),
+    ("HF_HOME", "folder of the Hugging Face cache, where downloaded models are kept"),
+    ("HF_HUB_OFFLINE", "1: never ask the Hugging Face hub; use only models already downloaded"),
+    ("HF_ENDPOINT", "address of a Hugging Face hub mirror to download from"),
+    ("HF_TOKEN", "Hugging Face access token, for gated or private models"),
+    ("NO_COLOR", "any value: the app draws without colours"),
+)
+# (command line, what it does), for --help and the man page.
+EXAMPLES = (
+    ("diglot article.md --to ru", "open the app on a file, translating into Russian"),
+    ("diglot summarize https://example.org/news.html -o summary.txt", "summarise a web page into a file"),
+    ("diglot translate article.txt --to zh --format md", "translate a file into Chinese, as Markdown"),
+    ("curl -s https://example.org/a.html | diglot translate - --to de", "translate what a pipe gives"),
+    ("diglot batch articles/ --to ru,de --out out/", "summarise and translate a folder, resumable"),
+    ("diglot eval translate test.en test.ru --from en --to ru", "score translations against references"),
+    ("diglot models pull Helsinki-NLP/opus-mt-en-ru", "download a model"),
+    ("diglot completion bash > ~/.local/share/bash-completion/completions/diglot", "install tab completion"),
+)
+
+
+def _epilog() -> str:
+    width = max(len(name) for name, _ in ENVIRONMENT)
+    environment = "\n".join(f"  {name:<{width}}  {meaning}" for name, meaning in ENVIRONMENT)
+    examples = "\n".join(f"  {line}\n      {what}" for line, what in EXAMPLES)
+    return (
+        "With no command, diglot opens the terminal app: diglot [SOURCE] [--to LANG].\n"
+        "Run 'diglot COMMAND --help' for a command's options.\n\n"
+        f"environment:\n{environment}\n\nexamples:\n{examples}"
+    )
+
+
 _LANGUAGE_HELP = "code (ru, zh, de, ...), English name (German) or own name (Deutsch)"
 
 
@@ -107,10 +171,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser: argparse.ArgumentParser = _Parser(
         prog="diglot",
         description="Read an article next to its summary and translation, with models that run on your machine.",
-        epilog="With no command, diglot opens the terminal app: diglot [SOURCE] [--to LANG]. "
-        "Run 'diglot COMMAND --help' for a command's options.",
+        epilog=_epilog(),
     )
-    parser.add_argument("--version", action="version", version=f"diglot {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"diglot {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     app = commands.add_parser("open", help="open the terminal app (the default command)")
@@ -120,25 +183,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(app)
 
-    summarize = commands.add_parser("summarize", help="print a summary of an article")
+    summarize = commands.add_parser(
+        "summarize",
+        help="print a summary of an article",
+        epilog=_examples(
+            ("diglot summarize article.txt", "an abstractive summary (extractive, with a note, without the model)"),
+            ("diglot summarize --method extractive --length short -o summary.txt article.md", "no model, into a file"),
+        ),
+    )
     _source(summarize, text=True)
-    summarize.add_argument("--method", choices=("abstractive", "extractive"), default="abstractive")
-    summarize.add_argument("--length", choices=("short", "medium", "long"), default="medium")
+    _summary_options(summarize)
     summarize.add_argument("--model", metavar="ID|PATH", help="summarisation model (hub id or local folder)")
     summarize.add_argument("--json", action="store_true", help="print one JSON object")
     _common(summarize)
     _quiet(summarize)
 
-    translate = commands.add_parser("translate", help="print a translation of an article or of its summary")
+    translate = commands.add_parser(
+        "translate",
+        help="print a translation of an article or of its summary",
+        epilog=_examples(
+            ("diglot translate article.txt --to ru", "the article in Russian, paragraph by paragraph"),
+            ("diglot translate article.md --to zh --summary", "its summary in Chinese"),
+            ("diglot translate page.html --to de --format html --bilingual -o page.de.html", "both, as a web page"),
+        ),
+    )
     _source(translate, text=True)
     translate.add_argument("--to", dest="tgt", type=_language, required=True, metavar="LANG", help=_LANGUAGE_HELP)
     translate.add_argument("--summary", action="store_true", help="translate the summary instead of the article")
-    translate.add_argument(
-        "--method", choices=("abstractive", "extractive"), default="abstractive", help="summary method with --summary"
-    )
-    translate.add_argument(
-        "--length", choices=("short", "medium", "long"), default="medium", help="summary length with --summary"
-    )
+    _summary_options(translate, suffix=", with --summary")
     translate.add_argument(
         "--model", metavar="ID|PATH", help="translation model for this pair (hub id or local folder)"
     )
@@ -154,14 +226,16 @@ def build_parser() -> argparse.ArgumentParser:
     actions = models.add_subparsers(dest="action", metavar="ACTION", required=True)
     actions.add_parser("list", help="default models and what is downloaded")
     pull = actions.add_parser("pull", help="download models from the Hugging Face hub")
-    pull.add_argument("ids", nargs="+", metavar="ID")
+    pull.add_argument("ids", nargs="+", metavar="ID", help="a model's hub id, such as Helsinki-NLP/opus-mt-en-ru")
     _quiet(pull)
     remove = actions.add_parser("remove", help="delete a downloaded model")
-    remove.add_argument("ids", nargs="+", metavar="ID")
+    remove.add_argument("ids", nargs="+", metavar="ID", help="a downloaded model's hub id (see 'diglot models list')")
     models.add_argument("--debug", action="store_true", help="show tracebacks")
 
     cache = commands.add_parser("cache", help="show or clear the result cache and the CTranslate2 conversions")
-    cache.add_argument("action", choices=("info", "clear"), nargs="?", default="info")
+    cache.add_argument(
+        "action", choices=("info", "clear"), nargs="?", default="info", help="show sizes and counts, or empty them"
+    )
     cache.add_argument("--results", action="store_true", help="clear only the result cache")
     cache.add_argument("--conversions", action="store_true", help="clear only the converted CTranslate2 models")
     cache.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -179,9 +253,47 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--debug", action="store_true", help="show tracebacks")
 
     config = commands.add_parser("config", help="show the configuration file and its settings")
-    config.add_argument("action", choices=("path", "show"), nargs="?", default="show")
+    config.add_argument(
+        "action", choices=("path", "show"), nargs="?", default="show", help="the file's path, or the settings in force"
+    )
     config.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    completion = commands.add_parser(
+        "completion",
+        help="print the tab completion script for a shell",
+        description="Print the script that makes the shell complete diglot's commands, options and files "
+        "(made by argcomplete; each TAB asks diglot itself, so it follows this version's options).",
+        epilog=_examples(
+            ("diglot completion bash > ~/.local/share/bash-completion/completions/diglot", "bash"),
+            ("diglot completion zsh > ~/.zfunc/_diglot", "zsh (with ~/.zfunc in fpath, before compinit)"),
+            ("diglot completion fish > ~/.config/fish/completions/diglot.fish", "fish"),
+        ),
+    )
+    completion.add_argument("shell", choices=SHELLS, help="the shell the script is for")
+    man = commands.add_parser(
+        "man",
+        help="print the manual page (roff)",
+        epilog=_examples(("diglot man | man -l -", "read it"), ("diglot man > ~/.local/share/man/man1/diglot.1", "")),
+    )
+    man.add_argument("--debug", action="store_true", help="show tracebacks")
     return parser
+
+
+def _examples(*rows: tuple[str, str]) -> str:
+    """A command's examples for its --help: each command line, then what it does."""
+    return "examples:\n" + "\n".join(f"  {line}" + (f"\n      {what}" if what else "") for line, what in rows)
+
+
+def _summary_options(parser: argparse.ArgumentParser, *, suffix: str = "") -> None:
+    parser.add_argument(
+        "--method",
+        choices=("abstractive", "extractive"),
+        default="abstractive",
+        help="abstractive (a model writes it) or extractive (the article's own sentences, no model)" + suffix,
+    )
+    parser.add_argument(
+        "--length", choices=("short", "medium", "long"), default="medium", help="how long a summary" + suffix
+    )
 
 
 def _languages(value: str) -> tuple[str, ...]:
@@ -198,6 +310,11 @@ def _batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         help="summarise and translate many articles into a folder (resumable)",
         description="Summarise (and translate) every article named into one file each in --out, "
         "plus --out/index.jsonl. Run it again with the same arguments to finish what a stopped run left.",
+        epilog=_examples(
+            ("diglot batch articles/ --out out/", "a Markdown summary of each article in the folder"),
+            ("diglot batch @urls.txt --to ru,zh --out out/ --format json", "each address listed, in two languages"),
+            ("diglot batch 'news/*.html' --to de --out out/ --ray HOST:6379", "on a Ray cluster"),
+        ),
     )
     batch.add_argument(
         "sources",
@@ -213,8 +330,7 @@ def _batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     batch.add_argument(
         "--translate", choices=("article", "summary"), default="article", help="what to translate (default: article)"
     )
-    batch.add_argument("--method", choices=("abstractive", "extractive"), default="abstractive")
-    batch.add_argument("--length", choices=("short", "medium", "long"), default="medium")
+    _summary_options(batch)
     batch.add_argument("--format", dest="fmt", choices=("md", "json", "txt"), default="md", help="output format")
     batch.add_argument(
         "--from",
@@ -223,7 +339,7 @@ def _batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         metavar="LANG",
         help="source language of every article (default: detected)",
     )
-    batch.add_argument("--quiet", action="store_true", help="no progress bar and no summary line")
+    batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     batch.add_argument(
         "--ray",
         nargs="?",
@@ -267,6 +383,13 @@ def _eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     translate = tasks.add_parser(
         "translate",
         help="BLEU and chrF (sacrebleu) of translations of SRC against REF, one segment a line",
+        epilog=_examples(
+            ("diglot eval translate newstest.en newstest.ru --from en --to ru", "score the default model"),
+            (
+                "diglot eval translate test.en test.ru --from en --to ru --backend ctranslate2 --backend transformers",
+                "both engines side by side",
+            ),
+        ),
     )
     translate.add_argument("sources", metavar="SRC", help="source segments, one a line (UTF-8)")
     translate.add_argument("references", metavar="REF", help="reference translations, line by line with SRC")
@@ -276,12 +399,13 @@ def _eval_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
     _glossary_option(translate, eval_help=True)
     _eval_options(translate)
     summarize = tasks.add_parser(
-        "summarize", help="ROUGE-1/2/L (rouge-score) of summaries of ARTICLES against REFS, matched by file name"
+        "summarize",
+        help="ROUGE-1/2/L (rouge-score) of summaries of ARTICLES against REFS, matched by file name",
+        epilog=_examples(("diglot eval summarize articles/ summaries/ --length short", "")),
     )
     summarize.add_argument("articles", metavar="ARTICLES", help="folder of articles (text, Markdown or HTML)")
     summarize.add_argument("references", metavar="REFS", help="folder of reference summaries, named as the articles")
-    summarize.add_argument("--method", choices=("abstractive", "extractive"), default="abstractive")
-    summarize.add_argument("--length", choices=("short", "medium", "long"), default="medium")
+    _summary_options(summarize)
     summarize.add_argument("--model", metavar="ID|PATH", help="summarisation model (hub id or local folder)")
     summarize.add_argument(
         "--from", dest="src", type=_language, metavar="LANG", help="the articles' language (default: detected)"
@@ -552,21 +676,16 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 class _EvalProgress:
-    """Progress of ``diglot eval`` on stderr: one line redrawn on a terminal, else a line per tenth."""
+    """Progress of ``diglot eval`` on stderr: one line redrawn, on a terminal only (a log or a pipe gets none)."""
 
     def __init__(self, unit: str) -> None:
         self.unit = unit
         self.tty = sys.stderr.isatty()
-        self.shown: tuple[str, int] = ("", -1)
 
     def __call__(self, backend: str, done: int, total: int) -> None:
-        tenth = done * 10 // total
         if self.tty:
             end = "\n" if done == total else ""
             print(f"\rdiglot: eval: {backend}: {done}/{total} {self.unit}", end=end, file=sys.stderr, flush=True)
-        elif (backend, tenth) != self.shown:
-            self.shown = (backend, tenth)
-            print(f"diglot: eval: {backend}: {done}/{total} {self.unit}", file=sys.stderr, flush=True)
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -751,6 +870,47 @@ def cmd_config(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_completion(args: argparse.Namespace) -> int:
+    import argcomplete
+
+    # argcomplete's script asks diglot itself at each TAB (main() answers through argcomplete.autocomplete).
+    print(argcomplete.shellcode(["diglot"], shell=args.shell), end="")
+    return 0
+
+
+def manual_page() -> str:
+    """diglot's manual page in roff, made by argparse-manpage from the parser itself."""
+    from argparse_manpage.manpage import Manpage
+
+    def roff(text: str) -> str:
+        return text.replace("\\", "\\e").replace("-", "\\-")
+
+    parser = build_parser()
+    parser.epilog = None  # its environment and examples become sections of their own below
+    page = Manpage(
+        parser,
+        _data={
+            "project_name": "diglot",
+            "version": __version__,
+            "manual_title": "diglot manual",
+            "description": "read an article next to its summary and translation, with local models",
+        },
+    )
+    environment = "".join(f".TP\n.B {name}\n{roff(meaning)}\n" for name, meaning in ENVIRONMENT)
+    page.add_section("environment", "=", environment.rstrip("\n"))
+    examples = "".join(f".TP\n.B {roff(line)}\n{roff(what)}\n" for line, what in EXAMPLES)
+    page.add_section("examples", "=", examples.rstrip("\n"))
+    page.add_section(
+        "exit status", "=", "0 success, 1 an error (one line on standard error), 2 a bad command line, 130 interrupted."
+    )
+    return str(page)
+
+
+def cmd_man(args: argparse.Namespace) -> int:
+    print(manual_page(), end="")
+    return 0
+
+
 def cmd_open(args: argparse.Namespace) -> int:
     from tui.app import run
 
@@ -760,9 +920,13 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or (argv[0] not in (*COMMANDS, "open") and argv[0] not in ("-h", "--help", "--version")):
+    if not argv or (argv[0] not in (*COMMANDS, "open") and argv[0] not in ("-h", "--help", "-V", "--version")):
         argv.insert(0, "open")
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # a TAB in a shell with 'diglot completion SHELL' installed
+        import argcomplete
+
+        argcomplete.autocomplete(parser)  # prints the completions and exits
     args = parser.parse_args(argv)
     handlers = {
         "summarize": cmd_summarize,
@@ -774,6 +938,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "cache": cmd_cache,
         "bench": cmd_bench,
         "glossary": cmd_glossary,
+        "completion": cmd_completion,
+        "man": cmd_man,
         "open": cmd_open,
     }
     import warnings

@@ -1,6 +1,9 @@
 """``diglot eval``: scores are sacrebleu's and rouge-score's own, on the outputs of tiny models."""
 
+import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -104,7 +107,36 @@ def test_cli_eval_translate_json(capsys, tmp_path: Path, tiny_config):
     (row,) = data["results"]
     assert row["bleu"] == round(expected.bleu, 2) and row["chrf"] == round(expected.chrf, 2)
     assert row["flagged"] == expected.flagged and row["segments"] == 4 and row["engine"] == "ctranslate2"
-    assert "diglot: eval: ctranslate2: 3/3 segments" in err  # progress on stderr, nothing on stdout but JSON
+    assert err == ""  # progress only on a terminal: none in a pipe or a log
+
+
+def test_cli_eval_shows_progress_on_a_terminal(monkeypatch, capsys, tmp_path: Path, tiny_config):
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    src = write_lines(tmp_path / "test.en", SOURCES)
+    ref = write_lines(tmp_path / "test.ru", REFERENCES)
+    code = main(["eval", "translate", str(src), str(ref), "--from", "en", "--to", "ru", "--backend", "ctranslate2"])
+    assert code == 0, terminal.getvalue()
+    assert terminal.getvalue().endswith("\rdiglot: eval: ctranslate2: 3/3 segments\n")
+
+
+def test_cli_eval_refuses_mismatched_files_before_any_model_work(tmp_path: Path):
+    """One line, at once: no model is looked for (the one named does not exist), nothing heavy imported."""
+    src = write_lines(tmp_path / "test.en", ["a", "b", "c"])
+    ref = write_lines(tmp_path / "test.ru", ["a", "b"])
+    probe = (
+        "import sys; from tui.cli import main; code = main(sys.argv[1:]); "
+        "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules)); sys.exit(code)"
+    )
+    argv = ["eval", "translate", str(src), str(ref), "--from", "en", "--to", "ru", "--model", str(tmp_path / "none")]
+    done = subprocess.run([sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == "diglot: error: the source has 3 segments and the reference 2; they must match line by line\n"
+    assert done.stdout == "[]\n"
 
 
 def test_cli_eval_translate_table_side_by_side(capsys, tmp_path: Path, tiny_config):
@@ -220,4 +252,4 @@ def test_cli_eval_summarize_json(capsys, tmp_path: Path, seed: Path, tiny_config
     assert data["task"] == "summarize" and data["articles"] == ["a.txt"]
     assert row["documents"] == 1 and row["model"].endswith("bart-en") and 0 <= row["unsupported_share"] <= 1
     assert set(row) >= {"rouge1", "rouge2", "rougeL", "unsupported", "sentences", "seconds"}
-    assert "diglot: eval: auto: 1/1 articles" in err
+    assert err == ""  # no progress off a terminal
