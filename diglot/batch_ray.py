@@ -14,6 +14,7 @@ only ``--ray`` imports this module (``pip install 'diglot[ray]'``).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import itertools
@@ -110,6 +111,56 @@ def read_ahead(sources: Sequence[str], read: Callable[[str], T], *, threads: int
             yield result
 
 
+class _Held:
+    """What was written to stderr while held (``str()`` of it, once the ``with`` has ended)."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def __str__(self) -> str:
+        return self.text
+
+
+@contextlib.contextmanager
+def _stderr_held() -> Iterator[_Held]:
+    """File descriptor 2 into a temporary file for the block (Ray's C++ core writes there, not to sys.stderr)."""
+    import sys
+    import tempfile
+
+    held = _Held()
+    with contextlib.suppress(ValueError, OSError):
+        sys.stderr.flush()
+    with tempfile.TemporaryFile() as sink:
+        saved = os.dup(2)
+        os.dup2(sink.fileno(), 2)
+        try:
+            yield held
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            sink.seek(0)
+            held.text = sink.read().decode("utf-8", "replace")
+
+
+def _join_error(address: str, exc: BaseException, stderr: str) -> str:
+    """One line: why Ray at ``address`` could not be joined, and what to do."""
+    if "Unauthenticated" in stderr or "InvalidAuthToken" in stderr or "AuthenticationError" in type(exc).__name__:
+        # Ray 2.60's clusters ask for a token by default; a driver sends one only in token mode.
+        if os.environ.get("RAY_AUTH_MODE", "").lower() == "token":
+            return (
+                f"cannot join Ray at '{address}': the cluster refused this machine's token; give the head's "
+                "('ray get-auth-token' there) as RAY_AUTH_TOKEN, in a file named by RAY_AUTH_TOKEN_PATH or in "
+                "~/.ray/auth_token"
+            )
+        return (
+            f"cannot join Ray at '{address}': the cluster asks for a token (Ray's token authentication); set "
+            "RAY_AUTH_MODE=token and give the head's token ('ray get-auth-token' there) as RAY_AUTH_TOKEN, in a "
+            "file named by RAY_AUTH_TOKEN_PATH or in ~/.ray/auth_token"
+        )
+    first = (str(exc).splitlines() or [type(exc).__name__])[0]
+    return f"cannot start or join Ray at '{address}': {first}"
+
+
 class RayRunner:
     """Makes articles on Ray: ``address`` ``local`` starts a Ray on this machine, anything else joins that cluster.
 
@@ -143,16 +194,22 @@ class RayRunner:
         local = self.address == "local"
         self._environment = _local_environment() if local else {}
         if not ray.is_initialized():
-            try:
-                ray.init(
-                    address=self.address,
-                    include_dashboard=False,
-                    log_to_driver=False,
-                    logging_level=logging.ERROR,
-                    configure_logging=True,
-                )
-            except (ConnectionError, ValueError, RuntimeError) as exc:
-                raise ConfigError(f"cannot start or join Ray at '{self.address}': {exc}") from None
+            # Ray's core writes a cluster's refusals straight to stderr (fd 2), a line a second for about
+            # 20 s: held here, to say in one line what they mean.
+            with contextlib.nullcontext("") if local else _stderr_held() as said:
+                try:
+                    ray.init(
+                        address=self.address,
+                        include_dashboard=False,
+                        log_to_driver=False,
+                        logging_level=logging.ERROR,
+                        configure_logging=True,
+                    )
+                    failure = None
+                except (ConnectionError, ValueError, RuntimeError) as exc:
+                    failure = exc
+            if failure is not None:
+                raise ConfigError(_join_error(self.address, failure, str(said))) from None
             self._started = True
         return ray
 
