@@ -118,6 +118,13 @@ class Document:
                 found.append((part, number))
         return found
 
+    def part(self, name: str) -> Document:
+        """The blocks of one chapter or page as a document of its own (for a summary of that part)."""
+        blocks = [block for block in self.blocks if block.part == name]
+        if not blocks:
+            raise InputError(f"{self.source}: no part named {name!r}")
+        return Document.from_blocks(blocks, title=name, source=self.source)
+
     def prose_text(self) -> str:
         """The prose of the document, without bullets, code or tables: what the language finder reads."""
         if not self.units:

@@ -119,3 +119,30 @@ async def test_a_document_shown_in_part_is_completed_in_place(make):
             whole.paragraphs
         )
         assert app.translation is not None and len(app.translation.paragraphs) == len(whole.paragraphs)
+
+
+async def test_a_chapter_is_summarised_on_its_own_and_the_whole_again(make):
+    from diglot.document import Document
+    from diglot.documents.model import Block, Span
+    from tui.screens.parts_dialog import PartsDialog
+
+    blocks = []
+    for chapter in range(1, 4):
+        part = f"chapter {chapter}: Part {chapter}"
+        blocks.append(Block("heading", (Span(f"Part {chapter}"),), level=1, part=part))
+        blocks.extend(
+            Block("paragraph", (Span(f"Chapter {chapter} says {n}. Then more."),), part=part) for n in range(5)
+        )
+    app = make(fake_engines(), document=Document.from_blocks(blocks, title="A book", source="book.epub"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.summary is not None and app.summary.sentences[0] == "# Part 1"
+        await pilot.press("C", "down", "s")
+        assert not isinstance(app.screen, PartsDialog)
+        await settle(app, pilot)
+        assert app.summary_part == "chapter 2: Part 2"
+        assert app.summary.sentences == ("# Part 2", "Chapter 2 says 0.", "Then more.")  # its own first sentences
+        assert "chapter 2: Part 2" in str(app.summary_pane.border_title)
+        await pilot.press("C", "a")
+        await settle(app, pilot)
+        assert app.summary_part is None and app.summary.sentences[0] == "# Part 1"

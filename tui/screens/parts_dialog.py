@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Literal
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -14,10 +17,23 @@ from textual.widgets.option_list import Option
 from diglot.terminal_text import printable
 
 
-class PartsDialog(ModalScreen[int | None]):
-    """Lists ``(name, first paragraph)`` pairs; dismisses with the chosen part's first paragraph, or None."""
+@dataclass(frozen=True)
+class PartChoice:
+    """What the reader chose: to ``jump`` to a part, or to ``summarize`` it (``part`` None: the whole)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Close")]
+    action: Literal["jump", "summarize"]
+    part: str | None
+    first: int
+
+
+class PartsDialog(ModalScreen[PartChoice | None]):
+    """Lists ``(name, first paragraph)`` pairs; Enter jumps to one, ``s`` summarises it, ``a`` the whole again."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Close"),
+        Binding("s", "summarize", "Summarise this one"),
+        Binding("a", "summarize_all", "Summarise the whole"),
+    ]
     DEFAULT_CSS = """
     PartsDialog { align: center middle; }
     PartsDialog > Vertical { width: 1fr; max-width: 90; height: auto; max-height: 90%; margin: 0 2;
@@ -37,7 +53,7 @@ class PartsDialog(ModalScreen[int | None]):
             yield OptionList(
                 *(Option(Text(printable(name)), id=str(number)) for number, (name, _) in enumerate(self.parts))
             )
-            yield Label(Text("Enter jumps there · Esc closes"), id="keys")
+            yield Label(Text("Enter jumps there · s summarises it · a summarises the whole · Esc closes"), id="keys")
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -46,4 +62,14 @@ class PartsDialog(ModalScreen[int | None]):
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
-        self.dismiss(self.parts[event.option_index][1])
+        name, first = self.parts[event.option_index]
+        self.dismiss(PartChoice("jump", name, first))
+
+    def action_summarize(self) -> None:
+        index = self.query_one(OptionList).highlighted
+        if index is not None:
+            name, first = self.parts[index]
+            self.dismiss(PartChoice("summarize", name, first))
+
+    def action_summarize_all(self) -> None:
+        self.dismiss(PartChoice("summarize", None, 0))
