@@ -7,11 +7,13 @@ do, in their threads, on first use).
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -170,6 +172,8 @@ class DiglotApp(App[int]):
         self._arriving_key = ""
         self._translation_hold: Callable[[], None] = _released
         self.set_reactive(DiglotApp.target, target or (self.config.favourite_targets or ("ru",))[0])
+        self.worker_threads: Executor | None = None
+        """Where thread workers run (the event loop's default executor), when not asyncio's own."""
 
     # Layout ----------------------------------------------------------------
 
@@ -221,6 +225,8 @@ class DiglotApp(App[int]):
         return printable(sub_title)
 
     def on_mount(self) -> None:
+        if self.worker_threads is not None:
+            asyncio.get_running_loop().set_default_executor(self.worker_threads)
         # diglot's own warnings (a cache it goes on without) become notifications:
         # on stderr they would be lost behind the screen.
         self._showwarning = warnings.showwarning
@@ -1151,7 +1157,7 @@ def run(
     """Open the app on SOURCE (default: the bundled seed article); returns the exit status."""
     from diglot.seeds import default_article
     from tui.engines import default_engines
-    from tui.terminal import SignalExit, stdin_is_piped, use_controlling_terminal
+    from tui.terminal import SignalExit, WorkerThreads, end_without_waiting, stdin_is_piped, use_controlling_terminal
 
     if source is None and stdin_is_piped():
         source = "-"  # cat article.txt | diglot
@@ -1166,9 +1172,11 @@ def run(
     )
     # SIGTERM and SIGHUP end the app within a bounded time, whatever runs: the normal way if it can
     # (terminal restored), else the process ends regardless, with the same status.
+    app.worker_threads = worker_threads = WorkerThreads()  # closing the app does not wait for a model's batch
     with SignalExit(stop=app.exit_for_signal) as signalled:
         result = app.run()
-    if signalled.status is not None:
-        signalled.exit_now()  # worker threads still finishing a batch must not hold the process
     # A crash (an exception Textual caught and printed) sets a non-zero return code.
-    return result if result is not None else (app.return_code or 0)
+    status = signalled.status if signalled.status is not None else (app.return_code or 0)
+    if not app.is_headless:  # (headless: a test, whose process must go on)
+        end_without_waiting(status, worker_threads)  # a worker still in a batch must not hold the process
+    return result if result is not None and signalled.status is None else status

@@ -18,6 +18,8 @@ import termios
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import TypeVar
 
 from diglot.errors import InputError
 
@@ -54,6 +56,8 @@ def use_controlling_terminal() -> None:
     finally:
         os.close(tty)
 
+
+T = TypeVar("T")
 
 # How long the app has to end the normal way after SIGTERM or SIGHUP before the
 # process ends regardless: a hang-up must end diglot within 2 s whatever runs.
@@ -134,14 +138,50 @@ class SignalExit:
             _restore_terminal(self._terminal_modes)  # a terminal that hung up is gone: nothing is written
         os._exit(status)
 
-    def exit_now(self) -> None:
-        """End the process with the signal's status, now (the app has ended): no wait for worker threads
-        still finishing a batch, which the interpreter would join."""
-        status = self.status if self.status is not None else 1
-        for stream in (sys.stdout, sys.stderr):
-            with contextlib.suppress(Exception):
-                stream.flush()
-        os._exit(status)
+
+def end_without_waiting(status: int, threads: WorkerThreads) -> None:
+    """End the process with ``status`` now if the app has ended but one of its worker threads still runs.
+
+    The interpreter would join the worker threads before it exits: a model in the middle of a batch
+    (minutes on a CPU) kept the process, and the shell, waiting after ``q`` or a signal, for a result
+    no one will see. The cache is SQLite (an interrupted transaction is rolled back); exports and
+    conversions are written to a temporary file and renamed.
+    """
+    if not threads.busy():
+        return
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(status)
+
+
+class WorkerThreads(ThreadPoolExecutor):
+    """The app's event loop's thread pool, where its thread workers run: closing the loop does not wait for them.
+
+    ``asyncio.run`` joins its default thread pool when the loop closes, so ``App.run`` did not return while a
+    worker was in the middle of a model's batch. The workers have been told to stop; ``end_without_waiting``
+    then ends the process.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(thread_name_prefix="diglot-worker")
+        self._futures: set[Future[object]] = set()
+        self._lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., T], /, *args: object, **kwargs: object) -> Future[T]:  # type: ignore[explicit-any]
+        future = super().submit(fn, *args, **kwargs)
+        with self._lock:
+            self._futures = {f for f in self._futures if not f.done()}
+            self._futures.add(future)  # type: ignore[arg-type]
+        return future
+
+    def busy(self) -> bool:
+        """Whether a worker is still running (or waiting to)."""
+        with self._lock:
+            return any(not future.done() for future in self._futures)
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        super().shutdown(wait=False, cancel_futures=True)
 
 
 def _terminal_answers() -> bool:

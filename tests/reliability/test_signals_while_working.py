@@ -1,5 +1,5 @@
-"""A closed terminal (SIGHUP) or ``kill -TERM`` ends the app promptly while it translates, with status 129 or
-143, and leaves the result cache sound.
+"""A closed terminal (SIGHUP), ``kill -TERM`` or ``q`` ends the app promptly while it translates, with status
+129, 143 or 0, and leaves the result cache sound.
 
 The app runs as the user runs it: ``python -m tui.cli`` in a pseudo-terminal that is its controlling
 terminal, on the tiny models, translating an article far too long to finish during the test. After its
@@ -246,3 +246,17 @@ def test_closing_the_terminal_on_a_five_megabyte_paragraph_ends_the_app_with_129
         assert status is not None, f"still running {seconds:.0f} s after the terminal closed"
         assert status == 129, status
     print(f"ended {seconds:.2f} s after the hang-up")
+
+
+def test_q_while_translating_ends_the_app_promptly_with_0(tiny_config, tmp_path: Path):
+    """Quitting does not wait for the model's batch to finish: the batch's result is of no use any more."""
+    with app_in_terminal(long_article(tmp_path / "long.txt")) as (process, terminal):
+        wait_until_translating(process, terminal)
+        pressed_at = time.monotonic()
+        os.write(terminal.leader, b"q")
+        status, seconds = ended_within(process, pressed_at)
+        assert status is not None, f"still running {seconds:.0f} s after q"
+        assert status == 0, status
+        assert b"\x1b[?1049l" in terminal.output[terminal.output.rindex(b"\x1b[?1049h") :]
+    print(f"ended {seconds:.2f} s after q")
+    assert_cache_sound()
