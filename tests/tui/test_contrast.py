@@ -120,8 +120,11 @@ async def test_every_pane_style_reads_at_wcag_aa_in_every_theme(make, monkeypatc
         for theme in themes:
             app.theme = theme
             await pilot.pause()
-            # As drawn on the screen: the cursor sentence and the text beside it.
-            for label, text in (("cursor on screen", cursor_text), ("text on screen", other_text)):
+            # As drawn on the screen: the cursor sentence, the text beside it, the panes' titles (app.tcss).
+            drawn_texts = [("cursor on screen", cursor_text), ("text on screen", other_text)]
+            for each in (app.original_pane, app.summary_pane, app.translation_pane):
+                drawn_texts.append((f"title of {each.id}", str(each.border_title)[:8]))
+            for label, text in drawn_texts:
                 if (value := ratio(app, style_on_screen(app, text))) < AA:
                     failures.append(f"{theme}: {label} {value:.2f}")
             background = Color.from_rich_color(pane.rich_style.bgcolor) if pane.rich_style.bgcolor else Color(0, 0, 0)
