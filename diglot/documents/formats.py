@@ -50,19 +50,3 @@ def _zip_format(data: bytes, source: str) -> Format:
     if "word/document.xml" in archive:
         return "docx"
     raise InputError(f"{source}: a zip archive that is neither an EPUB book nor a Word document")
-
-
-def page_numbers(text: str) -> tuple[int, ...]:
-    """Page or chapter numbers as a user writes them: ``3``, ``1-3,5``; ``ValueError`` with a message otherwise."""
-    numbers: list[int] = []
-    for piece in text.replace(" ", "").split(","):
-        first, dash, last = piece.partition("-")
-        if not first.isdigit() or (dash and not last.isdigit()):
-            raise ValueError(f"numbers and ranges are needed, such as 2, 2-4 or 1,3-5, not {text!r}")
-        start, end = int(first), int(last) if dash else int(first)
-        if start < 1 or end < start:
-            raise ValueError(f"ranges count up from 1, such as 2-4, not {piece!r}")
-        if end - start > 100_000:
-            raise ValueError(f"the range {piece!r} is too long")
-        numbers.extend(range(start, end + 1))
-    return tuple(dict.fromkeys(numbers))
