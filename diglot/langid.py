@@ -1,16 +1,29 @@
-"""Language identification: langdetect, with a script-based answer for short text."""
+"""Language identification: langdetect, with a script-based answer for short text.
+
+What votes is prose: inline code, addresses and code-like words are left out
+(``voting_text``), and a letter of a script that writes a word in fewer
+letters (a Chinese character, a Korean syllable) weighs more. Text in a
+script none of langdetect's languages uses (Ethiopic, Canadian Syllabics,
+Tibetan, ...) is ``UNKNOWN``, never guessed as another language.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from diglot.languages import normalize_code
 from diglot.lazy import LazySequence
+
+if TYPE_CHECKING:
+    from diglot.document import Document
+    from diglot.documents.model import Unit
 
 # Below this many letters langdetect is little better than a coin toss; the
 # writing system is a surer guide.
@@ -32,6 +45,33 @@ _SCRIPT_LANGUAGE = {
 }
 
 _SAME_SCRIPT = {"ru": {"uk", "bg", "mk", "sr", "be"}, "ar": {"fa", "ur"}}
+
+# The code of a text in a script none of langdetect's languages is written in
+# (ISO 639-2 "undetermined").
+UNKNOWN = "und"
+
+# The scripts langdetect's 55 languages are written in; a letter of another
+# script (Ethiopic, Canadian Syllabics, Tibetan, ...) names no language it knows.
+_DETECTOR_SCRIPTS = frozenset(
+    {
+        *_SCRIPT_LANGUAGE,
+        *("LATIN", "BENGALI", "GURMUKHI", "GUJARATI", "TAMIL", "TELUGU", "KANNADA", "MALAYALAM"),
+    }
+)
+# First words of letter names that are no script of their own (a fullwidth
+# Latin letter, a modifier letter, a mathematical letter).
+_NOT_A_SCRIPT = frozenset(
+    {
+        *("MODIFIER", "MATHEMATICAL", "CIRCLED", "PARENTHESIZED", "SQUARED", "NEGATIVE", "SMALL"),
+        *("SUPERSCRIPT", "SUBSCRIPT", "DOUBLE-STRUCK", "SCRIPT", "BLACK-LETTER", "COMBINING", "IDEOGRAPHIC"),
+        *("TURNED", "REVERSED", "LETTERLIKE", "FULLWIDTH", "HALFWIDTH", "FEMININE", "MASCULINE", "MICRO"),
+    }
+)
+_SCRIPT_DISPLAY_NAMES = {"CANADIAN": "Canadian Syllabics", "CJK": "Chinese"}
+# How many Latin letters one letter of a script is worth, roughly: a Chinese
+# character or kana is about a word, a Korean syllable two or three letters.
+# Without it a Chinese paragraph naming a few English terms counts as English.
+_LETTER_WEIGHT = {"CJK": 3, "HIRAGANA": 3, "KATAKANA": 3, "HANGUL": 2}
 
 _lock = threading.Lock()
 
@@ -55,25 +95,70 @@ def _script(char: str) -> str | None:
         return first
     if first in _SCRIPT_LANGUAGE or first == "LATIN":
         return first
-    return "OTHER"
+    if first in _DETECTOR_SCRIPTS or first in _NOT_A_SCRIPT:
+        return "OTHER"
+    return first  # a script langdetect does not know (ETHIOPIC, CANADIAN, TIBETAN, ...)
+
+
+def _counts(char: str) -> bool:
+    """Whether ``char`` is a letter for the script count: letters, and the vowel signs of scripts like Devanagari."""
+    if char.isalpha():
+        return True
+    return unicodedata.category(char) in ("Mn", "Mc") and _script(char) not in (None, "OTHER")
 
 
 def script_profile(text: str) -> Counter[str]:
-    """Letters counted by script (LATIN, CYRILLIC, CJK, ...)."""
-    return Counter(s for ch in text if ch.isalpha() and (s := _script(ch)))
+    """Letters counted by script (LATIN, CYRILLIC, CJK, ...); OTHER for scripts langdetect tells apart itself."""
+    return Counter(s for ch in text if _counts(ch) and (s := _script(ch)))
+
+
+def _weighted(profile: Counter[str]) -> Counter[str]:
+    """``profile`` with each script's letters weighed as Latin letters (``_LETTER_WEIGHT``)."""
+    return Counter({script: count * _LETTER_WEIGHT.get(script, 1) for script, count in profile.items()})
+
+
+def unknown_script(script: str) -> bool:
+    """Whether ``script`` (as ``script_profile`` names it) is one no language of the detector is written in."""
+    return script not in _DETECTOR_SCRIPTS and script != "OTHER"
+
+
+def script_name(script: str) -> str:
+    """A script as a reader names it ("ETHIOPIC" -> "Ethiopic")."""
+    return _SCRIPT_DISPLAY_NAMES.get(script, script.title())
 
 
 def _by_script(profile: Counter[str]) -> LanguageGuess | None:
+    profile = _weighted(profile)
     total = sum(profile.values())
     if not total:
         return None
+    script, count = profile.most_common(1)[0]
+    if unknown_script(script):
+        return LanguageGuess(UNKNOWN, round(count / total, 3), "script")
     if profile["HIRAGANA"] + profile["KATAKANA"]:
         share = (profile["HIRAGANA"] + profile["KATAKANA"] + profile["CJK"]) / total
         return LanguageGuess("ja", round(share, 3), "script")
-    script, count = profile.most_common(1)[0]
     if script not in _SCRIPT_LANGUAGE:
         return None
     return LanguageGuess(_SCRIPT_LANGUAGE[script], round(count / total, 3), "script")
+
+
+def main_unknown_script(text: str) -> str | None:
+    """The script most of ``text`` is written in when it is one the detector does not know ("ETHIOPIC"), else None."""
+    profile = _weighted(script_profile(text))
+    if not profile:
+        return None
+    script = profile.most_common(1)[0][0]
+    return script if unknown_script(script) else None
+
+
+@functools.cache
+def detector_languages() -> tuple[str, ...]:
+    """The languages langdetect knows (its profiles), as diglot's codes."""
+    from importlib.resources import files
+
+    profiles = files("langdetect") / "profiles"
+    return tuple(sorted({normalize_code(entry.name) for entry in profiles.iterdir() if not entry.name.startswith(".")}))
 
 
 def script_language(text: str) -> str | None:
@@ -117,17 +202,27 @@ def detect_language(text: str) -> LanguageGuess:
     text long enough; the writing system for short text and where langdetect
     contradicts an unambiguous script. Latin-script text too short to tell
     is taken as English with a low confidence. Long text is judged by a
-    sample spread over it.
+    sample spread over it. Text mostly in a script no language of
+    langdetect's is written in is ``UNKNOWN`` (``detector_languages``).
+    Callers pass prose (``voting_text``, ``article_text``): code and
+    addresses would vote for English.
     """
     text = _sample(text)
     profile = script_profile(text)
     letters = sum(profile.values())
     by_script = _by_script(profile)
+    if by_script is not None and by_script.code == UNKNOWN:
+        return by_script  # langdetect would name one of its own languages
     if letters >= _SHORT:
         guess = _langdetect(text)
         if guess is not None:
-            if by_script is None or by_script.code == guess.code:
-                return guess
+            if by_script is not None and by_script.code == guess.code:
+                # No surer than the share of the text in its script (a mixed article is not 100% Russian).
+                return LanguageGuess(guess.code, min(guess.confidence, by_script.confidence), guess.method)
+            if by_script is None:  # mostly Latin (or a script langdetect tells apart): no surer than its share
+                weighted = _weighted(profile)
+                share = weighted.most_common(1)[0][1] / sum(weighted.values())
+                return LanguageGuess(guess.code, min(guess.confidence, round(share, 3)), guess.method)
             # Several languages share a script: langdetect picks among them.
             if guess.code in _SAME_SCRIPT.get(by_script.code, ()):
                 return guess
@@ -137,6 +232,62 @@ def detect_language(text: str) -> LanguageGuess:
     if letters:
         return LanguageGuess("en", 0.3 if letters < _SHORT else 0.5, "script")
     return LanguageGuess("en", 0.0, "script")
+
+
+# What is not prose in running text: inline code, addresses, e-mail, and
+# code-like words (ASCII runs with an underscore, a slash, "()", "::", "=",
+# brackets, or a dot between letters: asyncio.run(main()), foo_bar, a/b).
+_NOT_PROSE = re.compile(
+    r"""
+    `[^`\n]*`
+    | \b[a-z][a-z0-9+.-]*://[!-~]+
+    | \bwww\.[!-~]+
+    | [A-Za-z0-9.+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+
+    | [!-~]*(?:[_/\\=<>{}\[\]$@#|]|\(\)|::|[A-Za-z0-9]\.[A-Za-z])[!-~]*
+    """,
+    re.VERBOSE | re.IGNORECASE,
+)
+
+
+def voting_text(
+    text: str, *, protected: Sequence[tuple[int, int]] = (), segments: Sequence[tuple[int, int]] = ()
+) -> str:
+    """What of ``text`` (one paragraph) votes for its language: its prose, without code, addresses or markup.
+
+    ``segments`` (the prose parts of a structured paragraph, ``Unit.segments``; all of it if empty) less its
+    ``protected`` ranges (inline code, URLs), then less what looks like code or an address (``_NOT_PROSE``).
+    """
+    if segments or protected:
+        parts = []
+        cuts = sorted(protected)
+        for start, end in segments or [(0, len(text))]:
+            position = start
+            for cut_start, cut_end in cuts:
+                if cut_end <= position or cut_start >= end:
+                    continue
+                parts.append(text[position : max(position, cut_start)])
+                position = max(position, cut_end)
+            parts.append(text[position:end])
+        text = " ".join(parts)
+    return _NOT_PROSE.sub(" ", text)
+
+
+def unit_voting_text(paragraph: str, unit: Unit | None) -> str:
+    """``voting_text`` of a document's paragraph given what it is made of (``Document.unit``); "" for code."""
+    if unit is None:
+        return voting_text(paragraph)
+    if unit.verbatim:
+        return ""
+    return voting_text(paragraph, protected=unit.protected, segments=unit.segments)
+
+
+def article_text(document: Document) -> str:
+    """The text an article's language is judged by: its prose paragraphs' ``voting_text`` (else any paragraph's)."""
+    paragraphs = document.paragraphs
+    texts = [unit_voting_text(paragraphs[i], document.unit(i)) for i in document.prose_indices()]
+    if not any(text.strip() for text in texts):  # only tables, say: their cells are prose too
+        texts = [unit_voting_text(p, document.unit(i)) for i, p in enumerate(paragraphs)]
+    return "\n\n".join(text.strip() for text in texts if text.strip())
 
 
 # A paragraph gets its own language only when it has this many letters and
@@ -169,12 +320,17 @@ def language_script(code: str) -> str:
     return _SCRIPT_NAMES.get(parts[1], "OTHER") if len(parts) > 1 else "OTHER"
 
 
-def _main_script(text: str) -> str | None:
-    """The script most of the letters of ``text`` are in; kana counts as CJK (Japanese)."""
-    profile = script_profile(text)
+def _script_shares(text: str) -> Counter[str]:
+    """The letters of ``text`` by script, weighed (``_LETTER_WEIGHT``); kana counts as CJK (Japanese)."""
+    profile = _weighted(script_profile(text))
     for kana in ("HIRAGANA", "KATAKANA"):
         profile["CJK"] += profile.pop(kana, 0)
-    profile = +profile  # drops the zero counts
+    return +profile  # drops the zero counts
+
+
+def _main_script(text: str) -> str | None:
+    """The script most of the letters of ``text`` are in; kana counts as CJK (Japanese)."""
+    profile = _script_shares(text)
     return profile.most_common(1)[0][0] if profile else None
 
 
@@ -199,10 +355,17 @@ class ParagraphLanguages(LazySequence[str]):
     """
 
     def __init__(
-        self, paragraphs: Sequence[str], default: str, *, on_complete: Callable[[list[str]], None] | None = None
+        self,
+        paragraphs: Sequence[str],
+        default: str,
+        *,
+        on_complete: Callable[[list[str]], None] | None = None,
+        units: Sequence[Unit] = (),
     ) -> None:
         self.paragraphs = paragraphs
         self.default = default
+        # What each paragraph is made of (``Document.units``; empty for plain text): only prose votes.
+        self._units = units
         self._own: dict[int, str | None] = {}
         self._found: dict[int, str] = {}
         self._lock = threading.RLock()
@@ -229,13 +392,17 @@ class ParagraphLanguages(LazySequence[str]):
     def _own_language(self, index: int) -> str | None:
         """The paragraph's own language when it is long enough and langdetect is sure, else None."""
         if index not in self._own:
-            paragraph = self.paragraphs[index]
+            paragraph = self._voting_text(index)
             guess = None
             if sum(script_profile(paragraph).values()) >= _OWN_LANGUAGE_LETTERS:
                 guess = detect_language(paragraph)
             sure = guess is not None and guess.confidence >= _OWN_LANGUAGE_CONFIDENCE
             self._own[index] = guess.code if sure and guess is not None else None
         return self._own[index]
+
+    def _voting_text(self, index: int) -> str:
+        """What of paragraph ``index`` votes (``unit_voting_text``): no code, address or markup."""
+        return unit_voting_text(self.paragraphs[index], self._units[index] if self._units else None)
 
     def _nearest_decided(self, index: int, step: int) -> int | None:
         """The nearest paragraph after (``step`` 1) or before (-1) ``index`` with a language of its own."""
@@ -249,14 +416,23 @@ class ParagraphLanguages(LazySequence[str]):
     def _language(self, index: int) -> str:
         if (code := self._own_language(index)) is not None:
             return code
-        paragraph = self.paragraphs[index]
-        script = _main_script(paragraph)
-        if script is None:  # numbers, punctuation: nothing to go by
+        paragraph = self._voting_text(index)
+        shares = _script_shares(paragraph)
+        if not shares:  # numbers, punctuation, code: nothing to go by
             return self.default
+        script = shares.most_common(1)[0][0]
+        total = sum(shares.values())
+
+        def agrees(code: str) -> bool:
+            # A heading like "asyncio 教程" is Chinese where its neighbours are: a third of a non-Latin script
+            # is the paragraph's own words, Latin in it a name or a term.
+            own = language_script(code)
+            return own == script or (own not in ("LATIN", "OTHER") and shares[own] * 3 >= total)
+
         # The decided neighbours after and before it, nearer first (after on a tie), then the article.
         around = [i for i in (self._nearest_decided(index, 1), self._nearest_decided(index, -1)) if i is not None]
         candidates = [self._own[i] for i in sorted(around, key=lambda i: abs(i - index))]
-        agreeing = next((c for c in [*candidates, self.default] if c and language_script(c) == script), None)
+        agreeing = next((c for c in [*candidates, self.default] if c and agrees(c)), None)
         return agreeing or script_language(paragraph) or "en"
 
 
@@ -300,3 +476,14 @@ def script_paragraph_languages(paragraphs: Sequence[str], default: str) -> list[
         else:
             result.append(script_language(paragraph) or "en")
     return result
+
+
+def unknown_language_message(text: str) -> str:
+    """One line for a text whose language is ``UNKNOWN``: its script, what the detector knows, and ``--from``."""
+    script = main_unknown_script(text)
+    written = f"it is written in {script_name(script)} script, " if script else ""
+    known = detector_languages()
+    return (
+        f"the article's language is unknown: {written}which none of the {len(known)} languages the detector knows "
+        f"({', '.join(known)}) is written in; say which it is with --from LANG (for example --from am)"
+    )

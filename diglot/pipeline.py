@@ -34,9 +34,17 @@ from typing import Any, Protocol
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document, Selection, read_source
-from diglot.errors import DiglotError
+from diglot.errors import DiglotError, InputError
 from diglot.export import article_dict
-from diglot.langid import LanguageGuess, ParagraphLanguages, detect_language, script_paragraph_languages
+from diglot.langid import (
+    UNKNOWN,
+    LanguageGuess,
+    ParagraphLanguages,
+    article_text,
+    detect_language,
+    script_paragraph_languages,
+    unknown_language_message,
+)
 from diglot.models import ModelPool
 from diglot.priority import GATE
 from summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
@@ -51,7 +59,7 @@ def _detector_version() -> str:
 
     The "langid-N" part changes when ``diglot.langid``'s rules change.
     """
-    return f"langid-1 langdetect-{_package_version('langdetect')}"
+    return f"langid-2 langdetect-{_package_version('langdetect')}"
 
 
 def _is_code(value: object) -> bool:
@@ -231,11 +239,12 @@ class Pipeline:
         """The document's language: ``language`` where given, else detected (remembered in the result cache)."""
         if language:
             return LanguageGuess(language, 1.0, "given")
-        key = cache_key("language", _detector_version(), document.prose_text())
+        text = article_text(document)  # prose only: code, addresses and markup do not vote
+        key = cache_key("language", _detector_version(), text)
         if (hit := self._cached(key, valid=_is_language_guess)) is not None:
             code, confidence, method = hit
             return LanguageGuess(code, float(confidence), method)
-        guess = detect_language(document.prose_text())
+        guess = detect_language(text)
         self._remember("language", key, [guess.code, guess.confidence, guess.method])
         return guess
 
@@ -303,6 +312,7 @@ class Pipeline:
 
     def check_summary_translation(self, article: Article, tgt: str, *, method: str = "abstractive") -> Route:
         """``check_translation`` for the summary of ``article``, before it is made."""
+        _require_known_language(article)
         return self.check_translation(self.summary_language(article, method=method), tgt)
 
     def paragraph_languages(self, article: Article) -> Sequence[str]:
@@ -324,7 +334,10 @@ class Pipeline:
         with self._lock:  # one per article, shared by the jobs that ask (the translation, the summary)
             if (shared := self._paragraph_languages.pop(key, None)) is None:
                 shared = ParagraphLanguages(
-                    paragraphs, article.language.code, on_complete=lambda found: self._remember("language", key, found)
+                    paragraphs,
+                    article.language.code,
+                    on_complete=lambda found: self._remember("language", key, found),
+                    units=article.document.units,
                 )
             self._paragraph_languages[key] = shared  # the most recent last
             while len(self._paragraph_languages) > _SHARED_ARTICLES:
@@ -379,12 +392,19 @@ class Pipeline:
         )
 
     def translation_job(self, article: Article, tgt: str, *, languages: Sequence[str] | None = None) -> TranslationJob:
-        """What ``translate`` translates for ``article`` into ``tgt``: for ``translating_together``."""
+        """What ``translate`` translates for ``article`` into ``tgt``: for ``translating_together``.
+
+        Raises ``InputError`` for an article in a language the detector does not know (``langid.UNKNOWN``):
+        it is never translated as another.
+        """
+        _require_known_language(article)
         found = languages if languages is not None else self.paragraph_languages(article)
         return TranslationJob(article.document, article.language.code, tgt, found)
 
     def summary_translation_job(self, article: Article, summary: Summary, tgt: str) -> TranslationJob:
         """What ``translate_summary`` translates: the summary, from the language it is in."""
+        if summary.language == UNKNOWN:
+            _require_known_language(article)
         return TranslationJob(summary_document(summary, article.document), summary.language, tgt)
 
     def translating_together(self, jobs: Sequence[TranslationJob]) -> contextlib.AbstractContextManager[None]:
@@ -414,3 +434,9 @@ class Pipeline:
         return self.translator.translate(
             job.document, src=job.src, tgt=job.tgt, cancel=cancel, on_paragraph=on_paragraph
         )
+
+
+def _require_known_language(article: Article) -> None:
+    """Raise ``InputError`` (one line: the script, the detector's languages, ``--from``) for an unknown language."""
+    if article.language.code == UNKNOWN:
+        raise InputError(f"{article.document.source}: {unknown_language_message(article_text(article.document))}")

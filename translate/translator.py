@@ -14,7 +14,7 @@ from diglot.document import Document
 from diglot.documents.prose import Masked, kept_ranges, located, markup_of, mask, unmask_report
 from diglot.errors import Cancelled, ConfigError, DiglotError, ModelUnavailable
 from diglot.glossary import Glossary, TermMatch, config_glossary
-from diglot.langid import ParagraphLanguages, script_paragraph_languages
+from diglot.langid import UNKNOWN, ParagraphLanguages, script_paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
 from diglot.normalize import model_inputs
 from diglot.priority import GATE
@@ -40,6 +40,8 @@ def _is_text(value: object) -> bool:
 
 # A sentence whose code, address or other kept part the model lost or repeated, put back by the fallback.
 _MARKUP_FLAG = (QualityFlag("markup", "a kept part (code, an address) was lost by the model and put back"),)
+# The route of a paragraph kept untranslated (no model for its language), as of one already in the target.
+_KEPT = Route("same", ())
 # A sentence whose glossary term the model lost or repeated (its placeholder), put back by the fallback.
 _GLOSSARY_FLAG = (QualityFlag("glossary", "a glossary term was lost by the model and put back"),)
 
@@ -345,8 +347,9 @@ class Translator:
         translated: dict[int, list[str]] = {}
         for lang in dict.fromkeys(read_as.values()):
             members = [i for i in window if read_as[i] == lang]
-            route = plan.routes[lang]
-            if not route.steps:  # kept as it is: in the target language already, or a code block
+            route = plan.routes.get(lang)
+            if route is None or not route.steps:
+                # Kept as it is: in the target language already, a code block, or no model for its language.
                 for i in members:
                     translated[i], repaired[i] = list(sentences[i]), [False] * len(sentences[i])
                     lost_terms[i] = [False] * len(sentences[i])
@@ -373,7 +376,11 @@ class Translator:
                         SentencePair(
                             s,
                             t,
-                            check_translation(s, t, src=read_as[i], tgt=plan.tgt)
+                            (
+                                check_translation(s, t, src=read_as[i], tgt=plan.tgt)
+                                if plan.routes.get(read_as[i]) is not None
+                                else plan.routes.untranslated_flags(read_as[i])
+                            )
                             + (_MARKUP_FLAG if lost else ())
                             + (_GLOSSARY_FLAG if term else ()),
                             tuple((m.entry.source, m.replacement) for m in terms),
@@ -383,7 +390,7 @@ class Translator:
                         )
                     ),
                     source_language=read_as[i],
-                    route=plan.routes[read_as[i]],
+                    route=plan.routes.get(read_as[i]) or _KEPT,
                 ),
             )
             for i in window
@@ -411,15 +418,26 @@ class _Plan:
         paragraphs = document.paragraphs
         if languages is None:
             detected = detect_paragraphs and len(paragraphs) > 1
-            languages = ParagraphLanguages(paragraphs, src) if detected else [src] * len(paragraphs)
+            if detected:
+                languages = ParagraphLanguages(paragraphs, src, units=document.units)
+            else:
+                languages = [src] * len(paragraphs)
         self.tgt = tgt
         self.glossary = translator.glossary
         self._masked: dict[int, tuple[list[Masked] | None, list[list[TermMatch]]]] = {}
         self.routes = _Routes(translator, src, tgt)
         if not self.routes.serves_article():
-            # The article's own pair has no model: it fails only if a paragraph needs it, which takes every
-            # paragraph's language to know (before any work, as always).
-            self.routes.require_article_pair([self.routes.translated_as(lang) for lang in languages])
+            # The article's own pair has no model: the paragraphs in a language that has one are translated, the
+            # others kept with a flag; it fails only if no paragraph can be, which takes every paragraph's
+            # language to know (before any work, as always).
+            unit = document.unit
+            self.routes.require_some_route(
+                [
+                    self.routes.translated_as(lang)
+                    for i, lang in enumerate(languages)
+                    if (u := unit(i)) is None or not u.verbatim
+                ]
+            )
         # Windows group paragraphs by their sentences as their scripts split them (the languages are
         # found window by window): cheap, and the same for every run of the same text.
         self._document = document
@@ -521,7 +539,12 @@ class _Routes:
     A paragraph in another language than the article whose pair has no
     model here (a short Greek caption, with no Greek model) is translated
     as the article's language, as if it were in it, rather than failing
-    the whole article.
+    the whole article. Where the article's own pair has no model either
+    (an English and Russian article into Chinese, with no Russian model),
+    such a paragraph is kept as written, each sentence flagged
+    ``untranslated`` with the reason, and the others are translated. A
+    paragraph whose language is unknown (``langid.UNKNOWN``: a script the
+    detector does not know) is always kept so, never read as another.
     """
 
     def __init__(self, translator: Translator, src: str, tgt: str) -> None:
@@ -543,15 +566,37 @@ class _Routes:
         self._find(self._src)
         return self._src in self._routes
 
-    def require_article_pair(self, read_as: Sequence[str]) -> None:
-        """Raise why the article's pair has no route, when a paragraph is to be translated as the article's."""
-        if self._src in read_as:
+    def require_some_route(self, read_as: Sequence[str]) -> None:
+        """Raise why the article's pair has no route when no paragraph of ``read_as`` has one."""
+        if read_as and not any(lang in self._routes for lang in read_as):
             raise self._failures[self._src]
 
     def translated_as(self, lang: str) -> str:
-        """``lang``, or the article's language when no model serves ``lang``."""
+        """``lang``, or the article's language when no model serves ``lang`` and one serves the article's.
+
+        Without a route for either (or for an unknown language) it is ``lang``: kept, flagged.
+        """
+        if lang == UNKNOWN:
+            return lang
         self._find(lang)
-        return lang if lang in self._routes else self._src
+        if lang in self._routes:
+            return lang
+        return self._src if self.serves_article() else lang
+
+    def get(self, lang: str) -> Route | None:
+        """The route of ``lang``; None where its paragraphs are kept untranslated (no model for it)."""
+        if lang == UNKNOWN:
+            return None
+        self._find(lang)
+        return self._routes.get(lang)
+
+    def untranslated_flags(self, lang: str) -> tuple[QualityFlag, ...]:
+        """The flag of each sentence of a paragraph in ``lang`` kept as written for want of a model."""
+        if lang == UNKNOWN:
+            reason = "its language is unknown (a script the detector does not know): kept as written"
+        else:
+            reason = f"not translated, kept as written: {self._failures[lang]}"
+        return (QualityFlag("untranslated", reason),)
 
     def __getitem__(self, lang: str) -> Route:
         self._find(lang)

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from diglot.config import Config
     from diglot.pipeline import Article, ArticleResult, Pipeline
     from summarize import Summary
+    from translate import Translation
 
 
 class UsageError(Exception):
@@ -593,11 +594,28 @@ def cmd_translate(args: argparse.Namespace) -> int:
         from diglot.languages import language
 
         _note(f"{kept} paragraph{'s' if kept > 1 else ''} already in {language(args.tgt).name}, kept as written")
+    _note_untranslated(translation)
     if args.json:
         _print_json(ArticleResult(article, summary, translation, "summary" if args.summary else "article"))
     else:
         print(translation.text)
     return 0
+
+
+def _note_untranslated(translation: Translation) -> None:
+    """One note per language whose paragraphs were kept as written for want of a model (each flagged too)."""
+    from diglot.languages import language
+
+    reasons: dict[str, tuple[int, str]] = {}
+    for paragraph in translation.paragraphs:
+        lang = paragraph.source_language
+        if paragraph.route.steps or lang == translation.target_language:
+            continue
+        flags = [f.reason for pair in paragraph.sentences for f in pair.flags if f.kind == "untranslated"]
+        count, reason = reasons.get(lang, (0, flags[0] if flags else "kept as written"))
+        reasons[lang] = (count + 1, reason)
+    for lang, (count, reason) in reasons.items():
+        _note(f"{count} paragraph{'s' if count > 1 else ''} in {language(lang).name} {reason}")
 
 
 def _looks_like_ray_address(value: str) -> bool:
