@@ -34,6 +34,7 @@ from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable, NoRoute
 from diglot.export import SUFFIXES, export, export_dict
+from diglot.glossary import Glossary, config_glossary
 from diglot.langid import LanguageGuess
 from diglot.languages import language, served_languages
 from diglot.pipeline import Article, Pipeline, summary_document
@@ -63,10 +64,11 @@ from tui.messages import (
 )
 from tui.paragraph_batches import ParagraphBatches
 from tui.sentences import ArrivingParagraphs, SplitParagraphs
+from tui.term_marks import original_terms, translated_terms
 from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
 from tui.widgets.footer import FittingFooter
 from tui.widgets.info_bar import InfoBar
-from tui.widgets.sentence_pane import SentencePane
+from tui.widgets.sentence_pane import Decorate, SentencePane
 from tui.widgets.transfer_progress import TransferProgress, format_bytes
 
 # Dialogs and screens are imported when first opened, so the article's first
@@ -146,6 +148,8 @@ class DiglotApp(App[int]):
         self.translation: Translation | None = None
         self.summaries: dict[str, Summary] = {}
         self.translations: dict[str, Translation] = {}
+        # The glossary (diglot.glossary), loaded off the event loop: its terms are marked in the panes.
+        self.glossary: Glossary | None = None
         self.summary_key = ""
         self.translation_key = ""
         self.translation_note = ""
@@ -242,6 +246,7 @@ class DiglotApp(App[int]):
         # Reading a hundred languages' names from CLDR takes about half a
         # second: done now, off the event loop, so the picker opens at once.
         self.run_worker(served_languages, thread=True, group="language-names", exit_on_error=False)
+        self.load_glossary()
 
     def exit_for_signal(self, status: int) -> None:
         """SIGTERM or SIGHUP came (``tui.terminal.SignalExit``, in a signal handler): every worker is told to
@@ -280,7 +285,7 @@ class DiglotApp(App[int]):
         self.sub_title = document.name
         self.reading = ReadingPosition()  # a new article: the reader is at its start
         self._article_sentences = _paragraph_sentences(document)
-        self.original_pane.show_paragraphs(self._article_sentences)
+        self.original_pane.show_paragraphs(self._article_sentences, decorate=self._original_marks())
         self.original_pane.border_title = "Original"
         self.summary_pane.show_message("Waiting for the language of the article…")
         self.translation_pane.show_message("Waiting for the language of the article…")
@@ -620,7 +625,7 @@ class DiglotApp(App[int]):
         if arriving is None or self._arriving_key != message.key:
             arriving = self._arriving = ArrivingParagraphs(self._translation_source)
             self._arriving_key = message.key
-            pane.show_paragraphs(arriving, pending=arriving.is_pending)
+            pane.show_paragraphs(arriving, pending=arriving.is_pending, decorate=self._translation_marks())
             self._show_reader_place(pane)
         numbers = range(message.first, message.first + len(message.paragraphs))
         for number, paragraph in zip(numbers, message.paragraphs, strict=True):
@@ -634,6 +639,80 @@ class DiglotApp(App[int]):
             self._show_progress(message.key, message.total)
         elif self._progress_timer is None:
             self._progress_timer = self.set_timer(0.1, partial(self._show_progress, message.key, message.total))
+
+    def _original_marks(self) -> Decorate:
+        """Glossary terms, for the Original pane."""
+        return self._original_terms
+
+    def _translation_marks(self) -> Decorate | None:
+        """Glossary terms where the translation of the article (not of its summary) has their targets."""
+        sources = self._translation_source
+        if self.translated != "article" or sources is None:
+            return None
+
+        def terms(number: int, targets: Sequence[str]) -> list[tuple[int, int, str]]:
+            glossary, article = self.glossary, self.article
+            if not glossary or article is None:
+                return []
+            return translated_terms(glossary, sources[number], targets, article.language.code, self.target)
+
+        return terms
+
+    def _original_terms(self, number: int, sentences: Sequence[str]) -> list[tuple[int, int, str]]:
+        glossary, article = self.glossary, self.article
+        if not glossary or article is None:
+            return []
+        return original_terms(glossary, sentences, article.language.code, self.target)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="glossary")
+    def load_glossary(self, *, changed: bool = False) -> None:
+        """Read the glossary (a large one takes a second), then mark its terms; ``changed``: translate again."""
+        try:
+            glossary = config_glossary(self.config)
+        except DiglotError as exc:
+            self.call_from_thread(self.notify, str(exc), title="Glossary", severity="error", markup=False)
+            return
+        self.call_from_thread(self._glossary_loaded, glossary, changed)
+
+    def _glossary_loaded(self, glossary: Glossary, changed: bool) -> None:
+        self.glossary = glossary
+        self.original_pane.redecorate()
+        self.translation_pane.redecorate()
+        if changed:
+            # The sentences with a term the glossary changed read other text: the model translates those;
+            # the others are the result cache's.
+            self.translations.clear()
+            self.start_translation()
+
+    def action_add_term(self) -> None:
+        """Add a glossary term from the sentence under the Original pane's cursor, saved at once."""
+        from diglot.glossary import add_term, user_glossary_path
+        from tui.screens.glossary_dialog import GlossaryDialog
+
+        pane = self.original_pane
+        index = max(0, pane.cursor)
+        number = pane.paragraph_of(index)
+        sentence = ""
+        if number is not None:
+            sentences = self._article_sentences[number]
+            offset = index - pane.first_sentence(number)
+            sentence = sentences[offset] if 0 <= offset < len(sentences) else ""
+        path = user_glossary_path()
+
+        def chosen(term: tuple[str, str | None, bool] | None) -> None:
+            if term is None:
+                return
+            words, target, insensitive = term
+            try:
+                add_term(path, words, target, case_insensitive=insensitive)
+            except (DiglotError, OSError) as exc:
+                self.notify(f"Not saved: {exc}", title="Glossary", severity="error", markup=False)
+                return
+            shown = f"-> {target}" if target else "kept as it is"
+            self.notify(f"{words} {shown}: saved to {path}", title="Glossary", markup=False)
+            self.load_glossary(changed=True)
+
+        self.push_screen(GlossaryDialog(sentence, path=str(path), language=language(self.target).name), chosen)
 
     def _show_progress(self, key: str, total: int) -> None:
         self._progress_timer = None
@@ -666,7 +745,7 @@ class DiglotApp(App[int]):
             # Every paragraph is on screen already: the reader keeps their place.
             pane.set_gutter(translation_marks(translation.paragraphs))
         else:
-            pane.show_paragraphs([p.targets for p in translation.paragraphs])
+            pane.show_paragraphs([p.targets for p in translation.paragraphs], decorate=self._translation_marks())
             pane.set_gutter(translation_marks(translation.paragraphs))
             self._show_reader_place(pane)
         kinds = ", ".join(route.kind for route in translation.routes)

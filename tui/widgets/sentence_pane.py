@@ -89,6 +89,7 @@ class SentencePane(ScrollView, can_focus=True):
         "sentence-pane--link",
         "sentence-pane--emphasis",
         "sentence-pane--strong",
+        "sentence-pane--term",
     }
     DEFAULT_CSS = """
     SentencePane { height: 1fr; padding: 0 1; overflow-x: hidden; }
@@ -110,6 +111,8 @@ class SentencePane(ScrollView, can_focus=True):
     SentencePane:ansi > .sentence-pane--code, SentencePane:ansi > .sentence-pane--inline-code { color: $foreground; }
     SentencePane > .sentence-pane--emphasis { text-style: italic; }
     SentencePane > .sentence-pane--strong { text-style: bold; }
+    /* A glossary term (diglot.glossary), in the original and where the translation has its target. */
+    SentencePane > .sentence-pane--term { text-style: bold underline; }
     """
     BINDINGS = [
         Binding("down,j", "cursor(1)", "Next sentence", show=False),
@@ -213,6 +216,11 @@ class SentencePane(ScrollView, can_focus=True):
         self._content_changed()
         with self._keeping_place():
             self.scroll_home(animate=False, immediate=True)
+
+    def redecorate(self) -> None:
+        """Draw the marks anew (what ``decorate`` gives changed: a glossary was loaded)."""
+        self._strips.clear()
+        self.refresh()
 
     def resplit(self, paragraphs: Sequence[Sequence[str]]) -> None:
         """The same paragraphs split anew (by each paragraph's language): the view, the cursor and the
