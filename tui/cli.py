@@ -830,7 +830,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_models(args: argparse.Namespace) -> int:
     from diglot import hub
     from diglot.errors import DiglotError
-    from diglot.registry import default_models, is_non_commercial, licence
+    from diglot.registry import is_non_commercial, licence
 
     if args.action == "pull":
         with CommandProgress(enabled=wanted(args.quiet)) as progress:
@@ -861,17 +861,35 @@ def cmd_models(args: argparse.Namespace) -> int:
             also = f", and {len(converted)} conversions" if converted else ""
             print(f"{printable(model_id)}: removed{also} ({freed / 1e6:.0f} MB freed)")
         return 0
-    cached = {m.model_id: m for m in hub.cached_models()}
+    return _list_models()
+
+
+def _list_models() -> int:
+    """``diglot models list``: the config's models first (marked configured, local folders too), then the defaults
+    and the rest of the model cache, each with its state on disk, and a count."""
+    from diglot.config import load_config
+    from diglot.registry import licence, list_models
+
+    rows = list_models(load_config())
     print(f"{'MODEL':<42} {'TASK':<28} {'LICENCE':<12} DOWNLOADED")
-    for row in default_models():
-        have = cached.pop(row.model_id, None)
-        print(
-            f"{row.model_id:<42} {row.task:<28} {licence(row.model_id):<12} "
-            f"{f'yes, {have.size_bytes / 1e6:.0f} MB' if have else 'no'}"
-        )
-    for model_id, other in cached.items():
-        shown = printable(model_id)  # a folder name in the model cache: anything at all
-        print(f"{shown:<42} {'(other)':<28} {licence(model_id):<12} yes, {other.size_bytes / 1e6:.0f} MB")
+    for row in rows:
+        task = "(other)" if row.task == "(downloaded)" else row.task
+        task += " (configured)" if row.configured else ""
+        if row.problem is not None:
+            state = f"no: {row.problem}"
+        elif row.downloaded:
+            state = f"{'folder' if row.folder else 'yes'}, {(row.size_bytes or 0) / 1e6:.0f} MB"
+        else:
+            state = "no"
+        # A folder name in the model cache or the config's: anything at all.
+        terms = "unknown" if row.configured and licence(row.model_id).startswith("unknown") else licence(row.model_id)
+        print(f"{printable(row.model_id):<42} {task:<28} {terms:<12} {printable(state)}")
+    have = sum(r.downloaded for r in rows)
+    configured = [r for r in rows if r.configured]
+    summary = f"{have} of {len(rows)} models on this machine"
+    if configured:
+        summary += f"; {len(configured)} configured, {sum(r.downloaded for r in configured)} of them on disk"
+    print(summary)
     return 0
 
 

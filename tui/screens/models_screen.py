@@ -1,8 +1,8 @@
-"""The models screen: default and downloaded models, their size, licence and languages; pull and remove."""
+"""The models screen: the models in use (the config's, local folders too), the defaults and the downloaded ones,
+their size, licence and languages; pull and remove."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from diglot.config import Config
 from diglot.errors import Cancelled, DiglotError
-from diglot.registry import default_models, is_non_commercial, licence
+from diglot.registry import ListedModel, is_non_commercial, licence, list_models
 from diglot.terminal_text import printable
 from tui.screens.confirm_dialog import ConfirmDialog
 from tui.widgets.transfer_progress import TransferProgress, format_bytes
@@ -26,27 +26,8 @@ if TYPE_CHECKING:
 COLUMNS = ("Model", "Task", "Languages", "Licence", "Size", "On disk")
 
 
-@dataclass(frozen=True)
-class ModelRow:
-    """One line of the table: a default model or one found in the cache."""
-
-    model_id: str
-    task: str
-    languages: str
-    licence: str
-    size_bytes: int | None  # on disk; None when not downloaded
-    converted: bool
-
-    @property
-    def downloaded(self) -> bool:
-        return self.size_bytes is not None
-
-    @property
-    def on_disk(self) -> str:
-        """``no``, ``yes``, or ``yes + CTranslate2`` when a converted copy exists too."""
-        if not self.downloaded:
-            return "no"
-        return "yes + CTranslate2" if self.converted else "yes"
+# A row of the table (``diglot.registry.list_models``): the models in use, the defaults, the rest of the cache.
+ModelRow = ListedModel
 
 
 def _short_task(task: str) -> str:
@@ -58,34 +39,20 @@ def _short_task(task: str) -> str:
 
 
 def model_rows(config: Config) -> list[ModelRow]:
-    """Every default model (and those the config names) plus whatever else is in the cache. Reads the disk."""
-    from diglot import hub
-    from diglot.ct2 import converted_copies
+    """The models the config names (marked configured, folders included), every default, and whatever else is in
+    the cache. Reads the disk."""
+    return list_models(config)
 
-    cached = {m.model_id: m for m in hub.cached_models()}
-    rows = []
-    listed = [(d.model_id, _short_task(d.task), d.languages) for d in default_models()]
-    configured = [(config.summarize_model, "summarize (config)", "")] + [
-        (ref, "translate (config)", pair.replace("-", " → ")) for pair, ref in config.translate_models.items()
-    ]
-    listed += [(ref, task, langs) for ref, task, langs in configured if ref and "/" in ref and not ref.startswith("/")]
-    seen: set[str] = set()
-    for model_id, task, languages in listed + [(m, "(downloaded)", "") for m in cached]:
-        if model_id in seen:
-            continue
-        seen.add(model_id)
-        have = cached.get(model_id)
-        rows.append(
-            ModelRow(
-                model_id=model_id,
-                task=task,
-                languages=languages or "?",
-                licence=licence(model_id),
-                size_bytes=have.size_bytes if have else None,
-                converted=bool(converted_copies(model_id)),
-            )
-        )
-    return rows
+
+def rows_summary(rows: list[ModelRow]) -> str:
+    """``3 of 44 models on this machine; 3 configured, 3 of them on disk`` (the configured ones are in use)."""
+    have = sum(r.downloaded for r in rows)
+    configured = [r for r in rows if r.configured]
+    text = f"{have} of {len(rows)} models on this machine"
+    if configured:
+        ready = sum(r.downloaded for r in configured)
+        text += f"; {len(configured)} configured, {ready} of them on disk"
+    return text
 
 
 class ModelsScreen(Screen[bool]):
@@ -102,6 +69,9 @@ class ModelsScreen(Screen[bool]):
         Binding("p", "pull", "Download"),
         Binding("x,delete", "remove", "Remove"),
         Binding("escape", "close", "Back / cancel"),
+        # The table's own Home/End scroll sideways; here they go to the first and last model.
+        Binding("home", "first_row", "First", show=False, priority=True),
+        Binding("end", "last_row", "Last", show=False, priority=True),
     ]
     DEFAULT_CSS = """
     ModelsScreen DataTable { height: 1fr; }
@@ -146,7 +116,7 @@ class ModelsScreen(Screen[bool]):
         for row in rows:
             table.add_row(
                 Text(printable(row.model_id)),  # a folder name in the model cache, or the config's: anything
-                row.task,
+                f"{_short_task(row.task)} · configured" if row.configured else _short_task(row.task),
                 row.languages,
                 Text(row.licence, style="bold yellow" if is_non_commercial(row.licence) else ""),
                 format_bytes(row.size_bytes) if row.size_bytes is not None else "—",
@@ -154,8 +124,14 @@ class ModelsScreen(Screen[bool]):
                 key=row.model_id,
             )
         table.move_cursor(row=min(keep, len(rows) - 1))
-        have = sum(r.downloaded for r in rows)
-        self._status(f"{have} of {len(rows)} models downloaded. p: download the highlighted one · x: remove it")
+        self._status(f"{rows_summary(rows)}. p: download the highlighted one · x: remove it")
+
+    def action_first_row(self) -> None:
+        self.query_one(DataTable).move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        table = self.query_one(DataTable)
+        table.move_cursor(row=max(table.row_count - 1, 0))
 
     @property
     def highlighted(self) -> ModelRow | None:
@@ -177,6 +153,9 @@ class ModelsScreen(Screen[bool]):
     def action_pull(self) -> None:
         row = self.highlighted
         if row is None or self.busy:
+            return
+        if row.folder:
+            self._status(f"{row.model_id} is a folder on this machine (from the config): nothing to download.")
             return
         if row.downloaded:
             self._status(f"{row.model_id} is downloaded already.")
@@ -244,6 +223,9 @@ class ModelsScreen(Screen[bool]):
     def action_remove(self) -> None:
         row = self.highlighted
         if row is None or self.busy:
+            return
+        if row.folder:
+            self._status(f"{row.model_id} is your folder, not in the model cache: diglot leaves it alone.")
             return
         if not row.downloaded:
             self._status(f"{row.model_id} is not downloaded.")
