@@ -87,8 +87,10 @@ async def test_terms_are_marked_and_g_adds_one_that_only_its_sentences_are_trans
         assert [(e.source, e.target) for e in read_glossary_file(user_glossary_path())] == [("Moscow", "Москва")]
         await until(
             pilot,
-            lambda: app.translation is not None
-            and any("Москва" in s.target for p in app.translation.paragraphs for s in p.sentences),
+            lambda: (
+                app.translation is not None
+                and any("Москва" in s.target for p in app.translation.paragraphs for s in p.sentences)
+            ),
         )
         await settle(app, pilot)
         pairs = [s for p in app.translation.paragraphs for s in p.sentences]

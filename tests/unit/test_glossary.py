@@ -469,3 +469,20 @@ def test_ray_actors_are_given_the_entries_not_the_files(tmp_path):
     terms.unlink()  # another node: no file there
     shipped = config_glossary(actor_config)
     assert _found(shipped, "Putin runs Kubernetes") == [("Putin", "Путин"), ("Kubernetes", "Kubernetes")]
+
+
+def test_translating_together_sends_what_each_translation_sends(tmp_path, config):
+    from translate.translator import TranslationJob
+
+    glossary = load_glossary([_write(tmp_path / "t.csv", TERMS)])
+    documents = [
+        load_document("Gazprom moved to Kubernetes.\n\nNothing here.\n", source="a.txt"),
+        load_document("Read `code` at Gazprom.\n", source="b.md", markdown=True),
+    ]
+    translator = FakeTranslator(config, _translated, glossary=glossary)
+    jobs = [TranslationJob(document, "en", "ru", detect_paragraphs=False) for document in documents]
+    with translator.together(jobs):
+        made = [translator.translate(d, src="en", tgt="ru", detect_paragraphs=False) for d in documents]
+    # Each sentence reached the model once, as its translation reads it: terms and code as placeholders.
+    assert sorted(translator.inputs) == sorted(["moved to {0}.", "Nothing here.", "Read {0} at {1}."])
+    assert made[0].paragraphs[0].sentences[0].target == "Газпром Жmoved Жto Kubernetes."
