@@ -362,8 +362,7 @@ def _decode(path: Path) -> str:
 
 def _rows(path: Path, text: str, order: int, problems: list[str] | None) -> list[_Row]:
     """The entries of one file; a malformed line raises, or is added to ``problems`` when given."""
-    first = text.split("\n", 1)[0]
-    delimiter = "\t" if path.suffix.lower() == ".tsv" or "\t" in first else ","
+    delimiter = _delimiter(path, text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     columns: list[tuple[str, str | None]] | None = None
     rows: list[_Row] = []
@@ -469,9 +468,14 @@ def _line_of(problem: str) -> int:
 # -- writing -----------------------------------------------------------------
 
 
-def _csv_line(cells: Sequence[str]) -> str:
+def _delimiter(path: Path, text: str) -> str:
+    """A tab for a ``.tsv`` file or a header with a tab in it, else a comma."""
+    return "\t" if path.suffix.lower() == ".tsv" or "\t" in text.split("\n", 1)[0] else ","
+
+
+def _csv_line(cells: Sequence[str], delimiter: str = ",") -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerow(cells)
+    csv.writer(out, delimiter=delimiter, lineterminator="\n").writerow(cells)
     return out.getvalue()
 
 
@@ -493,19 +497,22 @@ def add_term(path: Path, source: str, target: str | None, *, case_insensitive: b
     )
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        header = "source,target,case\n"
-        write_atomic(path, header + _term_line(entry, ["source", "target", "case"]))
+        delimiter = _delimiter(path, "")
+        header = _csv_line(["source", "target", "case"], delimiter)
+        write_atomic(path, header + _term_line(entry, ["source", "target", "case"], delimiter))
         return entry
     text = _decode(path)
     lines = _lines(text)
     rows = _rows(path, text, 0, None)
-    header_cells = next(csv.reader([next(line for line in lines if line.strip())], strict=True))
+    delimiter = _delimiter(path, text)
+    header_line = next(line for line in lines if line.strip())
+    header_cells = next(csv.reader([header_line], delimiter=delimiter, strict=True))
     names = [c.strip().lower() for c in header_cells]
     if "target" not in names:
         raise GlossaryError(f"{path}: has no 'target' column; add the term with an editor")
     if entry.case_insensitive and "case" not in names:
         raise GlossaryError(f"{path}: has no 'case' column for a case-insensitive term")
-    new = _term_line(entry, names)
+    new = _term_line(entry, names, delimiter)
     for row in rows:
         same = _key(row.entry.source, entry.case_insensitive) == _key(entry.source, entry.case_insensitive)
         if same and row.entry.case_insensitive == entry.case_insensitive and row.entry.source_language is None:
@@ -526,13 +533,13 @@ def _lines(text: str) -> list[str]:
     return [*lines, pieces[-1]] if pieces[-1] else lines
 
 
-def _term_line(entry: GlossaryEntry, names: Sequence[str]) -> str:
+def _term_line(entry: GlossaryEntry, names: Sequence[str], delimiter: str) -> str:
     values = {
         "source": entry.source,
         "target": entry.target or "",
         "case": "insensitive" if entry.case_insensitive else "",
     }
-    return _csv_line([values.get(name, "") for name in names])
+    return _csv_line([values.get(name, "") for name in names], delimiter)
 
 
 def remove_term(path: Path, source: str) -> int:

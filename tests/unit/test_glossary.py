@@ -486,3 +486,16 @@ def test_translating_together_sends_what_each_translation_sends(tmp_path, config
     # Each sentence reached the model once, as its translation reads it: terms and code as placeholders.
     assert sorted(translator.inputs) == sorted(["moved to {0}.", "Nothing here.", "Read {0} at {1}."])
     assert made[0].paragraphs[0].sentences[0].target == "Газпром Жmoved Жto Kubernetes."
+
+
+def test_add_to_a_tsv_file_writes_tabs(tmp_path):
+    path = _write(tmp_path / "terms.tsv", "source\ttarget\nGazprom\tГазпром\n")
+    add_term(path, "Big, Inc.", None)
+    assert path.read_text(encoding="utf-8") == "source\ttarget\nGazprom\tГазпром\nBig, Inc.\t\n"
+    assert _found(load_glossary([path]), "Big, Inc. and Gazprom") == [
+        ("Big, Inc.", "Big, Inc."),
+        ("Gazprom", "Газпром"),
+    ]
+    new = tmp_path / "new.tsv"
+    add_term(new, "Kubernetes", "K8s")
+    assert new.read_text(encoding="utf-8") == "source\ttarget\tcase\nKubernetes\tK8s\t\n"
