@@ -37,6 +37,7 @@ import io
 import os
 import re
 import stat
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -564,6 +565,7 @@ def user_glossary_path() -> Path:
 
 
 _LOADED: dict[tuple[object, ...], Glossary] = {}
+_LOADING = threading.Lock()
 
 
 def config_glossary(config: Config) -> Glossary:
@@ -592,9 +594,10 @@ def config_glossary(config: Config) -> Glossary:
         for e in config.glossary_terms
     )
     key = (*stamps, terms)
-    if (found := _LOADED.get(key)) is None:
-        found = load_glossary(paths, terms=config.glossary_terms)
-        if len(_LOADED) >= 4:
-            _LOADED.pop(next(iter(_LOADED)))
-        _LOADED[key] = found
+    with _LOADING:  # the app's workers and the pipeline's threads ask at once: read once
+        if (found := _LOADED.get(key)) is None:
+            found = load_glossary(paths, terms=config.glossary_terms)
+            if len(_LOADED) >= 4:
+                _LOADED.pop(next(iter(_LOADED)))
+            _LOADED[key] = found
     return found
