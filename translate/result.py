@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 class SentencePair:
     """One source sentence and its translation, with the translation's quality flags (empty: none).
 
-    ``glossary``: the glossary terms enforced in it, as (term as the glossary lists it, what the
+    ``glossary``: the glossary terms enforced in it, as (the term as the sentence writes it, what the
     translation has for it), in order.
     """
 

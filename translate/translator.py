@@ -383,7 +383,7 @@ class Translator:
                             )
                             + (_MARKUP_FLAG if lost else ())
                             + (_GLOSSARY_FLAG if term else ()),
-                            tuple((m.entry.source, m.replacement) for m in terms),
+                            tuple((s[m.start : m.end], m.replacement) for m in terms),
                         )
                         for s, t, lost, term, terms in zip(
                             sentences[i], translated[i], repaired[i], lost_terms[i], plan.terms(i), strict=True
@@ -475,7 +475,9 @@ class _Plan:
         if unit is None or not unit.marks:
             return False
         start, end = self._ranges(i)[k]
-        return markup_of(self._paragraphs[i], unit, start, end, target)[2]
+        paragraph = self._paragraphs[i]
+        terms = {paragraph[start + m.start : start + m.end]: m.replacement for m in self.terms(i)[k]}
+        return markup_of(paragraph, unit, start, end, target, terms)[2]
 
     def _ranges(self, i: int) -> list[tuple[int, int]]:
         """Where paragraph ``i``'s sentences lie in it (found once: each sentence's markup asks)."""

@@ -238,14 +238,18 @@ def sentence_spans(unit_spans: Sequence[Span], start: int, end: int) -> list[Spa
     return out
 
 
-def place_markup(source: Sequence[Span], target: str) -> tuple[list[Span], bool]:
+def place_markup(
+    source: Sequence[Span], target: str, terms: Mapping[str, str] | None = None
+) -> tuple[list[Span], bool]:
     """The translated sentence ``target`` as spans carrying the source's kept parts, emphasis and links.
 
     Kept parts (code, addresses) are found in ``target`` (``unmask`` put each
     there once). A run of emphasis, strong or link is placed where its
     source words appear unchanged in the translation; where they do not,
     it is appended after the sentence, in parentheses, with its source
-    words. Returns the spans and whether anything had to be appended.
+    words. ``terms`` (glossary terms of the sentence: the words as written
+    -> what the translation has for them) are looked for as their targets.
+    Returns the spans and whether anything had to be appended.
     """
     runs: list[tuple[str, Span]] = []  # (source text, a span giving kind and marks)
     for span in source:
@@ -263,6 +267,10 @@ def place_markup(source: Sequence[Span], target: str) -> tuple[list[Span], bool]
         if not stripped:
             continue
         found = _find_words(target, stripped, position)
+        if found < 0 and terms:  # a glossary term in the run: its target is in the translation
+            for words, replacement in sorted(terms.items(), key=lambda item: -len(item[0])):
+                stripped = stripped.replace(words, replacement)
+            found = _find_words(target, stripped, position)
         if found < 0:
             if style.protected:  # unmask guarantees it; a part split across sentences is kept as written
                 appended.append(Span(stripped, style.kind, style.emphasis, style.strong, style.link))
@@ -296,7 +304,9 @@ def _marks(span: Span) -> tuple[bool, bool, str | None]:
     return span.emphasis, span.strong, span.link
 
 
-def markup_of(paragraph: str, unit: Unit, start: int, end: int, target: str) -> tuple[int, list[Span], bool]:
+def markup_of(
+    paragraph: str, unit: Unit, start: int, end: int, target: str, terms: Mapping[str, str] | None = None
+) -> tuple[int, list[Span], bool]:
     """The translation ``target`` of sentence ``paragraph[start:end]`` as spans of its prose (``place_markup``).
 
     Returns the index of the unit's segment the sentence belongs to, the spans (without what lies outside
@@ -321,7 +331,7 @@ def markup_of(paragraph: str, unit: Unit, start: int, end: int, target: str) -> 
         if segment < len(unit.spans)
         else [Span(paragraph[max(start, seg_start) : min(end, seg_end)])]
     )
-    spans, appended = place_markup(source, core.strip())
+    spans, appended = place_markup(source, core.strip(), terms)
     return segment, spans, appended
 
 

@@ -76,7 +76,8 @@ def translated_blocks(document: Document, translation: Translation) -> tuple[Blo
         pairs = paragraph.sentences
         by_segment: dict[int, list[list[Span]]] = {}
         for (start, end), pair in zip(located(source, [p.source for p in pairs]), pairs, strict=True):
-            segment, spans, _appended = markup_of(source, unit, start, end, pair.target)
+            terms = dict(getattr(pair, "glossary", ()))  # a translated sentence's glossary terms, where it has them
+            segment, spans, _appended = markup_of(source, unit, start, end, pair.target, terms)
             by_segment.setdefault(segment, []).append(spans)
         block = blocks[unit.block]
         if block.kind == "table" and unit.row is not None:

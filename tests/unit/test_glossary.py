@@ -499,3 +499,15 @@ def test_add_to_a_tsv_file_writes_tabs(tmp_path):
     new = tmp_path / "new.tsv"
     add_term(new, "Kubernetes", "K8s")
     assert new.read_text(encoding="utf-8") == "source\ttarget\tcase\nKubernetes\tK8s\t\n"
+
+
+def test_links_and_emphasis_on_a_term_are_carried_onto_its_target(tmp_path, config):
+    from diglot.documents.writers import write_document
+
+    glossary = load_glossary([_write(tmp_path / "t.csv", "source,target\nGazprom,Газпром\n")])
+    document = load_document("**Gazprom** grew, said [Gazprom](https://g.com) today.\n", source="a.md", markdown=True)
+    translator = FakeTranslator(config, _translated, glossary=glossary)
+    translation = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    # Not appended with the source's words in parentheses: the marks are on the terms' targets.
+    assert write_document(document, translation, "md") == "**Газпром** Жgrew, Жsaid [Газпром](https://g.com) Жtoday.\n"
+    assert not [f for f in translation.paragraphs[0].sentences[0].flags if f.kind in ("markup", "glossary")]
