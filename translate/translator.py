@@ -525,7 +525,7 @@ class _Plan:
             done = (
                 [
                     mask(paragraph[a:b], kept[k], {(m.start, m.end): m.replacement for m in per_sentence[k]})
-                    if kept[k] or per_sentence[k]
+                    if kept[k] or per_sentence[k] or "{" in paragraph[a:b]
                     else Masked(paragraph[a:b], "", "", ())  # nothing kept: the sentence as it is
                     for k, (a, b) in enumerate(ranges)
                 ],

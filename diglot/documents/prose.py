@@ -144,7 +144,9 @@ def mask(
     back as their replacement text rather than as written.
     """
     swaps = sorted((a, b, text) for (a, b), text in (replacements or {}).items())
-    kept = _merge([*kept, *((a, b) for a, b, _ in swaps)])
+    # The article's own "{0}" (a format string in prose) is kept too: else it would be taken for a placeholder.
+    literal = [found.span() for found in _PLACEHOLDER.finditer(sentence)]
+    kept = _merge([*kept, *((a, b) for a, b, _ in swaps), *literal])
     head = tail = ""
     if kept and kept[0][0] == 0:
         end = kept.pop(0)[1]

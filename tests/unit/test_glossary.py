@@ -511,3 +511,12 @@ def test_links_and_emphasis_on_a_term_are_carried_onto_its_target(tmp_path, conf
     # Not appended with the source's words in parentheses: the marks are on the terms' targets.
     assert write_document(document, translation, "md") == "**Газпром** Жgrew, Жsaid [Газпром](https://g.com) Жtoday.\n"
     assert not [f for f in translation.paragraphs[0].sentences[0].flags if f.kind in ("markup", "glossary")]
+
+
+def test_the_article_s_own_braces_are_not_taken_for_placeholders(tmp_path, config):
+    glossary = load_glossary([_write(tmp_path / "t.csv", "source,target\nGazprom,Газпром\n")])
+    document = load_document("Gazprom logs {0} and {1} here. Write {0} for the first.\n", source="a.txt")
+    translator = FakeTranslator(config, _translated, glossary=glossary)
+    first, second = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False).paragraphs[0].sentences
+    assert first.target == "Газпром Жlogs {0} Жand {1} Жhere." and second.target == "Жwrite {0} Жfor Жthe Жfirst."
+    assert [f for pair in (first, second) for f in pair.flags if f.kind in ("markup", "glossary")] == []
