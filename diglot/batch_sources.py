@@ -9,7 +9,7 @@ sources go on.
 from __future__ import annotations
 
 import glob
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,10 +38,15 @@ def _inside(path: Path, folder: Path | None) -> bool:
     return folder is not None and path.resolve().is_relative_to(folder)
 
 
-def _folder_articles(folder: Path, exclude: Path | None) -> list[Path]:
-    """The article files under ``folder``, recursively, sorted; hidden files and ``exclude`` left out."""
+# Told, for each folder named, how many article files were found in it and in how many of its subfolders.
+FolderReport = Callable[[Path, int, int], None]
+
+
+def _folder_articles(folder: Path, exclude: Path | None, recursive: bool = True) -> list[Path]:
+    """The article files in ``folder`` (and its subfolders, with ``recursive``), sorted; hidden files and
+    ``exclude`` left out."""
     found = []
-    for path in sorted(folder.rglob("*")):
+    for path in sorted(folder.rglob("*") if recursive else folder.iterdir()):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts) or _inside(path, exclude):
             continue
@@ -63,7 +68,7 @@ def _list_items(item: str) -> tuple[list[str], Path] | str:
     return [line for line in lines if line and not line.startswith("#")], path.parent
 
 
-def _expand_one(item: str, base: Path | None, exclude: Path | None, depth: int) -> Iterator[Source]:
+def _expand_one(item: str, base: Path | None, exclude: Path | None, depth: int, options: _Options) -> Iterator[Source]:
     if item.startswith("@") and len(item) > 1:
         if depth > 4:
             yield Source(item, "lists nest more than four deep")
@@ -74,7 +79,7 @@ def _expand_one(item: str, base: Path | None, exclude: Path | None, depth: int) 
             return
         names, folder = listed
         for name in names:
-            yield from _expand_one(name, folder, exclude, depth + 1)
+            yield from _expand_one(name, folder, exclude, depth + 1, options)
         return
     if is_url(item):
         scheme = item.split(":", 1)[0].lower()
@@ -92,7 +97,9 @@ def _expand_one(item: str, base: Path | None, exclude: Path | None, depth: int) 
             yield Source(str(match))
         return
     if path.is_dir():
-        articles = _folder_articles(path, exclude)
+        articles = _folder_articles(path, exclude, options.recursive)
+        if options.on_folder is not None:
+            options.on_folder(path, len(articles), len({a.parent for a in articles} - {path}))
         if not articles:
             yield Source(str(path), f"{item}: no article files in this folder ({', '.join(sorted(ARTICLE_SUFFIXES))})")
         for article in articles:
@@ -101,21 +108,35 @@ def _expand_one(item: str, base: Path | None, exclude: Path | None, depth: int) 
     yield Source(str(path))  # read later; a missing file fails then, with the reader's message
 
 
-def expand_sources(items: Iterable[str], *, exclude: Path | None = None) -> list[Source]:
+@dataclass(frozen=True)
+class _Options:
+    recursive: bool = True
+    on_folder: FolderReport | None = None
+
+
+def expand_sources(
+    items: Iterable[str],
+    *,
+    exclude: Path | None = None,
+    recursive: bool = True,
+    on_folder: FolderReport | None = None,
+) -> list[Source]:
     """Every article the command line names, in order, each once.
 
     Folders are searched recursively for text, Markdown and HTML files
-    (hidden ones skipped); globs are expanded (``**`` included); an ``@LIST``
+    (hidden ones skipped), or only the folder itself without ``recursive``;
+    ``on_folder(folder, files, subfolders)`` is told what each gave; globs are expanded (``**`` included); an ``@LIST``
     file gives one source per line (blank lines and ``#`` comments skipped,
     relative paths taken from the list's folder, lists may name lists).
     Anything inside ``exclude`` (the output folder) is left out, so that a
     batch never reads its own outputs.
     """
     excluded = exclude.resolve() if exclude is not None else None
+    options = _Options(recursive, on_folder)
     seen: set[str] = set()
     sources: list[Source] = []
     for item in items:
-        for source in _expand_one(item, None, excluded, 0):
+        for source in _expand_one(item, None, excluded, 0, options):
             key = source.name if is_url(source.name) or source.error else str(Path(source.name).resolve())
             if key not in seen:
                 seen.add(key)

@@ -18,6 +18,9 @@ from summarize.extractive import ExtractiveSummarizer
 from summarize.result import LENGTHS, Summary, is_summary_dict, summary_from_dict
 from summarize.support import article_sentences, with_trust
 
+# The note of a one-sentence article's summary: the sentence itself.
+ONE_SENTENCE_NOTE = "the article is one sentence, so it is its own summary"
+
 if TYPE_CHECKING:
     from translate.result import Translation
 
@@ -133,6 +136,11 @@ class AbstractiveSummarizer:
         # The language each paragraph the model reads is in, for its sentence rules.
         read_languages = list(languages) if languages is not None else [self.model_language] * len(paragraphs)
         article = article_sentences(document, source, languages=languages)
+        if len(article) <= 1:
+            # Nothing to shorten: a model would only write a summary longer than the article. The sentence itself,
+            # labelled (an extractive summary with its note).
+            alone = ExtractiveSummarizer(note=ONE_SENTENCE_NOTE)
+            return alone.summarize(document, length=length, source_language=source, cancel=cancel, languages=languages)
         pivot_model = None
         pivot_sentences = None
         if source != self.model_language:

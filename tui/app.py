@@ -152,6 +152,8 @@ class DiglotApp(App[int]):
         self.glossary: Glossary | None = None
         self.summary_key = ""
         self.translation_key = ""
+        self.last_export: ExportRequest | None = None
+        """The last export asked for: the export dialog opens on its format and bilingual choice."""
         self.translation_note = ""
         self._progress_shown_at = 0.0
         self._showwarning = warnings.showwarning
@@ -971,8 +973,8 @@ class DiglotApp(App[int]):
         if message.key in (self.summary_key, self.translation_key):
             pane = self.summary_pane if message.task == "summary" else self.translation_pane
             pane.show_message(f"The {message.task} failed: {message.message}", error=True)
-            if message.task == "translation" and message.status:
-                self.translation_note = message.status
+            if message.task == "translation":
+                self.translation_note = message.status or "failed"
                 self.update_info()
 
     @on(Worker.StateChanged)
@@ -1141,7 +1143,8 @@ class DiglotApp(App[int]):
     def suggested_export_path(self) -> Path:
         stem = Path(self.document.source).stem if Path(self.document.source).name else "article"
         stem = "".join(c if c.isalnum() or c in "-_." else "-" for c in stem) or "article"
-        return Path(f"{stem}.{self.target}{SUFFIXES['markdown']}")  # in the working folder
+        fmt = self.last_export.fmt if self.last_export is not None else "markdown"
+        return Path(f"{stem}.{self.target}{SUFFIXES[fmt]}")  # in the working folder
 
     def action_export(self) -> None:
         from tui.screens.confirm_dialog import ConfirmDialog
@@ -1150,6 +1153,7 @@ class DiglotApp(App[int]):
         def chosen(request: ExportRequest | None) -> None:
             if request is None:
                 return
+            self.last_export = request
             if request.path.exists():
 
                 def confirmed(yes: bool | None) -> None:
@@ -1160,7 +1164,13 @@ class DiglotApp(App[int]):
             else:
                 self.write_export(request, overwrite=False)
 
-        self.push_screen(ExportDialog(self.suggested_export_path()), chosen)
+        last = self.last_export
+        dialog = ExportDialog(
+            self.suggested_export_path(),
+            fmt=last.fmt if last is not None else "markdown",
+            bilingual=last is not None and last.bilingual,
+        )
+        self.push_screen(dialog, chosen)
 
     def write_export(self, request: ExportRequest, *, overwrite: bool) -> None:
         try:
@@ -1171,11 +1181,18 @@ class DiglotApp(App[int]):
         except OSError as exc:
             self.notify(f"Could not write {request.path}: {exc.strerror or exc}", severity="error")
             return
-        missing = [] if self.translation else ["translation (not finished)"]
+        missing = [] if self.translation else [f"translation ({self._why_no_translation()})"]
         missing += [] if self.summary else ["summary (not finished)"]
         note = f" Without: {', '.join(missing)}." if missing else ""
         where = request.path.resolve()  # the full path: the dialog may have been given a relative one
         self.notify(f"Exported {request.fmt} to {where}.{note}", title="Exported", markup=False)
+
+    def _why_no_translation(self) -> str:
+        """For the export's note: ``model missing: ID``, why it failed, or ``not finished``."""
+        note = self.translation_note
+        if note.endswith(" missing"):
+            return f"model missing: {note.removesuffix(' missing')}"
+        return note or "not finished"
 
     # Other articles --------------------------------------------------------------
 
@@ -1222,6 +1239,37 @@ class DiglotApp(App[int]):
         self.push_screen(RecentDialog(self.recent.load()), chosen)
 
     # Command palette ---------------------------------------------------------------
+
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Save an SVG of the screen (the palette's Screenshot) and say where.
+
+        Into ``path``, else ~/Downloads where it exists, else diglot's data
+        folder, else the current folder (Textual's own fails without
+        ~/Downloads). Written atomically; a failure is a notification.
+        """
+        from diglot.atomic import write_atomic
+        from diglot.recent import data_dir
+
+        name = filename or f"diglot {time.strftime(time_format or '%Y-%m-%d %H.%M.%S')}.svg"
+        svg = self.export_screenshot()
+        downloads = Path.home() / "Downloads"
+        folders = [Path(path)] if path else [downloads] if downloads.is_dir() else []
+        folders += [data_dir(), Path.cwd()]
+        reasons = []
+        for folder in folders:
+            target = folder / name
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                write_atomic(target, svg)
+            except OSError as exc:
+                reasons.append(f"{folder}: {exc.strerror or exc}")
+                continue
+            self.notify(printable(str(target)), title="Screenshot saved")
+            return None
+        self.notify(printable("; ".join(reasons)), title="Screenshot not saved", severity="error")
+        return None
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from diglot.batch import IndexEntry, Runner
     from diglot.cache import ResultCache
     from diglot.config import Config
+    from diglot.errors import NoRoute
     from diglot.pipeline import Article, ArticleResult, Pipeline
     from summarize import Summary
     from translate import Translation
@@ -342,6 +343,12 @@ def _batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     )
     batch.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     batch.add_argument(
+        "--no-recursive",
+        dest="recursive",
+        action="store_false",
+        help="a folder's own files only, not its subfolders' (default: subfolders too)",
+    )
+    batch.add_argument(
         "--ray",
         nargs="?",
         const="local",
@@ -618,6 +625,45 @@ def _note_untranslated(translation: Translation) -> None:
         _note(f"{count} paragraph{'s' if count > 1 else ''} in {language(lang).name} {reason}")
 
 
+_CONFIGURED_TARGETS = re.compile(r"; translate into a configured target \(([^)]*)\), or")
+
+
+def _targets_with_models(exc: NoRoute) -> str:
+    """``exc``'s message, its suggested targets cut to those a model on this machine translates into from the
+    source (naming a target whose model is missing only leads to the next error)."""
+    from diglot.config import load_config
+    from diglot.errors import DiglotError
+    from translate.router import choose_route
+
+    text = str(exc)
+    found = _CONFIGURED_TARGETS.search(text)
+    if found is None:
+        return text
+    try:
+        config = load_config()
+    except DiglotError:
+        return text
+    ready = []
+    for target in found.group(1).split(", "):
+        try:
+            choose_route(exc.src, target, config)
+        except DiglotError:
+            continue
+        ready.append(target)
+    if ready:
+        instead = f"; translate into a target with a model here ({', '.join(ready)}), or"
+    else:
+        instead = "; no other target has a model here yet (diglot models list shows them), or"
+    return text.replace(found.group(0), instead)
+
+
+def _folder_found(folder: Path, files: int, subfolders: int) -> None:
+    """Before a batch starts: how many article files a folder gave, and from where."""
+    where = f"{folder} and {subfolders} of its subfolders" if subfolders else str(folder)
+    also = " (--no-recursive reads the folder's own files only)" if subfolders else ""
+    _note(f"{files} article file{'s' if files != 1 else ''} found in {where}{also}")
+
+
 def _looks_like_ray_address(value: str) -> bool:
     return value in ("local", "auto") or "://" in value or re.fullmatch(r"[\w.-]+:\d+", value) is not None
 
@@ -670,13 +716,25 @@ def cmd_batch(args: argparse.Namespace) -> int:
     else:
         runner = LocalRunner(config, options)
     progress = BatchProgress(sys.stderr, enabled=not args.quiet)
+    # What each folder gave: said to a person watching (as the bar), once the batch starts (not before a missing
+    # model's error).
+    folders: list[tuple[Path, int, int]] = []
+
+    def start(to_make: int, skipped: int) -> None:
+        if wanted(args.quiet):
+            for folder in folders:
+                _folder_found(*folder)
+        progress.start(to_make, skipped)
+
     try:
         report = run_batch(
-            expand_sources(sources, exclude=args.out),
+            expand_sources(
+                sources, exclude=args.out, recursive=args.recursive, on_folder=lambda *found: folders.append(found)
+            ),
             args.out,
             options,
             runner,
-            on_start=progress.start,
+            on_start=start,
             on_article=progress.advance,
         )
     finally:
@@ -996,7 +1054,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         # A language no model serves is a bad command line (status 2), said in one line.
         hint = ", or for this run with --model ID|PATH (diglot models pull ID downloads one)"
-        print(f"diglot: error: {printable(str(exc))}{hint if hasattr(args, 'model') else ''}", file=sys.stderr)
+        text = _targets_with_models(exc)
+        print(f"diglot: error: {printable(text)}{hint if hasattr(args, 'model') else ''}", file=sys.stderr)
         return 2
     except DiglotError as exc:
         if args.debug:

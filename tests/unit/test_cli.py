@@ -135,7 +135,8 @@ def test_a_target_no_model_serves_is_one_line_naming_it_and_what_to_do_exit_2(ca
     code, out, err = run(capsys, *[a.replace("{seed}", str(seed)) for a in argv])
     assert code == 2 and out == "" and err.count("\n") == 1 and "Traceback" not in err
     assert err.startswith("diglot: error: no model translates English (en) into Klingon (tlh)")
-    assert "configured target (ru, zh, de, fr, es)" in err  # where to go instead
+    # Where to go instead: none of the favourite targets has a model here, so none is named.
+    assert "no other target has a model here yet (diglot models list shows them)" in err
     assert '"en-tlh" under [models.translate]' in err and "--model" in err and "diglot models pull" in err
 
 

@@ -28,8 +28,17 @@ class ExportRequest:
     """Markdown and HTML: each block of the article followed by its translation."""
 
 
+# The formats offered, in order: id (ExportRequest.fmt) and name.
+FORMATS = (("markdown", "Markdown"), ("json", "JSON"), ("text", "Plain text"), ("html", "HTML"))
+
+
 class ExportDialog(ModalScreen[ExportRequest | None]):
-    """Dismisses with an ExportRequest, or None when cancelled."""
+    """Dismisses with an ExportRequest, or None when cancelled.
+
+    Opens on ``fmt`` and ``bilingual`` (the app passes the last export's).
+    The chosen format is said in words, not by a radio button's colour
+    alone: its label carries a check mark.
+    """
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
     DEFAULT_CSS = """
@@ -42,20 +51,26 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog #error { color: $error; height: auto; }
     """
 
-    def __init__(self, suggested: Path) -> None:
+    def __init__(self, suggested: Path, *, fmt: str = "markdown", bilingual: bool = False) -> None:
         super().__init__()
         self.suggested = suggested
+        self.initial_format = fmt if fmt in dict(FORMATS) else "markdown"
+        self.initial_bilingual = bilingual
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("Export original, summary, translation and metadata")
             yield PathInput(str(self.suggested), id="path")
             with RadioSet(id="format"):
-                yield RadioButton("Markdown", value=True, id="markdown")
-                yield RadioButton("JSON", id="json")
-                yield RadioButton("Plain text", id="text")
-                yield RadioButton("HTML", id="html")
-            yield Checkbox("Bilingual: each block, then its translation (Markdown, HTML)", id="bilingual")
+                for fmt, name in FORMATS:
+                    yield RadioButton(
+                        _label(name, fmt == self.initial_format), value=fmt == self.initial_format, id=fmt
+                    )
+            yield Checkbox(
+                "Bilingual: each block, then its translation (Markdown, HTML)",
+                value=self.initial_bilingual,
+                id="bilingual",
+            )
             yield Label("", id="error")
             with Horizontal():
                 yield Button("Cancel", id="cancel")
@@ -68,7 +83,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
 
     @on(RadioSet.Changed)
     def _format_changed(self) -> None:
-        """Keep the file suffix in step with the chosen format."""
+        """Keep the file suffix in step with the chosen format, and the check mark on it."""
+        for fmt, name in FORMATS:
+            self.query_one(f"#{fmt}", RadioButton).label = _label(name, fmt == self.fmt)
         field = self.query_one("#path", Input)
         path = Path(field.value)
         if path.suffix.lower() in SUFFIXES.values() or not path.suffix:
@@ -96,3 +113,8 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
             self.show_error(f"The folder {path.parent} does not exist.")
             return
         self.dismiss(ExportRequest(path, self.fmt, self.query_one("#bilingual", Checkbox).value))
+
+
+def _label(name: str, chosen: bool) -> str:
+    """A format's button label: ``Markdown ✓`` when chosen (the radio's colour is not all that says it)."""
+    return f"{name} ✓" if chosen else name
