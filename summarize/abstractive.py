@@ -10,7 +10,7 @@ from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
 from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
-from diglot.langid import detect_language
+from diglot.langid import UNKNOWN, detect_language
 from diglot.models import ModelIdentity, Seq2SeqModel
 from diglot.priority import GATE
 from diglot.segment import join_sentences, pack_chunks, split_sentences
@@ -20,6 +20,8 @@ from summarize.support import article_sentences, with_trust
 
 # The note of a one-sentence article's summary: the sentence itself.
 ONE_SENTENCE_NOTE = "the article is one sentence, so it is its own summary"
+# The note of the summary of an article in a language the detector does not know (``langid.UNKNOWN``).
+UNKNOWN_LANGUAGE_NOTE = "the article's language is unknown (give it with --from), so no model reads it"
 
 if TYPE_CHECKING:
     from translate.result import Translation
@@ -136,10 +138,11 @@ class AbstractiveSummarizer:
         # The language each paragraph the model reads is in, for its sentence rules.
         read_languages = list(languages) if languages is not None else [self.model_language] * len(paragraphs)
         article = article_sentences(document, source, languages=languages)
-        if len(article) <= 1:
-            # Nothing to shorten: a model would only write a summary longer than the article. The sentence itself,
-            # labelled (an extractive summary with its note).
-            alone = ExtractiveSummarizer(note=ONE_SENTENCE_NOTE)
+        if len(article) <= 1 or source == UNKNOWN:
+            # Nothing to shorten: a model would only write a summary longer than the article (the sentence itself);
+            # or nothing reads the language (its own sentences). Labelled: an extractive summary with its note.
+            note = ONE_SENTENCE_NOTE if len(article) <= 1 else UNKNOWN_LANGUAGE_NOTE
+            alone = ExtractiveSummarizer(note=note)
             return alone.summarize(document, length=length, source_language=source, cancel=cancel, languages=languages)
         pivot_model = None
         pivot_sentences = None

@@ -167,3 +167,15 @@ def test_the_command_line_notes_the_paragraphs_kept_untranslated(tmp_path: Path,
 def test_a_mixed_article_is_not_said_to_be_wholly_one_language(mix: tuple[str, ...], code: str):
     guess = detect_language("\n\n".join(mix * 3))
     assert guess.code == code and guess.confidence < 0.8  # was 100%
+
+
+def test_an_unknown_language_gets_its_own_sentences_as_summary_labelled(tiny_config: Path):
+    from diglot.config import load_config
+    from diglot.document import load_document
+    from summarize.abstractive import UNKNOWN_LANGUAGE_NOTE
+
+    pipeline = Pipeline(load_config(tiny_config), use_cache=False)
+    document = load_document(AMHARIC)
+    summary = pipeline.summarize(Article(document, pipeline.identify(document)), method="abstractive")
+    assert summary.method == "extractive" and summary.note == UNKNOWN_LANGUAGE_NOTE
+    assert summary.sentences and all(sentence in AMHARIC for sentence in summary.sentences)
