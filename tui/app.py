@@ -384,6 +384,8 @@ class DiglotApp(App[int]):
             if kept := self.translation.kept_paragraphs:
                 name = language(self.translation.target_language).name
                 translation += f" · {kept} paragraph{'s' if kept > 1 else ''} already in {name}, kept"
+            for lang, count in _untranslated(self.translation).items():
+                translation += f" · {count} paragraph{'s' if count > 1 else ''} in {language(lang).name} not translated"
         else:
             translation = f"translation: {self.translation_note}" if self.translation_note else ""
         self.query_one(InfoBar).show(
@@ -1276,6 +1278,16 @@ class DiglotApp(App[int]):
         for command in COMMANDS:
             if command.action != "quit":
                 yield SystemCommand(command.label, command.help, partial(self.run_action, command.action))
+
+
+def _untranslated(translation: Translation) -> dict[str, int]:
+    """Paragraphs kept as written for want of a model (each sentence flagged), counted by language."""
+    counts: dict[str, int] = {}
+    for paragraph in translation.paragraphs:
+        lang = paragraph.source_language
+        if not paragraph.route.steps and lang != translation.target_language:
+            counts[lang] = counts.get(lang, 0) + 1
+    return counts
 
 
 def run(

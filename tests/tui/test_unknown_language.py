@@ -15,3 +15,24 @@ async def test_the_panes_say_the_language_is_unknown(make):
         assert "language is unknown" in text and "Ethiopic" in text and "--from" in text
         assert app.translation is None
         assert "Unknown language" in str(app.query_one("#info").render())
+
+
+async def test_a_mixed_article_without_a_model_for_one_language_is_translated_where_it_can_be(make, tiny_models):
+    from diglot.config import Config
+    from diglot.document import Document
+    from tests.unit.test_language_evidence import ENGLISH, RUSSIAN
+    from tui.engines import default_engines
+
+    config = Config(translate_models={"en-zh": str(tiny_models["en-zh"])}, device="cpu", num_beams=1)
+    document = Document(paragraphs=(RUSSIAN, ENGLISH, RUSSIAN), source="mixed.txt")
+    app = make(default_engines(config, use_cache=False), document=document, target="zh", config=config)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        assert app.translation is not None
+        kept, translated, _ = app.translation.paragraphs
+        assert kept.text == RUSSIAN and translated.route.steps
+        assert all(f.kind == "untranslated" for pair in kept.sentences for f in pair.flags)
+        info = app.query_one("#info")
+        # Every phrase of the info bar (a narrow bar shows those that fit).
+        said = " · ".join(getattr(info, "parts", [str(info.render())]))
+        assert "2 paragraphs in Russian not translated" in said and "Russian 67%" in said
