@@ -216,13 +216,8 @@ def detect_language(text: str) -> LanguageGuess:
     if letters >= _SHORT:
         guess = _langdetect(text)
         if guess is not None:
-            if by_script is not None and by_script.code == guess.code:
-                # No surer than the share of the text in its script (a mixed article is not 100% Russian).
-                return LanguageGuess(guess.code, min(guess.confidence, by_script.confidence), guess.method)
-            if by_script is None:  # mostly Latin (or a script langdetect tells apart): no surer than its share
-                weighted = _weighted(profile)
-                share = weighted.most_common(1)[0][1] / sum(weighted.values())
-                return LanguageGuess(guess.code, min(guess.confidence, round(share, 3)), guess.method)
+            if by_script is None or by_script.code == guess.code:
+                return guess
             # Several languages share a script: langdetect picks among them.
             if guess.code in _SAME_SCRIPT.get(by_script.code, ()):
                 return guess
@@ -232,6 +227,23 @@ def detect_language(text: str) -> LanguageGuess:
     if letters:
         return LanguageGuess("en", 0.3 if letters < _SHORT else 0.5, "script")
     return LanguageGuess("en", 0.0, "script")
+
+
+def article_language(text: str) -> LanguageGuess:
+    """``detect_language`` for a whole article: no surer than the share of its letters in its main script.
+
+    A mixed English and Russian article is "Russian 67%", not 100%: langdetect is sure of the language of the
+    larger part. (A paragraph's own guess keeps langdetect's confidence: ``ParagraphLanguages``.)
+    """
+    guess = detect_language(text)
+    if guess.method != "langdetect":
+        return guess
+    weighted = _weighted(script_profile(_sample(text)))
+    total = sum(weighted.values())
+    if not total:
+        return guess
+    share = round(weighted.most_common(1)[0][1] / total, 3)
+    return LanguageGuess(guess.code, min(guess.confidence, share), guess.method)
 
 
 # What is not prose in running text: inline code, addresses, e-mail, and

@@ -40,8 +40,8 @@ from diglot.langid import (
     UNKNOWN,
     LanguageGuess,
     ParagraphLanguages,
+    article_language,
     article_text,
-    detect_language,
     script_paragraph_languages,
     unknown_language_message,
 )
@@ -244,7 +244,7 @@ class Pipeline:
         if (hit := self._cached(key, valid=_is_language_guess)) is not None:
             code, confidence, method = hit
             return LanguageGuess(code, float(confidence), method)
-        guess = detect_language(text)
+        guess = article_language(text)
         self._remember("language", key, [guess.code, guess.confidence, guess.method])
         return guess
 
