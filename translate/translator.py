@@ -38,6 +38,10 @@ def _is_text(value: object) -> bool:
     return isinstance(value, str)
 
 
+# A paragraph of more sentences than this is translated (and handed on) this many sentences at a time.
+LONG_PARAGRAPH = 256
+PIECE = 64
+
 # A sentence whose code, address or other kept part the model lost or repeated, put back by the fallback.
 _MARKUP_FLAG = (QualityFlag("markup", "a kept part (code, an address) was lost by the model and put back"),)
 # The route of a paragraph kept untranslated (no model for its language), as of one already in the target.
@@ -148,8 +152,7 @@ class Translator:
                 # CTranslate2 could not run it, or converted it just now (the identity names the conversion):
                 # kept under the engine that did, which is what later calls key it by.
                 stored = [
-                    cache_key("translate", loaded.identity, self.num_beams, _INPUT_FORM, src, tgt, s)
-                    for s in sentences
+                    cache_key("translate", loaded.identity, self.num_beams, _INPUT_FORM, src, tgt, s) for s in sentences
                 ]
             if self.cache is not None:
                 self.cache.put_many("translation", {stored[i]: text for i, text in zip(todo, fresh, strict=True)})
@@ -316,6 +319,12 @@ class Translator:
                 raise Cancelled()
             with GATE.urgent() if window.urgent else contextlib.nullcontext():
                 first_paragraph.close()  # from here on, each window says whether it is urgent
+                if len(window.paragraphs) == 1 and plan.sentence_counts[window.paragraphs[0]] > LONG_PARAGRAPH:
+                    # A very long paragraph (a 5 MB article in one) goes piece by piece, each piece handed
+                    # on as it is done (the paragraph so far), so the reader sees it come as any other.
+                    i = window.paragraphs[0]
+                    results[i] = self._translate_in_pieces(i, plan, cancel, counts, on_paragraph)
+                    continue
                 done = self._translate_window(window.paragraphs, plan, cancel, counts)
                 for i, paragraph in done:
                     results[i] = paragraph
@@ -331,17 +340,48 @@ class Translator:
             cache_misses=counts[1],
         )
 
+    def _translate_in_pieces(
+        self,
+        i: int,
+        plan: _Plan,
+        cancel: threading.Event | None,
+        counts: list[int],
+        on_paragraph: ParagraphCallback | None,
+    ) -> TranslatedParagraph:
+        """Paragraph ``i`` translated ``PIECE`` sentences at a time; ``on_paragraph`` gets it as it grows."""
+        pairs: list[SentencePair] = []
+        total = len(plan.sentences(i))
+        done: TranslatedParagraph | None = None
+        for start in range(0, total, PIECE):
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            [(_, piece)] = self._translate_window(range(i, i + 1), plan, cancel, counts, start, start + PIECE)
+            pairs.extend(piece.sentences)
+            done = TranslatedParagraph(tuple(pairs), piece.source_language, piece.route)
+            if on_paragraph is not None:
+                on_paragraph(i, done)
+        assert done is not None  # a long paragraph has sentences
+        return done
+
     def _translate_window(
-        self, window: range, plan: _Plan, cancel: threading.Event | None, counts: list[int]
+        self,
+        window: range,
+        plan: _Plan,
+        cancel: threading.Event | None,
+        counts: list[int],
+        first: int = 0,
+        last: int | None = None,
     ) -> list[tuple[int, TranslatedParagraph]]:
         """The paragraphs of ``window``, their sentences batched together (one batch per source language).
 
         Each paragraph is split by the rules of its own language and translated as that language, or as
-        the article's where no model serves its own (``_Plan``).
+        the article's where no model serves its own (``_Plan``). ``first`` and ``last`` take only those of
+        each paragraph's sentences (a piece of a very long one).
         """
-        sentences = {i: plan.sentences(i) for i in window}
+        piece = slice(first, last)
+        sentences = {i: plan.sentences(i)[piece] for i in window}
         read_as = {i: plan.read_as(i) for i in window}
-        masked = {i: plan.masked(i) for i in window}
+        masked = {i: masks[piece] if (masks := plan.masked(i)) is not None else None for i in window}
         repaired: dict[int, list[bool]] = {}
         lost_terms: dict[int, list[bool]] = {}
         translated: dict[int, list[str]] = {}
@@ -366,7 +406,9 @@ class Translator:
                     continue
                 restored = [unmask_report(t, m) for t, m in zip(made, masked_i, strict=True)]
                 translated[i] = [text for text, _, _ in restored]
-                repaired[i] = [lost or plan.markup_appended(i, k, text) for k, (text, lost, _) in enumerate(restored)]
+                repaired[i] = [
+                    lost or plan.markup_appended(i, first + k, text) for k, (text, lost, _) in enumerate(restored)
+                ]
                 lost_terms[i] = [term for _, _, term in restored]
         return [
             (
@@ -386,7 +428,7 @@ class Translator:
                             tuple((s[m.start : m.end], m.replacement) for m in terms),
                         )
                         for s, t, lost, term, terms in zip(
-                            sentences[i], translated[i], repaired[i], lost_terms[i], plan.terms(i), strict=True
+                            sentences[i], translated[i], repaired[i], lost_terms[i], plan.terms(i)[piece], strict=True
                         )
                     ),
                     source_language=read_as[i],

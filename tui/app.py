@@ -31,9 +31,9 @@ from textual.widgets import Header
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from diglot.config import Config
-from diglot.document import Document, read_source
+from diglot.document import Document, Selection, first_part, read_source
 from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable, NoRoute
-from diglot.export import SUFFIXES, export, export_dict
+from diglot.export import SUFFIXES, export_dict, render
 from diglot.glossary import Glossary, config_glossary
 from diglot.langid import LanguageGuess
 from diglot.languages import language, served_languages
@@ -41,7 +41,6 @@ from diglot.pipeline import Article, Pipeline, summary_document
 from diglot.priority import GATE
 from diglot.recent import RecentArticles, save_pasted
 from diglot.registry import is_non_commercial
-from diglot.segment import split_sentences
 from diglot.stages import listen
 from diglot.terminal_text import printable
 from summarize import Summary, summarizer_model
@@ -49,6 +48,7 @@ from translate import TranslatedParagraph, Translation
 from translate.windows import ReadingPosition
 from tui.commands import COMMANDS
 from tui.messages import (
+    DocumentCompleted,
     DownloadFinished,
     DownloadProgress,
     JobFailed,
@@ -64,6 +64,7 @@ from tui.messages import (
 )
 from tui.paragraph_batches import ParagraphBatches
 from tui.sentences import ArrivingParagraphs, SplitParagraphs
+from tui.structure_marks import original_structure, sentence_links, translated_structure
 from tui.term_marks import original_terms, translated_terms
 from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
 from tui.widgets.footer import FittingFooter
@@ -92,14 +93,30 @@ def _released() -> None:
     """A hold on the priority gate that is not held (or released already)."""
 
 
+def _command_apart(note: str) -> str:
+    """A note that ends in the command that fetches a model, with the command on a line of its own: a narrow
+    pane wraps the reason, never the command (it is copied whole), and the summary starts a line sooner."""
+    reason, found, command = note.partition("; fetch it with: ")
+    if not found:
+        return note
+    return f"{reason.removeprefix('model ')}.\n{command}"
+
+
+def _read_language_names(configured: Sequence[str]) -> None:
+    """Every language the picker lists, with its own name: each own name reads that language's CLDR data
+    (about 0.8 s for a hundred), done after the first paint, off the event loop, so that ``t`` opens at once."""
+    for served in served_languages(configured):
+        _ = served.native
+
+
 def _paragraph_sentences(document: Document, languages: Sequence[str] | None = None) -> SplitParagraphs:
     """Sentences per paragraph, split exactly as the translator splits them (for alignment), when shown.
 
     Before the languages are known, each paragraph's script decides.
     """
     if languages is None:
-        return SplitParagraphs(document.paragraphs, lambda _index, paragraph: split_sentences(paragraph))
-    return SplitParagraphs(document.paragraphs, lambda index, paragraph: split_sentences(paragraph, languages[index]))
+        return SplitParagraphs(document.paragraphs, lambda index, _paragraph: document.sentences(index))
+    return SplitParagraphs(document.paragraphs, lambda index, _paragraph: document.sentences(index, languages[index]))
 
 
 class DiglotApp(App[int]):
@@ -128,8 +145,12 @@ class DiglotApp(App[int]):
         target: str | None = None,
         source_language: str | None = None,
         recent: RecentArticles | None = None,
+        complete: Callable[[], Document] | None = None,
     ) -> None:
+        """``complete``, where ``document`` is only the first part of a long one, reads the whole (in a thread,
+        once the part is on screen)."""
         super().__init__()
+        self._complete = complete
         if self.no_color:
             # NO_COLOR turns every colour grey (Textual's Monochrome filter), and an ANSI theme's terminal
             # default colours into black on black: those themes are not offered then.
@@ -154,6 +175,8 @@ class DiglotApp(App[int]):
         self.translation_key = ""
         self.last_export: ExportRequest | None = None
         """The last export asked for: the export dialog opens on its format and bilingual choice."""
+        self.summary_part: str | None = None
+        """The chapter or page the summary is of (``C`` then ``s``); None: the whole article."""
         self.translation_note = ""
         self._progress_shown_at = 0.0
         self._showwarning = warnings.showwarning
@@ -245,10 +268,45 @@ class DiglotApp(App[int]):
         self._stop_stages = listen(stage_changed)
         self.open_document(self.document)
         self.original_pane.focus()
+        if self._complete is not None:
+            self._read_the_rest(self.document, self._complete)
         # Reading a hundred languages' names from CLDR takes about half a
         # second: done now, off the event loop, so the picker opens at once.
-        self.run_worker(served_languages, thread=True, group="language-names", exit_on_error=False)
+        configured = tuple(code for pair in self.config.translate_models for code in pair.split("-"))
+        self.call_after_refresh(
+            self.run_worker,
+            partial(_read_language_names, configured),
+            thread=True,
+            group="language-names",
+            exit_on_error=False,
+        )
         self.load_glossary()
+
+    def _read_the_rest(self, part: Document, complete: Callable[[], Document]) -> None:
+        """Read the whole of a document shown in part, off the event loop; ``DocumentCompleted`` brings it."""
+
+        def read() -> None:
+            try:
+                whole = complete()
+            except DiglotError as exc:
+                self.call_from_thread(self.notify, f"Only the start is shown: {exc}", severity="error")
+                return
+            self.post_message(DocumentCompleted(part, whole))
+
+        self.run_worker(read, thread=True, group="document", exit_on_error=False)
+
+    @on(DocumentCompleted)
+    def _document_completed(self, message: DocumentCompleted) -> None:
+        """The whole document replaces its first part, the reader kept where they are (its paragraphs come
+        first in the whole), and the summary and translation start on the whole."""
+        if self.document is not message.part:
+            return  # another article was opened meanwhile
+        pane = self.original_pane
+        top, cursor = pane.visible_paragraphs().start, pane.cursor
+        self.open_document(message.document)
+        pane.scroll_to_paragraph(min(top, len(message.document.paragraphs) - 1))
+        if cursor >= 0 and pane.has_sentence(cursor):
+            pane.cursor = cursor
 
     def exit_for_signal(self, status: int) -> None:
         """SIGTERM or SIGHUP came (``tui.terminal.SignalExit``, in a signal handler): every worker is told to
@@ -279,6 +337,7 @@ class DiglotApp(App[int]):
         self.workers.cancel_all()
         self._release_translation_hold()
         self.document = document
+        self.summary_part = None  # a new article: its summary is of the whole
         self.guess = None
         self.paragraph_languages = ()
         self._translation_languages = ()
@@ -398,9 +457,13 @@ class DiglotApp(App[int]):
         article = self.article
         if article is None:
             return
-        key = f"{self.doc_key}:{self.method}:{self.length}"
+        part = self.summary_part
+        if part is not None:
+            # One chapter or page: a document of its own, its paragraphs' languages found for it.
+            article = Article(self.document.part(part), article.language)
+        key = f"{self.doc_key}:{self.method}:{self.length}:{part or ''}"
         self.summary_key = key
-        self.summary_pane.border_title = f"Summary · {self.method} · {self.length}"
+        self.summary_pane.border_title = f"Summary · {self._summary_of()}{self.method} · {self.length}"
         if key in self.summaries:
             self.show_summary(self.summaries[key])
             return
@@ -409,7 +472,12 @@ class DiglotApp(App[int]):
         self.summary_pane.show_message(f"Summarising ({self.method}, {self.length})…")
         # The paragraphs' languages when already known (a new length or
         # method); else the pipeline finds them for the summary itself.
-        self.summarize(key, article, self.method, self.length, self.paragraph_languages or None)
+        languages = (self.paragraph_languages or None) if part is None else None
+        self.summarize(key, article, self.method, self.length, languages)
+
+    def _summary_of(self) -> str:
+        """``chapter 2: The Storm · `` when the summary is of one part of the article, else nothing."""
+        return f"{self.summary_part} · " if self.summary_part is not None else ""
 
     def _run_job(
         self,
@@ -479,7 +547,7 @@ class DiglotApp(App[int]):
     def show_summary(self, summary: Summary) -> None:
         self.summary = summary
         label = "extractive" if summary.method == "extractive" else f"abstractive · {summary.model}"
-        self.summary_pane.border_title = f"Summary · {label} · {summary.length}"
+        self.summary_pane.border_title = f"Summary · {self._summary_of()}{label} · {summary.length}"
         chunks = f"read in {summary.chunks} chunks" if summary.chunks > 1 else ""
         trust = counts(unsupported=summary.unsupported, flagged=summary.flagged)
         self._set_subtitle(self.summary_pane, language(summary.language).name, chunks, trust)
@@ -495,7 +563,7 @@ class DiglotApp(App[int]):
 
     def _paint_summary(self, summary: Summary) -> None:
         """The summary's sentences, after a note when it is not the one asked for (and how to get that one)."""
-        note = f"No abstractive summary: {summary.note}" if summary.note else None
+        note = f"No abstractive summary: {_command_apart(summary.note)}" if summary.note else None
         offer = self._offer_line(self.summary_missing) if note and self.summary_missing else ""
         if offer:
             missing = self.summary_missing
@@ -559,7 +627,7 @@ class DiglotApp(App[int]):
             self.translate(key, article, None, self.target, len(document.paragraphs), hold, languages)
         else:
             self._translation_source = SplitParagraphs(
-                document.paragraphs, lambda _index, paragraph: split_sentences(paragraph, src)
+                document.paragraphs, lambda index, _paragraph: document.sentences(index, src)
             )
             self.translate(key, article, summary, self.target, len(document.paragraphs), hold)
 
@@ -633,7 +701,9 @@ class DiglotApp(App[int]):
             self._show_reader_place(pane)
         numbers = range(message.first, message.first + len(message.paragraphs))
         for number, paragraph in zip(numbers, message.paragraphs, strict=True):
-            arriving.arrive(number, paragraph.targets)
+            # A very long paragraph comes piece by piece (``Translator``): whole once all its sentences are in.
+            whole = len(paragraph.sentences) >= len(self._translation_source[number])
+            arriving.arrive(number, paragraph.targets, whole=whole)
         pane.refresh_paragraphs(numbers)
         pane.add_gutter(translation_marks(message.paragraphs, pane.first_sentence(message.first)))
         # A border change repaints the pane: at most ten a second, however fast paragraphs
@@ -644,13 +714,17 @@ class DiglotApp(App[int]):
         elif self._progress_timer is None:
             self._progress_timer = self.set_timer(0.1, partial(self._show_progress, message.key, message.total))
 
-    def _original_marks(self) -> Decorate:
-        """Glossary terms, for the Original pane."""
-        return self._original_terms
+    def _original_marks(self) -> Decorate | None:
+        """A structured article's headings, code, links and emphasis, for the Original pane; glossary terms."""
+        document = self.document
+        terms = self._original_terms
+        if not document.structured:
+            return terms
+        return lambda number, sentences: original_structure(document, number, sentences) + terms(number, sentences)
 
     def _translation_marks(self) -> Decorate | None:
-        """Glossary terms where the translation of the article (not of its summary) has their targets."""
-        sources = self._translation_source
+        """The same, carried onto the translation of a structured article (not of its summary); glossary terms."""
+        document, sources = self.document, self._translation_source
         if self.translated != "article" or sources is None:
             return None
 
@@ -660,7 +734,11 @@ class DiglotApp(App[int]):
                 return []
             return translated_terms(glossary, sources[number], targets, article.language.code, self.target)
 
-        return terms
+        if not document.structured:
+            return terms
+        return lambda number, targets: (
+            translated_structure(document, number, sources[number], targets) + terms(number, targets)
+        )
 
     def _original_terms(self, number: int, sentences: Sequence[str]) -> list[tuple[int, int, str]]:
         glossary, article = self.glossary, self.article
@@ -1174,9 +1252,29 @@ class DiglotApp(App[int]):
         )
         self.push_screen(dialog, chosen)
 
+    def _write_export_file(self, request: ExportRequest, *, overwrite: bool) -> None:
+        """The export: HTML is the article (or its translation, or both) as a page; the others hold everything,
+        with a structured article's translation keeping its headings, lists, code and tables in Markdown."""
+        from diglot.atomic import write_atomic
+        from diglot.documents.writers import write_document
+
+        of_article = self.translation if self.translated == "article" else None
+        if request.fmt == "html":
+            page = write_document(self.document, of_article, "html", both=request.bilingual and of_article is not None)
+            write_atomic(request.path, page, overwrite=overwrite)
+            return
+        markdown = None
+        if request.fmt == "markdown" and of_article is not None and (self.document.structured or request.bilingual):
+            markdown = write_document(self.document, of_article, "md", both=request.bilingual, heading_shift=2)
+        original = None
+        if request.fmt == "markdown" and self.document.structured:
+            original = write_document(self.document, None, "md", heading_shift=2)
+        text = render(self.export_data(), request.fmt, translated_markdown=markdown, original_markdown=original)
+        write_atomic(request.path, text, overwrite=overwrite)
+
     def write_export(self, request: ExportRequest, *, overwrite: bool) -> None:
         try:
-            export(request.path, self.export_data(), fmt=request.fmt, overwrite=overwrite)
+            self._write_export_file(request, overwrite=overwrite)
         except FileExistsError:
             self.notify(f"{request.path} appeared meanwhile; nothing was written.", severity="warning")
             return
@@ -1197,6 +1295,46 @@ class DiglotApp(App[int]):
         return note or "not finished"
 
     # Other articles --------------------------------------------------------------
+
+    def action_parts(self) -> None:
+        """The chapters or pages of the article, the one the reader is in highlighted; the chosen one shown."""
+        from tui.screens.parts_dialog import PartChoice, PartsDialog
+
+        parts = self.document.parts()
+        if not parts:
+            self.notify("This article has no chapters or pages.", title="Chapters")
+            return
+        pane = self.original_pane
+        top = pane.visible_paragraphs().start
+        current = max((n for n, (_, first) in enumerate(parts) if first <= top), default=0)
+
+        def chosen(choice: PartChoice | None) -> None:
+            if choice is None:
+                return
+            if choice.action == "summarize":
+                self.summary_part = choice.part
+                self.start_summary()
+                return
+            pane.scroll_to_paragraph(choice.first)
+            pane.cursor = pane.first_sentence(choice.first)
+
+        self.push_screen(PartsDialog(parts, current), chosen)
+
+    def action_links(self) -> None:
+        """The links in the sentence under the Original pane's cursor (the first sentence before it moves)."""
+        from tui.screens.links_dialog import LinksDialog
+
+        pane = self.original_pane
+        index = max(0, pane.cursor)
+        number = pane.paragraph_of(index)
+        links: list[tuple[str, str]] = []
+        if number is not None and self.document.structured:
+            sentences = self._article_sentences[number]
+            links = sentence_links(self.document, number, sentences, index - pane.first_sentence(number))
+        if not links:
+            self.notify("No link in the sentence under the cursor.", title="Links")
+            return
+        self.push_screen(LinksDialog(links))
 
     def action_open(self) -> None:
         from tui.screens.open_dialog import OpenDialog
@@ -1291,7 +1429,13 @@ def _untranslated(translation: Translation) -> dict[str, int]:
 
 
 def run(
-    source: str | None, *, target: str | None, source_language: str | None, config: Config, use_cache: bool = True
+    source: str | None,
+    *,
+    target: str | None,
+    source_language: str | None,
+    config: Config,
+    use_cache: bool = True,
+    selection: Selection | None = None,
 ) -> int:
     """Open the app on SOURCE (default: the bundled seed article); returns the exit status."""
     from diglot.seeds import default_article
@@ -1300,7 +1444,13 @@ def run(
 
     if source is None and stdin_is_piped():
         source = "-"  # cat article.txt | diglot
-    document = read_source(source or str(default_article()), max_bytes=config.max_input_bytes)
+    # A long file's first part is shown at once; the app reads the rest behind it.
+    path = source or str(default_article())
+    document, partial = first_part(path, max_bytes=config.max_input_bytes, selection=selection)
+
+    def whole() -> Document:
+        return read_source(path, max_bytes=config.max_input_bytes, selection=selection)
+
     use_controlling_terminal()  # the article came through stdin: keys come from /dev/tty
     app = DiglotApp(
         document,
@@ -1308,6 +1458,7 @@ def run(
         config=config,
         target=target,
         source_language=source_language,
+        complete=whole if partial else None,
     )
     # SIGTERM and SIGHUP end the app within a bounded time, whatever runs: the normal way if it can
     # (terminal restored), else the process ends regardless, with the same status.

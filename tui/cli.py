@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from diglot.batch import IndexEntry, Runner
     from diglot.cache import ResultCache
     from diglot.config import Config
+    from diglot.document import Selection
     from diglot.errors import NoRoute
     from diglot.pipeline import Article, ArticleResult, Pipeline
     from summarize import Summary
@@ -120,6 +121,33 @@ def _language(value: str) -> str:
         raise SystemExit(2) from None
 
 
+def _pages(value: str) -> tuple[int, ...]:
+    from diglot.documents.pdf_reader import parse_pages
+
+    try:
+        return tuple(parse_pages(value))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _chapters(value: str) -> tuple[int, ...]:
+    from diglot.documents.epub_reader import chapter_numbers
+
+    try:
+        return chapter_numbers(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _selection(args: argparse.Namespace) -> Selection | None:
+    """The pages or chapters asked for, if any."""
+    from diglot.document import Selection
+
+    if args.pages is None and args.chapters is None:
+        return None
+    return Selection(pages=args.pages, chapters=args.chapters)
+
+
 def _max_bytes(value: str) -> int:
     from diglot.config import check_limit
 
@@ -167,6 +195,12 @@ def _source(parser: argparse.ArgumentParser, *, optional: bool = False, text: bo
     parser.add_argument(
         "--from", dest="src", type=_language, metavar="LANG", help="source language (default: detected)"
     )
+    parser.add_argument(
+        "--pages", type=_pages, metavar="N[-M],...", help="a PDF's pages to read, e.g. 1-3,5 (default: all)"
+    )
+    parser.add_argument(
+        "--chapters", type=_chapters, metavar="N[-M],...", help="an EPUB's chapters to read, e.g. 2-3 (default: all)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -197,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
     _summary_options(summarize)
     summarize.add_argument("--model", metavar="ID|PATH", help="summarisation model (hub id or local folder)")
     summarize.add_argument("--json", action="store_true", help="print one JSON object")
+    _output(summarize)
     _common(summarize)
     _quiet(summarize)
 
@@ -217,6 +252,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--model", metavar="ID|PATH", help="translation model for this pair (hub id or local folder)"
     )
     translate.add_argument("--json", action="store_true", help="print one JSON object with sentence pairs")
+    translate.add_argument(
+        "--format",
+        dest="fmt",
+        choices=("txt", "md", "html", "json"),
+        default=None,
+        help="output format: txt (the default: the translated text), md or html (the translated document, "
+        "its headings, lists, code, tables and links kept), json (as --json, with the document's blocks)",
+    )
+    translate.add_argument(
+        "--bilingual", action="store_true", help="each source block followed by its translation (md, html, txt)"
+    )
+    _output(translate)
     _common(translate)
     _quiet(translate)
 
@@ -333,7 +380,17 @@ def _batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "--translate", choices=("article", "summary"), default="article", help="what to translate (default: article)"
     )
     _summary_options(batch)
-    batch.add_argument("--format", dest="fmt", choices=("md", "json", "txt"), default="md", help="output format")
+    batch.add_argument(
+        "--format",
+        dest="fmt",
+        choices=("md", "json", "txt", "html"),
+        default="md",
+        help="output format: md (summary, translation and original, the document's structure kept), json, txt, "
+        "or html (the translated document as a page)",
+    )
+    batch.add_argument(
+        "--bilingual", action="store_true", help="md and html: each source block followed by its translation"
+    )
     batch.add_argument(
         "--from",
         dest="src",
@@ -529,6 +586,45 @@ def _pipeline(args: argparse.Namespace, config: Config) -> Pipeline:
     )
 
 
+def _output(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write to FILE instead of standard output (atomically: complete or not at all)",
+    )
+    command.add_argument("--force", action="store_true", help="with -o, replace FILE if it exists")
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """Refuse, before any work, to write over an existing ``-o FILE`` without --force."""
+    from diglot.errors import InputError
+
+    if args.output is not None and not args.force and args.output.exists():
+        raise InputError(f"{args.output}: already exists (add --force to replace it)")
+
+
+def _emit(text: str, args: argparse.Namespace) -> None:
+    """The command's result: printed, or written to ``-o FILE`` whole (never half), not over a file without --force."""
+    if args.output is None:
+        print(text, end="" if text.endswith("\n") else "\n")
+        return
+    from diglot.atomic import write_atomic
+    from diglot.errors import InputError
+
+    try:
+        write_atomic(args.output, text if text.endswith("\n") else text + "\n", overwrite=args.force)
+    except FileExistsError:
+        raise InputError(f"{args.output}: already exists (add --force to replace it)") from None
+    except IsADirectoryError:
+        raise InputError(f"{args.output}: is a directory") from None
+    except FileNotFoundError:
+        raise InputError(f"{args.output}: no such folder") from None
+    except OSError as exc:
+        raise InputError(f"{args.output}: cannot write ({exc.strerror or exc})") from None
+
+
 def _note(message: str) -> None:
     print(f"diglot: note: {printable(message)}", file=sys.stderr)
 
@@ -538,7 +634,7 @@ def _article(pipeline: Pipeline, args: argparse.Namespace) -> Article:
     if getattr(args, "text", None) is None:
         if args.source is None:
             raise UsageError("give the article: a file, a web address, - for stdin, or --text")
-        return pipeline.read(args.source, language=args.src)
+        return pipeline.read(args.source, language=args.src, selection=_selection(args))
     if args.source is not None:
         raise UsageError("give either SOURCE or --text, not both")
     from diglot.document import load_document
@@ -556,27 +652,30 @@ def _summarize(pipeline: Pipeline, article: Article, args: argparse.Namespace, p
     return summary
 
 
-def _print_json(result: ArticleResult) -> None:
-    print(json_for_terminal(json.dumps(result.to_dict(), ensure_ascii=False, indent=2)))
+def _json(result: ArticleResult) -> str:
+    return json_for_terminal(json.dumps(result.to_dict(), ensure_ascii=False, indent=2)) + "\n"
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
     from diglot.pipeline import ArticleResult
 
+    _check_output(args)
     pipeline = _pipeline(args, _load_config(args))
     article = _article(pipeline, args)
     with CommandProgress(enabled=wanted(args.quiet)) as progress:
         summary = _summarize(pipeline, article, args, progress)
-    if args.json:
-        _print_json(ArticleResult(article, summary=summary))
-    else:
-        print(summary.text)
+    _emit(_json(ArticleResult(article, summary=summary)) if args.json else summary.text, args)
     return 0
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from diglot.pipeline import ArticleResult
 
+    if args.json and args.fmt not in (None, "json"):
+        raise UsageError(f"--json and --format {args.fmt} ask for two formats: give one")
+    if args.bilingual and (args.fmt or ("json" if args.json else "txt")) == "json":
+        raise UsageError("--bilingual writes md, html or txt, not json")
+    _check_output(args)
     pipeline = _pipeline(args, _load_config(args))
     article = _article(pipeline, args)
     summary = None
@@ -602,10 +701,18 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
         _note(f"{kept} paragraph{'s' if kept > 1 else ''} already in {language(args.tgt).name}, kept as written")
     _note_untranslated(translation)
-    if args.json:
-        _print_json(ArticleResult(article, summary, translation, "summary" if args.summary else "article"))
+    fmt = args.fmt or ("json" if args.json else "txt")
+    if fmt == "json":
+        _emit(_json(ArticleResult(article, summary, translation, "summary" if args.summary else "article")), args)
+    elif fmt == "txt" and not args.bilingual:
+        _emit(translation.text, args)
     else:
-        print(translation.text)
+        from diglot.documents.writers import DocumentFormat, write_document
+        from diglot.pipeline import summary_document
+
+        document = summary_document(summary, article.document) if summary is not None else article.document
+        written: DocumentFormat = "md" if fmt == "md" else "html" if fmt == "html" else "txt"
+        _emit(write_document(document, translation, written, both=args.bilingual), args)
     return 0
 
 
@@ -708,6 +815,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         source_language=args.src,
         use_cache=not args.no_cache,
         glossary=_glossary_fingerprint(config),
+        bilingual=args.bilingual,
     )
     if args.ray is not None:
         from diglot.batch_ray import RayRunner
@@ -1009,7 +1117,14 @@ def cmd_open(args: argparse.Namespace) -> int:
     from tui.app import run
 
     config = _load_config(args)
-    return run(args.source, target=args.tgt, source_language=args.src, config=config, use_cache=not args.no_cache)
+    return run(
+        args.source,
+        target=args.tgt,
+        source_language=args.src,
+        config=config,
+        use_cache=not args.no_cache,
+        selection=_selection(args),
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

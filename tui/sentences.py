@@ -47,6 +47,8 @@ class ArrivingParagraphs(LazySequence[Sequence[str]]):
     def __init__(self, source: Sequence[Sequence[str]]) -> None:
         self._source = source
         self._arrived: dict[int, tuple[str, ...]] = {}
+        # Paragraphs of which the first sentences have come (a very long one arrives piece by piece).
+        self._begun: dict[int, tuple[str, ...]] = {}
 
     def follow(self, source: Sequence[Sequence[str]]) -> None:
         """The source pane split anew (each paragraph's language found): pending marks follow it."""
@@ -57,12 +59,18 @@ class ArrivingParagraphs(LazySequence[Sequence[str]]):
 
     def _item(self, index: int) -> Sequence[str]:
         if (sentences := self._arrived.get(index)) is None:
-            return (PENDING,) * len(self._source[index])
+            first = self._begun.get(index, ())
+            return first + (PENDING,) * max(0, len(self._source[index]) - len(first))
         return sentences
 
-    def arrive(self, index: int, sentences: Sequence[str]) -> None:
-        """Paragraph ``index`` is translated: ``sentences``."""
-        self._arrived[index] = tuple(sentences)
+    def arrive(self, index: int, sentences: Sequence[str], *, whole: bool = True) -> None:
+        """Paragraph ``index`` is translated: ``sentences``; with ``whole`` false only its first ones (the rest
+        still shown pending, and the paragraph still counted as to come)."""
+        if whole:
+            self._arrived[index] = tuple(sentences)
+            self._begun.pop(index, None)
+        else:
+            self._begun[index] = tuple(sentences)
 
     def is_pending(self, index: int) -> bool:
         """Whether paragraph ``index`` has not arrived yet."""

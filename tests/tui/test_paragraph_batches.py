@@ -59,3 +59,15 @@ def test_paragraphs_out_of_order_go_in_consecutive_runs():
         (1, ("п1", "п2")),
         (1503, ("п1503",)),
     ]
+
+
+def test_a_paragraph_that_arrives_in_pieces_shows_what_came_and_stays_pending():
+    from tui.sentences import PENDING, ArrivingParagraphs
+
+    arriving = ArrivingParagraphs([["a", "b", "c", "d"], ["e"]])
+    arriving.arrive(0, ["A", "B"], whole=False)
+    assert list(arriving[0]) == ["A", "B", PENDING, PENDING]  # sentence k still aligned with the source's k
+    assert arriving.is_pending(0) and arriving.arrived == 0 and not arriving.complete
+    arriving.arrive(0, ["A", "B", "C", "D"])
+    arriving.arrive(1, ["E"])
+    assert list(arriving[0]) == ["A", "B", "C", "D"] and arriving.complete

@@ -208,3 +208,21 @@ def test_the_paragraphs_on_screen_are_translated_first_and_the_result_is_the_in_
     # What the cache kept is what an in-order run makes: read back, in order, all of it.
     again = tiny_translator(tiny_models, cache=cache).translate(document, src="en", tgt="ru", detect_paragraphs=False)
     assert again.paragraphs == in_order.paragraphs and (again.cache_hits, again.cache_misses) == (240, 0)
+
+
+def test_a_very_long_paragraph_is_translated_and_handed_on_piece_by_piece(tiny_models):
+    from translate.translator import LONG_PARAGRAPH, PIECE
+
+    sentences = [f"Sentence {n} of the one long paragraph." for n in range(LONG_PARAGRAPH + PIECE + 3)]
+    document = Document(paragraphs=("Before it.", " ".join(sentences), "After it."))
+    seen: list[tuple[int, int]] = []
+    translation = tiny_translator(tiny_models).translate(
+        document, src="en", tgt="ru", on_paragraph=lambda i, p: seen.append((i, len(p.sentences)))
+    )
+    growing = [count for i, count in seen if i == 1]
+    assert growing == [*range(PIECE, len(sentences), PIECE), len(sentences)]  # each piece, then the whole
+    assert [pair.source for pair in translation.paragraphs[1].sentences] == sentences
+    whole = tiny_translator(tiny_models).translate(
+        Document(paragraphs=(" ".join(sentences),)), src="en", tgt="ru", detect_paragraphs=False
+    )
+    assert translation.paragraphs[1].targets == whole.paragraphs[0].targets  # the same text as in one go

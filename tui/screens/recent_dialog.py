@@ -20,7 +20,8 @@ class RecentDialog(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
     DEFAULT_CSS = """
     RecentDialog { align: center middle; }
-    RecentDialog > Vertical { width: 90; height: 20; border: thick $primary; background: $surface; padding: 0 1; }
+    RecentDialog > Vertical { width: 1fr; max-width: 90; margin: 0 2; height: 20;
+                              border: thick $primary; background: $surface; padding: 0 1; }
     RecentDialog OptionList { height: 1fr; }
     """
 
