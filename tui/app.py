@@ -436,19 +436,23 @@ class DiglotApp(App[int]):
         guess = self.guess
         source = f"{language(guess.code).name} {guess.confidence:.0%}" if guess else "detecting language…"
         summary = f"summary: {self.summary.label}" if self.summary else f"summary: {self.method} {self.length}"
+        # What the translation left as written comes right after the languages: a bar too narrow for every
+        # phrase shows the first ones, and the model names matter less.
+        kept_notes = []
         if self.translation is not None:
             backend = f" [{self.translation.backend}]" if self.translation.backend else ""
             models = ", ".join(self.translation.models) or "no model needed"
             translation = f"translation: {models}{backend}"
             if kept := self.translation.kept_paragraphs:
                 name = language(self.translation.target_language).name
-                translation += f" · {kept} paragraph{'s' if kept > 1 else ''} already in {name}, kept"
+                kept_notes.append(f"{kept} paragraph{'s' if kept > 1 else ''} already in {name}, kept")
             for lang, count in _untranslated(self.translation).items():
-                translation += f" · {count} paragraph{'s' if count > 1 else ''} in {language(lang).name} not translated"
+                name = language(lang).name
+                kept_notes.append(f"{count} paragraph{'s' if count > 1 else ''} in {name} not translated")
         else:
             translation = f"translation: {self.translation_note}" if self.translation_note else ""
         self.query_one(InfoBar).show(
-            self.document.name, f"{source} → {language(self.target).name}", summary, translation
+            self.document.name, f"{source} → {language(self.target).name}", *kept_notes, summary, translation
         )
 
     # Summary -----------------------------------------------------------------
