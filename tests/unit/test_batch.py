@@ -56,7 +56,7 @@ def articles(tmp_path: Path, seed: Path, data: Path) -> Path:
     body = seed.read_text(encoding="utf-8").splitlines()[0]
     (folder / "cafe.md").write_text(f"# Café Society: the Élysée's Summer\n\n{body}\n", encoding="utf-8")
     (folder / "empty.txt").write_text("", encoding="utf-8")
-    (folder / "notes.pdf").write_bytes(b"%PDF")  # not an article format: left out of the folder
+    (folder / "notes.odt").write_bytes(b"PK\x03\x04")  # not an article format: left out of the folder
     (folder / ".hidden.txt").write_text("hidden", encoding="utf-8")
     return folder
 
