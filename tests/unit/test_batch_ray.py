@@ -109,3 +109,29 @@ def test_each_actor_decodes_with_the_cpus_ray_gave_it(local_ray: None, tiny_conf
     assert (parallel, intra) == threads
     assert parallel * intra == cpus  # CTranslate2's threads in all: exactly the CPUs the actor holds
     ray.kill(actor)
+
+
+def test_ray_actors_enforce_the_glossary(local_ray: None, tmp_path: Path, seed: Path, tiny_config):
+    """On real Ray actors: the glossary's entries travel to them, and every output holds each term's target."""
+    import dataclasses
+
+    from diglot.batch_ray import RayRunner
+
+    terms = tmp_path / "terms.csv"
+    terms.write_text("source,target\nPutin,ПУТИН-ГЛОССАРИЙ\nRosoboronexport,\n", encoding="utf-8")
+    config = dataclasses.replace(load_config(), glossary_files=(terms,))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(seed, folder / "seed.txt")
+    options = BatchOptions(targets=("ru",), use_cache=False)
+    runner = RayRunner(config, options, address="local", actors=1, when=WHEN)
+    try:
+        report = run_batch(expand_sources([str(folder)]), tmp_path / "out", options, runner)
+    finally:
+        runner.close()
+    assert [entry.status for entry in report.entries] == ["done"]
+    translated = (tmp_path / "out" / report.entries[0].outputs[0]).read_text(encoding="utf-8")
+    section = translated.split("## Translation")[1].split("## Original")[0]
+    source = seed.read_text(encoding="utf-8")
+    assert section.count("ПУТИН-ГЛОССАРИЙ") >= source.count("Putin") > 0
+    assert section.count("Rosoboronexport") >= source.count("Rosoboronexport") > 0
