@@ -118,6 +118,14 @@ class Document:
                 found.append((part, number))
         return found
 
+    def code_block(self, index: int) -> Block | None:
+        """The code block paragraph ``index`` shows, if it shows one."""
+        unit = self.unit(index)
+        if unit is None or not unit.verbatim:
+            return None
+        block = self.blocks[unit.block]
+        return block if block.kind == "code" else None
+
     def part(self, name: str) -> Document:
         """The blocks of one chapter or page as a document of its own (for a summary of that part)."""
         blocks = [block for block in self.blocks if block.part == name]

@@ -346,7 +346,9 @@ class DiglotApp(App[int]):
         self.sub_title = document.name
         self.reading = ReadingPosition()  # a new article: the reader is at its start
         self._article_sentences = _paragraph_sentences(document)
-        self.original_pane.show_paragraphs(self._article_sentences, decorate=self._original_marks())
+        self.original_pane.show_paragraphs(
+            self._article_sentences, decorate=self._original_marks(), verbatim=self._code_blocks()
+        )
         self.original_pane.border_title = "Original"
         self.summary_pane.show_message("Waiting for the language of the article…")
         self.translation_pane.show_message("Waiting for the language of the article…")
@@ -701,7 +703,12 @@ class DiglotApp(App[int]):
         if arriving is None or self._arriving_key != message.key:
             arriving = self._arriving = ArrivingParagraphs(self._translation_source)
             self._arriving_key = message.key
-            pane.show_paragraphs(arriving, pending=arriving.is_pending, decorate=self._translation_marks())
+            pane.show_paragraphs(
+                arriving,
+                pending=arriving.is_pending,
+                decorate=self._translation_marks(),
+                verbatim=self._code_blocks() if self.translated == "article" else None,
+            )
             self._show_reader_place(pane)
         numbers = range(message.first, message.first + len(message.paragraphs))
         for number, paragraph in zip(numbers, message.paragraphs, strict=True):
@@ -717,6 +724,25 @@ class DiglotApp(App[int]):
             self._show_progress(message.key, message.total)
         elif self._progress_timer is None:
             self._progress_timer = self.set_timer(0.1, partial(self._show_progress, message.key, message.total))
+
+    def _code_blocks(self) -> Callable[[int], bool] | None:
+        """Which paragraphs of a structured article are code blocks: shown with their lines unwrapped."""
+        document = self.document
+        if not document.structured:
+            return None
+        return lambda number: document.code_block(number) is not None
+
+    def action_view_code(self) -> None:
+        """The code block under the Original pane's cursor, whole, in a box that scrolls both ways."""
+        from tui.screens.code_view import CodeView
+
+        pane = self.original_pane
+        number = pane.paragraph_of(max(0, pane.cursor))
+        block = self.document.code_block(number) if number is not None else None
+        if block is None:
+            self.notify("No code block under the cursor.", title="Code")
+            return
+        self.push_screen(CodeView(block.code, block.info))
 
     def _original_marks(self) -> Decorate | None:
         """A structured article's headings, code, links and emphasis, for the Original pane; glossary terms."""
@@ -831,7 +857,11 @@ class DiglotApp(App[int]):
             # Every paragraph is on screen already: the reader keeps their place.
             pane.set_gutter(translation_marks(translation.paragraphs))
         else:
-            pane.show_paragraphs([p.targets for p in translation.paragraphs], decorate=self._translation_marks())
+            pane.show_paragraphs(
+                [p.targets for p in translation.paragraphs],
+                decorate=self._translation_marks(),
+                verbatim=self._code_blocks() if self.translated == "article" else None,
+            )
             pane.set_gutter(translation_marks(translation.paragraphs))
             self._show_reader_place(pane)
         kinds = ", ".join(route.kind for route in translation.routes)

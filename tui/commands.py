@@ -36,6 +36,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("p", "paste", "Paste", "Paste text as a new article", keep=10),
     Command("r", "recent", "Recent", "Reopen a recent article", keep=11),
     Command("l", "links", "Links", "The links in the sentence under the cursor: open or copy one", show=False),
+    Command("v", "view_code", "Code", "The code block under the cursor, whole, scrolling sideways", show=False),
     Command("g", "add_term", "Term", "Add a glossary term from the sentence under the cursor", show=False),
     Command("C", "parts", "Chapters", "The chapters of a book or the pages of a PDF: jump to one", show=False),
     Command("d", "download_models", "Download", "Download the models the panes are missing", show=False),

@@ -292,3 +292,15 @@ def test_epub_chapter_list_80x24(snap_compare, make):
         await pilot.press("C", "down")
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+def test_code_view_80x24(snap_compare, make):
+    """A code block whole, in a box that scrolls sideways (v on the block)."""
+    app = _structured(make)
+
+    async def run_before(pilot):
+        await settle(app, pilot)
+        app.original_pane.focus()
+        await pilot.press(*["down"] * 7, "v")
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -146,3 +146,29 @@ async def test_a_chapter_is_summarised_on_its_own_and_the_whole_again(make):
         await pilot.press("C", "a")
         await settle(app, pilot)
         assert app.summary_part is None and app.summary.sentences[0] == "# Part 1"
+
+
+async def test_a_code_block_keeps_its_lines_unwrapped_and_v_shows_it_whole(make, monkeypatch):
+    from diglot.document import load_document
+    from tui.screens.code_view import CodeView
+
+    long_line = "result = compute(" + ", ".join(f"argument_{n}" for n in range(30)) + ")"
+    text = f"# Code\n\nRun this:\n\n```python\n{long_line}\nprint(result)\n```\n\nAnd that is all.\n"
+    app = make(fake_engines(), document=load_document(text, source="code.md", markdown=True))
+    copied: list[str] = []
+    monkeypatch.setattr(app, "copy_to_clipboard", copied.append)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(app, pilot)
+        pane = app.original_pane
+        lines = [pane.render_line(y).text.rstrip() for y in range(pane.size.height)]
+        start = next(n for n, line in enumerate(lines) if "result = compute(" in line)
+        assert lines[start].endswith("…")  # not wrapped: cut at the pane's edge
+        assert lines[start + 1].strip() == "print(result)"
+        pane.focus()
+        await pilot.press("down", "down", "down", "v")
+        assert isinstance(app.screen, CodeView)
+        assert app.screen.query_one("TextArea").text == f"{long_line}\nprint(result)"
+        await pilot.press("c")
+        assert copied == [f"{long_line}\nprint(result)\n"]
+        await pilot.press("escape")
+        assert not isinstance(app.screen, CodeView)

@@ -28,11 +28,13 @@ class Paragraph:
     (``tui.cell_widths``: a spacing vowel sign such as ``ि`` takes one).
     """
 
-    __slots__ = ("first", "gaps", "plain", "sentences")
+    __slots__ = ("first", "gaps", "plain", "sentences", "verbatim")
 
-    def __init__(self, sentences: Sequence[str], first: int) -> None:
+    def __init__(self, sentences: Sequence[str], first: int, *, verbatim: bool = False) -> None:
         self.sentences = tuple(sentences)
         self.first = first
+        # A code block: its lines are never wrapped (a line wider than the pane ends in "…"; ``v`` shows it whole).
+        self.verbatim = verbatim
         # What follows each sentence: a space, or nothing after CJK text (and after the last).
         self.gaps = (*(sentence_gap(a, b) for a, b in zip(self.sentences, self.sentences[1:], strict=False)), "")
         self.plain = "".join(sentence + gap for sentence, gap in zip(self.sentences, self.gaps, strict=True))
@@ -46,14 +48,15 @@ class Paragraph:
         A line break in the text (a code block's lines, an admonition's fence) starts a line; each line
         wraps on its own.
         """
-        if "\n" not in self.plain:
+        if "\n" not in self.plain and not self.verbatim:
             return divide_line(self.plain, max(1, width), fold=True)
         starts: list[int] = []
         start = 0
         for number, line in enumerate(self.plain.split("\n")):
             if number:
                 starts.append(start)
-            starts.extend(start + offset for offset in divide_line(line, max(1, width), fold=True))
+            if not self.verbatim:
+                starts.extend(start + offset for offset in divide_line(line, max(1, width), fold=True))
             start += len(line) + 1
         return starts
 
@@ -86,6 +89,8 @@ class Paragraph:
         for line in lines:
             if line.plain.endswith("\n"):
                 line.right_crop(1)  # the line break itself takes no cell
+            if self.verbatim:
+                line.truncate(max(1, width), overflow="ellipsis")
             line.rstrip_end(width)  # a line may end in the space it breaks at
         return list(lines)
 

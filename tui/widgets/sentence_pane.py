@@ -40,13 +40,14 @@ STRIP_CACHE_SIZE = 256
 PIECE_SENTENCES = 48
 
 
-def _pieces(sentences: Sequence[str], first: int) -> list[tuple[Paragraph, int]]:
+def _pieces(sentences: Sequence[str], first: int, *, verbatim: bool = False) -> list[tuple[Paragraph, int]]:
     """A paragraph as the blocks it is laid out in, each with where its text starts in the paragraph's.
 
-    One block for a paragraph of up to PIECE_SENTENCES sentences; else one per PIECE_SENTENCES of them.
+    One block for a paragraph of up to PIECE_SENTENCES sentences (a code block is one, ``verbatim``: its lines
+    not wrapped); else one per PIECE_SENTENCES of them.
     """
     if len(sentences) <= PIECE_SENTENCES:
-        return [(Paragraph(sentences, first), 0)]
+        return [(Paragraph(sentences, first, verbatim=verbatim), 0)]
     pieces: list[tuple[Paragraph, int]] = []
     offset = 0
     for start in range(0, len(sentences), PIECE_SENTENCES):
@@ -181,6 +182,7 @@ class SentencePane(ScrollView, can_focus=True):
         self._pending: Callable[[int], bool] | None = None  # which paragraphs are still to come
         # A structured document's marks: (start, end, role) in a paragraph's text, role a component class's end.
         self._decorate: Decorate | None = None
+        self._verbatim: Callable[[int], bool] | None = None  # which paragraphs are code blocks (lines not wrapped)
         self._placing = 0  # scrolls under way that keep or show the reader's place: no move of the reader's
         self._reader_scrolled = False  # whether the last scroll was the reader's
         # Whether the last scroll left the end of the content on screen: a reader there stays
@@ -201,18 +203,21 @@ class SentencePane(ScrollView, can_focus=True):
         note: str | None = None,
         pending: Callable[[int], bool] | None = None,
         decorate: Decorate | None = None,
+        verbatim: Callable[[int], bool] | None = None,
     ) -> None:
         """Replace the content with these paragraphs (each a list of sentences), after an optional note.
 
         ``pending(number)`` tells which paragraphs are still to come (drawn
         muted); when one comes, ``refresh_paragraphs`` draws it.
         ``decorate(number, sentences)`` gives a structured document's marks in
-        a paragraph (headings, code, links, emphasis: ``(start, end, role)``).
+        a paragraph (headings, code, links, emphasis: ``(start, end, role)``);
+        ``verbatim(number)`` says which paragraphs are code blocks, whose lines are never wrapped.
         """
         self._reset(message=None, note=note)
         self._paragraphs = paragraphs
         self._pending = pending
         self._decorate = decorate
+        self._verbatim = verbatim
         self._content_changed()
         with self._keeping_place():
             self.scroll_home(animate=False, immediate=True)
@@ -228,10 +233,12 @@ class SentencePane(ScrollView, can_focus=True):
         if self.message is not None:
             return
         cursor, top, pending, decorate = self.cursor, self.scroll_offset.y, self._pending, self._decorate
+        verbatim = self._verbatim
         self._reset(message=None, note=self._note)
         self._paragraphs = paragraphs
         self._pending = pending
         self._decorate = decorate
+        self._verbatim = verbatim
         self._content_changed()
         self._check_width()
         self._lay_out_through_line(top + 2 * max(1, self.size.height))
@@ -469,7 +476,8 @@ class SentencePane(ScrollView, can_focus=True):
             previous = self._blocks[-1] if self._blocks else None
             first = previous.first + len(previous.sentences) if previous else 0
             self._paragraph_block.append(len(self._blocks))
-            for block, offset in _pieces(self._paragraphs[number], first):
+            verbatim = self._verbatim is not None and self._verbatim(number)
+            for block, offset in _pieces(self._paragraphs[number], first, verbatim=verbatim):
                 self._blocks.append(block)
                 self._block_paragraph.append(number)
                 self._block_offset.append(offset)
