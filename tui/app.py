@@ -452,7 +452,10 @@ class DiglotApp(App[int]):
                 name = language(lang).name
                 kept_notes.append(f"{count} paragraph{'s' if count > 1 else ''} in {name} not translated")
         else:
-            translation = f"translation: {self.translation_note}" if self.translation_note else ""
+            # Why there is no translation (no model for the pair) matters more than the summary's model.
+            if self.translation_note:
+                kept_notes.append(f"translation: {self.translation_note}")
+            translation = ""
         self.query_one(InfoBar).show(
             self.document.name, f"{source} → {language(self.target).name}", *kept_notes, summary, translation
         )
@@ -467,7 +470,7 @@ class DiglotApp(App[int]):
         if part is not None:
             # One chapter or page: a document of its own, its paragraphs' languages found for it.
             article = Article(self.document.part(part), article.language)
-        key = f"{self.doc_key}:{self.method}:{self.length}:{part or ''}"
+        key = self._summary_wanted()
         self.summary_key = key
         self.summary_pane.border_title = f"Summary · {self._summary_of()}{self.method} · {self.length}"
         if key in self.summaries:
@@ -480,6 +483,10 @@ class DiglotApp(App[int]):
         # method); else the pipeline finds them for the summary itself.
         languages = (self.paragraph_languages or None) if part is None else None
         self.summarize(key, article, self.method, self.length, languages)
+
+    def _summary_wanted(self) -> str:
+        """The key of the summary the panes ask for now: this article (or the part of it), method and length."""
+        return f"{self.doc_key}:{self.method}:{self.length}:{self.summary_part or ''}"
 
     def _summary_of(self) -> str:
         """``chapter 2: The Storm · `` when the summary is of one part of the article, else nothing."""
@@ -1214,7 +1221,7 @@ class DiglotApp(App[int]):
         self.notify("Cancelled")
 
     def action_retry(self) -> None:
-        self.summaries.pop(f"{self.doc_key}:{self.method}:{self.length}", None)
+        self.summaries.pop(self._summary_wanted(), None)
         self.translations.pop(self.translation_key, None)
         if self.guess is None:
             self.open_document(self.document)
