@@ -64,7 +64,7 @@ from tui.messages import (
 )
 from tui.paragraph_batches import ParagraphBatches
 from tui.sentences import ArrivingParagraphs, SplitParagraphs
-from tui.structure_marks import original_structure, sentence_links, translated_structure
+from tui.structure_marks import original_structure, sentence_links, summary_structure, translated_structure
 from tui.term_marks import original_terms, translated_terms
 from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
 from tui.widgets.footer import FittingFooter
@@ -582,7 +582,8 @@ class DiglotApp(App[int]):
             missing = self.summary_missing
             note = f"No abstractive summary: model {missing} is not downloaded. Press d to download it: {offer}."
         # The summary's own sentences, so that sentence i is support[i] and flags[i].
-        self.summary_pane.show_paragraphs([list(summary.sentences) or [summary.text]], note=note)
+        sentences = list(summary.sentences) or [summary.text]
+        self.summary_pane.show_paragraphs([sentences], note=note, decorate=self._summary_marks(summary, sentences))
         self.summary_pane.set_gutter(summary_marks(summary))
 
     # Translation ---------------------------------------------------------------
@@ -731,6 +732,24 @@ class DiglotApp(App[int]):
             self._show_progress(message.key, message.total)
         elif self._progress_timer is None:
             self._progress_timer = self.set_timer(0.1, partial(self._show_progress, message.key, message.total))
+
+    def _summary_marks(self, summary: Summary, sentences: Sequence[str]) -> Decorate | None:
+        """An extractive summary of a structured article: each sentence styled as it is in the article."""
+        document, pane = self.document, self.original_pane
+        if not document.structured or self.summary_part is not None or summary.method != "extractive":
+            return None
+        shown = pane.sentences
+        sources: list[tuple[int, int] | None] = []
+        for support in summary.support[: len(sentences)]:
+            link = support.sources[0] if support.exact and support.sources else None
+            index = locate(shown, link.sentence, link.text) if link is not None else None
+            number = pane.paragraph_of(index) if index is not None else None
+            if number is None or index is None:
+                sources.append(None)
+            else:
+                sources.append((number, index - pane.first_sentence(number)))
+        article = self._article_sentences
+        return lambda _number, summary_sentences: summary_structure(document, summary_sentences, sources, article)
 
     def _code_blocks(self) -> Callable[[int], bool] | None:
         """Which paragraphs of a structured article are code blocks: shown with their lines unwrapped."""

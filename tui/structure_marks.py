@@ -138,3 +138,32 @@ def sentence_links(document: Document, number: int, sentences: Sequence[str], of
     if block.kind == "image" and block.url:
         found.append((block.text, block.url))
     return list(dict.fromkeys(found))
+
+
+def summary_structure(
+    document: Document,
+    summary: Sequence[str],
+    sources: Sequence[tuple[int, int] | None],
+    article: Sequence[Sequence[str]],
+) -> list[Mark]:
+    """The marks of an extractive summary's sentences, taken from the article sentences they are.
+
+    ``sources[k]`` is where summary sentence ``k`` stands in the article as the Original pane splits it
+    (paragraph, sentence in it), or None (an abstractive sentence: the model's words, no marks to carry).
+    """
+    marks: list[Mark] = []
+    starts = _starts(summary)
+    for k, source in enumerate(sources):
+        if source is None:
+            continue
+        number, offset = source
+        sentences = article[number]
+        if not 0 <= offset < len(sentences) or sentences[offset] != summary[k]:
+            continue
+        begin = _starts(sentences)[offset]
+        end = begin + len(sentences[offset])
+        for a, b, role in original_structure(document, number, sentences):
+            a, b = max(a, begin), min(b, end)
+            if b > a:
+                marks.append((starts[k] + a - begin, starts[k] + b - begin, role))
+    return marks

@@ -172,3 +172,21 @@ async def test_a_code_block_keeps_its_lines_unwrapped_and_v_shows_it_whole(make,
         assert copied == [f"{long_line}\nprint(result)\n"]
         await pilot.press("escape")
         assert not isinstance(app.screen, CodeView)
+
+
+async def test_an_extractive_summary_shows_its_sentences_as_the_article_does(make):
+    from diglot.config import Config
+    from diglot.pipeline import Pipeline
+
+    app = make(Pipeline(Config(), use_cache=False), document=read_source(str(GUIDE)))
+    app.method = "extractive"
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(app, pilot)
+        assert app.summary is not None and app.summary.method == "extractive"
+        sentences = app.summary_pane.sentences
+        assert "Example is a small tool for fast data checks." in sentences
+        block = app.summary_pane._block(0)
+        marks = app.summary_pane._decorate(0, block.sentences)
+        fast, code = block.plain.index("fast data"), block.plain.index("pip install example --upgrade")
+        # As in the article: "fast" strong, the inline code marked.
+        assert (fast, fast + 4, "strong") in marks and (code, code + 29, "inline-code") in marks
