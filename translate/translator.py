@@ -431,7 +431,7 @@ class Translator:
                             sentences[i], translated[i], repaired[i], lost_terms[i], plan.terms(i)[piece], strict=True
                         )
                     ),
-                    source_language=read_as[i],
+                    source_language=plan.language_of(i, read_as[i]),
                     route=plan.routes.get(read_as[i]) or _KEPT,
                 ),
             )
@@ -465,6 +465,7 @@ class _Plan:
             else:
                 languages = [src] * len(paragraphs)
         self.tgt = tgt
+        self.src = src
         self.glossary = translator.glossary
         self._masked: dict[int, tuple[list[Masked] | None, list[list[TermMatch]]]] = {}
         self.routes = _Routes(translator, src, tgt)
@@ -502,6 +503,12 @@ class _Plan:
         if self._languages[i] == self._by_script[i]:
             return self._estimate[i]
         return self._document.sentences(i, self._languages[i])
+
+    def language_of(self, i: int, read_as: str) -> str:
+        """The language a translated paragraph says it was in: a code block kept as it is is the article's
+        (it is not "already in the target language", which a mixed article's note counts)."""
+        unit = self._document.unit(i)
+        return self.src if unit is not None and unit.verbatim else read_as
 
     def read_as(self, i: int) -> str:
         """The language paragraph ``i`` is translated from (``_Routes.translated_as``); a code block is kept."""

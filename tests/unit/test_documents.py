@@ -204,6 +204,14 @@ def test_only_prose_reaches_the_model_and_structure_comes_back(config, name, mod
         assert not [pair for pair in flagged if "`" in pair.source]  # inline code was carried by its placeholder
 
 
+def test_code_blocks_are_not_counted_as_paragraphs_already_in_the_target_language(config):
+    document = read_source(str(DOCUMENTS / "guide_en.md"))
+    translation = FakeTranslator(config, _translated).translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    code = [i for i in range(len(document.paragraphs)) if document.code_block(i) is not None]
+    assert code and all(translation.paragraphs[i].source_language == "en" for i in code)
+    assert translation.kept_paragraphs == 0  # no "2 paragraphs already in Russian" note for an English guide
+
+
 def test_links_are_carried_onto_unchanged_words_else_appended(config):
     document = load_document("Install [Example](https://e.x/a) with **care** now.\n", source="d.md", markdown=True)
     translator = FakeTranslator(config, lambda s: s.replace("Install", "Установите").replace("care", "осторожно"))
