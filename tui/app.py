@@ -1483,7 +1483,8 @@ def _untranslated(translation: Translation) -> dict[str, int]:
     counts: dict[str, int] = {}
     for paragraph in translation.paragraphs:
         lang = paragraph.source_language
-        if not paragraph.route.steps and lang != translation.target_language:
+        flagged = any(f.kind == "untranslated" for pair in paragraph.sentences for f in pair.flags)
+        if not paragraph.route.steps and lang != translation.target_language and flagged:  # not a code block
             counts[lang] = counts.get(lang, 0) + 1
     return counts
 

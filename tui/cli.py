@@ -723,9 +723,9 @@ def _note_untranslated(translation: Translation) -> None:
     reasons: dict[str, tuple[int, str]] = {}
     for paragraph in translation.paragraphs:
         lang = paragraph.source_language
-        if paragraph.route.steps or lang == translation.target_language:
-            continue
         flags = [f.reason for pair in paragraph.sentences for f in pair.flags if f.kind == "untranslated"]
+        if paragraph.route.steps or lang == translation.target_language or not flags:
+            continue  # translated, already in the target language, or a code block kept as it is
         count, reason = reasons.get(lang, (0, flags[0] if flags else "kept as written"))
         reasons[lang] = (count + 1, reason)
     for lang, (count, reason) in reasons.items():

@@ -212,6 +212,11 @@ def test_code_blocks_are_not_counted_as_paragraphs_already_in_the_target_languag
     assert translation.kept_paragraphs == 0  # no "2 paragraphs already in Russian" note for an English guide
 
 
+def test_translating_a_guide_notes_no_paragraph_kept(capsys, tiny_config):
+    assert main(["translate", str(DOCUMENTS / "guide_en.md"), "--to", "ru", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""  # code blocks are kept as they are, and that is no news
+
+
 def test_links_are_carried_onto_unchanged_words_else_appended(config):
     document = load_document("Install [Example](https://e.x/a) with **care** now.\n", source="d.md", markdown=True)
     translator = FakeTranslator(config, lambda s: s.replace("Install", "Установите").replace("care", "осторожно"))
