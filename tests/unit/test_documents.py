@@ -6,7 +6,6 @@ documentation pages (code, lists, tables, links, admonitions, includes) in Engli
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -19,8 +18,10 @@ from diglot.documents.markdown_reader import read_markdown
 from diglot.documents.model import Block, Span, layout
 from diglot.documents.prose import mask, unmask
 from diglot.documents.writers import to_markdown, write_document
-from diglot.models import ModelPool, Seq2SeqModel
-from translate import Translator
+from diglot.models import ModelPool
+from tests.fake_translator import MODELS as BASE_MODELS
+from tests.fake_translator import FakeTranslator
+from tests.fake_translator import translated as _translated
 from tui.cli import main
 
 DOCUMENTS = Path(__file__).parent.parent / "data" / "documents"
@@ -64,32 +65,8 @@ def _assert_same_shape(source: Shape, output: Shape) -> None:
     assert output.images == source.images
 
 
-class FakeTranslator(Translator):
-    """A translator whose 'model' does ``change`` to each input: what a model may do to placeholders."""
-
-    def __init__(self, config: Config, change: Callable[[str], str]) -> None:
-        super().__init__(config, pool=ModelPool(device="cpu"))
-        self.change = change
-        self.inputs: list[str] = []
-
-    def _load(self, model: str, tgt: str) -> Seq2SeqModel:  # no model is loaded
-        return None  # type: ignore[return-value]
-
-    def _translate_sentences(self, model, sentences, src, tgt, cancel):  # type: ignore[override]
-        self.inputs.extend(sentences)
-        return [self.change(s) for s in sentences]
-
-
-def _translated(text: str) -> str:
-    """A stand-in for a translation: every word marked, placeholders copied as a good model copies them."""
-    return re.sub(r"[^\W\d_]+", lambda m: "Ж" + m.group().lower(), text)
-
-
 MODELS: dict[str, Callable[[str], str]] = {
-    "copies": _translated,
-    "drops": lambda s: re.sub(r"\{\d+\}", "", _translated(s)),
-    "repeats": lambda s: re.sub(r"(\{\d+\})", r"\1 \1", _translated(s)),
-    "reorders": lambda s: " ".join(reversed(_translated(s).split())),
+    **BASE_MODELS,
     "invents": lambda s: _translated(s) + " {7} { 0 }",
 }
 
@@ -363,7 +340,6 @@ def test_an_extractive_summary_never_picks_code_tables_or_headings():
 
 
 def test_the_abstractive_model_reads_prose_only(tiny_models):
-    from diglot.models import ModelPool
     from summarize import load_summarizer
 
     document = read_source(str(DOCUMENTS / "guide_en.md"))

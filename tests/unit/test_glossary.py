@@ -6,7 +6,6 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 
 import jsonschema
 import pytest
@@ -26,8 +25,11 @@ from diglot.glossary import (
     read_glossary_file,
     remove_term,
 )
-from diglot.models import ModelPool, Seq2SeqModel
+from diglot.models import ModelPool
 from diglot.schema import TRANSLATION_SCHEMA
+from tests.fake_translator import MODELS as BASE_MODELS
+from tests.fake_translator import FakeTranslator
+from tests.fake_translator import translated as _translated
 from translate import Translator
 
 DOCUMENTS = Path(__file__).parent.parent / "data" / "documents"
@@ -239,32 +241,9 @@ def test_mask_puts_back_the_target_and_says_which_fallback():
     assert unmask_report("купил сегодня {1}.", masked) == ("Газпром купил сегодня Kubernetes `x`.", True, False)
 
 
-class FakeTranslator(Translator):
-    """A translator whose 'model' does ``change`` to each input: what a model may do to placeholders."""
-
-    def __init__(self, config: Config, change: Callable[[str], str], **kwargs) -> None:
-        super().__init__(config, pool=ModelPool(device="cpu"), **kwargs)
-        self.change = change
-        self.inputs: list[str] = []
-
-    def _load(self, model: str, tgt: str) -> Seq2SeqModel:  # no model is loaded: only its name, for the cache
-        return SimpleNamespace(identity=self.pool.identity(model))  # type: ignore[return-value]
-
-    def _translate_sentences(self, model, sentences, src, tgt, cancel):  # type: ignore[override]
-        self.inputs.extend(sentences)
-        return [self.change(s) for s in sentences]
-
-
-def _translated(text: str) -> str:
-    return re.sub(r"[^\W\d_]+", lambda m: "Ж" + m.group().lower(), text)
-
-
 MODELS: dict[str, Callable[[str], str]] = {
-    "copies": _translated,
-    "drops": lambda s: re.sub(r"\{\d+\}", "", _translated(s)),
-    "repeats": lambda s: re.sub(r"(\{\d+\})", r"\1 \1", _translated(s)),
+    **BASE_MODELS,
     "translates": lambda s: re.sub(r"\{(\d+)\}", r"{ноль\1}", _translated(s)),
-    "reorders": lambda s: " ".join(reversed(_translated(s).split())),
     "echoes the words": lambda s: _translated(s).replace("{0}", "Gazprom"),
 }
 
