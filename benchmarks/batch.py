@@ -110,7 +110,7 @@ def _marked(sentence: str, number: int) -> str:
 def _diglot(argv: list[str], env: dict[str, str]) -> float:
     """Run ``diglot ARGV`` to the end; its wall-clock seconds (a failure stops the benchmark)."""
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "tui.cli", *argv], capture_output=True, text=True, env=env)
+    result = subprocess.run([sys.executable, "-m", "diglot.tui.cli", *argv], capture_output=True, text=True, env=env)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"diglot {' '.join(argv[:2])} ... failed: {result.stderr.strip()[-500:]}")
@@ -173,10 +173,10 @@ class ActorRun:
 
 def measure_actors(work: Path, actors: int) -> ActorRun:
     """One Ray batch in this process (a fresh local Ray), timing each article as it is written."""
-    from diglot.batch import BatchOptions, run_batch
-    from diglot.batch_ray import RayRunner
-    from diglot.batch_sources import expand_sources
     from diglot.config import load_config
+    from diglot.jobs.batch import BatchOptions, run_batch
+    from diglot.jobs.batch_ray import RayRunner
+    from diglot.jobs.batch_sources import expand_sources
 
     os.environ.update(DIGLOT_CONFIG=str(next(work.glob("config-*tiny*.toml"))), DIGLOT_CACHE_DIR=str(work / "cache"))
     options = BatchOptions(targets=("ru",), method="extractive", use_cache=False)
@@ -248,7 +248,7 @@ class CrossArticle:
 
     windows_s: float  # each article in its own windows (Pipeline.translate), as the batch did before it grouped
     one_call_s: float  # each article's sentences together, one article at a time (a group of one)
-    grouped_s: float  # the batch's groups (diglot.batch.article_groups): several articles' sentences together
+    grouped_s: float  # the batch's groups (diglot.jobs.batch.article_groups): several articles' sentences together
     groups: int
     identical: int  # sentences translated exactly as in windows (a batch's length limit is its longest sentence's)
     sentences: int
@@ -260,10 +260,10 @@ class CrossArticle:
 
 def measure_cross_article(work: Path) -> CrossArticle:
     """Whether translating the sentences of several articles together beats each article alone, measured."""
-    from diglot.batch import article_groups, group_articles
     from diglot.config import load_config
-    from diglot.pipeline import Article, Pipeline
-    from translate import Translation
+    from diglot.jobs.batch import article_groups, group_articles
+    from diglot.jobs.pipeline import Article, Pipeline
+    from diglot.translate import Translation
 
     os.environ.update(DIGLOT_CONFIG=str(next(work.glob("config-*mid*.toml"))), DIGLOT_CACHE_DIR=str(work / "cache"))
     pipeline = Pipeline(load_config(), use_cache=False)

@@ -115,7 +115,7 @@ def _cached_article(folder: Path, env: dict[str, str]) -> list[Row]:
         child_env = dict(env, DIGLOT_CACHE_DIR=cache)
         # The CTranslate2 conversion is made once and shared: reuse it from the main cache.
         os.symlink(cache_dir() / "ctranslate2", Path(cache) / "ctranslate2")
-        command = [sys.executable, "-m", "tui.cli", "translate", str(default_article()), "--to", "ru", "--model",
+        command = [sys.executable, "-m", "diglot.tui.cli", "translate", str(default_article()), "--to", "ru", "--model",
                    str(folder), "--json"]  # fmt: skip
         for label in ("first run", "cached"):
             start = time.perf_counter()

@@ -104,8 +104,8 @@ async def _paint(read: Callable[[bytes], Document], data: bytes) -> tuple[float,
     """Seconds to read (and lay out) the book, seconds to the app's first painted line after it, paragraphs."""
     from diglot.config import Config
     from diglot.recent import RecentArticles
-    from tests.tui.fakes import fake_engines
-    from tui.app import DiglotApp
+    from diglot.testing.fakes import fake_engines
+    from diglot.tui.app import DiglotApp
 
     started = time.perf_counter()
     document = read(data)

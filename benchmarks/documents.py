@@ -220,8 +220,8 @@ async def measure_first_paint(path: Path) -> Paint:
     """Read ``path`` and open it in the app as ``diglot FILE`` does (headless, fake engines that wait: only
     the article is drawn): a long file's first part first (``first_part``), the whole read behind it."""
     from diglot.document import first_part
-    from tests.tui.fakes import fake_engines
-    from tui.app import DiglotApp
+    from diglot.testing.fakes import fake_engines
+    from diglot.tui.app import DiglotApp
 
     whole = read_source(str(path))  # what the app must end with (read before the clock starts)
     gate = threading.Event()
@@ -274,7 +274,7 @@ def tokens_before(text: str) -> Tokens:
 
 
 def tokens_now(text: str) -> Tokens:
-    """What the translator sends now (``translate.translator._Plan.masked``): each sentence's prose, kept
+    """What the translator sends now (``diglot.translate.translator._Plan.masked``): each sentence's prose, kept
     parts as placeholders; nothing for a paragraph with no prose (a code block, a kept line)."""
     document = load_document(text, source="article.md", markdown=True)
     sent: list[str] = []

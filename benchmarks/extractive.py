@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from diglot.document import load_document
 from diglot.langid import script_paragraph_languages
 from diglot.segment import split_sentences
-from summarize.extractive import ExtractiveSummarizer
+from diglot.summarize.extractive import ExtractiveSummarizer
 
 _BIG_BYTES = 4_500_000
 _LINE_CHARS = 200_000

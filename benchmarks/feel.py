@@ -76,7 +76,7 @@ def translate_process(marian: Path, env: dict[str, str], repeats: int) -> dict[s
         article.write_text(_seed_paragraphs()[0] + "\n", encoding="utf-8")
         seconds = {}
         for backend in ("auto", "transformers"):
-            command = [sys.executable, "-m", "tui.cli", "translate", str(article), "--to", "ru", "--from", "en",
+            command = [sys.executable, "-m", "diglot.tui.cli", "translate", str(article), "--to", "ru", "--from", "en",
                        "--model", str(marian), "--no-cache", "--device", "cpu", "--backend", backend]  # fmt: skip
             seconds[backend] = _run_best(command, env, repeats)
     return seconds
@@ -122,9 +122,9 @@ async def _drive_app(launched: float, method: str) -> dict[str, float]:
     from diglot.config import load_config
     from diglot.document import read_source
     from diglot.seeds import default_article
-    from tui.app import DiglotApp
-    from tui.engines import default_engines
-    from tui.messages import LanguageDetected, TranslationParagraphs, TranslationReady
+    from diglot.tui.app import DiglotApp
+    from diglot.tui.engines import default_engines
+    from diglot.tui.messages import LanguageDetected, TranslationParagraphs, TranslationReady
 
     config = load_config()
     pipeline = default_engines(config, use_cache=False)
@@ -188,8 +188,8 @@ def _decode_first_paragraph(marian: str) -> dict[str, Any]:
     from diglot.models import ModelPool
     from diglot.normalize import model_inputs
     from diglot.segment import split_sentences
-    from translate import Translator
-    from translate.translator import max_output_tokens
+    from diglot.translate import Translator
+    from diglot.translate.translator import max_output_tokens
 
     sentences = split_sentences(_seed_paragraphs()[0], "en")
     translator = Translator(Config(translate_models={"en-ru": marian}, device="cpu"), pool=ModelPool(device="cpu"))

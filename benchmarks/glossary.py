@@ -28,8 +28,8 @@ from diglot.config import Config
 from diglot.document import Document, load_document
 from diglot.glossary import Glossary, load_glossary
 from diglot.models import Seq2SeqModel
-from translate.result import Route, Step
-from translate.translator import Translator, _Plan
+from diglot.translate.result import Route, Step
+from diglot.translate.translator import Translator, _Plan
 
 LIMIT = 0.20
 _WORD = re.compile(r"[^\W\d_]+")

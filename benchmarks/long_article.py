@@ -23,9 +23,9 @@ from diglot.config import Config
 from diglot.document import Document
 from diglot.recent import RecentArticles
 from diglot.segment import split_sentences
-from tests.tui.fakes import fake_engines
-from tui.app import DiglotApp
-from tui.widgets.sentence_pane import SentencePane
+from diglot.testing.fakes import fake_engines
+from diglot.tui.app import DiglotApp
+from diglot.tui.widgets.sentence_pane import SentencePane
 
 SIZE = (140, 45)
 

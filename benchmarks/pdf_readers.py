@@ -5,7 +5,7 @@ diglot's reader (``diglot.documents.pdf_reader``: PDFium's characters, laid
 out into columns and paragraphs here) and the plain text each library gives
 on its own (pypdfium2, pdfminer.six, pypdf), each on the same files:
 
-- a generated two-column paper (``tests.pdf_samples``) whose paragraphs are
+- a generated two-column paper (``diglot.testing.pdf_samples``) whose paragraphs are
   known, drawn column by column (as TeX does) and line across both columns
   (as some word processors do), scored on *sentences whole and in order* (each sentence found intact
   in the output, the longest run of them in the right order, over all of
@@ -150,7 +150,7 @@ def hyphen_score(text: str, words: Sequence[str], paragraphs: Sequence[str]) -> 
 
 def samples(extra: Sequence[Path] = ()) -> list[Sample]:
     """The generated paper, the committed typeset paper, and any files named."""
-    from tests.pdf_samples import HEADER, two_column_paper
+    from diglot.testing.pdf_samples import HEADER, two_column_paper
 
     found = []
     for interleaved in (False, True):
@@ -167,7 +167,7 @@ def samples(extra: Sequence[Path] = ()) -> list[Sample]:
             )
         )
     if TYPESET.exists():
-        from tests.pdf_samples import typeset_paper_text
+        from diglot.testing.pdf_samples import typeset_paper_text
 
         paragraphs, hyphenated, header = typeset_paper_text()
         found.append(
@@ -258,8 +258,8 @@ async def _paint(data: bytes) -> float:
     from diglot.document import Document
     from diglot.documents.pdf_reader import read_pdf_isolated
     from diglot.recent import RecentArticles
-    from tests.tui.fakes import fake_engines
-    from tui.app import DiglotApp
+    from diglot.testing.fakes import fake_engines
+    from diglot.tui.app import DiglotApp
 
     gate = threading.Event()  # summary and translation wait, as for a model: only the article is drawn
     with tempfile.TemporaryDirectory() as folder:
@@ -289,7 +289,7 @@ def first_paint_pdf(pages: int = 100, runs: int = 3) -> tuple[float, float, floa
     """Seconds from a ``pages``-page two-column PDF's bytes to the app's first painted line (the best of
     ``runs``), and the wall and CPU seconds of reading the PDF alone (the best of ``runs``)."""
     from diglot.documents.pdf_reader import read_pdf
-    from tests.pdf_samples import two_column_paper
+    from diglot.testing.pdf_samples import two_column_paper
 
     data = two_column_paper(pages).data
     read_pdf(data, "warm.pdf", pages=[1])  # PDFium's library loaded, as in a running diglot

@@ -32,7 +32,7 @@ FLAGS_SCHEMA: dict[str, Any] = {
 
 SUPPORT_SCHEMA: dict[str, Any] = {
     "type": "object",
-    "description": "where one summary sentence comes from (summarize.support)",
+    "description": "where one summary sentence comes from (diglot.summarize.support)",
     "additionalProperties": False,
     "required": ["sources", "support", "unsupported"],
     "properties": {

@@ -1,7 +1,7 @@
 """Summarisers: abstractive (a seq2seq model) and extractive (no model).
 
 from diglot import read_source
-from summarize import load_summarizer
+from diglot.summarize import load_summarizer
 
 summary = load_summarizer().summarize(read_source("article.txt"))
 print(summary.label, summary.text)
@@ -19,9 +19,9 @@ from diglot.document import Document
 from diglot.errors import ModelUnavailable
 from diglot.models import ModelPool
 from diglot.registry import SUMMARIZER
-from summarize.abstractive import AbstractiveSummarizer, PivotTranslator
-from summarize.extractive import ExtractiveSummarizer
-from summarize.result import LENGTHS, METHODS, Summary
+from diglot.summarize.abstractive import AbstractiveSummarizer, PivotTranslator
+from diglot.summarize.extractive import ExtractiveSummarizer
+from diglot.summarize.result import LENGTHS, METHODS, Summary
 
 __all__ = [
     "LENGTHS",

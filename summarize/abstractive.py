@@ -14,9 +14,9 @@ from diglot.langid import UNKNOWN, detect_language
 from diglot.models import ModelIdentity, Seq2SeqModel
 from diglot.priority import GATE
 from diglot.segment import join_sentences, pack_chunks, split_sentences
-from summarize.extractive import ExtractiveSummarizer
-from summarize.result import LENGTHS, Summary, is_summary_dict, summary_from_dict
-from summarize.support import article_sentences, with_trust
+from diglot.summarize.extractive import ExtractiveSummarizer
+from diglot.summarize.result import LENGTHS, Summary, is_summary_dict, summary_from_dict
+from diglot.summarize.support import article_sentences, with_trust
 
 # The note of a one-sentence article's summary: the sentence itself.
 ONE_SENTENCE_NOTE = "the article is one sentence, so it is its own summary"
@@ -24,7 +24,7 @@ ONE_SENTENCE_NOTE = "the article is one sentence, so it is its own summary"
 UNKNOWN_LANGUAGE_NOTE = "the article's language is unknown (give it with --from), so no model reads it"
 
 if TYPE_CHECKING:
-    from translate.result import Translation
+    from diglot.translate.result import Translation
 
 # (min_new_tokens, max_new_tokens) of the final summary; "medium" is the
 # setting distilbart-cnn was tuned with.
@@ -37,7 +37,7 @@ ProgressCallback = Callable[[int, int], None]
 
 
 class PivotTranslator(Protocol):
-    """Translates articles into English for models that read only English (``translate.Translator``)."""
+    """Translates articles into English for models that read only English (``diglot.translate.Translator``)."""
 
     def translate(
         self,

@@ -13,8 +13,8 @@ from diglot.document import Document
 from diglot.errors import Cancelled
 from diglot.langid import detect_language
 from diglot.segment import is_cjk, join_sentences, split_sentences
-from summarize.result import LENGTHS, Summary
-from summarize.support import article_sentences, with_trust
+from diglot.summarize.result import LENGTHS, Summary
+from diglot.summarize.support import article_sentences, with_trust
 
 if TYPE_CHECKING:
     import numpy as np

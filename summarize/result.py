@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from diglot.quality import QualityFlag
-    from summarize.support import SentenceSupport
+    from diglot.summarize.support import SentenceSupport
 
 LENGTHS = ("short", "medium", "long")
 METHODS = ("abstractive", "extractive")
@@ -85,7 +85,7 @@ class Summary:
         """The Summary that ``to_dict`` (or ``dataclasses.asdict``) gave ``data``.
 
         Support links and flags are left out: they are recomputed from the
-        article (``summarize.support.with_trust``), never read back.
+        article (``diglot.summarize.support.with_trust``), never read back.
         """
         names = {f.name for f in fields(cls)} - {"support", "flags"}
         values = {key: value for key, value in data.items() if key in names}

@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from diglot.document import Document
 from diglot.quality import check_output, tokens
 from diglot.segment import paragraph_sentences, split_sentences
-from summarize.result import Summary
+from diglot.summarize.result import Summary
 
 if TYPE_CHECKING:
     from rouge_score.rouge_scorer import RougeScorer

@@ -12,7 +12,7 @@ from typing import Any
 
 from diglot.config import Config
 from diglot.models import ModelPool, Seq2SeqModel
-from translate import Translator
+from diglot.translate import Translator
 
 
 class FakeTranslator(Translator):

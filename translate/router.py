@@ -8,7 +8,7 @@ from diglot.config import Config
 from diglot.errors import ModelUnavailable, NoRoute
 from diglot.models import is_available, is_local_ref, local_folder
 from diglot.registry import M2M100_LANGUAGES, MULTILINGUAL, opus_model
-from translate.result import Route, Step
+from diglot.translate.result import Route, Step
 
 PIVOT = "en"
 

@@ -20,9 +20,9 @@ from diglot.normalize import model_inputs
 from diglot.priority import GATE
 from diglot.quality import QualityFlag, check_translation
 from diglot.segment import join_sentences, paragraph_sentences, split_long
-from translate.result import Route, SentencePair, TranslatedParagraph, Translation
-from translate.router import choose_route
-from translate.windows import ReadingPosition, WindowOrder, paragraph_windows
+from diglot.translate.result import Route, SentencePair, TranslatedParagraph, Translation
+from diglot.translate.router import choose_route
+from diglot.translate.windows import ReadingPosition, WindowOrder, paragraph_windows
 
 __all__ = ["ParagraphCallback", "TranslationJob", "Translator", "max_output_tokens", "paragraph_windows"]
 

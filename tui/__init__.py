@@ -1,1 +1,1 @@
-"""diglot's front ends: the Textual app (``tui.app``) and the command line (``tui.cli``)."""
+"""diglot's front ends: the Textual app (``diglot.tui.app``) and the command line (``diglot.tui.cli``)."""

@@ -35,19 +35,19 @@ from diglot.document import Document, Selection, first_part, read_source
 from diglot.errors import Cancelled, DiglotError, InputError, ModelUnavailable, NoRoute
 from diglot.export import SUFFIXES, export_dict, render
 from diglot.glossary import Glossary, config_glossary
+from diglot.jobs.pipeline import Article, Pipeline, summary_document
 from diglot.langid import LanguageGuess
 from diglot.languages import language, served_languages
-from diglot.pipeline import Article, Pipeline, summary_document
 from diglot.priority import GATE
 from diglot.recent import RecentArticles, save_pasted
 from diglot.registry import is_non_commercial
 from diglot.stages import listen
+from diglot.summarize import Summary, summarizer_model
 from diglot.terminal_text import printable
-from summarize import Summary, summarizer_model
-from translate import TranslatedParagraph, Translation
-from translate.windows import ReadingPosition
-from tui.commands import COMMANDS
-from tui.messages import (
+from diglot.translate import TranslatedParagraph, Translation
+from diglot.translate.windows import ReadingPosition
+from diglot.tui.commands import COMMANDS
+from diglot.tui.messages import (
     DocumentCompleted,
     DownloadFinished,
     DownloadProgress,
@@ -62,21 +62,21 @@ from tui.messages import (
     TranslationParagraphs,
     TranslationReady,
 )
-from tui.paragraph_batches import ParagraphBatches
-from tui.sentences import ArrivingParagraphs, SplitParagraphs
-from tui.structure_marks import original_structure, sentence_links, summary_structure, translated_structure
-from tui.term_marks import original_terms, translated_terms
-from tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
-from tui.widgets.footer import FittingFooter
-from tui.widgets.info_bar import InfoBar
-from tui.widgets.sentence_pane import Decorate, SentencePane
-from tui.widgets.transfer_progress import TransferProgress, format_bytes
+from diglot.tui.paragraph_batches import ParagraphBatches
+from diglot.tui.sentences import ArrivingParagraphs, SplitParagraphs
+from diglot.tui.structure_marks import original_structure, sentence_links, summary_structure, translated_structure
+from diglot.tui.term_marks import original_terms, translated_terms
+from diglot.tui.trust_marks import counts, locate, sources_line, summary_marks, translation_marks
+from diglot.tui.widgets.footer import FittingFooter
+from diglot.tui.widgets.info_bar import InfoBar
+from diglot.tui.widgets.sentence_pane import Decorate, SentencePane
+from diglot.tui.widgets.transfer_progress import TransferProgress, format_bytes
 
 # Dialogs and screens are imported when first opened, so the article's first
 # paint does not wait for modules a reader may never use.
 if TYPE_CHECKING:
     from diglot.hub import RemoteModel
-    from tui.screens.export_dialog import ExportRequest
+    from diglot.tui.screens.export_dialog import ExportRequest
 
 LENGTH_CYCLE = ("short", "medium", "long")
 # The reader's place is handed to the translation once scrolling has rested this long:
@@ -309,7 +309,7 @@ class DiglotApp(App[int]):
             pane.cursor = cursor
 
     def exit_for_signal(self, status: int) -> None:
-        """SIGTERM or SIGHUP came (``tui.terminal.SignalExit``, in a signal handler): every worker is told to
+        """SIGTERM or SIGHUP came (``diglot.tui.terminal.SignalExit``, in a signal handler): every worker is told to
         stop, and the app exits the normal way (the terminal restored) as soon as its event loop can."""
         for worker in list(self.workers):
             worker.cancelled_event.set()  # the engines check it between batches; thread-safe
@@ -760,7 +760,7 @@ class DiglotApp(App[int]):
 
     def action_view_code(self) -> None:
         """The code block under the Original pane's cursor, whole, in a box that scrolls both ways."""
-        from tui.screens.code_view import CodeView
+        from diglot.tui.screens.code_view import CodeView
 
         pane = self.original_pane
         number = pane.paragraph_of(max(0, pane.cursor))
@@ -825,7 +825,7 @@ class DiglotApp(App[int]):
     def action_add_term(self) -> None:
         """Add a glossary term from the sentence under the Original pane's cursor, saved at once."""
         from diglot.glossary import add_term, user_glossary_path
-        from tui.screens.glossary_dialog import GlossaryDialog
+        from diglot.tui.screens.glossary_dialog import GlossaryDialog
 
         pane = self.original_pane
         index = max(0, pane.cursor)
@@ -1097,7 +1097,7 @@ class DiglotApp(App[int]):
             transfer.remove_class("-active")
 
     def action_models(self) -> None:
-        from tui.screens.models_screen import ModelsScreen
+        from diglot.tui.screens.models_screen import ModelsScreen
 
         def closed(changed: bool | None) -> None:
             if changed:  # models were pulled or removed: what was missing may be there now
@@ -1182,7 +1182,7 @@ class DiglotApp(App[int]):
             self.start_translation()
 
     def action_pick_language(self) -> None:
-        from tui.screens.language_picker import LanguagePicker
+        from diglot.tui.screens.language_picker import LanguagePicker
 
         def chosen(code: str | None) -> None:
             if code:
@@ -1249,7 +1249,7 @@ class DiglotApp(App[int]):
         self.start_translation()
 
     def action_help(self) -> None:
-        from tui.screens.help_screen import HelpScreen
+        from diglot.tui.screens.help_screen import HelpScreen
 
         self.push_screen(HelpScreen())
 
@@ -1287,8 +1287,8 @@ class DiglotApp(App[int]):
         return Path(f"{stem}.{self.target}{SUFFIXES[fmt]}")  # in the working folder
 
     def action_export(self) -> None:
-        from tui.screens.confirm_dialog import ConfirmDialog
-        from tui.screens.export_dialog import ExportDialog
+        from diglot.tui.screens.confirm_dialog import ConfirmDialog
+        from diglot.tui.screens.export_dialog import ExportDialog
 
         def chosen(request: ExportRequest | None) -> None:
             if request is None:
@@ -1358,7 +1358,7 @@ class DiglotApp(App[int]):
 
     def action_parts(self) -> None:
         """The chapters or pages of the article, the one the reader is in highlighted; the chosen one shown."""
-        from tui.screens.parts_dialog import PartChoice, PartsDialog
+        from diglot.tui.screens.parts_dialog import PartChoice, PartsDialog
 
         parts = self.document.parts()
         if not parts:
@@ -1382,7 +1382,7 @@ class DiglotApp(App[int]):
 
     def action_links(self) -> None:
         """The links in the sentence under the Original pane's cursor (the first sentence before it moves)."""
-        from tui.screens.links_dialog import LinksDialog
+        from diglot.tui.screens.links_dialog import LinksDialog
 
         pane = self.original_pane
         index = max(0, pane.cursor)
@@ -1397,7 +1397,7 @@ class DiglotApp(App[int]):
         self.push_screen(LinksDialog(links))
 
     def action_open(self) -> None:
-        from tui.screens.open_dialog import OpenDialog
+        from diglot.tui.screens.open_dialog import OpenDialog
 
         start = Path(self.document.source).parent if Path(self.document.source).is_file() else Path.cwd()
 
@@ -1408,7 +1408,7 @@ class DiglotApp(App[int]):
         self.push_screen(OpenDialog(self.config.max_input_bytes, start=Path(str(start) + "/")), chosen)
 
     def action_paste(self) -> None:
-        from tui.screens.paste_dialog import PasteDialog
+        from diglot.tui.screens.paste_dialog import PasteDialog
 
         def pasted(text: str | None) -> None:
             if not text:
@@ -1425,8 +1425,8 @@ class DiglotApp(App[int]):
         self.push_screen(PasteDialog(), pasted)
 
     def action_recent(self) -> None:
-        from tui.screens.open_dialog import OpenDialog
-        from tui.screens.recent_dialog import RecentDialog
+        from diglot.tui.screens.open_dialog import OpenDialog
+        from diglot.tui.screens.recent_dialog import RecentDialog
 
         def opened(document: Document | None) -> None:
             if document is not None:
@@ -1500,8 +1500,14 @@ def run(
 ) -> int:
     """Open the app on SOURCE (default: the bundled seed article); returns the exit status."""
     from diglot.seeds import default_article
-    from tui.engines import default_engines
-    from tui.terminal import SignalExit, WorkerThreads, end_without_waiting, stdin_is_piped, use_controlling_terminal
+    from diglot.tui.engines import default_engines
+    from diglot.tui.terminal import (
+        SignalExit,
+        WorkerThreads,
+        end_without_waiting,
+        stdin_is_piped,
+        use_controlling_terminal,
+    )
 
     if source is None and stdin_is_piped():
         source = "-"  # cat article.txt | diglot

@@ -13,7 +13,7 @@ from typing import IO
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from diglot.batch import IndexEntry
+from diglot.jobs.batch import IndexEntry
 
 
 class BatchProgress:

@@ -18,17 +18,17 @@ from typing import TYPE_CHECKING, NoReturn
 
 from diglot import __version__
 from diglot.terminal_text import json_for_terminal, printable
-from tui.cli_progress import CommandProgress, wanted
+from diglot.tui.cli_progress import CommandProgress, wanted
 
 if TYPE_CHECKING:
-    from diglot.batch import IndexEntry, Runner
     from diglot.cache import ResultCache
     from diglot.config import Config
     from diglot.document import Selection
     from diglot.errors import NoRoute
-    from diglot.pipeline import Article, ArticleResult, Pipeline
-    from summarize import Summary
-    from translate import Translation
+    from diglot.jobs.batch import IndexEntry, Runner
+    from diglot.jobs.pipeline import Article, ArticleResult, Pipeline
+    from diglot.summarize import Summary
+    from diglot.translate import Translation
 
 
 class UsageError(Exception):
@@ -575,7 +575,7 @@ def _load_config(args: argparse.Namespace) -> Config:
 
 def _pipeline(args: argparse.Namespace, config: Config) -> Pipeline:
     """The pipeline for this run: --model overrides the model of the command's own step."""
-    from diglot.pipeline import Pipeline
+    from diglot.jobs.pipeline import Pipeline
 
     model = getattr(args, "model", None)
     return Pipeline(
@@ -638,7 +638,7 @@ def _article(pipeline: Pipeline, args: argparse.Namespace) -> Article:
     if args.source is not None:
         raise UsageError("give either SOURCE or --text, not both")
     from diglot.document import load_document
-    from diglot.pipeline import Article
+    from diglot.jobs.pipeline import Article
 
     document = load_document(args.text, source="<text>")
     return Article(document, pipeline.identify(document, language=args.src))
@@ -657,7 +657,7 @@ def _json(result: ArticleResult) -> str:
 
 
 def cmd_summarize(args: argparse.Namespace) -> int:
-    from diglot.pipeline import ArticleResult
+    from diglot.jobs.pipeline import ArticleResult
 
     _check_output(args)
     pipeline = _pipeline(args, _load_config(args))
@@ -669,7 +669,7 @@ def cmd_summarize(args: argparse.Namespace) -> int:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    from diglot.pipeline import ArticleResult
+    from diglot.jobs.pipeline import ArticleResult
 
     if args.json and args.fmt not in (None, "json"):
         raise UsageError(f"--json and --format {args.fmt} ask for two formats: give one")
@@ -708,7 +708,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         _emit(translation.text, args)
     else:
         from diglot.documents.writers import DocumentFormat, write_document
-        from diglot.pipeline import summary_document
+        from diglot.jobs.pipeline import summary_document
 
         document = summary_document(summary, article.document) if summary is not None else article.document
         written: DocumentFormat = "md" if fmt == "md" else "html" if fmt == "html" else "txt"
@@ -740,7 +740,7 @@ def _targets_with_models(exc: NoRoute) -> str:
     source (naming a target whose model is missing only leads to the next error)."""
     from diglot.config import load_config
     from diglot.errors import DiglotError
-    from translate.router import choose_route
+    from diglot.translate.router import choose_route
 
     text = str(exc)
     found = _CONFIGURED_TARGETS.search(text)
@@ -790,9 +790,9 @@ def _print_failures(failures: Sequence[IndexEntry]) -> None:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from diglot.batch import BatchOptions, LocalRunner, run_batch
-    from diglot.batch_sources import expand_sources
-    from tui.batch_progress import BatchProgress
+    from diglot.jobs.batch import BatchOptions, LocalRunner, run_batch
+    from diglot.jobs.batch_sources import expand_sources
+    from diglot.tui.batch_progress import BatchProgress
 
     sources = list(args.sources)
     if args.ray is not None and not _looks_like_ray_address(args.ray):
@@ -818,7 +818,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         bilingual=args.bilingual,
     )
     if args.ray is not None:
-        from diglot.batch_ray import RayRunner
+        from diglot.jobs.batch_ray import RayRunner
 
         runner: Runner = RayRunner(config, options, address=args.ray, actors=args.actors)
     else:
@@ -886,7 +886,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _eval_translation(args: argparse.Namespace, config: Config, backends: list[str]) -> tuple[dict[str, object], str]:
     from pathlib import Path
 
-    from diglot import evaluate
+    from diglot.jobs import evaluate
     from diglot.glossary import load_glossary
 
     results = evaluate.evaluate_translation(
@@ -912,7 +912,7 @@ def _eval_translation(args: argparse.Namespace, config: Config, backends: list[s
 def _eval_summaries(args: argparse.Namespace, config: Config, backends: list[str]) -> tuple[dict[str, object], str]:
     from pathlib import Path
 
-    from diglot import evaluate
+    from diglot.jobs import evaluate
 
     pairs, unpaired = evaluate.matched_files(Path(args.articles), Path(args.references))
     if unpaired:
@@ -1114,7 +1114,7 @@ def cmd_man(args: argparse.Namespace) -> int:
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    from tui.app import run
+    from diglot.tui.app import run
 
     config = _load_config(args)
     return run(

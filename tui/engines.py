@@ -1,7 +1,7 @@
 """The app's engines: the core pipeline, built from the config.
 
 The app never builds models or rules of its own: it is handed a
-``diglot.pipeline.Pipeline`` (by the CLI, or by tests with fakes or tiny
+``diglot.jobs.pipeline.Pipeline`` (by the CLI, or by tests with fakes or tiny
 models inside) and calls it from worker threads.
 """
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from diglot.config import Config
-    from diglot.pipeline import Pipeline
+    from diglot.jobs.pipeline import Pipeline
 
 
 def default_engines(config: Config, *, use_cache: bool = True) -> Pipeline:
@@ -20,6 +20,6 @@ def default_engines(config: Config, *, use_cache: bool = True) -> Pipeline:
     With ``use_cache`` (the default) results are read from and kept in the
     persistent result cache.
     """
-    from diglot.pipeline import Pipeline
+    from diglot.jobs.pipeline import Pipeline
 
     return Pipeline(config, use_cache=use_cache)

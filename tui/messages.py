@@ -17,8 +17,8 @@ from diglot.document import Document
 from diglot.errors import ModelUnavailable
 from diglot.hub import RemoteModel
 from diglot.langid import LanguageGuess
-from summarize import Summary
-from translate import TranslatedParagraph, Translation
+from diglot.summarize import Summary
+from diglot.translate import TranslatedParagraph, Translation
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """Where a structured document's headings, code, links and emphasis are in a pane's paragraph.
 
-A pane shows a paragraph as its sentences joined (``tui.widgets.paragraph``);
+A pane shows a paragraph as its sentences joined (``diglot.tui.widgets.paragraph``);
 these functions give the stretches of that text to style, as
 ``(start, end, role)`` with ``role`` one of the pane's component classes
 (``heading``, ``code``, ``inline-code``, ``link``, ``emphasis``, ``strong``).

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from summarize import Summary
-    from translate import TranslatedParagraph
+    from diglot.summarize import Summary
+    from diglot.translate import TranslatedParagraph
 
 UNSUPPORTED = "?"
 FLAGGED = "!"

@@ -38,7 +38,7 @@ class _Paragraph(Protocol):
 
 
 class Translation(Protocol):
-    """What the writers read of a translation (``translate.Translation``): paragraphs of sentence pairs."""
+    """What the writers read of a translation (``diglot.translate.Translation``): paragraphs of sentence pairs."""
 
     @property
     def paragraphs(self) -> Sequence[_Paragraph]: ...

@@ -15,11 +15,11 @@ import pytest
 from textual.app import App
 
 from diglot.document import read_source
+from diglot.testing.fakes import fake_engines
+from diglot.tui.app import DiglotApp
+from diglot.tui.cli import main
+from diglot.tui.screens.export_dialog import ExportDialog, ExportRequest
 from tests.tui.conftest import settle
-from tests.tui.fakes import fake_engines
-from tui.app import DiglotApp
-from tui.cli import main
-from tui.screens.export_dialog import ExportDialog, ExportRequest
 
 SIZE = (140, 45)
 
@@ -93,7 +93,7 @@ def run_in_pty(seed: Path, tmp_path: Path, signum: int) -> tuple[int, bytes]:
         "LINES": "40",
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", str(seed), "--from", "en"],
+        [sys.executable, "-m", "diglot.tui.cli", str(seed), "--from", "en"],
         stdin=follower,
         stdout=follower,
         stderr=follower,

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import regex
 
-import diglot.batch
-from diglot.batch import (
+import diglot.jobs.batch
+from diglot.jobs.batch import (
     ArticleOutcome,
     ArticleOutput,
     BatchOptions,
@@ -20,7 +20,7 @@ from diglot.batch import (
     readable_name,
     run_batch,
 )
-from diglot.batch_sources import Source
+from diglot.jobs.batch_sources import Source
 
 # Windows refuses these as a name's part before the first dot, in any case ("con.ru.md" too).
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul"} | {f"{p}{d}" for p in ("com", "lpt") for d in "0123456789¹²³"}
@@ -50,7 +50,7 @@ class FakeRunner:
         pass
 
 
-def batch(out: Path, titles: dict[str, str], *, targets: Sequence[str] = ("ru",)) -> diglot.batch.BatchReport:
+def batch(out: Path, titles: dict[str, str], *, targets: Sequence[str] = ("ru",)) -> diglot.jobs.batch.BatchReport:
     options = BatchOptions(targets=tuple(targets))
     return run_batch([Source(name) for name in titles], out, options, FakeRunner(titles, targets))
 
@@ -187,14 +187,14 @@ def test_format_characters_never_reach_a_name():
 
 
 def test_a_name_that_fails_to_write_fails_its_article_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    real = diglot.batch.write_atomic
+    real = diglot.jobs.batch.write_atomic
 
     def refuse(path: Path, data: str | bytes, **kwargs: object) -> None:
         if path.name.startswith("refused") and ".zh." in path.name:
             raise OSError(errno.ENAMETOOLONG, "File name too long", str(path))
         real(path, data, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(diglot.batch, "write_atomic", refuse)
+    monkeypatch.setattr(diglot.jobs.batch, "write_atomic", refuse)
     out = tmp_path / "out"
     titles = {"a.txt": "First", "b.txt": "Refused", "c.txt": "Third"}
     report = batch(out, titles, targets=("ru", "zh"))
@@ -209,21 +209,21 @@ def test_a_name_that_fails_to_write_fails_its_article_alone(tmp_path: Path, monk
         "third.ru.md",
         "third.zh.md",
     ]  # the refused article's Russian file, written before, is not left behind
-    monkeypatch.setattr(diglot.batch, "write_atomic", real)
+    monkeypatch.setattr(diglot.jobs.batch, "write_atomic", real)
     again = batch(out, titles, targets=("ru", "zh"))
     assert [entry.status for entry in again.entries] == ["skipped", "done", "skipped"]
     assert again.entries[1].outputs == ("refused.ru.md", "refused.zh.md")
 
 
 def test_an_error_choosing_a_name_fails_its_article_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    real = diglot.batch.readable_name
+    real = diglot.jobs.batch.readable_name
 
     def broken(title: str | None, source: str, **kwargs: int) -> str:
         if source == "b.txt":
             raise UnicodeEncodeError("utf-8", "\ud800", 0, 1, "surrogates not allowed")
         return real(title, source, **kwargs)
 
-    monkeypatch.setattr(diglot.batch, "readable_name", broken)
+    monkeypatch.setattr(diglot.jobs.batch, "readable_name", broken)
     report = batch(tmp_path, {"a.txt": "First", "b.txt": "Second", "c.txt": "Third"})
     assert [entry.status for entry in report.entries] == ["done", "failed", "done"]
     assert report.entries[1].error is not None and "UnicodeEncodeError" in report.entries[1].error

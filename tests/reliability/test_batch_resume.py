@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-import diglot.batch
-from diglot.batch import BatchOptions, LocalRunner, run_batch
-from diglot.batch_sources import Source
+import diglot.jobs.batch
 from diglot.config import load_config
+from diglot.jobs.batch import BatchOptions, LocalRunner, run_batch
+from diglot.jobs.batch_sources import Source
 
 WHEN = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 OPTIONS = BatchOptions(targets=("ru",), method="extractive", use_cache=False)
@@ -45,7 +45,9 @@ def sources(tmp_path: Path, seed: Path) -> list[Source]:
     return made
 
 
-def batch(sources: list[Source], out: Path, *, use_cache: bool = False, **kwargs: object) -> diglot.batch.BatchReport:
+def batch(
+    sources: list[Source], out: Path, *, use_cache: bool = False, **kwargs: object
+) -> diglot.jobs.batch.BatchReport:
     options = dataclasses.replace(OPTIONS, use_cache=use_cache)
     return run_batch(sources, out, options, LocalRunner(load_config(), options, when=WHEN), **kwargs)  # type: ignore[arg-type]
 
@@ -76,7 +78,7 @@ def test_a_batch_stopped_mid_way_and_resumed_writes_what_an_uninterrupted_one_wr
     out = tmp_path / "resumed"
     committed = []
 
-    def stop(entry: diglot.batch.IndexEntry, sentences: int) -> None:
+    def stop(entry: diglot.jobs.batch.IndexEntry, sentences: int) -> None:
         committed.append(entry.source)
         if len(committed) == stop_after:
             raise Stop
@@ -93,7 +95,7 @@ def test_articles_that_failed_to_write_are_made_again_as_an_uninterrupted_batch_
     tmp_path: Path, tiny_config: Path, sources: list[Source], monkeypatch: pytest.MonkeyPatch
 ):
     whole = batch(sources, tmp_path / "whole")
-    real = diglot.batch.write_atomic
+    real = diglot.jobs.batch.write_atomic
     refused = {"04.ru.md", "05.ru.md", "11.ru.md"}
 
     def full_disk(path: Path, data: str | bytes, **kwargs: object) -> None:
@@ -102,10 +104,10 @@ def test_articles_that_failed_to_write_are_made_again_as_an_uninterrupted_batch_
         real(path, data, **kwargs)  # type: ignore[arg-type]
 
     out = tmp_path / "resumed"
-    monkeypatch.setattr(diglot.batch, "write_atomic", full_disk)
+    monkeypatch.setattr(diglot.jobs.batch, "write_atomic", full_disk)
     first = batch(sources, out)
     assert first.count("failed") == 3 and first.count("done") == len(sources) - 3
-    monkeypatch.setattr(diglot.batch, "write_atomic", real)
+    monkeypatch.setattr(diglot.jobs.batch, "write_atomic", real)
     again = batch(sources, out)
     assert again.count("done") == 3 and again.count("skipped") == len(sources) - 3
     assert [entry.outputs for entry in again.entries] == [entry.outputs for entry in whole.entries]

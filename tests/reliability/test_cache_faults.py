@@ -20,12 +20,12 @@ from diglot import cache as cache_module
 from diglot.cache import ResultCache, classify
 from diglot.config import Config
 from diglot.document import read_source
+from diglot.jobs.pipeline import Pipeline
 from diglot.models import ModelPool
-from diglot.pipeline import Pipeline
+from diglot.testing.fakes import FakeSummarizer, FakeTranslator
+from diglot.translate import Translator
+from diglot.tui.cli import main
 from tests.tui.conftest import settle, until
-from tests.tui.fakes import FakeSummarizer, FakeTranslator
-from translate import Translator
-from tui.cli import main
 
 
 def filled(path: Path, count: int = 50) -> ResultCache:
@@ -150,7 +150,7 @@ def test_read_only_cache_folder_for_real(tiny_config, seed: Path, tmp_path: Path
         pytest.skip("needs root and capsh to drop the capabilities that ignore file permissions")
     cache_folder = tmp_path / "cache"
     env = {**os.environ, "DIGLOT_CACHE_DIR": str(cache_folder), "PYTHONPATH": os.pathsep.join(sys.path)}
-    command = f"{sys.executable} -m tui.cli translate {seed} --to ru --json"
+    command = f"{sys.executable} -m diglot.tui.cli translate {seed} --to ru --json"
     first = subprocess.run(command.split(), env=env, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
     misses = json.loads(first.stdout)["translation"]["cache"]["misses"]

@@ -14,7 +14,7 @@ import pytest
 
 from diglot.config import LIMITS, load_config
 from diglot.errors import ConfigError
-from tui.cli import main
+from diglot.tui.cli import main
 
 
 def write(tmp_path: Path, text: str) -> Path:

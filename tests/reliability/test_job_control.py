@@ -77,13 +77,13 @@ def test_ctrl_z_suspends_to_the_shell_and_fg_resumes(seed: Path):
     terminal = Terminal()
     try:
         terminal.wait_for(b"shell$ ")
-        terminal.type(f"{sys.executable} -m tui.cli {seed} --from en\r".encode())
+        terminal.type(f"{sys.executable} -m diglot.tui.cli {seed} --from en\r".encode())
         drawn = terminal.wait_for(ENTER_ALTERNATE)
         drawn = terminal.wait_for(b"Original", after=drawn)
 
         terminal.type(b"\x1a")  # Ctrl+Z
         left = terminal.wait_for(LEAVE_ALTERNATE, after=drawn)  # the terminal is the shell's again
-        stopped = terminal.wait_for(b"Stopped", after=left)  # bash: "[1]+  Stopped  python -m tui.cli ..."
+        stopped = terminal.wait_for(b"Stopped", after=left)  # bash: "[1]+  Stopped  python -m diglot.tui.cli ..."
         prompt = terminal.wait_for(b"shell$ ", after=stopped)
         assert b"\x1b[?1000l" in terminal.output[drawn : left + 200], "mouse reporting left on while suspended"
 

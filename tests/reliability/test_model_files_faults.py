@@ -18,8 +18,8 @@ from diglot.config import Config
 from diglot.document import Document
 from diglot.model_files import revision
 from diglot.models import ModelPool, is_available, load_model, local_folder
-from translate import Translator
-from tui.cli import main
+from diglot.translate import Translator
+from diglot.tui.cli import main
 
 SENTENCES = ["Putin met Li in Moscow on Sunday.", "Short one.", "The talks went on for hours."]
 OPTIONS = GenerationOptions(num_beams=1, max_new_tokens=6)
@@ -110,7 +110,7 @@ def test_the_first_load_of_a_process_says_it_removed_a_damaged_conversion(model_
 
 def test_a_rebuilt_conversion_never_serves_results_cached_from_the_one_before(model_ref, tmp_path):
     """Wrong sentences cached from a damaged conversion are gone with it (``cache clear --conversions``)."""
-    from translate.translator import _INPUT_FORM
+    from diglot.translate.translator import _INPUT_FORM
 
     cache = ResultCache(tmp_path / "results.sqlite3")
     document = Document(paragraphs=tuple(SENTENCES))

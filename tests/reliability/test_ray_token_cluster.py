@@ -110,7 +110,7 @@ def token_head() -> Iterator[Head]:
 def _batch(head: Head, tmp_path: Path, **extra: str) -> subprocess.CompletedProcess[str]:
     article = tmp_path / "article.txt"
     article.write_text("Clusters ask for tokens now. A driver without one is refused.\n", encoding="utf-8")
-    command = [sys.executable, "-m", "tui.cli", "batch", str(article), "--method", "extractive", "-q"]
+    command = [sys.executable, "-m", "diglot.tui.cli", "batch", str(article), "--method", "extractive", "-q"]
     command += ["--out", str(tmp_path / "out"), "--ray", head.address]
     return subprocess.run(command, env={**head.env, **extra}, capture_output=True, text=True, timeout=180, cwd=tmp_path)
 

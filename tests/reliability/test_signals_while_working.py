@@ -1,7 +1,7 @@
 """A closed terminal (SIGHUP), ``kill -TERM`` or ``q`` ends the app promptly while it translates, with status
 129, 143 or 0, and leaves the result cache sound.
 
-The app runs as the user runs it: ``python -m tui.cli`` in a pseudo-terminal that is its controlling
+The app runs as the user runs it: ``python -m diglot.tui.cli`` in a pseudo-terminal that is its controlling
 terminal, on the tiny models, translating an article far too long to finish during the test. After its
 first batch, each batch of the model takes a minute and looks at no cancel event, as a real model's long
 batch on a CPU does: a clean exit, which waits for the worker thread, cannot end the app in time.
@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-# Generous for a shared, busy machine; the app itself ends within 1 s of the signal (tui.terminal.EXIT_GRACE_S),
+# Generous for a shared, busy machine; the app itself ends within 1 s of the signal (diglot.tui.terminal.EXIT_GRACE_S),
 # and printing how long it took lets a slow run be told from a hang.
 ENDS_WITHIN_S = 15
 STARTS_WITHIN_S = 180
@@ -120,7 +120,7 @@ def app_in_terminal(source: Path) -> Iterator[tuple[subprocess.Popen[bytes], Ter
     terminal = Terminal()
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(slow), *sys.path]), "TERM": "xterm-256color"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", str(source), "--from", "en", "--to", "ru"],
+        [sys.executable, "-m", "diglot.tui.cli", str(source), "--from", "en", "--to", "ru"],
         stdin=terminal.follower,
         stdout=terminal.follower,
         stderr=terminal.follower,

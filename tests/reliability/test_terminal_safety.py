@@ -36,13 +36,13 @@ from diglot.document import Document, read_source
 from diglot.export import export_dict, render
 from diglot.langid import LanguageGuess
 from diglot.terminal_text import json_for_terminal, printable, with_stand_ins
+from diglot.testing.fakes import fake_engines
+from diglot.tui.cli import main
+from diglot.tui.screens.export_dialog import ExportRequest
+from diglot.tui.screens.open_dialog import OpenDialog
+from diglot.tui.widgets.info_bar import InfoBar
+from diglot.tui.widgets.transfer_progress import TransferProgress
 from tests.tui.conftest import settle, until
-from tests.tui.fakes import fake_engines
-from tui.cli import main
-from tui.screens.export_dialog import ExportRequest
-from tui.screens.open_dialog import OpenDialog
-from tui.widgets.info_bar import InfoBar
-from tui.widgets.transfer_progress import TransferProgress
 
 SIZE = (140, 45)
 # The code points the issue names: C0, ASCII, DEL and C1, the bidi embeddings
@@ -130,7 +130,7 @@ def test_a_file_name_in_the_error_line(capsys, tmp_path: Path):
 def test_the_issue_file_name_in_a_real_command(tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     done = subprocess.run(
-        [sys.executable, "-m", "tui.cli", "translate", HOSTILE_NAME, "--to", "ru"],
+        [sys.executable, "-m", "diglot.tui.cli", "translate", HOSTILE_NAME, "--to", "ru"],
         capture_output=True,
         cwd=tmp_path,
         env=env,
@@ -407,7 +407,7 @@ async def test_the_open_dialog_on_hostile_names_and_servers(make):
 async def test_model_ids_on_the_models_screen_and_pane_titles_and_messages(make, monkeypatch):
     from diglot import hub
     from diglot.config import Config
-    from tui.screens.models_screen import ModelsScreen
+    from diglot.tui.screens.models_screen import ModelsScreen
 
     every = "".join(IN_NAMES)
     cached = [hub.CachedModel(f"org/cached{every}", 1_000_000, Path("/nowhere"))]
@@ -433,7 +433,7 @@ async def test_model_ids_on_the_models_screen_and_pane_titles_and_messages(make,
 
 
 async def test_a_path_field_shows_control_characters_as_stand_ins_and_keeps_the_path(make):
-    from tui.widgets.path_input import PathInput
+    from diglot.tui.widgets.path_input import PathInput
 
     app = make(fake_engines())
     async with app.run_test(size=SIZE) as pilot:
@@ -462,7 +462,7 @@ def test_the_app_in_a_terminal_never_sends_the_name_raw(tmp_path: Path):
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path), "TERM": "xterm-256color"}
     env |= {"COLUMNS": "160", "LINES": "40"}
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", HOSTILE_NAME, "--from", "en"],
+        [sys.executable, "-m", "diglot.tui.cli", HOSTILE_NAME, "--from", "en"],
         stdin=follower,
         stdout=follower,
         stderr=follower,

@@ -9,7 +9,7 @@ from textual.worker import WorkerFailed
 from diglot.config import Config
 from diglot.document import read_source
 from diglot.recent import RecentArticles
-from tui.app import DiglotApp
+from diglot.tui.app import DiglotApp
 
 SIZE = (140, 45)
 

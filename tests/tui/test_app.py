@@ -6,15 +6,15 @@ from pathlib import Path
 
 from diglot.config import Config
 from diglot.langid import script_profile
+from diglot.testing.fakes import FakeTranslator, fake_engines
+from diglot.tui.engines import default_engines
+from diglot.tui.messages import TranslationParagraphs
+from diglot.tui.screens.confirm_dialog import ConfirmDialog
+from diglot.tui.screens.export_dialog import ExportDialog
+from diglot.tui.screens.help_screen import HelpScreen
+from diglot.tui.screens.language_picker import LanguagePicker
+from diglot.tui.sentences import PENDING
 from tests.tui.conftest import SIZE, settle, until
-from tests.tui.fakes import FakeTranslator, fake_engines
-from tui.engines import default_engines
-from tui.messages import TranslationParagraphs
-from tui.screens.confirm_dialog import ConfirmDialog
-from tui.screens.export_dialog import ExportDialog
-from tui.screens.help_screen import HelpScreen
-from tui.screens.language_picker import LanguagePicker
-from tui.sentences import PENDING
 
 
 def russian(text: str) -> bool:
@@ -389,9 +389,9 @@ async def test_the_first_translated_paragraph_shows_while_the_rest_is_translated
 
 
 async def test_open_a_web_page_in_a_worker_with_progress_and_cancel(make):
+    from diglot.tui.screens.open_dialog import OpenDialog
+    from diglot.tui.widgets.transfer_progress import TransferProgress
     from tests.web_server import web_server
-    from tui.screens.open_dialog import OpenDialog
-    from tui.widgets.transfer_progress import TransferProgress
 
     app = make(fake_engines())
     with web_server() as site:

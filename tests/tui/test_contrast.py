@@ -13,8 +13,8 @@ from rich.style import Style
 from textual.color import Color
 from textual.strip import Strip
 
+from diglot.testing.fakes import fake_engines
 from tests.tui.conftest import settle
-from tests.tui.fakes import fake_engines
 
 AA = 4.5
 DECORATIONS = ("heading", "code", "inline-code", "link", "emphasis", "strong")

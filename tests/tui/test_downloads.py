@@ -10,13 +10,13 @@ import pytest
 
 from diglot.config import Config
 from diglot.models import is_available
+from diglot.tui.engines import default_engines
+from diglot.tui.messages import DownloadProgress, StageChanged
+from diglot.tui.screens.confirm_dialog import ConfirmDialog
+from diglot.tui.screens.models_screen import ModelsScreen
+from diglot.tui.widgets.transfer_progress import TransferProgress, format_bytes
 from tests.tui.conftest import SIZE, settle
 from tests.tui.test_app import russian
-from tui.engines import default_engines
-from tui.messages import DownloadProgress, StageChanged
-from tui.screens.confirm_dialog import ConfirmDialog
-from tui.screens.models_screen import ModelsScreen
-from tui.widgets.transfer_progress import TransferProgress, format_bytes
 
 MODEL = "Helsinki-NLP/opus-mt-en-ru"
 
@@ -137,7 +137,7 @@ async def test_models_screen_lists_pulls_and_removes(make, fake_hub, tiny_models
 
 
 async def test_models_screen_is_in_the_command_palette(make, config):
-    from tests.tui.fakes import fake_engines
+    from diglot.testing.fakes import fake_engines
 
     app = make(fake_engines(), config=config)
     async with app.run_test(size=SIZE) as pilot:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 
 from diglot.priority import GATE
+from diglot.testing.fakes import fake_engines
 from tests.tui.conftest import SIZE, settle, until
-from tests.tui.fakes import fake_engines
 
 
 async def test_the_summary_and_the_paragraph_languages_wait_for_the_first_translated_paragraph(make):

@@ -10,12 +10,12 @@ from diglot.config import Config
 from diglot.document import load_document
 from diglot.generation import ModelIdentity
 from diglot.glossary import read_glossary_file, user_glossary_path
+from diglot.jobs.pipeline import Pipeline
 from diglot.models import ModelPool
-from diglot.pipeline import Pipeline
+from diglot.testing.fakes import FakeSummarizer
+from diglot.translate import Translator
+from diglot.tui.screens.glossary_dialog import GlossaryDialog
 from tests.tui.conftest import SIZE, settle, until
-from tests.tui.fakes import FakeSummarizer
-from translate import Translator
-from tui.screens.glossary_dialog import GlossaryDialog
 
 
 class CopyingTranslator(Translator):
@@ -28,7 +28,7 @@ class CopyingTranslator(Translator):
         self.pool = SimpleNamespace(identity=lambda ref: ModelIdentity(ref, "fake", "fake", "fake"))  # type: ignore[assignment]
 
     def route(self, src, tgt):
-        from translate.result import Route, Step
+        from diglot.translate.result import Route, Step
 
         return Route("direct", (Step(f"fake/{src}-{tgt}", src, tgt),))
 
@@ -60,7 +60,7 @@ def _app(make, tmp_path: Path, *, short: bool = False):
 
 
 def _marked(pane, number: int, sentences) -> list[str]:
-    from tui.term_marks import shown_text
+    from diglot.tui.term_marks import shown_text
 
     text = shown_text(sentences)
     return [text[a:b] for a, b, role in pane._decorate(number, sentences) if role == "term"]

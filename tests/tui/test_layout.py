@@ -5,10 +5,10 @@ import itertools
 import pytest
 from textual.widgets._footer import FooterKey
 
+from diglot.testing.fakes import fake_engines
+from diglot.tui.commands import COMMANDS
+from diglot.tui.widgets.footer import key_width
 from tests.tui.conftest import settle, until
-from tests.tui.fakes import fake_engines
-from tui.commands import COMMANDS
-from tui.widgets.footer import key_width
 
 
 def _inside(inner, outer) -> bool:

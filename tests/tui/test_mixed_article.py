@@ -3,8 +3,8 @@
 from pathlib import Path
 
 from diglot.document import Document, read_source
+from diglot.testing.fakes import fake_engines
 from tests.tui.conftest import SIZE, settle
-from tests.tui.fakes import fake_engines
 
 
 async def test_a_paragraph_already_in_the_target_language_is_kept_and_the_header_says_so(make, data: Path):

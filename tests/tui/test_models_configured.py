@@ -3,9 +3,9 @@
 from pathlib import Path
 
 from diglot.config import load_config
+from diglot.testing.fakes import fake_engines
+from diglot.tui.screens.models_screen import ModelsScreen
 from tests.tui.conftest import SIZE, settle, until
-from tests.tui.fakes import fake_engines
-from tui.screens.models_screen import ModelsScreen
 
 
 async def test_configured_folders_are_listed_marked_and_counted(make, tiny_config: Path, tiny_models):

@@ -1,9 +1,9 @@
 """At 80 columns: dialogs inside the screen, the info bar in whole phrases, the summary under a missing-model note."""
 
 from diglot.config import Config
+from diglot.tui.engines import default_engines
+from diglot.tui.widgets.info_bar import MORE, SEPARATOR, InfoBar, fitted
 from tests.tui.conftest import settle
-from tui.engines import default_engines
-from tui.widgets.info_bar import MORE, SEPARATOR, InfoBar, fitted
 
 
 def test_the_info_bar_shows_whole_phrases():
@@ -17,7 +17,7 @@ def test_the_info_bar_shows_whole_phrases():
 
 
 async def test_at_80_columns_the_recent_list_fits_and_the_summary_starts_under_its_note(make, tmp_path):
-    from tui.screens.recent_dialog import RecentDialog
+    from diglot.tui.screens.recent_dialog import RecentDialog
 
     app = make(default_engines(Config(device="cpu")))  # no model here: the summary is extractive, with a note
     async with app.run_test(size=(80, 24)) as pilot:

@@ -3,7 +3,7 @@
 import threading
 import time
 
-from tui.paragraph_batches import ParagraphBatches
+from diglot.tui.paragraph_batches import ParagraphBatches
 
 
 def test_a_burst_becomes_a_few_runs_with_the_first_paragraph_alone():
@@ -62,7 +62,7 @@ def test_paragraphs_out_of_order_go_in_consecutive_runs():
 
 
 def test_a_paragraph_that_arrives_in_pieces_shows_what_came_and_stays_pending():
-    from tui.sentences import PENDING, ArrivingParagraphs
+    from diglot.tui.sentences import PENDING, ArrivingParagraphs
 
     arriving = ArrivingParagraphs([["a", "b", "c", "d"], ["e"]])
     arriving.arrive(0, ["A", "B"], whole=False)

@@ -5,12 +5,12 @@ import pytest
 from rich.cells import cell_len
 
 from diglot.config import Config
+from diglot.jobs.pipeline import Pipeline
 from diglot.languages import served_languages
-from diglot.pipeline import Pipeline
+from diglot.testing.fakes import FakeSummarizer, fake_engines
+from diglot.tui.screens.language_picker import LanguagePicker
+from diglot.tui.widgets.info_bar import InfoBar
 from tests.tui.conftest import SIZE, settle
-from tests.tui.fakes import FakeSummarizer, fake_engines
-from tui.screens.language_picker import LanguagePicker
-from tui.widgets.info_bar import InfoBar
 
 
 @pytest.mark.parametrize(("typed", "code"), [("Deutsch", "de"), ("francais", "fr"), ("Ελλ", "el")])

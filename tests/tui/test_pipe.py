@@ -19,14 +19,14 @@ pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminal
 
 ARTICLE = "Pipes carry articles too. Keys still come from the terminal while the article came through stdin.\n"
 ROOT = Path(__file__).resolve().parents[2]
-COMMAND = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+COMMAND = [sys.executable, "-c", "import sys; from diglot.tui.cli import main; sys.exit(main())"]
 # The same, after taking the terminal on stdout as the session's controlling
 # terminal (the first terminal a session leader opens becomes its own), as a
 # shell does for the commands it starts.
 IN_TERMINAL = [
     sys.executable,
     "-c",
-    "import os, sys; os.close(os.open(os.ttyname(1), os.O_RDWR)); from tui.cli import main; sys.exit(main())",
+    "import os, sys; os.close(os.open(os.ttyname(1), os.O_RDWR)); from diglot.tui.cli import main; sys.exit(main())",
 ]
 
 

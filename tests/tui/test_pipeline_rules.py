@@ -3,9 +3,9 @@
 import json
 import threading
 
+from diglot.testing.fakes import fake_engines
 from tests.schema import valid_result
 from tests.tui.conftest import SIZE, settle
-from tests.tui.fakes import fake_engines
 
 
 async def _until(pilot, condition, seconds: float = 5.0) -> bool:

@@ -11,16 +11,16 @@ from diglot.config import load_config
 from diglot.langid import script_profile
 from diglot.priority import GATE
 from diglot.segment import split_sentences
+from diglot.testing.fakes import fake_engines
+from diglot.translate import Translation
+from diglot.translate.windows import paragraph_windows
+from diglot.tui.app import DiglotApp
+from diglot.tui.engines import default_engines
+from diglot.tui.messages import TranslationParagraphs
+from diglot.tui.sentences import PENDING, ArrivingParagraphs
+from diglot.tui.widgets.sentence_pane import SentencePane
 from tests.tui.conftest import SIZE, settle, until
-from tests.tui.fakes import fake_engines
 from tests.unit.test_translate import long_document
-from translate import Translation
-from translate.windows import paragraph_windows
-from tui.app import DiglotApp
-from tui.engines import default_engines
-from tui.messages import TranslationParagraphs
-from tui.sentences import PENDING, ArrivingParagraphs
-from tui.widgets.sentence_pane import SentencePane
 
 PARAGRAPHS = 120
 

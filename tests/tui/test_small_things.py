@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from diglot.testing.fakes import fake_engines
 from tests.tui.conftest import SIZE, settle, until
-from tests.tui.fakes import fake_engines
 
 
 async def test_a_screenshot_without_a_downloads_folder_goes_to_the_data_folder(
@@ -32,7 +32,7 @@ async def test_a_screenshot_without_a_downloads_folder_goes_to_the_data_folder(
 async def test_the_export_dialog_remembers_the_last_format_and_says_it_in_words(make, tmp_path: Path):
     from textual.widgets import Checkbox, RadioButton
 
-    from tui.screens.export_dialog import ExportDialog
+    from diglot.tui.screens.export_dialog import ExportDialog
 
     target = tmp_path / "out.json"
     app = make(fake_engines())
@@ -58,7 +58,7 @@ async def test_the_export_dialog_remembers_the_last_format_and_says_it_in_words(
 
 async def test_an_export_without_a_translation_says_the_model_was_missing(make, tmp_path: Path):
     from diglot.config import Config
-    from tui.engines import default_engines
+    from diglot.tui.engines import default_engines
 
     target = tmp_path / "out.md"
     app = make(default_engines(Config(device="cpu"), use_cache=False))

@@ -4,11 +4,11 @@ import threading
 
 from diglot.config import Config
 from diglot.document import read_source
-from diglot.pipeline import Pipeline
+from diglot.jobs.pipeline import Pipeline
+from diglot.testing.fakes import FakeSummarizer, fake_engines
+from diglot.tui.engines import default_engines
+from diglot.tui.sentences import PENDING
 from tests.tui.conftest import SIZE, settle, until
-from tests.tui.fakes import FakeSummarizer, fake_engines
-from tui.engines import default_engines
-from tui.sentences import PENDING
 
 
 def no_blink(app) -> None:
@@ -162,10 +162,10 @@ def test_models_screen(snap_compare, make):
 
 def test_translation_arriving_where_the_reader_is(snap_compare, make, seed):
     """The reader is far down a long article: paragraphs there arrive first, the rest shows as pending."""
-    from tests.tui.fakes import fake_target
+    from diglot.testing.fakes import fake_target
+    from diglot.translate import Route, SentencePair, Step, TranslatedParagraph
+    from diglot.tui.messages import TranslationParagraphs
     from tests.unit.test_translate import long_document
-    from translate import Route, SentencePair, Step, TranslatedParagraph
-    from tui.messages import TranslationParagraphs
 
     gate = threading.Event()  # the real jobs wait; the paragraphs come as the app receives them
     app = make(fake_engines(summary_gate=gate, gate=gate), document=long_document(200, seed), source_language="en")
@@ -241,7 +241,7 @@ def test_links_of_a_sentence_80x24(snap_compare, make):
 def _paper_and_book(make, which: str):
     from diglot.documents.epub_reader import read_epub
     from diglot.documents.pdf_reader import read_pdf
-    from tests.pdf_samples import two_column_paper
+    from diglot.testing.pdf_samples import two_column_paper
     from tests.unit.test_epub_docx import THREE_CHAPTERS, make_epub
 
     if which == "pdf":

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from diglot.document import read_source
 from diglot.documents.markdown_reader import read_markdown
+from diglot.testing.fakes import fake_engines
+from diglot.tui.screens.export_dialog import ExportRequest
 from tests.tui.conftest import settle, until
-from tests.tui.fakes import fake_engines
-from tui.screens.export_dialog import ExportRequest
 
 GUIDE = Path(__file__).parent.parent / "data" / "documents" / "guide_en.md"
 
@@ -40,7 +40,7 @@ async def test_panes_align_code_and_cells_and_exports_keep_structure(make, tmp_p
 
 
 async def test_the_links_of_the_sentence_under_the_cursor_open_or_copy(make, monkeypatch):
-    from tui.screens.links_dialog import LinksDialog
+    from diglot.tui.screens.links_dialog import LinksDialog
 
     app = make(fake_engines(), document=read_source(str(GUIDE)))
     opened: list[str] = []
@@ -69,7 +69,7 @@ async def test_the_links_of_the_sentence_under_the_cursor_open_or_copy(make, mon
 async def test_chapters_list_jumps_to_the_chosen_one(make):
     from diglot.document import Document
     from diglot.documents.model import Block, Span
-    from tui.screens.parts_dialog import PartsDialog
+    from diglot.tui.screens.parts_dialog import PartsDialog
 
     blocks = []
     for chapter in range(1, 4):
@@ -124,7 +124,7 @@ async def test_a_document_shown_in_part_is_completed_in_place(make):
 async def test_a_chapter_is_summarised_on_its_own_and_the_whole_again(make):
     from diglot.document import Document
     from diglot.documents.model import Block, Span
-    from tui.screens.parts_dialog import PartsDialog
+    from diglot.tui.screens.parts_dialog import PartsDialog
 
     blocks = []
     for chapter in range(1, 4):
@@ -150,7 +150,7 @@ async def test_a_chapter_is_summarised_on_its_own_and_the_whole_again(make):
 
 async def test_a_code_block_keeps_its_lines_unwrapped_and_v_shows_it_whole(make, monkeypatch):
     from diglot.document import load_document
-    from tui.screens.code_view import CodeView
+    from diglot.tui.screens.code_view import CodeView
 
     long_line = "result = compute(" + ", ".join(f"argument_{n}" for n in range(30)) + ")"
     text = f"# Code\n\nRun this:\n\n```python\n{long_line}\nprint(result)\n```\n\nAnd that is all.\n"
@@ -176,7 +176,7 @@ async def test_a_code_block_keeps_its_lines_unwrapped_and_v_shows_it_whole(make,
 
 async def test_an_extractive_summary_shows_its_sentences_as_the_article_does(make):
     from diglot.config import Config
-    from diglot.pipeline import Pipeline
+    from diglot.jobs.pipeline import Pipeline
 
     app = make(Pipeline(Config(), use_cache=False), document=read_source(str(GUIDE)))
     app.method = "extractive"

@@ -8,15 +8,15 @@ from typing import Any
 
 from diglot.config import Config
 from diglot.document import Document
-from diglot.pipeline import Pipeline
+from diglot.jobs.pipeline import Pipeline
 from diglot.quality import check_translation
 from diglot.segment import join_sentences, split_sentences
-from summarize import Summary
-from summarize.support import article_sentences, with_trust
+from diglot.summarize import Summary
+from diglot.summarize.support import article_sentences, with_trust
+from diglot.testing.fakes import FakeTranslator
+from diglot.translate import SentencePair, TranslatedParagraph, Translation
+from diglot.translate.windows import ReadingPosition
 from tests.tui.conftest import SIZE, settle
-from tests.tui.fakes import FakeTranslator
-from translate import SentencePair, TranslatedParagraph, Translation
-from translate.windows import ReadingPosition
 
 # A summary of the seed article as an abstractive model might write it: a
 # fused sentence, a close paraphrase, and one the article never says.
@@ -177,7 +177,7 @@ def test_snapshot_sources_and_flags(snap_compare, make):
 
 
 def test_links_find_their_sentence_when_the_pane_splits_differently():
-    from tui.trust_marks import locate
+    from diglot.tui.trust_marks import locate
 
     shown = ["One. Two.", "Three."]  # the pane kept "One. Two." together
     assert locate(shown, 1, "Three.") == 1  # same number, same text
@@ -189,7 +189,7 @@ def test_links_find_their_sentence_when_the_pane_splits_differently():
 async def test_tiny_models_output_is_marked_end_to_end(make, tiny_config):
     """The real engines: the random models' loops reach the gutters and the counts."""
     from diglot.config import load_config
-    from tui.engines import default_engines
+    from diglot.tui.engines import default_engines
 
     config = load_config()
     app = make(default_engines(config), config=config)

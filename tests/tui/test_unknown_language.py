@@ -1,8 +1,8 @@
 """An article in a script the language detector does not know: the app says so, and translates nothing."""
 
 from diglot.document import load_document
+from diglot.testing.fakes import fake_engines
 from tests.tui.conftest import SIZE, settle
-from tests.tui.fakes import fake_engines
 from tests.unit.test_language_evidence import AMHARIC
 
 
@@ -20,8 +20,8 @@ async def test_the_panes_say_the_language_is_unknown(make):
 async def test_a_mixed_article_without_a_model_for_one_language_is_translated_where_it_can_be(make, tiny_models):
     from diglot.config import Config
     from diglot.document import Document
+    from diglot.tui.engines import default_engines
     from tests.unit.test_language_evidence import ENGLISH, RUSSIAN
-    from tui.engines import default_engines
 
     config = Config(translate_models={"en-zh": str(tiny_models["en-zh"])}, device="cpu", num_beams=1)
     document = Document(paragraphs=(RUSSIAN, ENGLISH, RUSSIAN), source="mixed.txt")

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from diglot.batch import (
+from diglot.config import load_config
+from diglot.jobs.batch import (
     ArticleMaker,
     ArticleOutcome,
     ArticleOutput,
@@ -30,11 +31,10 @@ from diglot.batch import (
     readable_name,
     run_batch,
 )
-from diglot.batch_sources import Source, expand_sources
-from diglot.config import load_config
+from diglot.jobs.batch_sources import Source, expand_sources
 from diglot.langid import script_profile
+from diglot.tui.cli import main
 from tests.schema import valid_index_line, valid_result
-from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 WHEN = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -394,7 +394,7 @@ def test_sigkill_at_any_moment_then_a_rerun_finishes_the_rest(tmp_path: Path, se
     for number in range(8):  # eight different articles
         rotated = paragraphs[number % len(paragraphs) :] + paragraphs[: number % len(paragraphs)]
         (folder / f"article-{number}.txt").write_text("\n\n".join(rotated), encoding="utf-8")
-    command = [sys.executable, "-m", "tui.cli", "batch", str(folder), "--to", "ru", "--method", "extractive"]
+    command = [sys.executable, "-m", "diglot.tui.cli", "batch", str(folder), "--to", "ru", "--method", "extractive"]
     environment = _environment(tiny_config)
     clean = tmp_path / "clean"
     subprocess.run([*command, "--out", str(clean), "--quiet"], env=environment, check=True, timeout=300)
@@ -430,7 +430,7 @@ def _run_on_a_terminal(argv: list[str], environment: dict[str, str]) -> tuple[in
     """Run diglot with stderr (only) on a pseudo-terminal; return its exit status and what the terminal got."""
     leader, follower = pty.openpty()
     process = subprocess.Popen(
-        [sys.executable, "-m", "tui.cli", *argv],
+        [sys.executable, "-m", "diglot.tui.cli", *argv],
         env=dict(environment, COLUMNS="120", TERM="xterm-256color"),
         stdout=subprocess.DEVNULL,
         stderr=follower,
@@ -464,7 +464,7 @@ def test_a_progress_bar_on_a_terminal_and_none_when_piped_or_quiet(tmp_path: Pat
     code, terminal = _run_on_a_terminal([*argv, "--out", str(tmp_path / "b"), "--quiet"], quiet)
     assert code == 0 and terminal == ""
     piped = subprocess.run(
-        [*[sys.executable, "-m", "tui.cli"], *argv, "--out", str(tmp_path / "c")],
+        [*[sys.executable, "-m", "diglot.tui.cli"], *argv, "--out", str(tmp_path / "c")],
         env=dict(environment, DIGLOT_CACHE_DIR=str(tmp_path / "cache-c")),
         capture_output=True,
         text=True,
@@ -485,7 +485,7 @@ def test_run_batch_with_the_local_runner_in_process(tmp_path: Path, seed: Path, 
 def test_summaries_only_need_no_model_and_the_local_batch_never_imports_ray(tmp_path: Path, seed: Path):
     script = (
         "import sys\n"
-        "from tui.cli import main\n"
+        "from diglot.tui.cli import main\n"
         f"code = main(['batch', {str(seed)!r}, '--out', {str(tmp_path / 'out')!r}, '--method', 'extractive'])\n"
         "print(code, 'ray' in sys.modules)\n"
     )
@@ -508,7 +508,7 @@ def test_summaries_only_need_no_model_and_the_local_batch_never_imports_ray(tmp_
     ],
 )
 def test_what_follows_ray_is_an_address_or_a_source(value: str, address: bool):
-    from tui.cli import _looks_like_ray_address
+    from diglot.tui.cli import _looks_like_ray_address
 
     assert _looks_like_ray_address(value) is address
 
@@ -525,10 +525,10 @@ def test_an_address_that_cannot_be_downloaded_fails_alone(capsys, tmp_path: Path
 
 
 def test_articles_are_grouped_by_their_sentences_and_a_source_that_failed_keeps_its_place():
-    from diglot.batch import GROUP_SENTENCES, article_groups, group_articles, made_in_place
     from diglot.document import Document
+    from diglot.jobs.batch import GROUP_SENTENCES, article_groups, group_articles, made_in_place
+    from diglot.jobs.pipeline import Article
     from diglot.langid import LanguageGuess
-    from diglot.pipeline import Article
 
     def article(number: int, sentences: int) -> Article:
         text = " ".join(f"Sentence {k} of article {number}." for k in range(sentences))
@@ -581,8 +581,8 @@ def test_a_batch_translates_the_sentences_of_several_articles_in_one_call(
 def test_an_articles_sentences_are_counted_once_and_travel_with_it_to_a_ray_actor(monkeypatch):
     import diglot.segment
     from diglot.document import Document
+    from diglot.jobs.pipeline import Article
     from diglot.langid import LanguageGuess
-    from diglot.pipeline import Article
 
     splits: list[str] = []
     real = diglot.segment.split_sentences
@@ -597,10 +597,10 @@ def test_an_articles_sentences_are_counted_once_and_travel_with_it_to_a_ray_acto
 
 
 def test_finished_sources_keep_their_places_and_are_read_again_only_with_a_group_to_make():
-    from diglot.batch import Finished, article_groups, group_work, made_in_place, wanted_outcomes
     from diglot.document import Document
+    from diglot.jobs.batch import Finished, article_groups, group_work, made_in_place, wanted_outcomes
+    from diglot.jobs.pipeline import Article
     from diglot.langid import LanguageGuess
-    from diglot.pipeline import Article
 
     def article(name: str, sentences: int) -> Article:
         text = " ".join(f"Sentence {k} of {name}." for k in range(sentences))

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from diglot.batch import BatchOptions, LocalRunner, run_batch
-from diglot.batch_sources import expand_sources
 from diglot.config import load_config
-from tui.cli import main
+from diglot.jobs.batch import BatchOptions, LocalRunner, run_batch
+from diglot.jobs.batch_sources import expand_sources
+from diglot.tui.cli import main
 
 ray = pytest.importorskip("ray")
 WHEN = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
@@ -57,7 +57,7 @@ def test_ray_batch_resumes_a_local_batch_with_identical_outputs_and_index(
     options = BatchOptions(targets=("ru", "zh"), use_cache=False)
     sources = expand_sources([str(articles), str(articles / "missing.txt")])
     first_part = sources[:2]
-    from diglot.batch_ray import RayRunner
+    from diglot.jobs.batch_ray import RayRunner
 
     local, on_ray = tmp_path / "local", tmp_path / "ray"
     for out in (local, on_ray):  # a first run stopped after two articles, here
@@ -90,7 +90,7 @@ def test_ray_batch_stops_before_any_work_when_a_model_is_missing(local_ray: None
 @pytest.mark.parametrize(("actors", "count", "threads"), [(None, 2, (1, 1)), (2, 2, (1, 1)), (1, 1, (2, 1))])
 def test_each_actor_decodes_with_the_cpus_ray_gave_it(local_ray: None, tiny_config, actors, count, threads):
     """By default an actor per CPU of the 2-CPU Ray, one CTranslate2 thread each; one actor gets both CPUs."""
-    from diglot.batch_ray import ArticleActor, RayRunner
+    from diglot.jobs.batch_ray import ArticleActor, RayRunner
 
     class ThreadsOfAnActor(ArticleActor):
         def threads(self) -> tuple[int, int, float]:
@@ -115,7 +115,7 @@ def test_ray_actors_enforce_the_glossary(local_ray: None, tmp_path: Path, seed: 
     """On real Ray actors: the glossary's entries travel to them, and every output holds each term's target."""
     import dataclasses
 
-    from diglot.batch_ray import RayRunner
+    from diglot.jobs.batch_ray import RayRunner
 
     terms = tmp_path / "terms.csv"
     terms.write_text("source,target\nPutin,ПУТИН-ГЛОССАРИЙ\nRosoboronexport,\n", encoding="utf-8")

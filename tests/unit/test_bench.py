@@ -14,7 +14,7 @@ from benchmarks import bench, worker
 from benchmarks.memory import peak_rss_mb
 from benchmarks.models import DEFAULT, DISTILBART_CNN_12_6, FULL, MARIAN_EN_RU, SMALL
 from benchmarks.worker import Row
-from tui.cli import main
+from diglot.tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 

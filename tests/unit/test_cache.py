@@ -12,9 +12,9 @@ from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import read_source
 from diglot.models import ModelPool, load_model
-from summarize import load_summarizer
-from translate import Translator
-from tui.cli import main
+from diglot.summarize import load_summarizer
+from diglot.translate import Translator
+from diglot.tui.cli import main
 
 
 def counting_pool(loads: list[str]) -> ModelPool:
@@ -245,15 +245,15 @@ def test_cache_info_creates_nothing(capsys):
 def test_a_cached_run_finds_the_languages_in_the_cache_not_by_detecting_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    import diglot.jobs.pipeline
     import diglot.langid
-    import diglot.pipeline
     from diglot.document import Document
-    from diglot.pipeline import Article, Pipeline
+    from diglot.jobs.pipeline import Article, Pipeline
 
     calls: list[str] = []
-    real_document, real_paragraph = diglot.pipeline.article_language, diglot.langid.detect_language
+    real_document, real_paragraph = diglot.jobs.pipeline.article_language, diglot.langid.detect_language
     monkeypatch.setattr(
-        diglot.pipeline, "article_language", lambda text: calls.append("document") or real_document(text)
+        diglot.jobs.pipeline, "article_language", lambda text: calls.append("document") or real_document(text)
     )
     monkeypatch.setattr(
         diglot.langid, "detect_language", lambda text: calls.append("paragraph") or real_paragraph(text)
@@ -287,7 +287,7 @@ def test_a_cached_run_finds_the_languages_in_the_cache_not_by_detecting_again(
 def test_a_damaged_cached_language_is_detected_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from diglot.cache import cache_key
     from diglot.document import Document
-    from diglot.pipeline import Pipeline, _detector_version
+    from diglot.jobs.pipeline import Pipeline, _detector_version
 
     monkeypatch.setenv("DIGLOT_CACHE_DIR", str(tmp_path))
     document = Document(paragraphs=("The talks lasted three hours and covered trade, energy and security.",))

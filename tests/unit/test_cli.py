@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from diglot.langid import script_profile
+from diglot.tui.cli import main
 from tests.schema import valid_result
-from tui.cli import main
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from diglot import __version__
-from tui.cli import COMMANDS, ENVIRONMENT, SHELLS, build_parser, main, manual_page
+from diglot.tui.cli import COMMANDS, ENVIRONMENT, SHELLS, build_parser, main, manual_page
 
 VENV_BIN = Path(sys.executable).parent
 

@@ -19,7 +19,7 @@ from tests.hub_server import FakeHub
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = "Helsinki-NLP/opus-mt-en-ru"
-COMMAND = [sys.executable, "-c", "import sys; from tui.cli import main; sys.exit(main())"]
+COMMAND = [sys.executable, "-c", "import sys; from diglot.tui.cli import main; sys.exit(main())"]
 
 
 def _env(**extra: str) -> dict[str, str]:

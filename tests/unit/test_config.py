@@ -67,7 +67,7 @@ def test_env_var_sets_the_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 def test_config_show_prints_toml_that_loads_back(tmp_path: Path, monkeypatch, capsys):
     """What ``diglot config show`` prints is the file's own format: pasted into a file, it gives the same settings."""
-    from tui.cli import main
+    from diglot.tui.cli import main
 
     (tmp_path / "modèles" / "en-ru").mkdir(parents=True)
     path = write(
@@ -103,7 +103,7 @@ multilingual = "facebook/m2m100_418M"
 def test_config_show_without_a_file_prints_the_defaults(tmp_path: Path, monkeypatch, capsys):
     import tomllib
 
-    from tui.cli import main
+    from diglot.tui.cli import main
 
     monkeypatch.setenv("DIGLOT_CONFIG", str(tmp_path / "none.toml"))
     assert main(["config", "show"]) == 0

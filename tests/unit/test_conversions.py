@@ -18,7 +18,7 @@ from diglot.document import Document
 from diglot.generation import ModelIdentity
 from diglot.models import ModelPool, load_model
 from diglot.tokenization import HuggingFaceTokenizer
-from translate import Translator
+from diglot.translate import Translator
 
 ROOT = Path(__file__).resolve().parents[2]
 SENTENCES = ["Putin met Li in Moscow on Sunday.", "Short one.", "Привет, мир!"]
@@ -61,7 +61,7 @@ import json, sys
 from diglot.config import Config
 from diglot.document import Document
 from diglot.models import ModelPool
-from translate import Translator
+from diglot.translate import Translator
 pool = ModelPool(device="cpu", backend="auto")
 translator = Translator(Config(), pool=pool, model=sys.argv[1])
 result = translator.translate(Document(paragraphs=("Putin met Li in Moscow.", "Привет, мир!")), src="en", tgt="ru")
@@ -88,7 +88,7 @@ def test_the_cli_translates_without_torch_once_converted(tiny_models, tmp_path):
     article.write_text("Putin met Li in Moscow.\n\nThe talks went on.", encoding="utf-8")
     script = """
     import contextlib, io, sys
-    from tui.cli import main
+    from diglot.tui.cli import main
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         status = main(["translate", sys.argv[1], "--to", "ru", "--model", sys.argv[2], "--no-cache", "--device", "cpu"])
@@ -197,7 +197,7 @@ def test_a_transformers_fallback_is_cached_under_transformers(tiny_models, tmp_p
     translation = translator.translate(Document(paragraphs=(SENTENCES[0],)), src="en", tgt="ru")
     assert translation.backend == "transformers"
     actual = ModelIdentity(ref, predicted.revision, "transformers", "float32")
-    from translate.translator import _INPUT_FORM
+    from diglot.translate.translator import _INPUT_FORM
 
     key = cache_key("translate", actual, translator.num_beams, _INPUT_FORM, "en", "ru", SENTENCES[0])
     wrong = cache_key("translate", predicted, translator.num_beams, _INPUT_FORM, "en", "ru", SENTENCES[0])
@@ -206,7 +206,7 @@ def test_a_transformers_fallback_is_cached_under_transformers(tiny_models, tmp_p
 
 
 def test_a_summary_from_the_fallback_is_labelled_and_cached_as_transformers(tiny_models, tmp_path, monkeypatch):
-    from summarize import load_summarizer
+    from diglot.summarize import load_summarizer
 
     ref = str(tiny_models["summarize"])
     _no_ctranslate2(monkeypatch)

@@ -19,10 +19,10 @@ from diglot.documents.model import Block, Span, layout
 from diglot.documents.prose import mask, unmask
 from diglot.documents.writers import to_markdown, write_document
 from diglot.models import ModelPool
+from diglot.tui.cli import main
 from tests.fake_translator import MODELS as BASE_MODELS
 from tests.fake_translator import FakeTranslator
 from tests.fake_translator import translated as _translated
-from tui.cli import main
 
 DOCUMENTS = Path(__file__).parent.parent / "data" / "documents"
 MARKDOWN = ["guide_en.md", "guide_ru.md", "guide_zh.md"]
@@ -329,7 +329,7 @@ def test_invalid_utf8_markdown_is_one_line(capsys, tmp_path: Path):
 
 
 def test_an_extractive_summary_never_picks_code_tables_or_headings():
-    from summarize.extractive import ExtractiveSummarizer
+    from diglot.summarize.extractive import ExtractiveSummarizer
 
     document = read_source(str(DOCUMENTS / "guide_en.md"))
     summary = ExtractiveSummarizer().summarize(document, length="long", source_language="en")
@@ -340,7 +340,7 @@ def test_an_extractive_summary_never_picks_code_tables_or_headings():
 
 
 def test_the_abstractive_model_reads_prose_only(tiny_models):
-    from summarize import load_summarizer
+    from diglot.summarize import load_summarizer
 
     document = read_source(str(DOCUMENTS / "guide_en.md"))
     summarizer = load_summarizer(model=str(tiny_models["summarize"]), pool=ModelPool(device="cpu"), fallback=False)

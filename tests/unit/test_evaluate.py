@@ -12,7 +12,7 @@ from rouge_score.rouge_scorer import RougeScorer
 
 from diglot.config import Config, load_config
 from diglot.document import read_source
-from diglot.evaluate import (
+from diglot.jobs.evaluate import (
     EvaluationError,
     bleu_metric,
     evaluate_summaries,
@@ -23,7 +23,7 @@ from diglot.evaluate import (
 )
 from diglot.quality import check_translation
 from diglot.segment import split_sentences
-from tui.cli import main
+from diglot.tui.cli import main
 
 SOURCES = ["The talks went well.", "", "Putin met the minister in Moscow.", "Both sides praised the cooperation."]
 REFERENCES = [
@@ -129,7 +129,7 @@ def test_cli_eval_refuses_mismatched_files_before_any_model_work(tmp_path: Path)
     src = write_lines(tmp_path / "test.en", ["a", "b", "c"])
     ref = write_lines(tmp_path / "test.ru", ["a", "b"])
     probe = (
-        "import sys; from tui.cli import main; code = main(sys.argv[1:]); "
+        "import sys; from diglot.tui.cli import main; code = main(sys.argv[1:]); "
         "print(sorted(m for m in ('torch', 'transformers', 'ctranslate2') if m in sys.modules)); sys.exit(code)"
     )
     argv = ["eval", "translate", str(src), str(ref), "--from", "en", "--to", "ru", "--model", str(tmp_path / "none")]

@@ -7,7 +7,7 @@ from diglot.atomic import write_atomic
 from diglot.document import Document
 from diglot.export import export, export_dict, format_for, render
 from diglot.langid import LanguageGuess
-from summarize import ExtractiveSummarizer
+from diglot.summarize import ExtractiveSummarizer
 from tests.schema import valid_result
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import summarize.extractive as extractive
+import diglot.summarize.extractive as extractive
 from benchmarks.extractive import one_line_article
 from diglot.document import load_document, read_source
 from diglot.errors import Cancelled
 from diglot.segment import split_sentences
-from summarize.extractive import ExtractiveSummarizer, rank_sentences
+from diglot.summarize.extractive import ExtractiveSummarizer, rank_sentences
 
 # The sentences the pure-Python TextRank (before vectorising) chose, by their openings.
 BEFORE = {

@@ -11,10 +11,10 @@ import pytest
 from diglot.document import Selection, read_source
 from diglot.documents.markdown_reader import read_markdown
 from diglot.errors import InputError
-from tests.pdf_samples import two_column_paper
+from diglot.testing.pdf_samples import two_column_paper
+from diglot.tui.cli import main
 from tests.schema import valid_result
 from tests.unit.test_epub_docx import REPORT, THREE_CHAPTERS, make_docx, make_epub
-from tui.cli import main
 
 
 @pytest.fixture(scope="module")

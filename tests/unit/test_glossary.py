@@ -27,10 +27,10 @@ from diglot.glossary import (
 )
 from diglot.models import ModelPool
 from diglot.schema import TRANSLATION_SCHEMA
+from diglot.translate import Translator
 from tests.fake_translator import MODELS as BASE_MODELS
 from tests.fake_translator import FakeTranslator
 from tests.fake_translator import translated as _translated
-from translate import Translator
 
 DOCUMENTS = Path(__file__).parent.parent / "data" / "documents"
 
@@ -338,7 +338,7 @@ def test_tiny_models_keep_every_term(tmp_path, config):
 
 
 def _cli(capsys, *argv: str) -> tuple[int, str, str]:
-    from tui.cli import main
+    from diglot.tui.cli import main
 
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -393,7 +393,7 @@ def test_glossary_command_lists_adds_removes_and_checks(capsys, tmp_path):
 
 
 def test_eval_reports_term_accuracy(capsys, tmp_path, tiny_config):
-    from diglot.evaluate import term_share
+    from diglot.jobs.evaluate import term_share
 
     terms = _write(tmp_path / "t.csv", "source,target\nPutin,Путин\nMoscow,\n")
     sources = _write(tmp_path / "src.en", "Putin met Li in Moscow.\nNo terms here.\nPutin and Putin.\n")
@@ -438,8 +438,8 @@ def test_batch_enforces_the_glossary_and_a_changed_glossary_makes_again(capsys, 
 
 
 def test_ray_actors_are_given_the_entries_not_the_files(tmp_path):
-    from diglot.batch import BatchOptions
-    from diglot.batch_ray import RayRunner
+    from diglot.jobs.batch import BatchOptions
+    from diglot.jobs.batch_ray import RayRunner
 
     terms = _write(tmp_path / "t.csv", "source,target\nPutin,Путин\nKubernetes,\n")
     config = Config(glossary_files=(terms,))
@@ -451,7 +451,7 @@ def test_ray_actors_are_given_the_entries_not_the_files(tmp_path):
 
 
 def test_translating_together_sends_what_each_translation_sends(tmp_path, config):
-    from translate.translator import TranslationJob
+    from diglot.translate.translator import TranslationJob
 
     glossary = load_glossary([_write(tmp_path / "t.csv", TERMS)])
     documents = [

@@ -14,7 +14,7 @@ import pytest
 from diglot import hub
 from diglot.errors import Cancelled, DiglotError
 from diglot.models import is_available, load_model
-from tui.cli import main
+from diglot.tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = "Helsinki-NLP/opus-mt-en-ru"
@@ -146,7 +146,7 @@ def test_no_network_in_a_fresh_process_fails_in_under_three_seconds(tmp_path):
         "HF_HOME": str(tmp_path / "hf"),
         "HF_ENDPOINT": f"http://127.0.0.1:{port}",
     }
-    code = "import sys, time; from tui.cli import main; t = time.monotonic(); rc = main(sys.argv[1:]); "
+    code = "import sys, time; from diglot.tui.cli import main; t = time.monotonic(); rc = main(sys.argv[1:]); "
     code += "print(f'{time.monotonic() - t:.2f}'); sys.exit(rc)"
     result = subprocess.run(
         [sys.executable, "-c", code, "models", "pull", MODEL], capture_output=True, text=True, env=env, timeout=60

@@ -1,4 +1,4 @@
-"""Layering and start-up: the core never imports the UI; --help imports no ML library."""
+"""Layering and start-up: the import contracts hold; the core never imports the UI; --help imports no ML library."""
 
 import subprocess
 import sys
@@ -20,37 +20,30 @@ def loaded_after(code: str) -> set[str]:
     return set(result.stdout.split())
 
 
-@pytest.mark.parametrize("package", ["diglot", "summarize", "translate", "diglot.pipeline"])
+@pytest.mark.parametrize("package", ["diglot", "diglot.summarize", "diglot.translate", "diglot.jobs.pipeline"])
 def test_core_packages_do_not_import_textual(package: str):
     modules = loaded_after(f"import {package}")
     assert "textual" not in modules and not any(m in modules for m in HEAVY)
 
 
-def test_only_the_pipeline_sits_above_the_engines():
-    """In the core, only diglot/pipeline.py imports summarize or translate (the layer above them)."""
-    import ast
-
-    core = Path(__file__).resolve().parents[2] / "diglot"
-    above: dict[str, set[str]] = {}
-    for path in sorted(core.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
-            if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module]
-            for name in names:
-                if name.split(".")[0] in ("summarize", "translate", "tui", "benchmarks", "tests"):
-                    above.setdefault(path.relative_to(core).as_posix(), set()).add(name.split(".")[0])
-    assert above == {"pipeline.py": {"summarize", "translate"}}
+def test_the_import_contracts_hold():
+    """The layers in .importlinter: tui over jobs over summarize over translate over the core; only the front
+    ends import textual; nothing shipped imports tests or benchmarks; one name for each module."""
+    root = Path(__file__).resolve().parents[2]
+    lint = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint), "--no-cache"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert "Contracts: 5 kept, 0 broken." in result.stdout
 
 
 def test_help_imports_no_ml_library():
     modules = loaded_after(
         "import contextlib, io\n"
-        "from tui.cli import main\n"
+        "from diglot.tui.cli import main\n"
         "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
         "    main(['--help'])"
     )
-    assert "tui.cli" in modules
+    assert "diglot.tui.cli" in modules
     assert not any(m in modules for m in HEAVY)
 
 
@@ -61,8 +54,8 @@ def test_first_paint_of_the_app_imports_no_ml_library():
         "from diglot.config import Config\n"
         "from diglot.document import read_source\n"
         "from diglot.seeds import default_article\n"
-        "from tui.app import DiglotApp\n"
-        "from tui.engines import default_engines\n"
+        "from diglot.tui.app import DiglotApp\n"
+        "from diglot.tui.engines import default_engines\n"
         "pipeline = default_engines(Config())\n"
         "pipeline.summarizer = lambda method: (_ for _ in ()).throw(SystemExit('no model calls here'))\n"
         "app = DiglotApp(read_source(str(default_article())), pipeline=pipeline)\n"
@@ -73,5 +66,5 @@ def test_first_paint_of_the_app_imports_no_ml_library():
         "        assert app.original_pane.sentences\n"
         "asyncio.run(first_paint())"
     )
-    assert "textual" in modules and "tui.app" in modules
+    assert "textual" in modules and "diglot.tui.app" in modules
     assert not any(m in modules for m in HEAVY), [m for m in HEAVY if m in modules]

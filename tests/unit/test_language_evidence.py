@@ -9,10 +9,10 @@ import pytest
 
 from diglot.config import Config
 from diglot.document import Document
+from diglot.jobs.pipeline import Article, Pipeline
 from diglot.langid import UNKNOWN, detect_language, detector_languages, voting_text
 from diglot.models import ModelPool
-from diglot.pipeline import Article, Pipeline
-from translate import Translator
+from diglot.translate import Translator
 
 # A Chinese documentation page: prose full of inline code, an address, a code block and a table, as such pages
 # are. Letter by letter there is more Latin than Chinese in it.
@@ -103,7 +103,7 @@ def test_the_detector_knows_its_languages():
 
 
 def test_translating_an_unknown_language_fails_in_one_line(tmp_path: Path, capsys, tiny_config):
-    from tui.cli import main
+    from diglot.tui.cli import main
 
     article = tmp_path / "amharic.txt"
     article.write_text(AMHARIC + "\n", encoding="utf-8")
@@ -149,7 +149,7 @@ def test_an_article_no_paragraph_of_which_can_be_translated_still_fails(tiny_mod
 
 
 def test_the_command_line_notes_the_paragraphs_kept_untranslated(tmp_path: Path, capsys, tiny_models, monkeypatch):
-    from tui.cli import main
+    from diglot.tui.cli import main
 
     config = tmp_path / "config.toml"
     config.write_text(f'[models.translate]\n"en-zh" = "{tiny_models["en-zh"]}"\n', encoding="utf-8")
@@ -175,7 +175,7 @@ def test_a_mixed_article_is_not_said_to_be_wholly_one_language(mix: tuple[str, .
 def test_an_unknown_language_gets_its_own_sentences_as_summary_labelled(tiny_config: Path):
     from diglot.config import load_config
     from diglot.document import load_document
-    from summarize.abstractive import UNKNOWN_LANGUAGE_NOTE
+    from diglot.summarize.abstractive import UNKNOWN_LANGUAGE_NOTE
 
     pipeline = Pipeline(load_config(tiny_config), use_cache=False)
     document = load_document(AMHARIC)

@@ -10,7 +10,7 @@ import pytest
 
 from diglot.languages import UnknownLanguage, default_codes, language, resolve_language, served_languages
 from diglot.registry import M2M100_LANGUAGES, OPUS_PAIRS
-from tui.cli import main
+from diglot.tui.cli import main
 
 
 def test_every_served_language_has_an_english_and_a_native_name() -> None:

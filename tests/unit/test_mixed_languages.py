@@ -12,7 +12,7 @@ from diglot.errors import ModelUnavailable
 from diglot.langid import paragraph_languages, script_profile
 from diglot.models import ModelPool
 from diglot.segment import paragraph_sentences, split_sentences
-from translate import Translator
+from diglot.translate import Translator
 
 LONG_EN = (
     "The talks lasted three hours and covered trade, energy and security, officials in both capitals "
@@ -87,7 +87,7 @@ def test_a_long_article_is_judged_by_a_sample_of_it(data: Path) -> None:
 
 
 def test_the_command_line_notes_kept_paragraphs(capsys, tiny_models, data: Path, tmp_path: Path, monkeypatch) -> None:
-    from tui.cli import main
+    from diglot.tui.cli import main
 
     config = tmp_path / "config.toml"
     config.write_text(f'[models.translate]\n"ru-en" = "{tiny_models["ru-en"]}"\n', encoding="utf-8")
@@ -127,7 +127,7 @@ RUSSIAN_SENTENCES = [
 
 
 def test_the_extractive_summary_is_made_of_the_translations_sentences(tiny_models) -> None:
-    from diglot.pipeline import Article, Pipeline
+    from diglot.jobs.pipeline import Article, Pipeline
 
     pipeline = Pipeline(Config(), use_cache=False, translator=tiny_translator(tiny_models))
     document = Document(paragraphs=MIXED_RUSSIAN)
@@ -149,13 +149,13 @@ def test_the_extractive_summary_is_made_of_the_translations_sentences(tiny_model
 
 
 def test_a_huge_articles_summary_splits_its_paragraphs_by_their_script(tiny_models, monkeypatch) -> None:
-    import diglot.pipeline
-    from diglot.pipeline import Article, Pipeline
+    import diglot.jobs.pipeline
+    from diglot.jobs.pipeline import Article, Pipeline
 
     # Past DETECTED_PARAGRAPHS no paragraph is run through langdetect (too slow
     # for thousands); a Cyrillic paragraph is still split by Russian rules.
-    monkeypatch.setattr(diglot.pipeline, "DETECTED_PARAGRAPHS", 2)
-    monkeypatch.setattr(diglot.pipeline.Pipeline, "paragraph_languages", _never)
+    monkeypatch.setattr(diglot.jobs.pipeline, "DETECTED_PARAGRAPHS", 2)
+    monkeypatch.setattr(diglot.jobs.pipeline.Pipeline, "paragraph_languages", _never)
     pipeline = Pipeline(Config(), use_cache=False, translator=tiny_translator(tiny_models))
     document = Document(paragraphs=MIXED_RUSSIAN)
     article = Article(document, pipeline.identify(document))
@@ -188,8 +188,8 @@ ENGLISH_QUOTE = "Mrs. Smith met Sen. Jones at 5 p.m. on Jan. 5 in the U.K. capit
 
 @pytest.mark.parametrize("pivoted", [False, True], ids=["english-article", "russian-article-via-pivot"])
 def test_abstractive_support_numbers_the_sentences_the_panes_show(tiny_models, monkeypatch, pivoted: bool) -> None:
-    import summarize.abstractive as abstractive
-    from summarize import AbstractiveSummarizer
+    import diglot.summarize.abstractive as abstractive
+    from diglot.summarize import AbstractiveSummarizer
 
     linked_against: list[list[str]] = []
 

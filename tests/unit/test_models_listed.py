@@ -4,7 +4,7 @@ from pathlib import Path
 
 from diglot.config import load_config
 from diglot.registry import default_models, list_models
-from tui.cli import main
+from diglot.tui.cli import main
 
 
 def test_configured_folders_are_listed_and_counted(capsys, tiny_config: Path, tiny_models):

@@ -17,8 +17,8 @@ from diglot.document import read_source
 from diglot.models import ModelPool
 from diglot.normalize import model_inputs
 from diglot.segment import split_sentences
+from diglot.translate import Translator
 from tests.tiny_models import SMALL
-from translate import Translator
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 NEWS = REPOSITORY / "tests" / "data" / "news_en.txt"

@@ -1,7 +1,7 @@
 """The PDF reader: reading order, joined lines, dropped furniture, headings, notes apart, page selection, and
 one clear line for every PDF it cannot read.
 
-The PDFs are made here (``tests.pdf_samples``, with reportlab) or are the
+The PDFs are made here (``diglot.testing.pdf_samples``, with reportlab) or are the
 groff-typeset paper committed under tests/data/pdf (its source beside it).
 """
 
@@ -19,8 +19,8 @@ import pytest
 from diglot.documents import pdf_reader
 from diglot.documents.pdf_reader import join_lines, parse_pages, read_pdf, read_pdf_isolated
 from diglot.errors import InputError
-from tests import pdf_samples
-from tests.pdf_samples import CAPTION, FOOTNOTE, HEADER, TITLE, two_column_paper
+from diglot.testing import pdf_samples
+from diglot.testing.pdf_samples import CAPTION, FOOTNOTE, HEADER, TITLE, two_column_paper
 
 ROOT = Path(__file__).resolve().parents[2]
 TYPESET = ROOT / "tests" / "data" / "pdf" / "typeset-two-column.pdf"

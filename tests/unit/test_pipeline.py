@@ -10,13 +10,13 @@ import pytest
 
 from diglot.config import Config
 from diglot.errors import Cancelled, ModelUnavailable
+from diglot.jobs.pipeline import Article, ArticleResult, Pipeline
 from diglot.langid import script_profile
 from diglot.models import ModelPool, load_model
-from diglot.pipeline import Article, ArticleResult, Pipeline
-from summarize import load_summarizer
+from diglot.summarize import load_summarizer
+from diglot.translate import Translator
+from diglot.tui.cli import main
 from tests.schema import valid_result
-from translate import Translator
-from tui.cli import main
 
 
 def tiny_config(tiny_models, **changes) -> Config:

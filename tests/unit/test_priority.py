@@ -11,7 +11,7 @@ from diglot.document import Document
 from diglot.errors import DiglotError
 from diglot.models import ModelIdentity, ModelPool
 from diglot.priority import GATE, PriorityGate
-from translate import Translator
+from diglot.translate import Translator
 
 
 def test_ordinary_batches_wait_while_urgent_work_runs():
@@ -113,7 +113,7 @@ def test_work_marked_ordinary_never_becomes_urgent():
 
 
 def test_a_summary_pivot_translation_is_not_urgent(tiny_models):
-    from summarize.abstractive import AbstractiveSummarizer
+    from diglot.summarize.abstractive import AbstractiveSummarizer
 
     config = Config(translate_models={"ru-en": str(tiny_models["ru-en"])}, num_beams=1)
     translator = Translator(config, pool=ModelPool(device="cpu"))
@@ -133,7 +133,7 @@ def test_a_summary_pivot_translation_is_not_urgent(tiny_models):
 
 
 def test_a_summary_model_loads_only_when_no_first_paragraph_is_waiting():
-    from summarize.abstractive import AbstractiveSummarizer
+    from diglot.summarize.abstractive import AbstractiveSummarizer
 
     loaded = threading.Event()
     identity = ModelIdentity("a-model", "a-revision", "ctranslate2", "int8")

@@ -13,7 +13,7 @@ from diglot.quality import (
     check_translation,
 )
 from diglot.segment import split_sentences
-from translate import Translator
+from diglot.translate import Translator
 
 
 def letters(first: int, count: int, n: int) -> str:

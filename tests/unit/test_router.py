@@ -3,7 +3,7 @@ import pytest
 from diglot.config import Config
 from diglot.errors import ConfigError, ModelUnavailable, NoRoute
 from diglot.registry import M2M100_LANGUAGES
-from translate.router import candidate_routes, choose_route
+from diglot.translate.router import candidate_routes, choose_route
 
 
 def test_direct_then_pivot_then_multilingual():

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from diglot.tui.cli import main
 
 SEED = str(Path(__file__).parents[2] / "seeds" / "000_922c510d4ced2dba.txt")
 
@@ -33,8 +33,8 @@ def test_with_no_model_here_no_target_is_suggested(capsys, tmp_path: Path, monke
 def test_a_one_sentence_article_is_its_own_summary_labelled(tiny_config: Path):
     from diglot.config import load_config
     from diglot.document import load_document
-    from diglot.pipeline import Article, Pipeline
-    from summarize.abstractive import ONE_SENTENCE_NOTE
+    from diglot.jobs.pipeline import Article, Pipeline
+    from diglot.summarize.abstractive import ONE_SENTENCE_NOTE
 
     sentence = "The central bank raised interest rates by a quarter point on Tuesday, citing persistent inflation."
     pipeline = Pipeline(load_config(tiny_config), use_cache=False)
@@ -55,7 +55,7 @@ def test_the_command_line_says_a_one_sentence_article_is_its_own_summary(capsys,
 
 
 def test_batch_says_what_a_folder_gave_and_can_leave_its_subfolders(capsys, tmp_path: Path, monkeypatch):
-    monkeypatch.setattr("tui.cli.wanted", lambda quiet: not quiet)  # as on a terminal: the note is for a person
+    monkeypatch.setattr("diglot.tui.cli.wanted", lambda quiet: not quiet)  # as on a terminal: the note is for a person
     folder = tmp_path / "articles"
     (folder / "old" / "older").mkdir(parents=True)
     text = "The talks lasted three hours. Officials said so on Monday evening. Trade was discussed.\n"

@@ -9,8 +9,8 @@ from diglot.document import Document, read_source
 from diglot.errors import Cancelled
 from diglot.models import ModelPool, load_model
 from diglot.segment import split_sentences
-from summarize import AbstractiveSummarizer, ExtractiveSummarizer, load_summarizer
-from translate import Translator
+from diglot.summarize import AbstractiveSummarizer, ExtractiveSummarizer, load_summarizer
+from diglot.translate import Translator
 
 
 @pytest.mark.parametrize(("name", "lang"), [("seed", "en"), ("ru.txt", "ru"), ("zh.txt", "zh")])

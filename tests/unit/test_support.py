@@ -5,9 +5,9 @@ from pathlib import Path
 from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.models import ModelPool, load_model
-from summarize import AbstractiveSummarizer, ExtractiveSummarizer
-from summarize.support import UNSUPPORTED_BELOW, article_sentences, exact_support, link_summary
-from translate import Translator
+from diglot.summarize import AbstractiveSummarizer, ExtractiveSummarizer
+from diglot.summarize.support import UNSUPPORTED_BELOW, article_sentences, exact_support, link_summary
+from diglot.translate import Translator
 
 ARTICLE = [
     "Russian President Vladimir Putin met China's Defense Minister Li Shangfu in Moscow on Sunday.",

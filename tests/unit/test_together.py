@@ -16,8 +16,8 @@ from diglot.generation import Seq2SeqModel
 from diglot.models import ModelPool
 from diglot.normalize import model_inputs
 from diglot.segment import split_sentences
-from translate import Translator
-from translate.translator import TranslationJob, max_output_tokens
+from diglot.translate import Translator
+from diglot.translate.translator import TranslationJob, max_output_tokens
 
 
 def translator(tiny_models, *, cache: ResultCache | None = None, **config) -> Translator:

@@ -8,7 +8,7 @@ from diglot.document import Document, read_source
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.langid import script_profile
 from diglot.models import ModelPool
-from translate import Translator
+from diglot.translate import Translator
 
 
 def tiny_translator(tiny_models, **pairs_and_more) -> Translator:
@@ -106,7 +106,7 @@ def test_cancel(tiny_models, seed: Path):
 
     with pytest.raises(Cancelled):
         # Small windows so that a second one would start after the cancel.
-        import translate.windows as module
+        import diglot.translate.windows as module
 
         old = module._WINDOW_SENTENCES
         module._WINDOW_SENTENCES = 1
@@ -129,7 +129,7 @@ def test_long_sentence_is_translated_in_pieces(tiny_models):
 
 
 def test_windows_start_with_the_first_paragraph_alone_then_grow():
-    from translate.translator import paragraph_windows
+    from diglot.translate.translator import paragraph_windows
 
     counts = [3, 2, 2, 2, 2, 5, 10, 9, 20, 30, 40, 50, 1, 1]
     windows = list(paragraph_windows(counts))
@@ -181,7 +181,7 @@ def test_the_paragraphs_on_screen_are_translated_first_and_the_result_is_the_in_
     tiny_models, seed: Path, tmp_path: Path
 ):
     from diglot.cache import ResultCache
-    from translate.windows import ReadingPosition
+    from diglot.translate.windows import ReadingPosition
 
     document = long_document(120, seed)
     in_order = tiny_translator(tiny_models).translate(document, src="en", tgt="ru", detect_paragraphs=False)
@@ -211,7 +211,7 @@ def test_the_paragraphs_on_screen_are_translated_first_and_the_result_is_the_in_
 
 
 def test_a_very_long_paragraph_is_translated_and_handed_on_piece_by_piece(tiny_models):
-    from translate.translator import LONG_PARAGRAPH, PIECE
+    from diglot.translate.translator import LONG_PARAGRAPH, PIECE
 
     sentences = [f"Sentence {n} of the one long paragraph." for n in range(LONG_PARAGRAPH + PIECE + 3)]
     document = Document(paragraphs=("Before it.", " ".join(sentences), "After it."))

@@ -8,11 +8,11 @@ from diglot.document import read_source
 from diglot.export import export, export_dict
 from diglot.langid import LanguageGuess
 from diglot.quality import QualityFlag
-from summarize import ExtractiveSummarizer
-from summarize.support import SentenceSupport, SourceLink, article_sentences
+from diglot.summarize import ExtractiveSummarizer
+from diglot.summarize.support import SentenceSupport, SourceLink, article_sentences
+from diglot.translate import Route, SentencePair, Step, TranslatedParagraph, Translation
+from diglot.tui.cli import main
 from tests.schema import valid_result
-from translate import Route, SentencePair, Step, TranslatedParagraph, Translation
-from tui.cli import main
 
 
 def run_json(capsys, *argv: str) -> dict:

@@ -2,7 +2,7 @@
 
 import threading
 
-from translate.windows import ReadingPosition, WindowOrder, paragraph_windows
+from diglot.translate.windows import ReadingPosition, WindowOrder, paragraph_windows
 
 # Two sentences a paragraph: windows of 1, 4, 8, 16, then 24 paragraphs.
 COUNTS = [2] * 200

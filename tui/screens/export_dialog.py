@@ -15,7 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 
 from diglot.export import SUFFIXES
 from diglot.terminal_text import printable
-from tui.widgets.path_input import PathInput
+from diglot.tui.widgets.path_input import PathInput
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.commands import COMMANDS, key_label
+from diglot.tui.commands import COMMANDS, key_label
 
 
 class HelpScreen(ModalScreen[None]):

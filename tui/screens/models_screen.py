@@ -17,8 +17,8 @@ from diglot.config import Config
 from diglot.errors import Cancelled, DiglotError
 from diglot.registry import ListedModel, is_non_commercial, licence, list_models
 from diglot.terminal_text import printable
-from tui.screens.confirm_dialog import ConfirmDialog
-from tui.widgets.transfer_progress import TransferProgress, format_bytes
+from diglot.tui.screens.confirm_dialog import ConfirmDialog
+from diglot.tui.widgets.transfer_progress import TransferProgress, format_bytes
 
 if TYPE_CHECKING:
     from diglot.hub import RemoteModel

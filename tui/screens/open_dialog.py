@@ -17,8 +17,8 @@ from textual.worker import get_current_worker
 from diglot.document import Document, is_url, read_source
 from diglot.errors import Cancelled, InputError
 from diglot.terminal_text import printable
-from tui.widgets.path_input import PathInput
-from tui.widgets.transfer_progress import TransferProgress
+from diglot.tui.widgets.path_input import PathInput
+from diglot.tui.widgets.transfer_progress import TransferProgress
 
 
 class OpenDialog(ModalScreen[Document | None]):

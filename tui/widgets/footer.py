@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from tui.commands import COMMANDS
+from diglot.tui.commands import COMMANDS
 
 KEEP = {command.action: command.keep for command in COMMANDS}
 

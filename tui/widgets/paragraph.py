@@ -11,7 +11,7 @@ from rich.style import Style
 from rich.text import Text
 
 from diglot.segment import sentence_gap
-from tui.cell_widths import use_terminal_widths
+from diglot.tui.cell_widths import use_terminal_widths
 
 # Lines are measured as the terminal draws them (a spacing vowel sign takes a cell), here and in every
 # width Textual works out around them (padding, borders): otherwise a line of Hindi runs over its border.
@@ -25,7 +25,7 @@ class Paragraph:
     a markup string. Lines break where Rich's own word wrap breaks them
     (``divide_line``), which is all a pane needs to know of a paragraph that
     is not on screen: its height. Cells are counted as terminals count them
-    (``tui.cell_widths``: a spacing vowel sign such as ``ि`` takes one).
+    (``diglot.tui.cell_widths``: a spacing vowel sign such as ``ि`` takes one).
     """
 
     __slots__ = ("first", "gaps", "plain", "sentences", "verbatim")

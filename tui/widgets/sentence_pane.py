@@ -21,7 +21,7 @@ from textual.strip import Strip
 
 from diglot.segment import join_sentences, sentence_gap
 from diglot.terminal_text import printable
-from tui.widgets.paragraph import Paragraph
+from diglot.tui.widgets.paragraph import Paragraph
 
 # Background layout works in slices of this many seconds, one every LAYOUT_EVERY_S,
 # so that keys never wait longer and the UI keeps most of its time.

@@ -47,10 +47,10 @@ from diglot.langid import (
 )
 from diglot.models import ModelPool
 from diglot.priority import GATE
-from summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
-from translate import Route, TranslatedParagraph, Translation, Translator
-from translate.translator import TranslationJob
-from translate.windows import ReadingPosition
+from diglot.summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
+from diglot.translate import Route, TranslatedParagraph, Translation, Translator
+from diglot.translate.translator import TranslationJob
+from diglot.translate.windows import ReadingPosition
 
 
 @functools.cache
@@ -90,7 +90,7 @@ ParagraphCallback = Callable[[int, TranslatedParagraph], None]
 
 
 class DocumentTranslator(Protocol):
-    """What the pipeline asks of a translator (``translate.Translator``, or a test's fake)."""
+    """What the pipeline asks of a translator (``diglot.translate.Translator``, or a test's fake)."""
 
     def route(self, src: str, tgt: str) -> Route:
         """The route for ``src`` -> ``tgt``; raises ``ModelUnavailable`` when a model is missing."""

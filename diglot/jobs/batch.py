@@ -2,7 +2,7 @@
 
 The batch has two halves. Making an article's documents (read, summarise,
 translate, render) is ``ArticleMaker``'s job, with its models loaded once;
-it runs here (``LocalRunner``) or in Ray actors (``diglot.batch_ray``).
+it runs here (``LocalRunner``) or in Ray actors (``diglot.jobs.batch_ray``).
 Everything that touches the output folder is ``OutputFolder``'s, on the
 driver only, and it commits articles in source order, so that the names and
 ``index.jsonl`` do not depend on which worker finished first.
@@ -34,13 +34,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from diglot.atomic import write_atomic
-from diglot.batch_sources import Source
 from diglot.document import is_url
+from diglot.jobs.batch_sources import Source
 
 if TYPE_CHECKING:
     from diglot.config import Config
     from diglot.documents.writers import Translation
-    from diglot.pipeline import Article, Pipeline, Summary, TranslationJob
+    from diglot.jobs.pipeline import Article, Pipeline, Summary, TranslationJob
 
 FORMATS = ("md", "json", "txt", "html")
 EXPORT_FORMATS = {"md": "markdown", "json": "json", "txt": "text", "html": "html"}
@@ -413,7 +413,7 @@ class BatchReport:
 
 
 class Runner(Protocol):
-    """Makes articles: here (``LocalRunner``) or on Ray (``diglot.batch_ray.RayRunner``)."""
+    """Makes articles: here (``LocalRunner``) or on Ray (``diglot.jobs.batch_ray.RayRunner``)."""
 
     def check(self) -> None:
         """Raise ``ModelUnavailable`` (naming the pull command) if a model the batch needs is missing."""
@@ -493,8 +493,8 @@ def article_to_dict(article: Article) -> dict[str, Any]:
 def article_from_dict(data: dict[str, Any]) -> Article:
     from diglot.document import Document
     from diglot.documents.model import block_from_dict
+    from diglot.jobs.pipeline import Article
     from diglot.langid import LanguageGuess
-    from diglot.pipeline import Article
 
     if data.get("blocks") is not None:
         blocks = [block_from_dict(block) for block in data["blocks"]]
@@ -518,7 +518,7 @@ def error_line(exc: BaseException) -> str:
 
 def read_or_fail(source: str, config: Config, options: BatchOptions) -> Article | ArticleOutcome:
     """The article read and its language known (by the pipeline's rules), or a failed outcome saying why."""
-    from diglot.pipeline import Pipeline
+    from diglot.jobs.pipeline import Pipeline
 
     try:
         return Pipeline(config, use_cache=False).read(source, language=options.source_language)
@@ -534,7 +534,7 @@ class ArticleMaker:
     """
 
     def __init__(self, config: Config, options: BatchOptions, *, when: dt.datetime) -> None:
-        from diglot.pipeline import Pipeline
+        from diglot.jobs.pipeline import Pipeline
 
         self.options = options
         self.when = when
@@ -550,8 +550,8 @@ class ArticleMaker:
         """
         from diglot.document import Document
         from diglot.errors import DiglotError
+        from diglot.jobs.pipeline import Article
         from diglot.langid import LanguageGuess
-        from diglot.pipeline import Article
 
         summarizer = self.pipeline.summarizer(self.options.method)
         if summarizer.method != self.options.method:

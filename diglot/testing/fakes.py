@@ -11,11 +11,11 @@ from diglot.config import Config
 from diglot.document import Document
 from diglot.documents.prose import masked_sentences, unmask
 from diglot.errors import Cancelled, ModelUnavailable
-from diglot.pipeline import Pipeline
+from diglot.jobs.pipeline import Pipeline
 from diglot.segment import join_sentences, split_sentences
-from summarize import Summary
-from translate import Route, SentencePair, Step, TranslatedParagraph, Translation
-from translate.windows import ReadingPosition, WindowOrder
+from diglot.summarize import Summary
+from diglot.translate import Route, SentencePair, Step, TranslatedParagraph, Translation
+from diglot.translate.windows import ReadingPosition, WindowOrder
 
 SENTENCES = {"short": 2, "medium": 3, "long": 4}
 

@@ -6,7 +6,7 @@ its signature so that the numbers compare with published ones, and how many
 outputs carry a quality flag (``diglot.quality``). Summaries: a folder of
 articles and a folder of reference summaries matched by file name;
 ROUGE-1/2/L from ``rouge-score`` and the share of summary sentences that
-their article does not support (``summarize.support``).
+their article does not support (``diglot.summarize.support``).
 
 Several backends give their scores side by side, so a user can see what
 CTranslate2 int8 costs against transformers fp32 on the same data. The
@@ -29,8 +29,8 @@ from typing import TYPE_CHECKING, Any
 from diglot.config import Config
 from diglot.document import Document, sanitize
 from diglot.errors import DiglotError, InputError
+from diglot.jobs.pipeline import Article, Pipeline
 from diglot.langid import LanguageGuess
-from diglot.pipeline import Article, Pipeline
 
 if TYPE_CHECKING:
     from rouge_score.rouge_scorer import RougeScorer

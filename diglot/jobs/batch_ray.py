@@ -5,7 +5,7 @@ on its own machine, in threads, a few ahead, where the files named on the
 command line are; model-holding Ray actors (one ``ArticleMaker`` each, so one
 model load per actor, as many actors as the cluster's CPUs or GPUs allow)
 make their documents, on any node; the results come back in source order,
-and ``diglot.batch.OutputFolder`` names and writes them exactly as a local
+and ``diglot.jobs.batch.OutputFolder`` names and writes them exactly as a local
 batch does. Plain actors, not Ray Data: on the 20-article benchmark Ray
 Data's reading tasks and streaming executor cost more than the reading they
 spread (see ``benchmarks/batch.py``). Only this module imports ``ray``, and
@@ -25,7 +25,9 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from diglot.batch import (
+from diglot.config import Config
+from diglot.errors import ConfigError, DiglotError
+from diglot.jobs.batch import (
     ArticleMaker,
     ArticleOutcome,
     BatchOptions,
@@ -38,18 +40,16 @@ from diglot.batch import (
     read_or_fail,
     wanted_outcomes,
 )
-from diglot.config import Config
-from diglot.errors import ConfigError, DiglotError
 
 if TYPE_CHECKING:
-    from diglot.batch import GroupItem
-    from diglot.pipeline import Article
+    from diglot.jobs.batch import GroupItem
+    from diglot.jobs.pipeline import Article
 
 T = TypeVar("T")
 # Sources read at a time on the driver: downloads overlap, files cost little.
 _READERS = 4
 # Sources read ahead of the groups being made: enough for a few groups of
-# seed-sized articles (``diglot.batch.GROUP_SENTENCES``), not a whole list.
+# seed-sized articles (``diglot.jobs.batch.GROUP_SENTENCES``), not a whole list.
 _READ_AHEAD = 32
 
 # Settings a worker on this machine must share with the driver: where models,
