@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,31 @@ from tests.tiny_models import build_all, write_config
 ROOT = Path(__file__).resolve().parent.parent
 SEED = next((ROOT / "seeds").glob("*.txt"))
 DATA = ROOT / "tests" / "data"
+
+# What a caller's shell may have exported that changes what diglot, the Hugging Face libraries, Ray,
+# Rich or Textual do (HF_HUB_OFFLINE, HF_ENDPOINT, HF_TOKEN, DIGLOT_CONFIG, RAY_ADDRESS, a proxy, ...).
+# No test sees any of it: each sets what it needs.
+CALLER_PREFIXES = (
+    "HF_",
+    "HUGGINGFACE_",
+    "HUGGING_FACE_",
+    "DIGLOT_",
+    "TRANSFORMERS_",
+    "TOKENIZERS_",
+    "RAY_",
+    "TEXTUAL_",
+)
+CALLER_NAMES = frozenset({"NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"})
+
+
+def callers_variables(environment: Mapping[str, str]) -> list[str]:
+    """The names in ``environment`` that no test may inherit from whoever runs the tests."""
+    return [name for name in environment if name.startswith(CALLER_PREFIXES) or name.upper() in CALLER_NAMES]
+
+
+# Cleared now, before any test module is imported: huggingface_hub, transformers and Ray read some of
+# these once, when first imported. Kept for the tests that use the real hub (--network).
+CALLERS_ENVIRONMENT = {name: os.environ.pop(name) for name in callers_variables(os.environ)}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,8 +60,12 @@ def _offline(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     """Every test runs offline with an empty HF cache and its own diglot cache and data
-    folders, and with no config file of the user's."""
+    folders, and with no config file of the user's; whatever the caller's shell exported is gone."""
+    for name in callers_variables(os.environ):  # set by a library, or leaked by an earlier test
+        monkeypatch.delenv(name)
     if "network" in request.keywords:
+        for name, value in CALLERS_ENVIRONMENT.items():
+            monkeypatch.setenv(name, value)
         return
     home = tmp_path_factory.mktemp("hf-home")
     monkeypatch.setenv("HF_HOME", str(home))
