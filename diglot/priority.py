@@ -27,6 +27,7 @@ class PriorityGate:
 
     def __init__(self) -> None:
         self._urgent = 0
+        self._waiting = 0
         self._changed = threading.Condition()
         self._local = threading.local()
 
@@ -99,12 +100,22 @@ class PriorityGate:
         if getattr(self._local, "urgent", 0):
             return
         with self._changed:
-            self._changed.wait_for(lambda: self._urgent == 0, timeout=timeout)
+            self._waiting += 1
+            try:
+                self._changed.wait_for(lambda: self._urgent == 0, timeout=timeout)
+            finally:
+                self._waiting -= 1
 
     @property
     def urgent_jobs(self) -> int:
         with self._changed:
             return self._urgent
+
+    @property
+    def held_back(self) -> int:
+        """How many jobs are waiting in ``wait_turn`` now (one counted here is blocked, not just arriving)."""
+        with self._changed:
+            return self._waiting
 
 
 # One per process: the jobs of every front end share the same cores.

@@ -40,12 +40,12 @@ async def settle(app, pilot) -> None:
         await pilot.pause()
 
 
-async def until(pilot, condition: Callable[[], bool], seconds: float = 60) -> None:
+async def until(pilot, condition: Callable[[], bool], seconds: float = 60, what: str = "the state") -> None:
     """Let the app run until ``condition`` holds: wait on the state, not on a guess of how long it takes.
 
     ``seconds`` only bounds a hang; a loaded machine just takes longer.
     """
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, "timed out waiting"
+        assert time.monotonic() < deadline, f"timed out waiting {seconds:.0f} s for {what}"
         await pilot.pause(0.02)

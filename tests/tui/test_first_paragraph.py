@@ -16,7 +16,8 @@ async def test_the_summary_and_the_paragraph_languages_wait_for_the_first_transl
     app = make(engines)
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: any(w.group == "translate" and w.is_running for w in app.workers))
-        await pilot.pause(0.3)  # time enough for the summary and the paragraph languages, were they not held
+        what = "the summary and the paragraph languages to be held back"
+        await until(pilot, lambda: GATE.held_back == 2, what=what)  # blocked at the gate, each in its thread
         assert GATE.urgent_jobs == 1  # held by the app, though the fake translator never enters ``urgent``
         assert not any(s.calls for s in engines.summarizers.values())  # type: ignore[attr-defined]
         assert app.summary is None and app.paragraph_languages == ()

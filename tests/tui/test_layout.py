@@ -33,11 +33,14 @@ async def test_every_pane_line_fits_inside_its_borders(make, size):
         width, height = size
         panes = [app.original_pane, app.summary_pane, app.translation_pane]
         stacked = width < 120
+        # Panes lay out and size their scrollbars in slices, on timers: a scrollbar that appears narrows the
+        # text, and the width is read once that has settled. Lines wrap; nothing runs off to the right.
+        what = "every pane measured, with nothing off to its right"
+        await until(pilot, lambda: all(pane.measured and pane.max_scroll_x == 0 for pane in panes), what=what)
         for pane in panes:
             region = pane.region
             assert region.x >= 0 and region.right <= width and region.bottom <= height - 1  # above the footer
             assert region.height >= 4  # room for at least two lines of text
-            assert pane.max_scroll_x == 0  # lines wrap; nothing runs off to the right
             assert pane._text_width() + pane._gutter_width() <= pane.content_region.width
             for number in range(min(3, len(pane.paragraph_sentences))):
                 _assert_wrapped_whole(pane, number)

@@ -1,9 +1,15 @@
 """ParagraphBatches: paragraphs from a worker thread gathered into runs for the app."""
 
 import threading
-import time
+import types
 
+from diglot.tui import paragraph_batches
 from diglot.tui.paragraph_batches import ParagraphBatches
+
+
+def stop_the_clock(monkeypatch) -> None:
+    """The batches' clock stands still: a run is held by its timer alone, however slow the machine."""
+    monkeypatch.setattr(paragraph_batches, "time", types.SimpleNamespace(monotonic=lambda: 1_000.0))
 
 
 def test_a_burst_becomes_a_few_runs_with_the_first_paragraph_alone():
@@ -18,7 +24,8 @@ def test_a_burst_becomes_a_few_runs_with_the_first_paragraph_alone():
     assert all(first == sum(len(run) for _, run in runs[:number]) for number, (first, _) in enumerate(runs))
 
 
-def test_a_held_paragraph_is_sent_by_the_timer_when_no_other_follows():
+def test_a_held_paragraph_is_sent_by_the_timer_when_no_other_follows(monkeypatch):
+    stop_the_clock(monkeypatch)
     runs: list[tuple[int, tuple[str, ...]]] = []
     sent = threading.Event()
 
@@ -31,20 +38,31 @@ def test_a_held_paragraph_is_sent_by_the_timer_when_no_other_follows():
     batches.add(0, "第一段")
     batches.add(1, "第二段")  # held: a run was sent just now
     assert runs == [(0, ("第一段",))]
-    assert sent.wait(5)  # the timer sends it, with no third paragraph and no close
+    assert sent.wait(60)  # the timer sends it, with no third paragraph and no close
     assert runs == [(0, ("第一段",)), (1, ("第二段",))]
     batches.close()
     assert len(runs) == 2
 
 
-def test_nothing_is_posted_after_close():
+def test_nothing_is_posted_after_close(monkeypatch):
+    stop_the_clock(monkeypatch)
+    timers: list[threading.Timer] = []
+
+    class Timer(threading.Timer):
+        def start(self) -> None:
+            timers.append(self)
+            super().start()
+
+    monkeypatch.setattr(paragraph_batches, "threading", types.SimpleNamespace(Lock=threading.Lock, Timer=Timer))
     runs: list[tuple[int, tuple[str, ...]]] = []
     batches = ParagraphBatches(lambda first, run: runs.append((first, run)), every_s=0.02, most=100)
     batches.add(0, "a")
-    batches.add(1, "b")
+    batches.add(1, "b")  # held, its timer started
     batches.close()
-    time.sleep(0.1)
     assert runs == [(0, ("a",)), (1, ("b",))]
+    assert len(timers) == 1
+    timers[0].join(60)  # once its thread has ended, nothing more can come from it
+    assert not timers[0].is_alive() and runs == [(0, ("a",)), (1, ("b",))]
 
 
 def test_paragraphs_out_of_order_go_in_consecutive_runs():
