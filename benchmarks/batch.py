@@ -43,6 +43,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -312,9 +313,58 @@ def report_cross_article(cross: CrossArticle) -> int:
     return 0 if met else 1
 
 
-def main() -> int:
+def figures(
+    timings: list[Timing], sentences: int, actor_runs: list[ActorRun], cross: CrossArticle
+) -> dict[str, object]:
+    """What ``report`` and ``report_cross_article`` print, for ``--json`` (``benchmarks.tables`` reads it)."""
+    seconds = {timing.label: timing.seconds for timing in timings}
+    ratios = (
+        ("batch vs a process per article (times faster)",
+         seconds["one diglot translate process per article"] / seconds[TINY_BATCH], ">=", PROCESS_TARGET),
+        ("batch --ray vs batch, mid-size model (times)", seconds[MID_RAY] / seconds[MID_BATCH], "<=", RAY_TARGET),
+        ("batch --ray vs batch, tiny model (times; a bound, not a target)",
+         seconds[TINY_RAY] / seconds[TINY_BATCH], "<=", RAY_TARGET),
+        ("groups vs each article in its windows (times faster)", cross.speedup, ">", 1.0),
+    )  # fmt: skip
+    return {
+        "articles": ARTICLES,
+        "sentences": sentences,
+        "runs": [
+            {"run": t.label, "seconds": round(t.seconds, 3), "articles_per_s": round(t.articles_per_s, 3),
+             "sentences_per_s": round(sentences * t.articles / ARTICLES / t.seconds, 2)}
+            for t in timings
+        ],
+        "ray_inside": [
+            {"run": f"{r.actors} actor{'s' if r.actors > 1 else ''}", "startup_s": round(r.startup_s, 3),
+             "steady_s": round(r.steady_s, 3), "shutdown_s": round(r.shutdown_s, 3),
+             "articles_per_s": round(r.articles_per_s, 3),
+             "sentences_per_s": round(sentences * r.articles / ARTICLES / r.steady_s, 2)}
+            for r in actor_runs
+        ],
+        "grouping": [
+            {"way": "each article alone, in its windows", "seconds": round(cross.windows_s, 3)},
+            {"way": "each article alone, its sentences together", "seconds": round(cross.one_call_s, 3)},
+            {"way": f"the batch's {cross.groups} groups, each group's sentences together",
+             "seconds": round(cross.grouped_s, 3)},
+        ],
+        "identical_to_windows": cross.identical,
+        "checks": [
+            {"check": name, "ratio": round(ratio, 2), "bound": bound, "target": target,
+             "met": ratio >= target if bound == ">=" else ratio <= target if bound == "<=" else ratio > target,
+             "is_target": "not a target" not in name}
+            for name, ratio, bound, target in ratios
+        ],
+    }  # fmt: skip
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    import argparse
+
     from diglot.models import quiet_libraries
 
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.batch", description=__doc__.splitlines()[0])
+    parser.add_argument("--json", metavar="PATH", help="also write the figures to PATH (benchmarks.tables reads it)")
+    args = parser.parse_args(list(argv))  # the command line only from __main__: callers pass their own
     quiet_libraries()
     start = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="diglot-batch-bench-") as folder:
@@ -327,8 +377,13 @@ def main() -> int:
     print(f"\n(wall-clock time of whole processes, each run once, one after another; 'start-up s': "
           f"starting a local Ray and its actors and checking the models on one, 'then s': from then to the "
           f"last article written, 'shutdown s': stopping them; bench took {took:.0f} s)")  # fmt: skip
+    if args.json:
+        from benchmarks.tables import write_json
+
+        command = "python -m benchmarks.batch --json docs/benchmarks/batch.json"
+        write_json(args.json, "batch", command, figures(timings, sentences, actor_runs, cross))
     return status
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -19,7 +19,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -292,7 +292,14 @@ def _verdict(seconds: float) -> str:
     return "met" if seconds <= FIRST_PAINT_TARGET_S else "MISSED"
 
 
-def main() -> int:
+def main(argv: Sequence[str] = ()) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.documents", description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--json", metavar="PATH", help="also write this benchmark's own figures to PATH (benchmarks.tables reads it)"
+    )
+    args = parser.parse_args(list(argv))  # the command line only from __main__: callers pass their own
     with tempfile.TemporaryDirectory() as folder:
         markdown = Path(folder) / "article.md"
         markdown.write_text(markdown_article(MARKDOWN_BYTES), encoding="utf-8")
@@ -328,6 +335,22 @@ def main() -> int:
     print(f"  before (every sentence whole): {before.sentences:>5} sentences {before.tokens:>7} tokens")
     print(f"  now (prose only):              {now.sentences:>5} sentences {now.tokens:>7} tokens")
     print(f"  now / before: {now.tokens / before.tokens:.2f} of the tokens")
+    if args.json:
+        from benchmarks.tables import write_json
+
+        command = "python -m benchmarks.documents --json docs/benchmarks/documents.json"
+        write_json(args.json, "documents", command, {
+            "rows": [
+                {"input": label, "mb": round(size / 1e6, 2), "paragraphs": paint.paragraphs, "read_s": round(read_s, 4),
+                 "read_cpu_s": round(read_cpu_s, 4), "read_in_app_s": round(paint.read_s, 4),
+                 "first_paint_s": round(paint.first_paint_s, 4), "first_paint_cpu_s": round(paint.first_paint_cpu_s, 4),
+                 "whole_in_s": round(paint.whole_s, 4), "target_s": FIRST_PAINT_TARGET_S,
+                 "met": paint.first_paint_s <= FIRST_PAINT_TARGET_S}
+                for label, size, read_s, read_cpu_s, paint in rows
+            ],
+            "tokens": {"article_kb": round(len(code.encode()) / 1e3, 1), "before_sentences": before.sentences,
+                       "before_tokens": before.tokens, "now_sentences": now.sentences, "now_tokens": now.tokens},
+        })  # fmt: skip
     # The formats of books and papers: PDF readers compared and a 100-page PDF's first paint; a 300-page
     # EPUB's first paint. Each prints its own figures and targets.
     from benchmarks import books, pdf_readers
@@ -335,9 +358,9 @@ def main() -> int:
     print()
     missed |= pdf_readers.main([]) != 0
     print()
-    missed |= books.main() != 0
+    missed |= books.main([]) != 0
     return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

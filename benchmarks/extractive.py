@@ -106,6 +106,7 @@ def measure(name: str, text: str, target: float, repeat: int) -> Row:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.extractive", description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=2, help="timings per article; the best is kept (default 2)")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures to PATH (benchmarks.tables reads it)")
     args = parser.parse_args(argv)
     print(f"machine: {platform.processor() or platform.machine()}, Python {platform.python_version()}")
     rows = [
@@ -118,6 +119,17 @@ def main(argv: list[str] | None = None) -> int:
         target = f"< {row.target:g}"
         figures = f"{row.characters:>12,}{row.sentences:>11,}{row.seconds:>10.2f}{row.cpu_seconds:>8.2f}"
         print(f"{row.name:<26}{figures}{target:>10}  {verdict}")
+    if args.json:
+        from benchmarks.tables import write_json
+
+        figures_of = [
+            {"workload": row.name, "characters": row.characters, "sentences": row.sentences,
+             "seconds": round(row.seconds, 3), "cpu_seconds": round(row.cpu_seconds, 3), "target_s": row.target,
+             "met": row.met}
+            for row in rows
+        ]  # fmt: skip
+        command = "python -m benchmarks.extractive --json docs/benchmarks/extractive.json"
+        write_json(args.json, "extractive", command, {"rows": figures_of})
     return 0 if all(row.met for row in rows) else 1
 
 

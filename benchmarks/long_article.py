@@ -15,6 +15,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from textual import events
@@ -137,7 +138,12 @@ async def measure_translation_burst(paragraphs: int) -> tuple[int, float, float]
     return len(latencies), statistics.median(latencies), max(latencies)
 
 
-def main() -> int:
+def main(argv: Sequence[str] = ()) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.long_article", description=__doc__.splitlines()[0])
+    parser.add_argument("--json", metavar="PATH", help="also write the figures to PATH (benchmarks.tables reads it)")
+    args = parser.parse_args(list(argv))  # the command line only from __main__: callers pass their own
     small = asyncio.run(measure(200))
     large = asyncio.run(measure(20_000))
     text = giant_paragraph()
@@ -161,8 +167,20 @@ def main() -> int:
         f"keys while a 20,000-paragraph translation arrives at once: {keys} answered,"
         f" median {median:.4f} s, worst {worst:.4f} s"
     )
+    if args.json:
+        from benchmarks.tables import write_json
+
+        command = "python -m benchmarks.long_article --json docs/benchmarks/long_article.json"
+        write_json(args.json, "long_article", command, {
+            "rows": [
+                {"article": name, "first_paint_s": round(painted, 4), "key_median_s": round(key_median, 5),
+                 "key_worst_s": round(key_worst, 5), "key_drawn_worst_s": round(drawn, 5)}
+                for name, (painted, key_median, key_worst, drawn) in rows
+            ],
+            "burst": {"keys": keys, "median_s": round(median, 5), "worst_s": round(worst, 5)},
+        })  # fmt: skip
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
