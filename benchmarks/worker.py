@@ -14,10 +14,13 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.memory import peak_rss_mb
 from benchmarks.models import DEFAULT, Workload, seed_lines
+
+if TYPE_CHECKING:
+    from diglot.modes import BackendChoice
 
 
 @dataclass(frozen=True)
@@ -79,7 +82,7 @@ def _best(repeats: int, work: Callable[[], object]) -> float:
     return min(timings)
 
 
-def measure(task: str, folder: str, backend: str, repeats: int, workload: Workload = DEFAULT) -> list[Row]:
+def measure(task: str, folder: str, backend: BackendChoice, repeats: int, workload: Workload = DEFAULT) -> list[Row]:
     """Run one engine's measurements in this process."""
     # Both engines need these libraries and the same tokenizer code: import
     # them before the baseline, so that "model MB" is what the model itself costs.
@@ -126,6 +129,10 @@ def measure(task: str, folder: str, backend: str, repeats: int, workload: Worklo
 
 
 if __name__ == "__main__":
-    task, folder, backend, repeats = sys.argv[1:5]
+    from diglot.modes import BACKENDS, one_of
+
+    task, folder, asked, repeats = sys.argv[1:5]
+    if (backend := one_of(asked, BACKENDS)) is None:
+        sys.exit(f"benchmarks.worker: unknown backend '{asked}' (use {', '.join(BACKENDS)})")
     workload = Workload(**json.loads(sys.argv[5])) if len(sys.argv) > 5 else DEFAULT
     print(json.dumps([asdict(row) for row in measure(task, folder, backend, int(repeats), workload)]))

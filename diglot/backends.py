@@ -13,6 +13,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from diglot.modes import Engine, ResolvedDevice
+
 
 @dataclass(frozen=True)
 class GenerationOptions:
@@ -39,7 +41,7 @@ def quiet_libraries() -> None:
     """Silence the progress bars and warnings transformers and the hub print to stderr."""
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    from huggingface_hub.utils import disable_progress_bars
+    from huggingface_hub.utils.tqdm import disable_progress_bars
     from transformers.utils import logging as hf_logging
 
     disable_progress_bars()
@@ -51,7 +53,7 @@ def quiet_libraries() -> None:
 class Backend(Protocol):
     """Runs a loaded model: a batch of input ids to a batch of output ids."""
 
-    name: str
+    name: Engine
 
     def generate(
         self, batch: list[list[int]], options: GenerationOptions, *, cancel: threading.Event | None = None
@@ -61,9 +63,9 @@ class Backend(Protocol):
 class TransformersBackend:
     """The reference backend: ``model.generate`` from transformers (CPU, CUDA or MPS)."""
 
-    name = "transformers"
+    name: Engine = "transformers"
 
-    def __init__(self, model: Any, device: str) -> None:
+    def __init__(self, model: Any, device: ResolvedDevice) -> None:
         self.model = model
         self.device = device
 

@@ -55,6 +55,8 @@ PRUNE_TO = 0.8
 FULL_DISK_BYTES = 64 * 1024
 
 Fault = Literal["locked", "readonly", "full", "corrupt", "other"]
+# What an entry holds: a summary, translated sentences, or the languages of an article or its paragraphs.
+CacheKind = Literal["summary", "translation", "language"]
 
 
 def cache_dir() -> Path:
@@ -472,7 +474,7 @@ class ResultCache:
         """The cached value of ``key``, or None (see ``get_many``)."""
         return self.get_many([key], valid=valid).get(key)
 
-    def put_many(self, kind: str, items: Mapping[str, Any]) -> None:
+    def put_many(self, kind: CacheKind, items: Mapping[str, Any]) -> None:
         """Store values in one transaction: all of them or, on a crash, none.
 
         Never raises for the database's sake: a value that cannot be stored

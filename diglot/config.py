@@ -43,12 +43,10 @@ from typing import TYPE_CHECKING, Any
 from diglot.document import DEFAULT_MAX_BYTES
 from diglot.errors import ConfigError
 from diglot.languages import UnknownLanguage, normalize_code, resolve_language
+from diglot.modes import BACKENDS, DEVICES, BackendChoice, Device, one_of
 
 if TYPE_CHECKING:
     from diglot.glossary import GlossaryEntry
-
-DEVICES = ("auto", "cpu", "cuda", "mps")
-BACKENDS = ("auto", "ctranslate2", "transformers")
 
 # Sane bounds for the numeric settings: beyond them a typo (an extra zero or
 # three) would exhaust memory or overflow rather than do what was meant.
@@ -68,8 +66,8 @@ LIMITS: dict[str, tuple[int, int]] = {
 class Config:
     """Settings from the config file, with defaults for everything."""
 
-    device: str = "auto"
-    backend: str = "auto"
+    device: Device = "auto"
+    backend: BackendChoice = "auto"
     model_memory_mb: int = 4096
     batch_size: int = 32
     num_beams: int = 4
@@ -243,11 +241,11 @@ def load_config(path: Path | None = None) -> Config:
     for key in models:
         if key not in ("summarize", "multilingual"):
             raise ConfigError(f"{path}: unknown setting 'models.{key}' (known: summarize, multilingual, translate)")
-    device = _expect(data.get("device", "auto"), str, "device", path)
-    if device not in DEVICES:
+    device = one_of(_expect(data.get("device", "auto"), str, "device", path), DEVICES)
+    if device is None:
         raise ConfigError(f"{path}: 'device' must be one of {', '.join(DEVICES)}")
-    backend = _expect(data.get("backend", "auto"), str, "backend", path)
-    if backend not in BACKENDS:
+    backend = one_of(_expect(data.get("backend", "auto"), str, "backend", path), BACKENDS)
+    if backend is None:
         raise ConfigError(f"{path}: 'backend' must be one of {', '.join(BACKENDS)}")
     favourites = _expect(data.get("favourite_targets", list(Config.favourite_targets)), list, "favourite_targets", path)
     numbers = {}

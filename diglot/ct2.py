@@ -53,6 +53,7 @@ from diglot.atomic import write_atomic
 from diglot.backends import TRANSFORMERS_LOCK, GenerationOptions, quiet_libraries
 from diglot.cache import cache_dir
 from diglot.generation import ModelFacts
+from diglot.modes import Engine, ResolvedDevice
 from diglot.stages import stage
 from diglot.tokenization import TOKENIZER_FILES
 
@@ -74,14 +75,14 @@ _log = logging.getLogger("diglot")
 _swept = False
 
 
-def compute_type(device: str, quantization: str | None) -> str:
+def compute_type(device: ResolvedDevice, quantization: str | None) -> str:
     """What CTranslate2 computes in: int8 on CPU, int8_float16 on CUDA, unless told otherwise."""
     if quantization:
         return quantization
     return "int8_float16" if device == "cuda" else "int8"
 
 
-def stored_type(device: str, compute: str) -> str:
+def stored_type(device: ResolvedDevice, compute: str) -> str:
     """How the weights are stored on disk for ``compute`` on ``device``."""
     return "float32" if compute == "float32" else ("float16" if device == "cuda" else "int8")
 
@@ -188,7 +189,8 @@ def _verified(folder: Path, digest: str) -> dict[str, Any]:
         return {}
     if not isinstance(record, dict) or record.get("digest") != digest or not isinstance(record.get("stats"), dict):
         return {}
-    return record["stats"]
+    stats: dict[str, Any] = record["stats"]
+    return stats
 
 
 def _remember(folder: Path, digest: str, stats: dict[str, list[int]]) -> None:
@@ -445,7 +447,7 @@ def _vocabulary(folder: Path, side: str) -> list[str]:
     raise FileNotFoundError(f"no {side} vocabulary in {folder}")
 
 
-def decoding_threads(device: str, *, many_short_inputs: bool, threads: int | None) -> tuple[int, int]:
+def decoding_threads(device: ResolvedDevice, *, many_short_inputs: bool, threads: int | None) -> tuple[int, int]:
     """``(sub-batches decoded side by side, threads each)`` for a model on ``device``.
 
     Translation models get many short sentences: on the CPU two sub-batches
@@ -459,7 +461,7 @@ def decoding_threads(device: str, *, many_short_inputs: bool, threads: int | Non
     return parallel, max(1, cores // parallel)
 
 
-def open_translator(folder: Path, device: str, compute: str, parallel: int, intra_threads: int) -> Any:
+def open_translator(folder: Path, device: ResolvedDevice, compute: str, parallel: int, intra_threads: int) -> Any:
     """``ctranslate2.Translator`` on a converted folder: reads and packs the weights, without holding the GIL."""
     import ctranslate2
 
@@ -483,12 +485,12 @@ class CTranslate2Backend:
     reads the weights; without it the translator is opened here.
     """
 
-    name = "ctranslate2"
+    name: Engine = "ctranslate2"
 
     def __init__(
         self,
         folder: Path,
-        device: str,
+        device: ResolvedDevice,
         compute: str,
         *,
         pad_id: int | None,
@@ -504,7 +506,7 @@ class CTranslate2Backend:
         # Models whose generation forces EOS as the last token at the length
         # limit (Marian, BART) keep one token fewer of text there, as in transformers.
         self.forced_eos = forced_eos
-        self.device = "cuda" if device == "cuda" else "cpu"
+        self.device: ResolvedDevice = "cuda" if device == "cuda" else "cpu"
         self.compute_type = compute
         self.parallel, self.intra_threads = decoding_threads(
             self.device, many_short_inputs=many_short_inputs, threads=threads

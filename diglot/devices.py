@@ -8,11 +8,10 @@ itself, so that the fast path never imports torch.
 from __future__ import annotations
 
 from diglot.errors import ConfigError
+from diglot.modes import DEVICES, Device, Engine, ResolvedDevice
 
-DEVICES = ("auto", "cpu", "cuda", "mps")
 
-
-def _cuda_count(engine: str) -> int:
+def _cuda_count(engine: Engine) -> int:
     if engine == "ctranslate2":
         import ctranslate2
 
@@ -29,7 +28,7 @@ def _has_mps() -> bool:
     return bool(mps and mps.is_available())
 
 
-def resolve_device(device: str, engine: str = "transformers") -> str:
+def resolve_device(device: Device, engine: Engine = "transformers") -> ResolvedDevice:
     """``auto`` -> the best device ``engine`` can use here; an explicit choice is checked.
 
     ``engine`` is ``transformers`` (CPU, CUDA, MPS) or ``ctranslate2`` (CPU,

@@ -5,16 +5,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol, get_args
 
 from diglot.atomic import write_atomic
 from diglot.document import Document
 from diglot.documents.model import block_to_dict
 from diglot.langid import LanguageGuess
 from diglot.languages import language
+from diglot.modes import Translated
 from diglot.terminal_text import json_for_terminal, printable
 
-SUFFIXES = {"markdown": ".md", "json": ".json", "text": ".txt", "html": ".html"}
+ExportFormat = Literal["markdown", "json", "text", "html"]
+"""What an export file holds (the app's export dialog, ``format_for`` a file name)."""
+EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
+SUFFIXES: dict[ExportFormat, str] = {"markdown": ".md", "json": ".json", "text": ".txt", "html": ".html"}
 
 
 class Serialisable(Protocol):
@@ -23,12 +27,17 @@ class Serialisable(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
 
-def format_for(path: Path) -> str:
+def format_for(path: Path) -> ExportFormat:
     """The export format a file name asks for (``.md``, ``.json``, else text)."""
     suffix = path.suffix.lower()
-    return {".md": "markdown", ".markdown": "markdown", ".json": "json", ".html": "html", ".htm": "html"}.get(
-        suffix, "text"
-    )
+    formats: dict[str, ExportFormat] = {
+        ".md": "markdown",
+        ".markdown": "markdown",
+        ".json": "json",
+        ".html": "html",
+        ".htm": "html",
+    }
+    return formats.get(suffix, "text")
 
 
 def article_dict(
@@ -37,7 +46,7 @@ def article_dict(
     *,
     summary: Serialisable | None = None,
     translation: Serialisable | None = None,
-    translated: str = "article",
+    translated: Translated = "article",
 ) -> dict[str, Any]:
     """One article's results as JSON data: the object ``diglot.schema.RESULT_SCHEMA`` describes.
 
@@ -62,7 +71,7 @@ def export_dict(
     *,
     summary: Serialisable | None = None,
     translation: Serialisable | None = None,
-    translated: str = "article",
+    translated: Translated = "article",
     when: dt.datetime | None = None,
 ) -> dict[str, Any]:
     """Everything an export holds: ``article_dict`` with the original paragraphs and the time of export."""
@@ -75,7 +84,7 @@ def export_dict(
 
 def render(
     data: dict[str, Any],
-    fmt: str,
+    fmt: ExportFormat,
     *,
     translated_markdown: str | None = None,
     original_markdown: str | None = None,
@@ -164,7 +173,9 @@ def _flagged_translations(translation: dict[str, Any], markdown: bool) -> list[s
     return [*lines, ""]
 
 
-def export(path: Path, data: dict[str, Any], *, fmt: str | None = None, overwrite: bool = False) -> str:
+def export(
+    path: Path, data: dict[str, Any], *, fmt: ExportFormat | None = None, overwrite: bool = False
+) -> ExportFormat:
     """Write the export to ``path`` atomically; returns the format used."""
     fmt = fmt or format_for(path)
     write_atomic(path, render(data, fmt), overwrite=overwrite)

@@ -15,6 +15,7 @@ from diglot.backends import Backend, GenerationOptions
 from diglot.document import sanitize
 from diglot.errors import Cancelled
 from diglot.languages import language
+from diglot.modes import Engine
 from diglot.priority import GATE
 from diglot.tokenization import Tokenizer
 
@@ -30,7 +31,7 @@ class ModelIdentity:
 
     ref: str
     revision: str
-    backend: str
+    backend: Engine
     compute: str
     conversion: str = ""
 
@@ -90,7 +91,7 @@ class Seq2SeqModel:
         return int(getattr(self.backend, "memory_bytes", 0))
 
     @property
-    def backend_name(self) -> str:
+    def backend_name(self) -> Engine:
         return self.backend.name
 
     @property

@@ -16,7 +16,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, get_args
 
 from diglot.languages import normalize_code
 from diglot.lazy import LazySequence
@@ -76,13 +76,18 @@ _LETTER_WEIGHT = {"CJK": 3, "HIRAGANA": 3, "KATAKANA": 3, "HANGUL": 2}
 _lock = threading.Lock()
 
 
+GuessMethod = Literal["langdetect", "script", "given", "none"]
+"""How a language was found: by langdetect, by the letters' script, given by the user, or not yet."""
+GUESS_METHODS: tuple[GuessMethod, ...] = get_args(GuessMethod)
+
+
 @dataclass(frozen=True)
 class LanguageGuess:
     """A detected language: ISO 639-1 ``code``, ``confidence`` 0-1, and ``method``."""
 
     code: str
     confidence: float
-    method: str  # "langdetect", "script", or "given"
+    method: GuessMethod
 
 
 def _script(char: str) -> str | None:

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from diglot.backends import TRANSFORMERS_LOCK, Backend, TransformersBackend, quiet_libraries
-from diglot.config import BACKENDS
 from diglot.devices import resolve_device
 from diglot.errors import ConfigError, ModelUnavailable
 from diglot.generation import ModelFacts, ModelIdentity, Seq2SeqModel, batches_by_tokens
 from diglot.model_files import check_complete, is_available, is_local_ref, local_folder, model_type, revision
+from diglot.modes import BACKENDS, BackendChoice, Device, Engine
 from diglot.tokenization import HuggingFaceTokenizer, Tokenizer, TokenizerUnavailable, load_tokenizer
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ _log = logging.getLogger("diglot")
 UNSAFE_PICKLE = "has unsafe pickle weights: refused; use safetensors"
 
 
-def planned_backend(path: Path, backend: str = "auto") -> str:
+def planned_backend(path: Path, backend: BackendChoice = "auto") -> Engine:
     """The backend ``load_model`` will try first for the model in ``path``, decided without loading it.
 
     ``auto`` is CTranslate2 where it is installed and handles the
@@ -69,7 +69,7 @@ def planned_backend(path: Path, backend: str = "auto") -> str:
 
 
 def model_identity(
-    ref: str, *, device: str = "auto", backend: str = "auto", quantization: str | None = None
+    ref: str, *, device: Device = "auto", backend: BackendChoice = "auto", quantization: str | None = None
 ) -> ModelIdentity:
     """The identity ``load_model`` would give ``ref``; cheap (reads a folder, loads nothing).
 
@@ -140,7 +140,7 @@ def read_facts(ref: str, path: Path, tokenizer: Any | None = None) -> ModelFacts
 
 
 def _load_ctranslate2(
-    ref: str, path: Path, device: str, quantization: str | None, threads: int | None = None
+    ref: str, path: Path, device: Device, quantization: str | None, threads: int | None = None
 ) -> tuple[Backend, Tokenizer, ModelFacts]:
     """The converted model (converting it first where needed), with a torch-free tokenizer where one fits."""
     from diglot.ct2 import (
@@ -198,7 +198,7 @@ def _load_ctranslate2(
     raise AssertionError("unreachable")
 
 
-def _load_transformers(ref: str, path: Path, device: str) -> tuple[Backend, Tokenizer, ModelFacts]:
+def _load_transformers(ref: str, path: Path, device: Device) -> tuple[Backend, Tokenizer, ModelFacts]:
     tokenizer = _hf_tokenizer(ref, path)
     known = read_facts(ref, path, tokenizer)
     resolved = resolve_device(device, "transformers")
@@ -218,8 +218,8 @@ def _load_transformers(ref: str, path: Path, device: str) -> tuple[Backend, Toke
 def load_model(
     ref: str,
     *,
-    device: str = "auto",
-    backend: str = "auto",
+    device: Device = "auto",
+    backend: BackendChoice = "auto",
     quantization: str | None = None,
     threads: int | None = None,
 ) -> Seq2SeqModel:
@@ -275,8 +275,8 @@ class ModelPool:
     def __init__(
         self,
         *,
-        device: str = "auto",
-        backend: str = "auto",
+        device: Device = "auto",
+        backend: BackendChoice = "auto",
         memory_mb: int = 4096,
         quantization: str | None = None,
         threads: int | None = None,

@@ -38,9 +38,10 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, get_args
 
-FLAG_KINDS = ("empty", "repetition", "wrong_script", "untranslated", "length", "markup", "glossary")
+FlagKind = Literal["empty", "repetition", "wrong_script", "untranslated", "length", "markup", "glossary"]
+FLAG_KINDS: tuple[FlagKind, ...] = get_args(FlagKind)
 
 REPEATED_WORD_RUN = 3
 REPEATED_CHARACTER_RUN = 4
@@ -111,7 +112,7 @@ _LETTER_LOOP = re.compile(r"((?:(?![\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])[^\
 class QualityFlag:
     """Why one output sentence is probably broken: ``kind`` (one of ``FLAG_KINDS``) and a one-line ``reason``."""
 
-    kind: str
+    kind: FlagKind
     reason: str
 
     def to_dict(self) -> dict[str, Any]:

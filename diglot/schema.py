@@ -9,7 +9,11 @@ them alone. Exports add ``exported`` and ``original``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
+
+from diglot.documents.model import BlockKind, SpanKind
+from diglot.modes import LENGTHS, METHODS, TRANSLATED
+from diglot.quality import FLAG_KINDS
 
 _LANGUAGE: dict[str, Any] = {"type": "string", "minLength": 2}
 _OPTIONAL_TEXT: dict[str, Any] = {"type": ["string", "null"]}
@@ -24,7 +28,7 @@ FLAGS_SCHEMA: dict[str, Any] = {
         "additionalProperties": False,
         "required": ["kind", "reason"],
         "properties": {
-            "kind": {"enum": ["empty", "repetition", "wrong_script", "untranslated", "length", "markup", "glossary"]},
+            "kind": {"enum": list(FLAG_KINDS)},
             "reason": {"type": "string"},
         },
     },
@@ -77,8 +81,8 @@ SUMMARY_SCHEMA: dict[str, Any] = {
         "flags",
     ],
     "properties": {
-        "method": {"enum": ["abstractive", "extractive"]},
-        "length": {"enum": ["short", "medium", "long"]},
+        "method": {"enum": list(METHODS)},
+        "length": {"enum": list(LENGTHS)},
         "language": _LANGUAGE,
         "source_language": _LANGUAGE,
         "model": _OPTIONAL_TEXT,
@@ -163,7 +167,7 @@ TRANSLATION_SCHEMA: dict[str, Any] = {
         "paragraphs",
     ],
     "properties": {
-        "of": {"enum": ["article", "summary"]},
+        "of": {"enum": list(TRANSLATED)},
         "source_language": _LANGUAGE,
         "target_language": _LANGUAGE,
         "models": {"type": "array", "items": {"type": "string"}},
@@ -188,7 +192,7 @@ SPAN_SCHEMA: dict[str, Any] = {
     "required": ["text", "kind"],
     "properties": {
         "text": {"type": "string"},
-        "kind": {"enum": ["text", "code", "url", "break", "tag"]},
+        "kind": {"enum": list(get_args(SpanKind))},
         "emphasis": {"const": True},
         "strong": {"const": True},
         "link": {"type": "string", "description": "the address of the link this text is part of"},
@@ -201,7 +205,7 @@ BLOCK_SCHEMA: dict[str, Any] = {
     "additionalProperties": False,
     "required": ["kind"],
     "properties": {
-        "kind": {"enum": ["heading", "paragraph", "list_item", "quote", "code", "table", "break", "image", "raw"]},
+        "kind": {"enum": list(get_args(BlockKind))},
         "spans": {"type": "array", "items": SPAN_SCHEMA},
         "level": {**_COUNT, "description": "a heading's level, a list item's or quote's depth (1: outermost)"},
         "ordered": {"type": "boolean"},

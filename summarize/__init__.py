@@ -18,16 +18,19 @@ from diglot.config import Config
 from diglot.document import Document
 from diglot.errors import ModelUnavailable
 from diglot.models import ModelPool
+from diglot.modes import LENGTHS, METHODS, Length, Method
 from diglot.registry import SUMMARIZER
 from diglot.summarize.abstractive import AbstractiveSummarizer, PivotTranslator
 from diglot.summarize.extractive import ExtractiveSummarizer
-from diglot.summarize.result import LENGTHS, METHODS, Summary
+from diglot.summarize.result import Summary
 
 __all__ = [
     "LENGTHS",
     "METHODS",
     "AbstractiveSummarizer",
     "ExtractiveSummarizer",
+    "Length",
+    "Method",
     "Summarizer",
     "Summary",
     "load_summarizer",
@@ -38,13 +41,13 @@ __all__ = [
 class Summarizer(Protocol):
     """What front ends call: ``summarize(document, length=..., cancel=...) -> Summary``."""
 
-    method: str
+    method: Method
 
     def summarize(
         self,
         document: Document,
         *,
-        length: str = "medium",
+        length: Length = "medium",
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: Callable[[int, int], None] | None = None,
@@ -58,7 +61,7 @@ def summarizer_model(config: Config | None = None, model: str | None = None) -> 
 
 
 def load_summarizer(
-    method: str = "abstractive",
+    method: Method = "abstractive",
     *,
     model: str | None = None,
     config: Config | None = None,

@@ -12,10 +12,11 @@ from diglot.document import Document
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.langid import UNKNOWN, detect_language
 from diglot.models import ModelIdentity, Seq2SeqModel
+from diglot.modes import LENGTHS, Length, Method
 from diglot.priority import GATE
 from diglot.segment import join_sentences, pack_chunks, split_sentences
 from diglot.summarize.extractive import ExtractiveSummarizer
-from diglot.summarize.result import LENGTHS, Summary, is_summary_dict, summary_from_dict
+from diglot.summarize.result import Summary, is_summary_dict, summary_from_dict
 from diglot.summarize.support import article_sentences, with_trust
 
 # The note of a one-sentence article's summary: the sentence itself.
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 
 # (min_new_tokens, max_new_tokens) of the final summary; "medium" is the
 # setting distilbart-cnn was tuned with.
-LENGTH_TOKENS = {"short": (20, 70), "medium": (56, 142), "long": (100, 260)}
+LENGTH_TOKENS: dict[Length, tuple[int, int]] = {"short": (20, 70), "medium": (56, 142), "long": (100, 260)}
 # Partial summaries of chunks are shorter so that their joined text shrinks
 # at every reduce round.
 _PARTIAL_TOKENS = (16, 120)
@@ -63,7 +64,7 @@ class AbstractiveSummarizer:
     English first, since the default model reads only English.
     """
 
-    method = "abstractive"
+    method: Method = "abstractive"
 
     def __init__(
         self,
@@ -118,7 +119,7 @@ class AbstractiveSummarizer:
         self,
         document: Document,
         *,
-        length: str = "medium",
+        length: Length = "medium",
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: ProgressCallback | None = None,
@@ -193,7 +194,7 @@ class AbstractiveSummarizer:
     def _cache_key(
         self,
         identity: ModelIdentity,
-        length: str,
+        length: Length,
         source: str,
         pivot_model: str | None,
         paragraphs: list[str],
@@ -213,7 +214,7 @@ class AbstractiveSummarizer:
         self,
         paragraphs: list[str],
         languages: list[str],
-        length: str,
+        length: Length,
         source: str,
         pivot_model: str | None,
         cancel: threading.Event | None,

@@ -12,15 +12,16 @@ from typing import TYPE_CHECKING
 from diglot.document import Document
 from diglot.errors import Cancelled
 from diglot.langid import detect_language
+from diglot.modes import LENGTHS, Length, Method
 from diglot.segment import is_cjk, join_sentences, split_sentences
-from diglot.summarize.result import LENGTHS, Summary
+from diglot.summarize.result import Summary
 from diglot.summarize.support import article_sentences, with_trust
 
 if TYPE_CHECKING:
     import numpy as np
     from scipy import sparse
 
-SENTENCES_FOR_LENGTH = {"short": 3, "medium": 4, "long": 6}
+SENTENCES_FOR_LENGTH: dict[Length, int] = {"short": 3, "medium": 4, "long": 6}
 
 # Words too common to say what a sentence is about (en, ru, zh).
 _STOPWORDS = frozenset(
@@ -188,7 +189,7 @@ class ExtractiveSummarizer:
     in for an abstractive one, if it does.
     """
 
-    method = "extractive"
+    method: Method = "extractive"
     model = None
 
     def __init__(self, *, note: str | None = None) -> None:
@@ -198,7 +199,7 @@ class ExtractiveSummarizer:
         self,
         document: Document,
         *,
-        length: str = "medium",
+        length: Length = "medium",
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: Callable[[int, int], None] | None = None,

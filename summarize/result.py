@@ -5,12 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING, Any
 
+from diglot.modes import ENGINES, LENGTHS, METHODS, Engine, Length, Method
+
 if TYPE_CHECKING:
     from diglot.quality import QualityFlag
     from diglot.summarize.support import SentenceSupport
-
-LENGTHS = ("short", "medium", "long")
-METHODS = ("abstractive", "extractive")
 
 
 @dataclass(frozen=True)
@@ -29,12 +28,12 @@ class Summary:
 
     text: str
     sentences: tuple[str, ...]
-    method: str
-    length: str
+    method: Method
+    length: Length
     language: str
     source_language: str
     model: str | None = None
-    backend: str | None = None
+    backend: Engine | None = None
     chunks: int = 1
     partials: tuple[str, ...] = ()
     pivot_model: str | None = None
@@ -103,12 +102,15 @@ def is_summary_dict(data: object) -> bool:
     if not isinstance(data, dict):
         return False
     texts = ("text", "method", "length", "language", "source_language")
-    optional = ("model", "backend", "pivot_model", "note")
+    optional = ("model", "pivot_model", "note")
     lists = [data.get("sentences"), data.get("partials", [])]
     chunks = data.get("chunks", 1)
     return (
         all(isinstance(data.get(name), str) for name in texts)
+        and data["method"] in METHODS
+        and data["length"] in LENGTHS
         and all(isinstance(data.get(name), (str, type(None))) for name in optional)
+        and data.get("backend") in (*ENGINES, None)
         and all(isinstance(items, list) and all(isinstance(item, str) for item in items) for items in lists)
         and isinstance(chunks, int)
         and not isinstance(chunks, bool)

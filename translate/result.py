@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from diglot.segment import join_sentences
 
@@ -48,6 +48,10 @@ class Step:
         return {"model": self.model, "src": self.src, "tgt": self.tgt}
 
 
+RouteKind = Literal["direct", "pivot", "multilingual", "same"]
+"""How a route translates: one pair model, through English, one many-to-many model, or not at all."""
+
+
 @dataclass(frozen=True)
 class Route:
     """How a language pair is translated.
@@ -56,7 +60,7 @@ class Route:
     ``multilingual`` (one many-to-many model) or ``same`` (nothing to do).
     """
 
-    kind: str
+    kind: RouteKind
     steps: tuple[Step, ...]
 
     @property

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from diglot import __version__
+from diglot.modes import BACKENDS, DEVICES, LENGTHS, METHODS, OUTPUT_FORMATS, TRANSLATED
 from diglot.terminal_text import json_for_terminal, printable
 from diglot.tui.cli_progress import CommandProgress, wanted
 
@@ -161,12 +162,10 @@ def _max_bytes(value: str) -> int:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--device", choices=("auto", "cpu", "cuda", "mps"), help="where models run (default: config, else auto)"
-    )
+    parser.add_argument("--device", choices=DEVICES, help="where models run (default: config, else auto)")
     parser.add_argument(
         "--backend",
-        choices=("auto", "ctranslate2", "transformers"),
+        choices=BACKENDS,
         help="inference engine (default: config, else auto = CTranslate2 where the model allows)",
     )
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
@@ -255,7 +254,7 @@ def build_parser() -> argparse.ArgumentParser:
     translate.add_argument(
         "--format",
         dest="fmt",
-        choices=("txt", "md", "html", "json"),
+        choices=OUTPUT_FORMATS,
         default=None,
         help="output format: txt (the default: the translated text), md or html (the translated document, "
         "its headings, lists, code, tables and links kept), json (as --json, with the document's blocks)",
@@ -336,13 +335,11 @@ def _examples(*rows: tuple[str, str]) -> str:
 def _summary_options(parser: argparse.ArgumentParser, *, suffix: str = "") -> None:
     parser.add_argument(
         "--method",
-        choices=("abstractive", "extractive"),
+        choices=METHODS,
         default="abstractive",
         help="abstractive (a model writes it) or extractive (the article's own sentences, no model)" + suffix,
     )
-    parser.add_argument(
-        "--length", choices=("short", "medium", "long"), default="medium", help="how long a summary" + suffix
-    )
+    parser.add_argument("--length", choices=LENGTHS, default="medium", help="how long a summary" + suffix)
 
 
 def _languages(value: str) -> tuple[str, ...]:
@@ -377,13 +374,13 @@ def _batch_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser])
         "--to", dest="targets", type=_languages, default=(), metavar="LANG[,LANG...]", help="translate into these"
     )
     batch.add_argument(
-        "--translate", choices=("article", "summary"), default="article", help="what to translate (default: article)"
+        "--translate", choices=TRANSLATED, default="article", help="what to translate (default: article)"
     )
     _summary_options(batch)
     batch.add_argument(
         "--format",
         dest="fmt",
-        choices=("md", "json", "txt", "html"),
+        choices=OUTPUT_FORMATS,
         default="md",
         help="output format: md (summary, translation and original, the document's structure kept), json, txt, "
         "or html (the translated document as a page)",
@@ -426,12 +423,10 @@ def _eval_options(parser: argparse.ArgumentParser) -> None:
         "--backend",
         dest="backends",
         action="append",
-        choices=("auto", "ctranslate2", "transformers"),
+        choices=BACKENDS,
         help="inference engine; repeat it to score several side by side (default: config, else auto)",
     )
-    parser.add_argument(
-        "--device", choices=("auto", "cpu", "cuda", "mps"), help="where models run (default: config, else auto)"
-    )
+    parser.add_argument("--device", choices=DEVICES, help="where models run (default: config, else auto)")
     parser.add_argument("--max-bytes", type=int, metavar="N", help="largest article accepted (default 5000000)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")

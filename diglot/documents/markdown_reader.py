@@ -15,7 +15,7 @@ import html
 import re
 from collections.abc import Callable, Sequence
 
-from diglot.documents.model import Block, Span, normalise_spans
+from diglot.documents.model import Block, Span, SpanKind, normalise_spans
 
 # Markup of Markdown extensions diglot does not know, which is clearly not prose: kept as it is.
 # A heading's or block's attribute list ({#anchor}, {.class}), an include line ({* file *}),
@@ -52,7 +52,8 @@ def _render(text: str, unsafe: bool) -> str:
     from cmarkgfm.cmark import Options
 
     options = Options.CMARK_OPT_SOURCEPOS | (Options.CMARK_OPT_UNSAFE if unsafe else 0)
-    return cmarkgfm.markdown_to_html_with_extensions(text, options, ["table", "autolink", "strikethrough"])
+    html: str = cmarkgfm.markdown_to_html_with_extensions(text, options, ["table", "autolink", "strikethrough"])
+    return html
 
 
 def _text_spans(text: str, emphasis: bool, strong: bool, link: str | None) -> list[Span]:
@@ -139,8 +140,8 @@ class _Reader:
             if part:
                 self.lines[-1].extend(_text_spans(part, self.emphasis > 0, self.strong > 0, self.link))
 
-    def kept(self, text: str, kind: str) -> None:
-        self.lines[-1].append(Span(text, kind, self.emphasis > 0, self.strong > 0, self.link))  # type: ignore[arg-type]
+    def kept(self, text: str, kind: SpanKind) -> None:
+        self.lines[-1].append(Span(text, kind, self.emphasis > 0, self.strong > 0, self.link))
 
     def close_link(self) -> None:
         if not self.links:

@@ -30,25 +30,31 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, get_args
 from urllib.parse import urlsplit
 
 from diglot.atomic import write_atomic
 from diglot.document import is_url
 from diglot.jobs.batch_sources import Source
+from diglot.modes import OUTPUT_FORMATS, Length, Method, OutputFormat, Translated, one_of
 
 if TYPE_CHECKING:
     from diglot.config import Config
     from diglot.documents.writers import Translation
-    from diglot.jobs.pipeline import Article, Pipeline, Summary, TranslationJob
+    from diglot.export import ExportFormat
+    from diglot.jobs.pipeline import Article, Pipeline
+    from diglot.summarize import Summary
+    from diglot.translate.translator import TranslationJob
 
-FORMATS = ("md", "json", "txt", "html")
-EXPORT_FORMATS = {"md": "markdown", "json": "json", "txt": "text", "html": "html"}
-STATUSES = ("done", "skipped", "failed")
-# Written before an article's files, so that a re-run after a crash reuses its
-# names instead of leaving the half-finished article's files orphaned. Only a
-# killed run leaves such a line; the next run's final index has none.
-_WRITING = "writing"
+FORMATS = OUTPUT_FORMATS
+EXPORT_FORMATS: dict[OutputFormat, ExportFormat] = {"md": "markdown", "json": "json", "txt": "text", "html": "html"}
+# What became of a source. "writing" is written before an article's files, so that a re-run after a crash
+# reuses its names instead of leaving the half-finished article's files orphaned. Only a killed run leaves
+# such a line; the next run's final index has none.
+Status = Literal["done", "skipped", "failed", "writing"]
+_EVERY_STATUS: tuple[Status, ...] = get_args(Status)
+STATUSES: tuple[Status, ...] = ("done", "skipped", "failed")  # finished
+_WRITING: Status = "writing"
 INDEX_NAME = "index.jsonl"
 # A name's length, in grapheme clusters (what a reader counts as letters).
 _NAME_CHARACTERS = 60
@@ -72,10 +78,10 @@ class BatchOptions:
     """What every article of a batch gets: the translations, the summary, the output format."""
 
     targets: tuple[str, ...] = ()
-    translate: str = "article"  # or "summary"
-    method: str = "abstractive"
-    length: str = "medium"
-    fmt: str = "md"
+    translate: Translated = "article"
+    method: Method = "abstractive"
+    length: Length = "medium"
+    fmt: OutputFormat = "md"
     source_language: str | None = None
     use_cache: bool = True
     bilingual: bool = False
@@ -139,7 +145,7 @@ class IndexEntry:
     """One line of ``index.jsonl``: a source, what became of it, and its files (names inside the folder)."""
 
     source: str
-    status: str
+    status: Status
     outputs: tuple[str, ...] = ()
     title: str | None = None
     source_language: str | None = None
@@ -166,9 +172,12 @@ class IndexEntry:
         """The entry on ``line``, or ``None`` for a line that is not one (cut short by a crash)."""
         try:
             data = json.loads(line)
+            status = one_of(data["status"], _EVERY_STATUS)
+            if status is None:
+                return None
             return cls(
                 source=str(data["source"]),
-                status=str(data["status"]),
+                status=status,
                 outputs=tuple(str(name) for name in data.get("outputs") or ()),
                 title=data.get("title"),
                 source_language=data.get("source_language"),
@@ -239,13 +248,13 @@ def name_fits(name: str) -> bool:
     return len(name.encode("utf-8")) + _TEMPORARY_BYTES <= NAME_BYTES and stem.casefold() not in _RESERVED_STEMS
 
 
-def stem_budget(targets: Sequence[str | None], fmt: str) -> int:
+def stem_budget(targets: Sequence[str | None], fmt: OutputFormat) -> int:
     """The bytes a name stem may have, so that every one of an article's names (numbered) fits."""
     longest = max((len(name.encode("utf-8")) for name in output_names("", targets, fmt)), default=len(fmt) + 1)
     return NAME_BYTES - _TEMPORARY_BYTES - _NUMBER_BYTES - longest
 
 
-def output_names(stem: str, targets: Sequence[str | None], fmt: str) -> tuple[str, ...]:
+def output_names(stem: str, targets: Sequence[str | None], fmt: OutputFormat) -> tuple[str, ...]:
     """The file names of an article's documents: ``stem.ru.md`` per translation, ``stem.md`` for none."""
     return tuple(f"{stem}.{target}.{fmt}" if target else f"{stem}.{fmt}" for target in targets)
 
@@ -404,7 +413,7 @@ class BatchReport:
     entries: tuple[IndexEntry, ...]
     index: Path
 
-    def count(self, status: str) -> int:
+    def count(self, status: Status) -> int:
         return sum(1 for entry in self.entries if entry.status == status)
 
     @property

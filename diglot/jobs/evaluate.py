@@ -31,10 +31,11 @@ from diglot.document import Document, sanitize
 from diglot.errors import DiglotError, InputError
 from diglot.jobs.pipeline import Article, Pipeline
 from diglot.langid import LanguageGuess
+from diglot.modes import BackendChoice, Engine, Length, Method
 
 if TYPE_CHECKING:
     from rouge_score.rouge_scorer import RougeScorer
-    from sacrebleu.metrics import BLEU
+    from sacrebleu.metrics.bleu import BLEU
 
     from diglot.glossary import Glossary
 
@@ -63,7 +64,7 @@ class TranslationScores:
     term kept as it is) the outputs have (``term_share``).
     """
 
-    backend: str
+    backend: BackendChoice
     engine: str | None
     models: tuple[str, ...]
     segments: int
@@ -103,10 +104,10 @@ class SummaryScores:
     article does not support; ``summaries`` are the outputs, one per article.
     """
 
-    backend: str
-    engine: str | None
+    backend: BackendChoice
+    engine: Engine | None
     model: str | None
-    method: str
+    method: Method
     documents: int
     rouge1: float
     rouge2: float
@@ -183,7 +184,7 @@ def matched_files(articles: Path, references: Path) -> tuple[list[tuple[Path, Pa
 
 def bleu_metric(tgt: str) -> BLEU:
     """sacrebleu's BLEU with its tokenizer for ``tgt`` (characters where MeCab is not installed)."""
-    from sacrebleu.metrics import BLEU
+    from sacrebleu.metrics.bleu import BLEU
 
     try:
         return BLEU(trg_lang=tgt)
@@ -195,7 +196,7 @@ def bleu_metric(tgt: str) -> BLEU:
 
 def corpus_scores(hypotheses: Sequence[str], references: Sequence[str], tgt: str) -> tuple[float, str, float, str]:
     """BLEU, its signature, chrF, its signature: sacrebleu's corpus scores."""
-    from sacrebleu.metrics import CHRF
+    from sacrebleu.metrics.chrf import CHRF
 
     bleu, chrf = bleu_metric(tgt), CHRF()
     bleu_score = bleu.corpus_score(list(hypotheses), [list(references)])
@@ -233,7 +234,7 @@ def rouge_scorer(language: str) -> tuple[RougeScorer, str]:
 
 
 def _pipeline(
-    config: Config, backend: str, *, summarize_model: str | None = None, translate_model: str | None = None
+    config: Config, backend: BackendChoice, *, summarize_model: str | None = None, translate_model: str | None = None
 ) -> Pipeline:
     """A pipeline on ``backend`` that never uses the result cache (every output from the model)."""
     return Pipeline(
@@ -251,7 +252,7 @@ def evaluate_translation(
     src: str,
     tgt: str,
     config: Config,
-    backends: Sequence[str] = ("auto",),
+    backends: Sequence[BackendChoice] = ("auto",),
     model: str | None = None,
     on_progress: ProgressCallback | None = None,
     glossary: Glossary | None = None,
@@ -332,10 +333,10 @@ def evaluate_summaries(
     pairs: Sequence[tuple[Path, Path]],
     *,
     config: Config,
-    backends: Sequence[str] = ("auto",),
+    backends: Sequence[BackendChoice] = ("auto",),
     model: str | None = None,
-    method: str = "abstractive",
-    length: str = "medium",
+    method: Method = "abstractive",
+    length: Length = "medium",
     language: str | None = None,
     on_progress: ProgressCallback | None = None,
 ) -> list[SummaryScores]:

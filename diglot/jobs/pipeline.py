@@ -31,12 +31,13 @@ from dataclasses import dataclass
 from importlib.metadata import version as _package_version
 from typing import Any, Protocol
 
-from diglot.cache import ResultCache, cache_key
+from diglot.cache import CacheKind, ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document, Selection, read_source
 from diglot.errors import DiglotError, InputError
 from diglot.export import article_dict
 from diglot.langid import (
+    GUESS_METHODS,
     UNKNOWN,
     LanguageGuess,
     ParagraphLanguages,
@@ -46,6 +47,7 @@ from diglot.langid import (
     unknown_language_message,
 )
 from diglot.models import ModelPool
+from diglot.modes import Length, Method, Translated
 from diglot.priority import GATE
 from diglot.summarize import AbstractiveSummarizer, Summarizer, Summary, load_summarizer
 from diglot.translate import Route, TranslatedParagraph, Translation, Translator
@@ -73,7 +75,7 @@ def _is_language_guess(value: object) -> bool:
         return False
     code, confidence, method = value
     number = isinstance(confidence, (int, float)) and not isinstance(confidence, bool)
-    return _is_code(code) and number and 0 <= confidence <= 1 and isinstance(method, str)
+    return _is_code(code) and number and 0 <= confidence <= 1 and method in GUESS_METHODS
 
 
 # The paragraph languages of this many recent articles are kept, found or not.
@@ -134,7 +136,7 @@ class ArticleResult:
     article: Article
     summary: Summary | None = None
     translation: Translation | None = None
-    translated: str = "article"
+    translated: Translated = "article"
 
     def to_dict(self) -> dict[str, Any]:
         return article_dict(
@@ -171,7 +173,7 @@ class Pipeline:
         summarize_model: str | None = None,
         translate_model: str | None = None,
         pool: ModelPool | None = None,
-        summarizers: Callable[[str], Summarizer] | None = None,
+        summarizers: Callable[[Method], Summarizer] | None = None,
         translator: DocumentTranslator | None = None,
     ) -> None:
         self.config = config or Config()
@@ -187,13 +189,13 @@ class Pipeline:
             else self.pivot
         )
         self._make_summarizer = summarizers or self._load_summarizer
-        self._summarizers: dict[str, Summarizer] = {}
+        self._summarizers: dict[Method, Summarizer] = {}
         self._paragraph_languages: dict[str, ParagraphLanguages] = {}
         self._lock = threading.Lock()
 
     # Engines ---------------------------------------------------------------
 
-    def _load_summarizer(self, method: str) -> Summarizer:
+    def _load_summarizer(self, method: Method) -> Summarizer:
         return load_summarizer(
             method,
             model=self.summarize_model,
@@ -212,7 +214,7 @@ class Pipeline:
         with self._lock:
             self._summarizers.clear()
 
-    def summarizer(self, method: str) -> Summarizer:
+    def summarizer(self, method: Method) -> Summarizer:
         """The summariser for ``method``, made once (loads no model yet).
 
         An abstractive model that is not on this machine gives an extractive
@@ -252,7 +254,7 @@ class Pipeline:
         """The cached value of ``key`` if it has the shape ``valid`` checks (anything else is a miss)."""
         return self.cache.get(key, valid=valid) if self.cache is not None else None
 
-    def _remember(self, kind: str, key: str, value: Any) -> None:
+    def _remember(self, kind: CacheKind, key: str, value: Any) -> None:
         if self.cache is not None:
             self.cache.put_many(kind, {key: value})
 
@@ -260,8 +262,8 @@ class Pipeline:
         self,
         article: Article,
         *,
-        method: str = "abstractive",
-        length: str = "medium",
+        method: Method = "abstractive",
+        length: Length = "medium",
         cancel: threading.Event | None = None,
         on_progress: ProgressCallback | None = None,
         languages: Sequence[str] | None = None,
@@ -285,7 +287,7 @@ class Pipeline:
             languages=list(languages) if languages is not None else self.summary_paragraph_languages(article),
         )
 
-    def summary_language(self, article: Article, *, method: str = "abstractive") -> str:
+    def summary_language(self, article: Article, *, method: Method = "abstractive") -> str:
         """The language the summary will be in: the abstractive model's, else the article's.
 
         An article the abstractive model cannot read and nothing translates
@@ -310,7 +312,7 @@ class Pipeline:
         """
         return self.translator.route(src, tgt)
 
-    def check_summary_translation(self, article: Article, tgt: str, *, method: str = "abstractive") -> Route:
+    def check_summary_translation(self, article: Article, tgt: str, *, method: Method = "abstractive") -> Route:
         """``check_translation`` for the summary of ``article``, before it is made."""
         _require_known_language(article)
         return self.check_translation(self.summary_language(article, method=method), tgt)
@@ -328,7 +330,9 @@ class Pipeline:
             return [article.language.code] * len(paragraphs)
         key = cache_key("paragraph-languages", _detector_version(), article.language.code, paragraphs)
         count = len(paragraphs)
-        hit = self._cached(key, valid=lambda v: isinstance(v, list) and len(v) == count and all(map(_is_code, v)))
+        hit: list[str] | None = self._cached(
+            key, valid=lambda v: isinstance(v, list) and len(v) == count and all(map(_is_code, v))
+        )
         if hit is not None:
             return hit
         with self._lock:  # one per article, shared by the jobs that ask (the translation, the summary)

@@ -12,6 +12,7 @@ from diglot.document import Document
 from diglot.documents.prose import masked_sentences, unmask
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.jobs.pipeline import Pipeline
+from diglot.modes import Length, Method
 from diglot.segment import join_sentences, split_sentences
 from diglot.summarize import Summary
 from diglot.translate import Route, SentencePair, Step, TranslatedParagraph, Translation
@@ -30,8 +31,8 @@ def fake_target(sentence: str, tgt: str, number: int) -> str:
 
 
 class FakeSummarizer:
-    def __init__(self, method: str, gate: threading.Event | None = None) -> None:
-        self.method = method
+    def __init__(self, method: Method, gate: threading.Event | None = None) -> None:
+        self.method: Method = method
         self.gate = gate
         self.calls: list[str] = []
 
@@ -39,7 +40,7 @@ class FakeSummarizer:
         self,
         document: Document,
         *,
-        length: str = "medium",
+        length: Length = "medium",
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: Callable[[int, int], None] | None = None,
@@ -155,9 +156,9 @@ def _wait(gate: threading.Event | None, cancel: threading.Event | None) -> None:
 
 def fake_engines(*, summary_gate: threading.Event | None = None, **translator: Any) -> Pipeline:
     """The real pipeline (its rules) over fake summarisers and a fake translator."""
-    made: dict[str, FakeSummarizer] = {}
+    made: dict[Method, FakeSummarizer] = {}
 
-    def summarizer(method: str) -> FakeSummarizer:
+    def summarizer(method: Method) -> FakeSummarizer:
         return made.setdefault(method, FakeSummarizer(method, summary_gate))
 
     pipeline = Pipeline(Config(), use_cache=False, summarizers=summarizer, translator=FakeTranslator(**translator))
