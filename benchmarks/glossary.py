@@ -54,7 +54,7 @@ class _CopyingTranslator(Translator):
     def _load(self, model: str, tgt: str) -> Seq2SeqModel:
         return None  # type: ignore[return-value]
 
-    def _translate_sentences(  # type: ignore[override]
+    def _translate_sentences(
         self, model: Seq2SeqModel, sentences: list[str], src: str, tgt: str, cancel: object
     ) -> list[str]:
         return [_WORD.sub(lambda m: "ж" + m.group(), sentence) for sentence in sentences]

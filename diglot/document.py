@@ -159,7 +159,8 @@ def _unicode_property(name: str) -> re.Pattern[str]:
     """A character class the standard library lacks, e.g. ``Script=Hangul`` (regex loads on first need)."""
     import regex
 
-    return regex.compile(rf"\p{{{name}}}")
+    pattern: re.Pattern[str] = regex.compile(rf"\p{{{name}}}")  # a regex.Pattern: the same interface
+    return pattern
 
 
 def _is_wide_not_hangul(char: str) -> bool:

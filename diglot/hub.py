@@ -266,7 +266,7 @@ def pull(
         folder = snapshot_download(
             model_id,
             allow_patterns=list(remote.files),
-            tqdm_class=_byte_counter(remote.size_bytes, on_progress, cancel),  # type: ignore[arg-type]
+            tqdm_class=_byte_counter(remote.size_bytes, on_progress, cancel),
             max_workers=4,
         )
     except Cancelled:

@@ -50,7 +50,8 @@ def _normalizer_class() -> type[MosesPunctNormalizer]:
                 pass
     from sacremoses import MosesPunctNormalizer
 
-    return MosesPunctNormalizer
+    normalizer: type[MosesPunctNormalizer] = MosesPunctNormalizer
+    return normalizer
 
 
 @cache

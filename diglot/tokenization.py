@@ -325,7 +325,8 @@ class HuggingFaceTokenizer:
         return str(self.tokenizer.decode(list(ids), skip_special_tokens=True, clean_up_tokenization_spaces=True))
 
     def token_id(self, token: str) -> int | None:
-        return self.tokenizer.get_vocab().get(token)
+        found: int | None = self.tokenizer.get_vocab().get(token)
+        return found
 
     def language_id(self, code: str) -> int | None:
         ids = getattr(self.tokenizer, "lang_code_to_id", None)

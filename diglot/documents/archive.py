@@ -233,7 +233,7 @@ def parse_xml(data: bytes, source: str, name: str, *, recover: bool = False) -> 
     from lxml import etree
 
     try:
-        root = etree.fromstring(data, xml_parser(recover=recover))  # type: ignore[arg-type]
+        root = etree.fromstring(data, xml_parser(recover=recover))
     except (etree.XMLSyntaxError, ValueError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "amplification" in message or "entity reference loop" in message:

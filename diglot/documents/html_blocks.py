@@ -218,7 +218,7 @@ def html_blocks(
             spans = normalise_spans(_collect(item, clean, link_of, images))
             add_with(text_block(spans, place), images)
             continue
-        element: _Element = item  # type: ignore[assignment]
+        element: _Element = item
         tag = local_name(element)
         if not tag or tag in _SKIPPED:
             continue

@@ -498,7 +498,7 @@ def _page_text(raw: Any, textpage: Any, count: int, ctypes: Any) -> str:
         return ""
     buffer = ctypes.create_string_buffer((count + 1) * 2)
     written = raw.FPDFText_GetText(textpage, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
-    text = buffer.raw[: max(0, written - 1) * 2].decode("utf-16-le", errors="replace")
+    text: str = buffer.raw[: max(0, written - 1) * 2].decode("utf-16-le", errors="replace")
     if len(text) == count:
         return text
     # Characters beyond the BMP take two UTF-16 units: ask for each character on its own.
