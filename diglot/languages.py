@@ -10,11 +10,14 @@ any a configured model serves; any other code babel knows is still accepted.
 from __future__ import annotations
 
 import difflib
+import json
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
+from pathlib import Path
 
+import babel
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 
@@ -38,11 +41,7 @@ class Language:
         """The language's name in its own language and script ("Русский"); the English name if CLDR has none."""
         if self.name == self.code:
             return self.code
-        try:
-            native = Locale.parse(_CLDR_CODE.get(self.code, self.code)).get_language_name() or self.name
-        except (UnknownLocaleError, ValueError):
-            native = self.name
-        return _capitalised(native)
+        return _own_names().get(self.code) or _cldr_own_name(self.code, self.name)
 
     @cached_property
     def iso3(self) -> str:
@@ -82,6 +81,43 @@ _BIBLIOGRAPHIC = frozenset(
         "wel",
     ]
 )
+
+
+def _cldr_own_name(code: str, english: str) -> str:
+    """``code``'s name in its own language from that language's CLDR data (a file of its own: ~3-8 ms each)."""
+    try:
+        native = Locale.parse(_CLDR_CODE.get(code, code)).get_language_name() or english
+    except (UnknownLocaleError, ValueError):
+        native = english
+    return _capitalised(native)
+
+
+# The served languages' own names, as CLDR gives them, written by ``write_own_names()``
+# (``python -c 'from diglot.languages import write_own_names; write_own_names()'``): the
+# language picker lists a hundred of them, and reading a hundred CLDR files takes 0.3-1 s. Used only with
+# the babel release they were read from (another release may name a language otherwise); tested against it.
+OWN_NAMES = Path(__file__).with_name("own_names.json")
+
+
+@cache
+def _own_names() -> dict[str, str]:
+    try:
+        table = json.loads(OWN_NAMES.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(table, dict) or table.get("babel") != babel.__version__:
+        return {}
+    names = table.get("names")
+    return names if isinstance(names, dict) else {}
+
+
+def write_own_names() -> int:
+    """Read every served language's own name from CLDR and write them to ``OWN_NAMES``."""
+    codes = sorted(lang.code for lang in served_languages() if lang.name != lang.code)
+    names = {code: _cldr_own_name(code, language(code).name) for code in codes}
+    text = json.dumps({"babel": babel.__version__, "names": names}, ensure_ascii=False, indent=0, sort_keys=True)
+    OWN_NAMES.write_text(text + "\n", encoding="utf-8")
+    return len(names)
 
 
 @cache

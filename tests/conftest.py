@@ -29,12 +29,22 @@ CALLER_PREFIXES = (
     "RAY_",
     "TEXTUAL_",
 )
-CALLER_NAMES = frozenset({"NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"})
+CALLER_NAMES = frozenset(
+    {"TEXTUAL", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"}
+)
+
+
+# Set by pytest-textual-snapshot for the session (where its report's files go): the suite's own, kept.
+SESSION_PREFIXES = ("TEXTUAL_SNAPSHOT_",)
 
 
 def callers_variables(environment: Mapping[str, str]) -> list[str]:
     """The names in ``environment`` that no test may inherit from whoever runs the tests."""
-    return [name for name in environment if name.startswith(CALLER_PREFIXES) or name.upper() in CALLER_NAMES]
+    return [
+        name
+        for name in environment
+        if (name.startswith(CALLER_PREFIXES) or name.upper() in CALLER_NAMES) and not name.startswith(SESSION_PREFIXES)
+    ]
 
 
 # Cleared now, before any test module is imported: huggingface_hub, transformers and Ray read some of

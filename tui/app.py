@@ -199,6 +199,8 @@ class DiglotApp(App[int]):
         self._translation_source: Sequence[Sequence[str]] = ()
         self._arriving: ArrivingParagraphs | None = None
         self._arriving_key = ""
+        self._unseen_arrivals: list[TranslationParagraphs] = []
+        """Translated paragraphs that arrived under a dialog: drawn when it closes."""
         self._translation_hold: Callable[[], None] = _released
         self.set_reactive(DiglotApp.target, target or (self.config.favourite_targets or ("ru",))[0])
         self.worker_threads: Executor | None = None
@@ -266,6 +268,7 @@ class DiglotApp(App[int]):
 
         # A model conversion, announced from a worker thread, shows as its own stage.
         self._stop_stages = listen(stage_changed)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.open_document(self.document)
         self.original_pane.focus()
         if self._complete is not None:
@@ -723,6 +726,12 @@ class DiglotApp(App[int]):
             # A very long paragraph comes piece by piece (``Translator``): whole once all its sentences are in.
             whole = len(paragraph.sentences) >= len(self._translation_source[number])
             arriving.arrive(number, paragraph.targets, whole=whole)
+        if len(self.screen_stack) > 1:
+            # Under a dialog the pane is not seen, and drawing it would draw the dimmed screen behind the dialog
+            # anew for each batch: seconds for a long article, with the dialog slow to open and to answer.
+            # What arrived is drawn once, when the dialog closes (``_screen_changed``).
+            self._unseen_arrivals.append(message)
+            return
         pane.refresh_paragraphs(numbers)
         pane.add_gutter(translation_marks(message.paragraphs, pane.first_sentence(message.first)))
         # A border change repaints the pane: at most ten a second, however fast paragraphs
@@ -851,6 +860,22 @@ class DiglotApp(App[int]):
             self.load_glossary(changed=True)
 
         self.push_screen(GlossaryDialog(sentence, path=str(path), language=language(self.target).name), chosen)
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        """Back on the article from a dialog: the translation that arrived meanwhile is drawn, once."""
+        if len(self.screen_stack) > 1 or not self._unseen_arrivals:
+            return
+        unseen, self._unseen_arrivals = self._unseen_arrivals, []
+        key = unseen[-1].key
+        if self._arriving is None or self._arriving_key != key or key != self.translation_key or self.translation:
+            return  # another translation, or the whole one, is on show now
+        pane = self.translation_pane
+        pane.refresh_paragraphs(range(min(m.first for m in unseen), max(m.first + len(m.paragraphs) for m in unseen)))
+        marks: dict[int, tuple[str, str]] = {}
+        for message in unseen:
+            marks.update(translation_marks(message.paragraphs, pane.first_sentence(message.first)))
+        pane.add_gutter(marks)
+        self._show_progress(key, unseen[-1].total)
 
     def _show_progress(self, key: str, total: int) -> None:
         self._progress_timer = None

@@ -881,8 +881,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 def _eval_translation(args: argparse.Namespace, config: Config, backends: list[str]) -> tuple[dict[str, object], str]:
     from pathlib import Path
 
-    from diglot.jobs import evaluate
     from diglot.glossary import load_glossary
+    from diglot.jobs import evaluate
 
     results = evaluate.evaluate_translation(
         evaluate.read_segments(Path(args.sources)),

@@ -372,7 +372,7 @@ def _hand_written(objects: list[bytes]) -> bytes:
     return bytes(out)
 
 
-TYPESET_SOURCE = Path(__file__).resolve().parent / "data" / "pdf" / "typeset-two-column.ms"
+TYPESET_SOURCE = Path(__file__).resolve().parents[2] / "tests" / "data" / "pdf" / "typeset-two-column.ms"
 
 
 def typeset_paper_text() -> tuple[tuple[str, ...], tuple[str, ...], str]:

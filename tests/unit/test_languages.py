@@ -116,3 +116,48 @@ def test_same_language_json_shows_the_segmentation(capsys, tmp_path: Path) -> No
     paragraphs = json.loads(out)["translation"]["paragraphs"]
     pairs = [[pair["source"] for pair in p["sentences"]] for p in paragraphs]
     assert pairs == [["Das ist gut.", "Über allem steht Dr. Schmidt."], ["Zweiter Absatz.", "Ende."]]
+
+
+def test_the_shipped_own_names_are_cldrs_for_the_babel_they_were_read_from(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The picker's own names come from diglot/own_names.json, read from CLDR once: with the babel release it
+    records they are exactly CLDR's, every served language is in it, and with any other release it is not used."""
+    import babel
+
+    from diglot import languages
+
+    table = json.loads(languages.OWN_NAMES.read_text(encoding="utf-8"))
+    languages._own_names.cache_clear()
+    if table["babel"] == babel.__version__:
+        assert languages._own_names() == table["names"]
+        served = {lang.code for lang in served_languages() if lang.name != lang.code}
+        assert served <= set(table["names"]), sorted(served - set(table["names"]))
+        cldr = {code: languages._cldr_own_name(code, language(code).name) for code in table["names"]}
+        assert cldr == table["names"], "stale: rewrite it with diglot.languages.write_own_names()"
+    else:
+        assert languages._own_names() == {}
+    monkeypatch.setattr(babel, "__version__", "0.0-another")
+    languages._own_names.cache_clear()
+    try:
+        assert languages._own_names() == {}
+        assert languages.Language("ru", "Russian").native == "Русский"  # from CLDR itself
+    finally:
+        monkeypatch.undo()
+        languages._own_names.cache_clear()
+
+
+@pytest.mark.parametrize("content", ["", "{", "[]", '{"babel": 1}', '{"babel": "%s", "names": []}'])
+def test_a_damaged_own_names_table_is_not_used(content: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import babel
+
+    from diglot import languages
+
+    path = tmp_path / "own_names.json"
+    path.write_text(content.replace("%s", babel.__version__), encoding="utf-8")
+    monkeypatch.setattr(languages, "OWN_NAMES", path)
+    languages._own_names.cache_clear()
+    try:
+        assert languages._own_names() == {}
+        assert languages.Language("de", "German").native == "Deutsch"
+    finally:
+        monkeypatch.undo()
+        languages._own_names.cache_clear()

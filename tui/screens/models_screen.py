@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from diglot.config import Config
@@ -18,12 +19,48 @@ from diglot.errors import Cancelled, DiglotError
 from diglot.registry import ListedModel, is_non_commercial, licence, list_models
 from diglot.terminal_text import printable
 from diglot.tui.screens.confirm_dialog import ConfirmDialog
+from diglot.tui.widgets.footer import FittingFooter
 from diglot.tui.widgets.transfer_progress import TransferProgress, format_bytes
 
 if TYPE_CHECKING:
     from diglot.hub import RemoteModel
 
-COLUMNS = ("Model", "Task", "Languages", "Licence", "Size", "On disk")
+# What a reader choosing a model looks for first comes first: whether it is here, its size, its licence.
+COLUMNS = ("Model", "On disk", "Size", "Licence", "Task", "Languages")
+# When the terminal is narrow, columns give way in this order, each down to the cells given: the languages, the
+# model id (cut at its start: hub ids share an owner, and a folder's last part names it) and the task, then
+# each further, and then a folder's problem in "On disk". Size and licence are never cut.
+NARROWING = (
+    ("Languages", 9), ("Model", 28), ("Task", 16), ("Model", 16), ("Task", 9), ("On disk", 12), ("Languages", 7)
+)  # fmt: skip
+PADDING = 2  # a DataTable cell's padding, one each side
+
+
+def _cut(text: str, cells: int, *, keep_end: bool = False) -> str:
+    """``text`` in at most ``cells`` cells, an ellipsis where it was cut (at its start when ``keep_end``)."""
+    if cell_len(text) <= cells:
+        return text
+    characters = list(reversed(text)) if keep_end else list(text)
+    kept: list[str] = []
+    for character in characters:
+        if cell_len("".join(kept)) + cell_len(character) > cells - 1:
+            break
+        kept.append(character)
+    return "…" + "".join(reversed(kept)) if keep_end else "".join(kept) + "…"
+
+
+def column_widths(cells: dict[str, list[str]], room: int) -> dict[str, int]:
+    """Each column's width so that all fit in ``room`` cells: their own widths when they fit, else the columns
+    of ``NARROWING`` narrowed in turn, the rest kept whole."""
+    widths = {name: max([cell_len(name), *map(cell_len, values)]) for name, values in cells.items()}
+    over = sum(widths.values()) + PADDING * len(widths) - room
+    for name, least in NARROWING:
+        if over <= 0:
+            break
+        give = min(over, max(widths[name] - max(least, cell_len(name)), 0))
+        widths[name] -= give
+        over -= give
+    return widths
 
 
 # A row of the table (``diglot.registry.list_models``): the models in use, the defaults, the rest of the cache.
@@ -91,15 +128,17 @@ class ModelsScreen(Screen[bool]):
         yield DataTable(cursor_type="row", zebra_stripes=True, id="models")
         yield Static("Reading the model cache…", id="status")
         yield TransferProgress()
-        yield Footer()
+        yield FittingFooter()  # the keys that fit, as on the reading screen
 
     def on_mount(self) -> None:
         self.sub_title = "Models"
-        table = self.query_one(DataTable)
-        for column in COLUMNS:
-            table.add_column(column, key=column)
-        table.focus()
+        self._fitted_to = 0
+        self.query_one(DataTable).focus()
         self.load_rows()
+
+    def on_resize(self) -> None:
+        if self.rows and self.size.width != self._fitted_to:
+            self._show_rows(self.rows)
 
     # Rows -------------------------------------------------------------------
 
@@ -109,18 +148,35 @@ class ModelsScreen(Screen[bool]):
         self.app.call_from_thread(self._show_rows, rows)
 
     def _show_rows(self, rows: list[ModelRow]) -> None:
+        """The rows in columns that fit the screen: at 80 columns every column shows, the long ones cut."""
         table = self.query_one(DataTable)
         keep = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
         self.rows = rows
-        for row in rows:
+        cells = {
+            # A folder name in the model cache, or the config's: anything, its control characters shown.
+            "Model": [printable(row.model_id) for row in rows],
+            "On disk": [printable(row.on_disk) for row in rows],
+            "Size": [format_bytes(row.size_bytes) if row.size_bytes is not None else "—" for row in rows],
+            # "unknown: check the model card" is the note of the pull's confirmation; here it is the word.
+            "Licence": [row.licence.split(":")[0] for row in rows],
+            "Task": [
+                f"{_short_task(row.task)} · configured" if row.configured else _short_task(row.task) for row in rows
+            ],
+            "Languages": [row.languages for row in rows],
+        }
+        self._fitted_to = self.size.width
+        # The table's room: the screen less the vertical scroll bar.
+        widths = column_widths(cells, self.size.width - table.styles.scrollbar_size_vertical)
+        for column in COLUMNS:
+            table.add_column(column, key=column, width=widths[column])
+        for number, row in enumerate(rows):
+            line = {
+                name: _cut(values[number], widths[name], keep_end=name == "Model") for name, values in cells.items()
+            }
+            licence_style = "bold yellow" if is_non_commercial(row.licence) else ""
             table.add_row(
-                Text(printable(row.model_id)),  # a folder name in the model cache, or the config's: anything
-                f"{_short_task(row.task)} · configured" if row.configured else _short_task(row.task),
-                row.languages,
-                Text(row.licence, style="bold yellow" if is_non_commercial(row.licence) else ""),
-                format_bytes(row.size_bytes) if row.size_bytes is not None else "—",
-                row.on_disk,
+                *(Text(line[name], style=licence_style if name == "Licence" else "") for name in COLUMNS),
                 key=row.model_id,
             )
         table.move_cursor(row=min(keep, len(rows) - 1))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual import events
 from textual.app import ComposeResult
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -44,6 +45,14 @@ class FittingFooter(Footer):
             kept.append(key)
         self._width = self.size.width
         yield from (w for w in widgets if w not in keys or w in kept)
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        # Under a dialog this footer is not seen, and making its keys anew would draw the dimmed screen behind
+        # the dialog anew as well, for every change of state while a translation arrives. Its screen
+        # refreshes its bindings when it is shown again (``Screen._on_screen_resume``).
+        if self.is_attached and self.app.screen is not self.screen:
+            return
+        super().bindings_changed(screen)
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._width:

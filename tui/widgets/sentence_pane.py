@@ -16,6 +16,7 @@ from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -599,11 +600,22 @@ class SentencePane(ScrollView, can_focus=True):
         self._layout_pending = False
         if not self.is_mounted:
             return
+        if self.app.screen is not self.screen:
+            # Under a dialog: each slice would draw the dimmed screen behind it anew (its scroll bar grows), and
+            # the dialog would open and answer slowly. Taken up again when this screen is shown (``on_mount``).
+            return
         deadline = time.perf_counter() + LAYOUT_SLICE_S
         while not self._all_laid_out() and time.perf_counter() < deadline:
             self._lay_out(len(self._tops) + 8)
         self._update_virtual_size_soon()
         self._schedule_layout()
+
+    def on_mount(self) -> None:
+        self.app.screen_change_signal.subscribe(self, self._screen_changed)
+
+    def _screen_changed(self, screen: Screen[object]) -> None:
+        if screen is self.screen:
+            self._schedule_layout()
 
     def on_resize(self) -> None:
         self._check_width()
