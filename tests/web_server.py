@@ -44,18 +44,21 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def _drip(self, status_at_once: bool) -> None:
-        """The article, but its status line and headers come a byte every 0.2 s (about 8 s, or 4 s of headers)."""
+    def _drip(self, status_at_once: bool, forever: bool = False, signal: bool = True) -> None:
+        """The article, but its status line and headers come a byte every 0.2 s (about 8 s, or 4 s of headers);
+        ``forever``: a status line and headers that would take ten minutes, longer than any test waits;
+        ``signal``: set DRIPPING as each byte goes."""
         body = ARTICLE_PAGE
-        status = b"HTTP/1.1 200 OK\r\n"
-        headers = b"Content-Length: %d\r\n\r\n" % len(body)
+        status = b"HTTP/1.1 200 " + (b"K" * 3_000 if forever else b"OK") + b"\r\n"
+        headers = (b"X-Drip: " + b"." * 3_000 + b"\r\n" if forever else b"") + b"Content-Length: %d\r\n\r\n" % len(body)
         self.close_connection = True
         try:
             if status_at_once:
                 self.wfile.write(status)
             for byte in headers if status_at_once else status + headers:
                 self.wfile.write(bytes([byte]))
-                DRIPPING.set()
+                if signal:
+                    DRIPPING.set()
                 time.sleep(0.2)
             self.wfile.write(body)
         except OSError:
@@ -103,11 +106,15 @@ class _Handler(BaseHTTPRequestHandler):
                     time.sleep(0.1)
             except OSError:
                 pass
-        elif path == "/silent":  # accepts, then never answers
+        elif path == "/silent":  # accepts, then never answers (for a minute: longer than any test waits)
             self.close_connection = True
-            time.sleep(5)
+            time.sleep(60)
         elif path in ("/drip-status", "/drip-headers"):  # the status line or the headers a byte every 0.2 s
             self._drip(path == "/drip-headers")
+        elif path in ("/drip-status-forever", "/drip-headers-forever"):
+            self._drip(path == "/drip-headers-forever", forever=True, signal=False)
+        elif path == "/drip-headers-until-cancelled":  # sets DRIPPING: its request is the one dripping
+            self._drip(True, forever=True)
         else:
             self._send(404, b"")
 

@@ -19,7 +19,7 @@ from diglot.testing.fakes import fake_engines
 from diglot.tui.app import DiglotApp
 from diglot.tui.cli import main
 from diglot.tui.screens.export_dialog import ExportDialog, ExportRequest
-from tests.tui.conftest import settle
+from tests.tui.conftest import settle, until
 
 SIZE = (140, 45)
 
@@ -53,7 +53,8 @@ async def test_file_names_and_errors_with_brackets_are_shown_as_written(make, tm
         target = Path("out[/]notes[draft].md")  # a folder "out[" and a file "]notes[draft].md"
         app.write_export(ExportRequest(target, "markdown"), overwrite=False)
         app.notify("Could not read [/]: [red]denied[/red]", title="Oops [/]", severity="error")
-        await pilot.pause(0.5)
+        what = "both notifications on screen"
+        await until(pilot, lambda: "Exported" in screen_text(app) and "Oops [/]" in screen_text(app), what=what)
         shown = screen_text(app)
         assert "notes[draft].md" in shown  # the header and the info bar
         exported = [n for n in app._notifications if n.message.startswith("Exported markdown to ")]
@@ -114,8 +115,7 @@ def run_in_pty(seed: Path, tmp_path: Path, signum: int) -> tuple[int, bytes]:
             if not chunk:
                 break
             output += chunk
-        if not sent and b"\x1b[?1049h" in output and b"Original" in output:
-            time.sleep(0.5)
+        if not sent and b"\x1b[?1049h" in output and b"Original" in output:  # drawn: the signal comes now
             process.send_signal(signum)
             sent = True
         if sent and process.poll() is not None:
@@ -164,7 +164,7 @@ async def test_a_cache_warning_in_a_worker_becomes_a_notification(make, tmp_path
                 cache = ResultCache(path)
                 worker = app.run_worker(lambda: cache.put_many("translation", {"b": "в"}), thread=True)
                 await worker.wait()
-            await pilot.pause(0.2)
+            await until(pilot, lambda: "locked by another process" in screen_text(app), what="the notification")
             messages = [n.message for n in app._notifications]
             assert any("locked by another process" in m for m in messages), messages
             assert "locked by another process" in screen_text(app)

@@ -374,11 +374,9 @@ async def test_the_first_translated_paragraph_shows_while_the_rest_is_translated
     translator.translate_sentences = held_after_the_first_window  # type: ignore[attr-defined]
     app = make(engines, config=config)
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(600):
-            if first_done.is_set() and app.translation_pane.paragraph_sentences:
-                break
-            await pilot.pause(0.05)
-        await pilot.pause(0.1)
+        pane = app.translation_pane
+        what = "the first paragraph shown while the second is held"
+        await until(pilot, lambda: first_done.is_set() and pane.border_subtitle == "1/7 paragraphs", what=what)
         shown = app.translation_pane.paragraph_sentences
         assert russian(" ".join(shown[0]))  # the first paragraph, translated; the others still to come
         assert [set(paragraph) for paragraph in shown[1:]] == [{PENDING}] * 6

@@ -40,6 +40,6 @@ async def test_end_and_home_go_to_the_last_and_first_model(make):
         await until(pilot, lambda: isinstance(app.screen, ModelsScreen) and bool(app.screen.rows))
         table = app.screen.query_one("DataTable")
         await pilot.press("end")
-        await until(pilot, lambda: table.cursor_row == table.row_count - 1, seconds=10)
+        await until(pilot, lambda: table.cursor_row == table.row_count - 1)
         await pilot.press("home")
         await until(pilot, lambda: table.cursor_row == 0)

@@ -70,8 +70,7 @@ def _run_in_terminal(args: list[str], tmp_path: Path) -> tuple[int | None, bytes
     try:
         screen = _read_until(master, b"Pipes carry articles", 90)
         assert b"Pipes carry articles" in screen, screen[-2000:]
-        time.sleep(0.5)
-        os.write(master, b"q")  # a key typed on the terminal
+        os.write(master, b"q")  # a key typed on the terminal, as soon as the article is drawn
         deadline = time.monotonic() + 30
         while process.poll() is None and time.monotonic() < deadline:
             _read_until(master, b"\x00never", 0.2)

@@ -146,10 +146,9 @@ async def test_esc_mid_way_leaves_nothing_stale(make, tiny_config, seed):
         await wait_for(pilot, lambda: all(PENDING not in shown[i] for i in view))
         await pilot.press("escape")
         held.release_all()  # the cancelled job's window finishes; nothing of it may show
-        await settle(app, pilot)
-        await pilot.pause(0.3)
+        await settle(app, pilot)  # the job has ended: no window of it can come after this
         pane = app.translation_pane
-        assert pane.message is not None and "Cancelled" in pane.plain_text
+        await wait_for(pilot, lambda: pane.message is not None and "Cancelled" in pane.plain_text)
         assert app.translation is None and not app.translations
         assert len(held.sizes) == 3  # no window after the cancel
 
@@ -186,7 +185,8 @@ async def test_a_short_article_read_from_the_top_is_translated_as_before(make, t
         await wait_for(pilot, held.reached[1].is_set)
         app.original_pane.focus()
         await pilot.press("down", "down", "down")  # reading the first sentences
-        await pilot.pause(0.4)
+        if any(isinstance(m, SentencePane.ViewMoved) for m in messages):  # handed on once it rests
+            await wait_for(pilot, lambda: app.reading.view is not None)
         view = app.reading.view
         assert view is None or view.start == 0
         held.release_all()
@@ -207,7 +207,7 @@ async def test_scrolling_the_translation_pane_moves_the_work_there(make, seed):
     async with app.run_test(size=SIZE, message_hook=messages.append) as pilot:
         pane = app.translation_pane
         await wait_for(pilot, lambda: isinstance(pane.paragraph_sentences, ArrivingParagraphs))
-        await pilot.pause(0.1)
+        await wait_for(pilot, lambda: pane.measured)  # the pending paragraphs laid out, its scrollbar exact
         pane.scroll_to(y=pane.max_scroll_y // 2, animate=False)  # the reader drags the scrollbar half-way
         await wait_for(pilot, lambda: app.reading.view == pane.visible_paragraphs())
         view = pane.visible_paragraphs()
@@ -268,11 +268,12 @@ async def test_a_scroll_position_pulled_back_moves_the_readers_place_only_after_
         app.translated = "article"
         show_pending(app)
         pane.scroll_to_paragraph(299)  # the pane's own scroll: as far down as it goes
-        await pilot.pause(0.4)
-        assert pane.scroll_offset.y == pane.max_scroll_y > 0 and app.reading.view is None
+        await wait_for(pilot, lambda: pane.scroll_offset.y == pane.max_scroll_y > 0 and pane.measured)
+        assert "translation" not in moved and app.reading.view is None  # no move of the reader's to hand on
+        bottom = pane.max_scroll_y
         await pilot.resize_terminal(140, 45)
-        await pilot.pause(0.4)
-        assert pane.scroll_offset.y == pane.max_scroll_y  # pulled back up...
+        await wait_for(pilot, lambda: pane.scroll_offset.y == pane.max_scroll_y < bottom)  # pulled back up...
+        await pilot.pause()
         assert "translation" not in moved and app.reading.view is None  # ...and the reader did not move
 
         original.focus()

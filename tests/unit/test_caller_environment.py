@@ -28,6 +28,7 @@ HOSTILE = {
     "RAY_ADDRESS": "10.255.255.1:6379",
     "NO_COLOR": "1",
     "COLUMNS": "20",
+    "TEXTUAL": "debug,devtools",
     "HTTP_PROXY": NOWHERE,
     "https_proxy": NOWHERE,
 }
@@ -53,13 +54,14 @@ def test_a_test_sees_only_the_variables_the_fixtures_set() -> None:
 
 
 def test_the_tests_pass_under_a_hostile_shell() -> None:
-    """This file's first test, and the hub tests that once failed under HF_HUB_OFFLINE=1, in a fresh pytest."""
+    """This file's first test, a hub test that once failed under HF_HUB_OFFLINE=1 and an app test, in a fresh pytest."""
     tests = [
         "tests/unit/test_caller_environment.py::test_a_test_sees_only_the_variables_the_fixtures_set",
         "tests/unit/test_cli_progress.py::test_pull_is_silent_when_piped_or_quiet",
+        "tests/tui/test_first_paragraph.py::test_a_translation_cancelled_before_its_first_paragraph_lets_go_of_the_gate",
     ]
     env = {**os.environ, **HOSTILE}
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *tests]
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
-    assert "2 passed" in done.stdout
+    assert "3 passed" in done.stdout

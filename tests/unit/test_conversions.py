@@ -101,15 +101,25 @@ def test_the_cli_translates_without_torch_once_converted(tiny_models, tmp_path):
 
 CONVERT_SLOWLY = """
 import sys, time
+from pathlib import Path
 from diglot import ct2
 from diglot.models import load_model
-real = ct2._convert_into
+log = Path(sys.argv[2])
+real_lock, real_convert = ct2._lock, ct2._convert_into
+def lock(target, timeout=ct2.LOCK_TIMEOUT_S):
+    if timeout:  # not a sweep's look (timeout 0): this process is at the conversion's lock
+        with log.open("a") as out:
+            out.write("at the lock\\n")
+    return real_lock(target, timeout)
 def slow(*args, **kwargs):
-    with open(sys.argv[2], "a") as log:
-        log.write("converted\\n")
-    time.sleep(1.5)  # long enough for the other process to arrive meanwhile
-    return real(*args, **kwargs)
-ct2._convert_into = slow
+    with log.open("a") as out:
+        out.write("converted\\n")
+    deadline = time.monotonic() + 120
+    while log.read_text().count("at the lock") < 2:  # converting until the other process is at the lock too
+        assert time.monotonic() < deadline, "the other process never came to the lock"
+        time.sleep(0.01)
+    return real_convert(*args, **kwargs)
+ct2._lock, ct2._convert_into = lock, slow
 print(load_model(sys.argv[1], device="cpu").backend_name)
 """
 
@@ -124,7 +134,7 @@ def test_two_processes_converting_at_once_convert_once_and_both_use_it(tiny_mode
     outputs = [p.communicate(timeout=300) for p in processes]
     assert [p.returncode for p in processes] == [0, 0], [err for _, err in outputs]
     assert [out.strip() for out, _ in outputs] == ["ctranslate2", "ctranslate2"]  # the loser did not fall back
-    assert log.read_text().splitlines() == ["converted"]
+    assert sorted(log.read_text().splitlines()) == ["at the lock", "at the lock", "converted"]
 
 
 def _damage_and_reload(ref: str, damage) -> tuple[Path, object]:

@@ -199,7 +199,7 @@ def test_deep_nesting_is_read_without_recursion():
     body = "<div>" * 5000 + "<p>deep</p>" + "</div>" * 5000
     started = time.monotonic()
     _, _, blocks = read_epub(make_epub([("Deep", f"<p>top</p>{body}")]), "deep.epub")
-    assert blocks[0].text == "top" and time.monotonic() - started < 5
+    assert blocks[0].text == "top" and time.monotonic() - started < 60  # a bound on a hang
 
 
 def test_the_html_walker_reads_code_images_numbering_and_loose_text():
@@ -533,7 +533,7 @@ def test_a_zip_bomb_is_refused_in_one_line_at_once(kind: str):
         InputError, match=rf"^ratio.{kind}: {member!r} in the .* inflates [\d,]+ times \(over 100:1, a zip bomb\?\)$"
     ):
         read(with_bomb(_made(kind), member, 20), f"ratio.{kind}")
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 60  # a bound on a hang; the memory bound is tested in a process below
 
 
 def _peak_rss_of(code: str, tmp_path: Path) -> tuple[float, str]:
@@ -620,7 +620,7 @@ def test_hostile_files_are_refused_quickly_with_memory_bounded(tmp_path: Path):
     for line in lines:
         if line.startswith("read "):  # read, with the entities left unexpanded
             assert int(line.split()[2]) < 100_000, line
-    assert all(float(line.split()[1]) < 3 for line in lines if line.startswith("seconds "))
+    assert all(float(line.split()[1]) < 60 for line in lines if line.startswith("seconds "))  # a bound on a hang
     assert len([line for line in lines if line.startswith(("error ", "read "))]) == 4
     assert peak < 200, out  # the bombs inflate to 2 GiB each
 
@@ -645,7 +645,8 @@ def test_a_50_mb_epub_is_read_quickly_with_memory_bounded(tmp_path: Path):
         tmp_path,
     )
     seconds = next(line for line in out.splitlines() if line.startswith("seconds ")).split()
-    assert float(seconds[1]) < 3 and int(seconds[2]) > 10
+    print(f"read in {float(seconds[1]):.2f} s")  # benchmarks.books measures reading books
+    assert float(seconds[1]) < 60 and int(seconds[2]) > 10  # a bound on a hang; the memory bound says more
     assert peak < 250, out  # the file's 50 MB once, not inflated
 
 
@@ -691,7 +692,7 @@ def test_more_text_than_the_limit_is_refused_in_one_line():
     started = time.monotonic()
     with pytest.raises(InputError, match=r"^c.docx: the archive lists more than the 1,000 files a DOCX is read with$"):
         read_docx(crowded, "c.docx", limits=ArchiveLimits(max_members=1_000))
-    assert time.monotonic() - started < 0.5
+    assert time.monotonic() - started < 30  # a bound on a hang, not a measure
 
 
 @pytest.mark.parametrize(

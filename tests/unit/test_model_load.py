@@ -22,11 +22,11 @@ def test_the_tokenizer_is_read_while_ctranslate2_reads_the_weights(tiny_models, 
 
     def slow_open(*args):
         opening.set()
-        tokenizer_read.wait(10)  # still reading the weights when the tokenizer is read
+        tokenizer_read.wait(60)  # still reading the weights when the tokenizer is read
         return real_open(*args)
 
     def tokenizer(*args):
-        overlapped.append(opening.wait(10))  # the weights are being read already
+        overlapped.append(opening.wait(60))  # the weights are being read already
         found = real_tokenizer(*args)
         tokenizer_read.set()
         return found

@@ -12,7 +12,7 @@ def test_hub_model_not_in_cache_fails_fast_with_the_fetch_command():
     start = time.monotonic()
     with pytest.raises(ModelUnavailable) as info:
         load_model("Helsinki-NLP/opus-mt-en-ru")
-    assert time.monotonic() - start < 10
+    assert time.monotonic() - start < 60  # a bound on a hang (no network wait), not a measure
     assert info.value.model_id == "Helsinki-NLP/opus-mt-en-ru"
     assert info.value.fetch_command == "diglot models pull Helsinki-NLP/opus-mt-en-ru"
     assert "diglot models pull Helsinki-NLP/opus-mt-en-ru" in str(info.value)

@@ -64,11 +64,12 @@ def test_each_failure_names_its_reason(site, path, reason):
 
 @pytest.mark.parametrize("path", ["/trickle", "/silent"])
 def test_slow_or_silent_server_hits_the_overall_deadline(site, path):
+    """The server would trickle for hours or stay silent for a minute: an error within 30 s is the deadline's."""
     started = time.monotonic()
     with pytest.raises(InputError, match="timed out") as info:
         fetch_url(f"{site}{path}", limits=DownloadLimits(deadline_s=1.0))
     assert "1-second limit" in str(info.value)
-    assert time.monotonic() - started < 2.5
+    assert time.monotonic() - started < 30  # a bound on a hang, not a measure
 
 
 def test_refused_connection_and_non_web_address():
@@ -89,10 +90,8 @@ def test_cancel_stops_the_download(site):
     def progress(done: int, total: int | None) -> None:
         cancel.set()
 
-    started = time.monotonic()
-    with pytest.raises(Cancelled):
+    with pytest.raises(Cancelled):  # not the deadline's InputError: the trickle would outlast it
         fetch_url(f"{site}/trickle", limits=DownloadLimits(deadline_s=10), on_progress=progress, cancel=cancel)
-    assert time.monotonic() - started < 2
 
 
 def test_certificates_are_checked_even_on_loopback(tmp_path):
