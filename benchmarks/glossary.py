@@ -100,7 +100,7 @@ def article_text(rng: random.Random, terms: list[str]) -> str:
 def plan_seconds(document: Document, glossary: Glossary) -> float:
     """Seconds to plan the whole article with ``glossary``: sentences and what the model reads."""
     started = time.perf_counter()
-    plan = _Plan(_CopyingTranslator(glossary), document, "en", "ru", False, None)
+    plan = _Plan(_CopyingTranslator(glossary), document, "en", "ru", ["en"] * len(document.paragraphs))
     for i in range(len(document.paragraphs)):
         plan.masked(i)
     return time.perf_counter() - started
@@ -109,7 +109,9 @@ def plan_seconds(document: Document, glossary: Glossary) -> float:
 def translate_seconds(document: Document, glossary: Glossary) -> tuple[float, int]:
     """Seconds to translate the whole article with ``glossary`` (the model costing nothing); terms enforced."""
     started = time.perf_counter()
-    translation = _CopyingTranslator(glossary).translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    translation = _CopyingTranslator(glossary).translate(
+        document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs)
+    )
     seconds = time.perf_counter() - started
     return seconds, sum(len(pair.glossary) for p in translation.paragraphs for pair in p.sentences)
 

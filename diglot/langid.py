@@ -356,6 +356,21 @@ def paragraph_languages(paragraphs: Sequence[str], default: str) -> list[str]:
     return list(ParagraphLanguages(paragraphs, default))
 
 
+def document_languages(
+    document: Document, language: str, *, on_complete: Callable[[list[str]], None] | None = None
+) -> Sequence[str]:
+    """Each paragraph's language in ``document``, an article in ``language``: found on demand
+    (``ParagraphLanguages``, a code block counting as ``language``), or ``language`` throughout for one paragraph.
+
+    What ``diglot.jobs.pipeline.Article.paragraph_languages`` finds, once per article; a script that
+    translates a document on its own gives it to ``Translator.translate`` itself.
+    """
+    paragraphs = document.paragraphs
+    if len(paragraphs) == 1:
+        return (language,)
+    return ParagraphLanguages(paragraphs, language, on_complete=on_complete, units=document.units)
+
+
 class ParagraphLanguages(LazySequence[str]):
     """Each paragraph's language, found when first asked for and remembered; safe to share between threads.
 

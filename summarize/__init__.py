@@ -39,7 +39,10 @@ __all__ = [
 
 
 class Summarizer(Protocol):
-    """What front ends call: ``summarize(document, length=..., cancel=...) -> Summary``."""
+    """What front ends call: ``summarize(document, languages=..., length=..., cancel=...) -> Summary``.
+
+    ``languages`` is each paragraph's language, found once for the article (``Article.paragraph_languages``).
+    """
 
     method: Method
 
@@ -51,7 +54,7 @@ class Summarizer(Protocol):
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: Callable[[int, int], None] | None = None,
-        languages: Sequence[str] | None = None,
+        languages: Sequence[str],
     ) -> Summary: ...
 
 

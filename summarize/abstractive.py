@@ -47,8 +47,7 @@ class PivotTranslator(Protocol):
         src: str,
         tgt: str,
         cancel: threading.Event | None = None,
-        detect_paragraphs: bool = True,
-        languages: Sequence[str] | None = None,
+        languages: Sequence[str],
     ) -> Translation:
         """The document sentence by sentence in ``tgt``, paragraphs kept."""
         ...
@@ -123,22 +122,22 @@ class AbstractiveSummarizer:
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: ProgressCallback | None = None,
-        languages: Sequence[str] | None = None,
+        languages: Sequence[str],
     ) -> Summary:
         """Summarise ``document``; ``on_progress(done, total)`` counts model inputs.
 
-        ``languages`` gives each paragraph's language (a mixed article): each
-        is split into sentences, and brought into the model's language, as
-        its own language has it, as the translation and the app's panes do.
-        Without it every paragraph is in ``source_language``.
+        ``languages`` gives each paragraph's language (``Article.paragraph_languages``;
+        ``[source_language] * n`` for a document in one language): each is split
+        into sentences, and brought into the model's language, as its own
+        language has it, as the translation and the app's panes do.
         """
         if length not in LENGTHS:
             raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
         source = source_language or detect_language(document.prose_text()).code
         paragraphs = list(document.paragraphs)
         # The language each paragraph the model reads is in, for its sentence rules.
-        read_languages = list(languages) if languages is not None else [self.model_language] * len(paragraphs)
-        article = article_sentences(document, source, languages=languages)
+        read_languages = list(languages)
+        article = article_sentences(document, languages)
         if len(article) <= 1 or source == UNKNOWN:
             # Nothing to shorten: a model would only write a summary longer than the article (the sentence itself);
             # or nothing reads the language (its own sentences). Labelled: an extractive summary with its note.
@@ -159,7 +158,6 @@ class AbstractiveSummarizer:
                         src=source,
                         tgt=self.model_language,
                         cancel=cancel,
-                        detect_paragraphs=False,
                         languages=languages,
                     )
             except ModelUnavailable as exc:

@@ -13,7 +13,7 @@ from diglot.document import Document
 from diglot.errors import Cancelled
 from diglot.langid import detect_language
 from diglot.modes import LENGTHS, Length, Method
-from diglot.segment import is_cjk, join_sentences, split_sentences
+from diglot.segment import is_cjk, join_sentences
 from diglot.summarize.result import Summary
 from diglot.summarize.support import article_sentences, with_trust
 
@@ -203,29 +203,25 @@ class ExtractiveSummarizer:
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: Callable[[int, int], None] | None = None,
-        languages: Sequence[str] | None = None,
+        languages: Sequence[str],
     ) -> Summary:
         """Summarise ``document``; ``on_progress(1, 1)`` is told when done, as with the abstractive one.
 
-        ``languages`` gives each paragraph's language (a mixed article), so
-        each is split into the same sentences as the translation and the
-        app's panes show; without it every paragraph is in ``source_language``.
+        ``languages`` gives each paragraph's language (``Article.paragraph_languages``;
+        ``[source_language] * n`` for a document in one language), so each is split
+        into the same sentences as the translation and the app's panes show.
         """
         if length not in LENGTHS:
             raise ValueError(f"length must be one of {', '.join(LENGTHS)}")
         language = source_language or detect_language(document.prose_text()).code
-        article = article_sentences(document, language, languages=languages)
-        if languages is not None or document.structured:
-            sentences = article
-        else:
-            sentences = [s for p in document.paragraphs for s in split_sentences(p, language)]
+        article = sentences = article_sentences(document, languages)
         # Code, table rows and headings are never picked: a summary is made of running text.
         prose = [True] * len(sentences)
         if document.structured:
             prose = [
                 document.is_prose(i, headings=False)
                 for i in range(len(document.paragraphs))
-                for _ in document.sentences(i, languages[i] if languages is not None else language)
+                for _ in document.sentences(i, languages[i])
             ]
             if len(prose) != len(sentences):
                 prose = [True] * len(sentences)

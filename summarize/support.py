@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from diglot.document import Document
 from diglot.quality import check_output, tokens
-from diglot.segment import paragraph_sentences, split_sentences
+from diglot.segment import paragraph_sentences
 from diglot.summarize.result import Summary
 
 if TYPE_CHECKING:
@@ -113,26 +113,18 @@ class SentenceSupport:
         }
 
 
-def article_sentences(
-    document: Document, language: str | None = None, *, languages: Sequence[str] | None = None
-) -> list[str]:
+def article_sentences(document: Document, languages: Sequence[str]) -> list[str]:
     """The article's sentences in reading order, each paragraph split by its language's rules.
 
-    ``languages`` gives each paragraph's language (as the translator and the
-    app's panes split them, so links name the sentences shown); without it
-    every paragraph is split by ``language``'s rules (else by its script's).
-    Links number sentences in this order; the app finds a link among the
-    sentences it shows by its text where a paragraph was split otherwise.
+    ``languages`` gives each paragraph's language (``Article.paragraph_languages``,
+    as the translator and the app's panes split them, so links name the
+    sentences shown). Links number sentences in this order; the app finds a
+    link among the sentences it shows by its text where a paragraph was split
+    otherwise.
     """
     if document.structured:
-        return [
-            s
-            for i in range(len(document.paragraphs))
-            for s in document.sentences(i, languages[i] if languages is not None else language)
-        ]
-    if languages is not None:
-        return [s for sentences in paragraph_sentences(document.paragraphs, languages) for s in sentences]
-    return [s for paragraph in document.paragraphs for s in split_sentences(paragraph, language) or [paragraph]]
+        return [s for i in range(len(document.paragraphs)) for s in document.sentences(i, languages[i])]
+    return [s for sentences in paragraph_sentences(document.paragraphs, languages) for s in sentences]
 
 
 def content_words(text: str) -> list[str]:

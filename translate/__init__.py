@@ -1,10 +1,15 @@
 """Translators: direct pair models, pivot through English, multilingual fallback.
 
 from diglot import read_source
+from diglot.langid import ParagraphLanguages
 from diglot.translate import Translator
 
-translation = Translator().translate(read_source("article.txt"), src="en", tgt="ru")
+document = read_source("article.txt")
+languages = ParagraphLanguages(document.paragraphs, "en", units=document.units)  # or ["en"] * n
+translation = Translator().translate(document, src="en", tgt="ru", languages=languages)
 print(translation.text)
+
+(``diglot.jobs.pipeline.Pipeline`` reads the article and finds its languages once: ``Article``.)
 """
 
 from diglot.translate.result import Route, SentencePair, Step, TranslatedParagraph, Translation

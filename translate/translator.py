@@ -14,7 +14,7 @@ from diglot.document import Document
 from diglot.documents.prose import Masked, kept_ranges, located, markup_of, mask, unmask_report
 from diglot.errors import Cancelled, ConfigError, DiglotError, ModelUnavailable
 from diglot.glossary import Glossary, TermMatch, config_glossary
-from diglot.langid import UNKNOWN, ParagraphLanguages, script_paragraph_languages
+from diglot.langid import UNKNOWN, script_paragraph_languages
 from diglot.models import ModelPool, Seq2SeqModel
 from diglot.normalize import model_inputs
 from diglot.priority import GATE
@@ -57,8 +57,7 @@ class TranslationJob:
     document: Document
     src: str
     tgt: str
-    languages: Sequence[str] | None = None
-    detect_paragraphs: bool = True
+    languages: Sequence[str]
 
 
 def max_output_tokens(longest_input: int) -> int:
@@ -251,7 +250,7 @@ class Translator:
         groups: dict[Route, dict[str, None]] = {}
         for job in jobs:
             try:
-                plan = _Plan(self, job.document, job.src, job.tgt, job.detect_paragraphs, job.languages)
+                plan = _Plan(self, job.document, job.src, job.tgt, job.languages)
                 for i in range(len(job.document.paragraphs)):
                     route = plan.routes[plan.read_as(i)]
                     if route.steps:
@@ -270,17 +269,16 @@ class Translator:
         tgt: str,
         cancel: threading.Event | None = None,
         on_paragraph: ParagraphCallback | None = None,
-        detect_paragraphs: bool = True,
-        languages: Sequence[str] | None = None,
+        languages: Sequence[str],
         reading: ReadingPosition | None = None,
     ) -> Translation:
         """Translate ``document`` from ``src`` into ``tgt``, paragraph structure kept.
 
-        Paragraphs in another language than the document (a quotation, a
-        mixed article) are routed by their own language; paragraphs already
-        in ``tgt`` are kept as they are. ``languages`` gives each paragraph's
-        language where the caller has them (``paragraph_languages``); with
-        ``detect_paragraphs=False`` every paragraph is in ``src``. Each
+        ``languages`` gives each paragraph's language (``Article.paragraph_languages``
+        of ``diglot.jobs``; ``ParagraphLanguages`` or ``[src] * n`` for a document
+        alone): nothing is detected here. Paragraphs in another language than the
+        document (a quotation, a mixed article) are routed by their own language;
+        paragraphs already in ``tgt`` are kept as they are. Each
         paragraph is split into sentences by its own language's rules.
         ``on_paragraph(index, paragraph)`` is called as paragraphs are
         finished: in order, unless ``reading`` (the paragraphs on the
@@ -294,9 +292,7 @@ class Translator:
         first_paragraph = contextlib.ExitStack()
         first_paragraph.enter_context(GATE.urgent())
         with first_paragraph:
-            return self._translate(
-                document, src, tgt, cancel, on_paragraph, detect_paragraphs, languages, reading, first_paragraph
-            )
+            return self._translate(document, src, tgt, cancel, on_paragraph, languages, reading, first_paragraph)
 
     def _translate(
         self,
@@ -305,14 +301,13 @@ class Translator:
         tgt: str,
         cancel: threading.Event | None,
         on_paragraph: ParagraphCallback | None,
-        detect_paragraphs: bool,
-        languages: Sequence[str] | None,
+        languages: Sequence[str],
         reading: ReadingPosition | None,
         first_paragraph: contextlib.ExitStack,
     ) -> Translation:
         counts = [0, 0]  # cache hits, misses
         paragraphs = document.paragraphs
-        plan = _Plan(self, document, src, tgt, detect_paragraphs, languages)
+        plan = _Plan(self, document, src, tgt, languages)
         results: list[TranslatedParagraph | None] = [None] * len(paragraphs)
         for window in WindowOrder(plan.sentence_counts, reading):
             if cancel is not None and cancel.is_set():
@@ -444,8 +439,8 @@ class _Plan:
 
     Raises what ``Translator.translate`` raises before any work (the
     article's own pair missing when a paragraph needs it). Sentences are
-    split when first asked for, and each paragraph's language is found
-    then too (``ParagraphLanguages``).
+    split when first asked for, and each paragraph's language is asked for
+    then too (the caller's ``languages``, found on demand where they are a ``ParagraphLanguages``).
     """
 
     def __init__(
@@ -454,16 +449,11 @@ class _Plan:
         document: Document,
         src: str,
         tgt: str,
-        detect_paragraphs: bool,
-        languages: Sequence[str] | None,
+        languages: Sequence[str],
     ) -> None:
         paragraphs = document.paragraphs
-        if languages is None:
-            detected = detect_paragraphs and len(paragraphs) > 1
-            if detected:
-                languages = ParagraphLanguages(paragraphs, src, units=document.units)
-            else:
-                languages = [src] * len(paragraphs)
+        if len(languages) != len(paragraphs):
+            raise ValueError(f"{len(languages)} paragraph languages for {len(paragraphs)} paragraphs")
         self.tgt = tgt
         self.src = src
         self.glossary = translator.glossary

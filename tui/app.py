@@ -163,6 +163,7 @@ class DiglotApp(App[int]):
         self.document = document
         self.forced_language = source_language
         self.guess: LanguageGuess | None = None
+        self._article: Article | None = None  # the one every step uses: its paragraph languages found once
         self.paragraph_languages: tuple[str, ...] = ()  # once every paragraph's is known
         self._translation_languages: Sequence[str] = ()  # found as the translation asks for them
         self.summary: Summary | None = None
@@ -342,6 +343,7 @@ class DiglotApp(App[int]):
         self.document = document
         self.summary_part = None  # a new article: its summary is of the whole
         self.guess = None
+        self._article = None
         self.paragraph_languages = ()
         self._translation_languages = ()
         self.summary = self.translation = None
@@ -357,10 +359,9 @@ class DiglotApp(App[int]):
         self.translation_pane.show_message("Waiting for the language of the article…")
         self.update_info()
         if self.forced_language:
-            given = self.pipeline.identify(document, language=self.forced_language)
-            languages = self.pipeline.paragraph_languages(Article(document, given))
-            self.post_message(LanguageDetected(self.doc_key, given, languages))
-            self.post_message(ParagraphLanguagesDetected(self.doc_key, tuple(languages)))
+            article = self.pipeline.article(document, language=self.forced_language)
+            self.post_message(LanguageDetected(self.doc_key, article))
+            self.post_message(ParagraphLanguagesDetected(self.doc_key, tuple(article.paragraph_languages)))
         else:
             # After the article is on screen: detection's first call loads
             # langdetect's profiles, which would hold the GIL the paint needs.
@@ -374,9 +375,7 @@ class DiglotApp(App[int]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="detect")
     def detect(self, key: str, document: Document) -> None:
         """The article's language: the summary and the translation can start (``find_paragraph_languages`` then)."""
-        guess = self.pipeline.identify(document)
-        languages = self.pipeline.paragraph_languages(Article(document, guess))
-        self.post_message(LanguageDetected(key, guess, languages))
+        self.post_message(LanguageDetected(key, self.pipeline.article(document)))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="paragraph-languages")
     def find_paragraph_languages(self, key: str, languages: Sequence[str]) -> None:
@@ -402,6 +401,7 @@ class DiglotApp(App[int]):
         if message.key != self.doc_key:
             return
         self.guess = message.guess
+        self._article = message.article
         self._translation_languages = message.paragraphs
         self.original_pane.border_title = f"Original · {language(message.guess.code).name}"
         self.update_info()
@@ -433,7 +433,7 @@ class DiglotApp(App[int]):
     @property
     def article(self) -> Article | None:
         """The article with its language, once the language is known."""
-        return Article(self.document, self.guess) if self.guess is not None else None
+        return self._article
 
     # Header ------------------------------------------------------------------
 
@@ -472,7 +472,7 @@ class DiglotApp(App[int]):
         part = self.summary_part
         if part is not None:
             # One chapter or page: a document of its own, its paragraphs' languages found for it.
-            article = Article(self.document.part(part), article.language)
+            article = self.pipeline.article(self.document.part(part), language=article.language)
         key = self._summary_wanted()
         self.summary_key = key
         self.summary_pane.border_title = f"Summary · {self._summary_of()}{self.method} · {self.length}"
@@ -482,10 +482,7 @@ class DiglotApp(App[int]):
         self.summary = None
         self.summary_pane.border_subtitle = ""
         self.summary_pane.show_message(f"Summarising ({self.method}, {self.length})…")
-        # The paragraphs' languages when already known (a new length or
-        # method); else the pipeline finds them for the summary itself.
-        languages = (self.paragraph_languages or None) if part is None else None
-        self.summarize(key, article, self.method, self.length, languages)
+        self.summarize(key, article, self.method, self.length)
 
     def _summary_wanted(self) -> str:
         """The key of the summary the panes ask for now: this article (or the part of it), method and length."""
@@ -525,16 +522,12 @@ class DiglotApp(App[int]):
             self.post_message(ready(key, result))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="summarize")
-    def summarize(
-        self, key: str, article: Article, method: str, length: str, languages: Sequence[str] | None = None
-    ) -> None:
+    def summarize(self, key: str, article: Article, method: str, length: str) -> None:
         def progress(done: int, total: int) -> None:
             self.post_message(SummaryProgress(key, done, total))
 
         def job(cancel: threading.Event) -> Summary:
-            return self.pipeline.summarize(
-                article, method=method, length=length, cancel=cancel, on_progress=progress, languages=languages
-            )
+            return self.pipeline.summarize(article, method=method, length=length, cancel=cancel, on_progress=progress)
 
         self._run_job(key, "summary", job, SummaryReady)
 
@@ -640,8 +633,7 @@ class DiglotApp(App[int]):
         if summary is None:
             # The article's sentences as the original pane shows them (split once, lazily, for both).
             self._translation_source = self._article_sentences
-            languages = self._translation_languages
-            self.translate(key, article, None, self.target, len(document.paragraphs), hold, languages)
+            self.translate(key, article, None, self.target, len(document.paragraphs), hold)
         else:
             self._translation_source = SplitParagraphs(
                 document.paragraphs, lambda index, _paragraph: document.sentences(index, src)
@@ -676,7 +668,6 @@ class DiglotApp(App[int]):
         tgt: str,
         total: int,
         hold: Callable[[], None],
-        languages: Sequence[str] | None = None,
     ) -> None:
         """Translate in this worker; ``hold`` (``PriorityGate.hold``) is released once the first paragraph is out."""
         # Runs of paragraphs, not one message each: a translation that arrives at once (the result
@@ -695,7 +686,7 @@ class DiglotApp(App[int]):
             try:
                 if summary is None:
                     return self.pipeline.translate(
-                        article, tgt, cancel=cancel, on_paragraph=batches.add, languages=languages, reading=reading
+                        article, tgt, cancel=cancel, on_paragraph=batches.add, reading=reading
                     )
                 return self.pipeline.translate_summary(article, summary, tgt, cancel=cancel, on_paragraph=batches.add)
             finally:

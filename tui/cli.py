@@ -633,10 +633,9 @@ def _article(pipeline: Pipeline, args: argparse.Namespace) -> Article:
     if args.source is not None:
         raise UsageError("give either SOURCE or --text, not both")
     from diglot.document import load_document
-    from diglot.jobs.pipeline import Article
 
     document = load_document(args.text, source="<text>")
-    return Article(document, pipeline.identify(document, language=args.src))
+    return pipeline.article(document, language=args.src)
 
 
 def _summarize(pipeline: Pipeline, article: Article, args: argparse.Namespace, progress: CommandProgress) -> Summary:

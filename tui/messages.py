@@ -16,6 +16,7 @@ from textual.message import Message
 from diglot.document import Document
 from diglot.errors import ModelUnavailable
 from diglot.hub import RemoteModel
+from diglot.jobs.pipeline import Article
 from diglot.langid import LanguageGuess
 from diglot.summarize import Summary
 from diglot.translate import TranslatedParagraph, Translation
@@ -31,14 +32,23 @@ class DocumentCompleted(Message):
 
 @dataclass
 class LanguageDetected(Message):
-    """The article's language is known; ``paragraphs`` gives each paragraph's, found as they are asked for.
+    """The article's language is known: ``article`` is the one every step of it uses from now.
 
-    The translation starts from it at once (``Pipeline.paragraph_languages``).
+    Its ``paragraph_languages`` are found as they are asked for, once (``Article.paragraph_languages``);
+    the translation starts from it at once.
     """
 
     key: str
-    guess: LanguageGuess
-    paragraphs: Sequence[str]
+    article: Article
+
+    @property
+    def guess(self) -> LanguageGuess:
+        return self.article.language
+
+    @property
+    def paragraphs(self) -> Sequence[str]:
+        """Each paragraph's language (``Article.paragraph_languages``)."""
+        return self.article.paragraph_languages
 
 
 @dataclass

@@ -600,16 +600,14 @@ class ArticleMaker:
         )
 
     def _start(self, article: Article) -> _Started | ArticleOutcome:
-        """The article's summary and, for its translation, each paragraph's language (found once for every target)."""
+        """The article's summary; its paragraph languages are found once, by the article, for every target."""
         pipeline, options = self.pipeline, self.options
+        article = pipeline.adopt(article)  # read without the cache: what it finds is remembered in this one
         try:
             summary = pipeline.summarize(article, method=options.method, length=options.length)
-            languages = None
-            if options.targets and options.translate == "article":
-                languages = pipeline.paragraph_languages(article)
         except Exception as exc:
             return self._failed(article, exc)
-        return _Started(article, summary, languages, options)
+        return _Started(article, summary, options)
 
     def _finish(self, started: _Started) -> ArticleOutcome:
         from diglot.export import export_dict, render
@@ -647,7 +645,7 @@ class ArticleMaker:
                 if options.translate == "summary":
                     translation = pipeline.translate_summary(article, started.summary, target)
                 else:
-                    translation = pipeline.translate(article, target, languages=started.languages)
+                    translation = pipeline.translate(article, target)
                 outputs.append(ArticleOutput(target, document(translation)))
         except Exception as exc:
             return self._failed(article, exc)
@@ -663,7 +661,6 @@ class _Started:
 
     article: Article
     summary: Summary
-    languages: Sequence[str] | None
     options: BatchOptions
 
     def jobs(self, pipeline: Pipeline) -> list[TranslationJob]:
@@ -671,7 +668,7 @@ class _Started:
         article, targets = self.article, self.options.targets
         if self.options.translate == "summary":
             return [pipeline.summary_translation_job(article, self.summary, target) for target in targets]
-        return [pipeline.translation_job(article, target, languages=self.languages) for target in targets]
+        return [pipeline.translation_job(article, target) for target in targets]
 
 
 # Articles are made in groups of about this many sentences, whose translations

@@ -27,7 +27,7 @@ import contextlib
 import functools
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.metadata import version as _package_version
 from typing import Any, Protocol
 
@@ -43,6 +43,7 @@ from diglot.langid import (
     ParagraphLanguages,
     article_language,
     article_text,
+    document_languages,
     script_paragraph_languages,
     unknown_language_message,
 )
@@ -78,9 +79,6 @@ def _is_language_guess(value: object) -> bool:
     return _is_code(code) and number and 0 <= confidence <= 1 and method in GUESS_METHODS
 
 
-# The paragraph languages of this many recent articles are kept, found or not.
-_SHARED_ARTICLES = 4
-
 # Up to this many paragraphs a summary finds each paragraph's language as
 # the translation does (about 0.4 s); see summary_paragraph_languages.
 DETECTED_PARAGRAPHS = 100
@@ -106,17 +104,79 @@ class DocumentTranslator(Protocol):
         tgt: str,
         cancel: threading.Event | None = None,
         on_paragraph: ParagraphCallback | None = None,
-        languages: Sequence[str] | None = None,
+        languages: Sequence[str],
         reading: ReadingPosition | None = None,
     ) -> Translation: ...
 
 
 @dataclass(frozen=True)
 class Article:
-    """A source read and its language known: where every later step starts."""
+    """A source read and its language known: where every later step starts, with the facts found about it once.
+
+    The article, not the ``Document``, owns each paragraph's language: a
+    paragraph's language depends on the article's (the default a short
+    paragraph or a code block takes, and ``--from``, which makes it every
+    paragraph's), which the document does not know; a document is what a
+    reader made of the source, whatever its language. Every step (summary,
+    translation, export, the app's panes) reads ``paragraph_languages`` from
+    the one ``Article`` it is given, so nothing finds them twice.
+
+    ``cache`` (the pipeline's result cache, see ``Pipeline.article``)
+    remembers the paragraph languages once all are found, for a later run of
+    the same article.
+    """
 
     document: Document
     language: LanguageGuess
+    cache: ResultCache | None = field(default=None, repr=False, compare=False)
+    # Guards the one making of ``paragraph_languages`` (asked for by the app's worker, the translation
+    # and the summary, each in its own thread). Python 3.12 dropped cached_property's own lock.
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
+
+    @property
+    def paragraph_languages(self) -> Sequence[str]:
+        """Each paragraph's language: the given one throughout (``--from``), else detected (a mixed article).
+
+        Made once per article, whichever thread asks first; every later call
+        returns the same sequence. Detected on demand, paragraph by paragraph
+        (``ParagraphLanguages``, safe to share between threads), so a
+        translation starts while a long article's later paragraphs are still
+        unknown; a code block counts as the article's language. Once all are
+        found they are kept in ``cache``, and a later run of the same article
+        reads them from there.
+        """
+        found: Sequence[str] | None = self.__dict__.get("_paragraph_languages")
+        if found is None:
+            with self._lock:
+                found = self.__dict__.get("_paragraph_languages")
+                if found is None:
+                    found = self._find_paragraph_languages()
+                    object.__setattr__(self, "_paragraph_languages", found)
+        return found
+
+    def _find_paragraph_languages(self) -> Sequence[str]:
+        paragraphs = self.document.paragraphs
+        if self.language.method == "given" or len(paragraphs) == 1:
+            return (self.language.code,) * len(paragraphs)
+        cache = self.cache
+        key = cache_key("paragraph-languages", _detector_version(), self.language.code, paragraphs)
+        count = len(paragraphs)
+        if cache is not None:
+            hit = cache.get(key, valid=lambda v: isinstance(v, list) and len(v) == count and all(map(_is_code, v)))
+            if hit is not None:
+                return tuple(hit)
+
+        def remember(found: list[str]) -> None:
+            if cache is not None:
+                cache.put_many("language", {key: found})
+
+        return document_languages(self.document, self.language.code, on_complete=remember)
+
+    @property
+    def paragraph_languages_known(self) -> bool:
+        """Whether every paragraph's language has been found already (nothing left to detect)."""
+        found = self.__dict__.get("_paragraph_languages")
+        return found is not None and (not isinstance(found, ParagraphLanguages) or found.known == len(found))
 
     @functools.cached_property
     def sentence_count(self) -> int:
@@ -190,7 +250,6 @@ class Pipeline:
         )
         self._make_summarizer = summarizers or self._load_summarizer
         self._summarizers: dict[Method, Summarizer] = {}
-        self._paragraph_languages: dict[str, ParagraphLanguages] = {}
         self._lock = threading.Lock()
 
     # Engines ---------------------------------------------------------------
@@ -235,7 +294,23 @@ class Pipeline:
         Raises ``InputError`` with a one-line message for bad input.
         """
         document = read_source(source, max_bytes=self.config.max_input_bytes, selection=selection)
-        return Article(document, self.identify(document, language=language))
+        return self.article(document, language=language)
+
+    def article(self, document: Document, *, language: str | LanguageGuess | None = None) -> Article:
+        """``document`` as an article: its language ``language`` where given (``--from``, or a guess already
+        made), else identified; its paragraph languages, once found, remembered in this pipeline's cache."""
+        guess = language if isinstance(language, LanguageGuess) else self.identify(document, language=language)
+        return Article(document, guess, self.cache)
+
+    def adopt(self, article: Article) -> Article:
+        """``article`` with its paragraph languages remembered in this pipeline's cache (one read elsewhere,
+        by a pipeline without the cache, or sent as data); what was counted of it already is kept."""
+        if article.cache is self.cache or "_paragraph_languages" in article.__dict__:
+            return article
+        adopted = Article(article.document, article.language, self.cache)
+        if "sentence_count" in article.__dict__:
+            adopted.__dict__["sentence_count"] = article.sentence_count
+        return adopted
 
     def identify(self, document: Document, *, language: str | None = None) -> LanguageGuess:
         """The document's language: ``language`` where given, else detected (remembered in the result cache)."""
@@ -266,13 +341,11 @@ class Pipeline:
         length: Length = "medium",
         cancel: threading.Event | None = None,
         on_progress: ProgressCallback | None = None,
-        languages: Sequence[str] | None = None,
     ) -> Summary:
         """A summary of the article; raises ``Cancelled`` once ``cancel`` is set.
 
         Each paragraph is split into sentences by its own language's rules,
-        as the translation splits it: ``languages`` where the caller has them
-        (``paragraph_languages``), else ``summary_paragraph_languages``.
+        as the translation splits it (``summary_paragraph_languages``).
         Starts once no first paragraph of a translation is pending
         (``diglot.priority``): its preparation (sentences, paragraph
         languages) and an extractive summary are CPU work too.
@@ -284,7 +357,7 @@ class Pipeline:
             source_language=article.language.code,
             cancel=cancel,
             on_progress=on_progress,
-            languages=list(languages) if languages is not None else self.summary_paragraph_languages(article),
+            languages=self.summary_paragraph_languages(article),
         )
 
     def summary_language(self, article: Article, *, method: Method = "abstractive") -> str:
@@ -317,51 +390,23 @@ class Pipeline:
         _require_known_language(article)
         return self.check_translation(self.summary_language(article, method=method), tgt)
 
-    def paragraph_languages(self, article: Article) -> Sequence[str]:
-        """Each paragraph's language: the given one throughout (``--from``), else detected (a mixed article).
+    @staticmethod
+    def summary_paragraph_languages(article: Article) -> list[str]:
+        """Each paragraph's language as a summary splits the article.
 
-        Detected on demand, paragraph by paragraph (``ParagraphLanguages``), so
-        a translation starts while a long article's later paragraphs are still
-        unknown; once all are found they are remembered in the result cache,
-        and a later run of the same article reads them from there.
+        ``Article.paragraph_languages`` (what the translation uses) when
+        they are all found already, or up to ``DETECTED_PARAGRAPHS``
+        paragraphs; langdetect takes ~4 ms a paragraph, which would make a
+        4.5 MB article's extractive summary (~5,000 paragraphs, 1.5 s here)
+        wait ~20 s more. Beyond that the writing system decides
+        (``script_paragraph_languages``: a Russian or Chinese paragraph in an
+        English article is still split by its own rules, a German one by
+        English rules).
         """
         paragraphs = article.document.paragraphs
-        if article.language.method == "given" or len(paragraphs) == 1:
-            return [article.language.code] * len(paragraphs)
-        key = cache_key("paragraph-languages", _detector_version(), article.language.code, paragraphs)
-        count = len(paragraphs)
-        hit: list[str] | None = self._cached(
-            key, valid=lambda v: isinstance(v, list) and len(v) == count and all(map(_is_code, v))
-        )
-        if hit is not None:
-            return hit
-        with self._lock:  # one per article, shared by the jobs that ask (the translation, the summary)
-            if (shared := self._paragraph_languages.pop(key, None)) is None:
-                shared = ParagraphLanguages(
-                    paragraphs,
-                    article.language.code,
-                    on_complete=lambda found: self._remember("language", key, found),
-                    units=article.document.units,
-                )
-            self._paragraph_languages[key] = shared  # the most recent last
-            while len(self._paragraph_languages) > _SHARED_ARTICLES:
-                del self._paragraph_languages[next(iter(self._paragraph_languages))]
-            return shared
-
-    def summary_paragraph_languages(self, article: Article) -> list[str]:
-        """Each paragraph's language for a summary whose caller has not found them.
-
-        ``paragraph_languages`` (what the translation uses) up to
-        ``DETECTED_PARAGRAPHS`` paragraphs; langdetect takes ~4 ms a
-        paragraph, which would make a 4.5 MB article's extractive summary
-        (~5,000 paragraphs, 1.5 s here) wait ~20 s more. Beyond that the
-        writing system decides (``script_paragraph_languages``: a Russian or
-        Chinese paragraph in an English article is still split by its own
-        rules, a German one by English rules).
-        """
-        paragraphs = article.document.paragraphs
-        if article.language.method == "given" or len(paragraphs) <= DETECTED_PARAGRAPHS:
-            return list(self.paragraph_languages(article))
+        given = article.language.method == "given"
+        if given or len(paragraphs) <= DETECTED_PARAGRAPHS or article.paragraph_languages_known:
+            return list(article.paragraph_languages)
         return script_paragraph_languages(paragraphs, article.language.code)
 
     def translate(
@@ -371,20 +416,18 @@ class Pipeline:
         *,
         cancel: threading.Event | None = None,
         on_paragraph: ParagraphCallback | None = None,
-        languages: Sequence[str] | None = None,
         reading: ReadingPosition | None = None,
     ) -> Translation:
         """The article in ``tgt``, paragraph structure kept.
 
         Each paragraph is translated from, and split into sentences by the
-        rules of, its own language: ``languages`` where the caller has them
-        (``paragraph_languages``), else found here. With ``reading`` (the
+        rules of, its own language (``Article.paragraph_languages``). With ``reading`` (the
         paragraphs on a reader's screen, updated as they scroll) those are
         translated first; the result is the same as in order. Raises
         ``ModelUnavailable`` before any work when a model is missing,
         ``Cancelled`` once ``cancel`` is set.
         """
-        job = self.translation_job(article, tgt, languages=languages)
+        job = self.translation_job(article, tgt)
         return self.translator.translate(
             job.document,
             src=job.src,
@@ -395,21 +438,21 @@ class Pipeline:
             reading=reading,
         )
 
-    def translation_job(self, article: Article, tgt: str, *, languages: Sequence[str] | None = None) -> TranslationJob:
+    def translation_job(self, article: Article, tgt: str) -> TranslationJob:
         """What ``translate`` translates for ``article`` into ``tgt``: for ``translating_together``.
 
         Raises ``InputError`` for an article in a language the detector does not know (``langid.UNKNOWN``):
         it is never translated as another.
         """
         _require_known_language(article)
-        found = languages if languages is not None else self.paragraph_languages(article)
-        return TranslationJob(article.document, article.language.code, tgt, found)
+        return TranslationJob(article.document, article.language.code, tgt, article.paragraph_languages)
 
     def summary_translation_job(self, article: Article, summary: Summary, tgt: str) -> TranslationJob:
         """What ``translate_summary`` translates: the summary, from the language it is in."""
         if summary.language == UNKNOWN:
             _require_known_language(article)
-        return TranslationJob(summary_document(summary, article.document), summary.language, tgt)
+        document = summary_document(summary, article.document)
+        return TranslationJob(document, summary.language, tgt, (summary.language,) * len(document.paragraphs))
 
     def translating_together(self, jobs: Sequence[TranslationJob]) -> contextlib.AbstractContextManager[None]:
         """Inside, the translations of ``jobs`` share generation batches (``Translator.together``).
@@ -436,7 +479,7 @@ class Pipeline:
         """The summary in ``tgt``, from the language it is in (which may not be the article's)."""
         job = self.summary_translation_job(article, summary, tgt)
         return self.translator.translate(
-            job.document, src=job.src, tgt=job.tgt, cancel=cancel, on_paragraph=on_paragraph
+            job.document, src=job.src, tgt=job.tgt, cancel=cancel, on_paragraph=on_paragraph, languages=job.languages
         )
 
 

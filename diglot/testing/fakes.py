@@ -44,13 +44,12 @@ class FakeSummarizer:
         source_language: str | None = None,
         cancel: threading.Event | None = None,
         on_progress: Callable[[int, int], None] | None = None,
-        languages: Sequence[str] | None = None,
+        languages: Sequence[str],
     ) -> Summary:
         self.calls.append(length)
         _wait(self.gate, cancel)
-        per_paragraph: Sequence[str | None] = languages or [source_language] * len(document.paragraphs)
         every = tuple(
-            s for p, lang in zip(document.paragraphs, per_paragraph, strict=True) for s in split_sentences(p, lang)
+            s for p, lang in zip(document.paragraphs, languages, strict=True) for s in split_sentences(p, lang)
         )
         sentences = every[: SENTENCES[length]]
         if on_progress:
@@ -101,14 +100,13 @@ class FakeTranslator:
         tgt: str,
         cancel: threading.Event | None = None,
         on_paragraph: Callable[[int, TranslatedParagraph], None] | None = None,
-        languages: Sequence[str] | None = None,
+        languages: Sequence[str],
         reading: ReadingPosition | None = None,
     ) -> Translation:
         self.calls.append(tgt)
         if self.error:
             raise self.error
         route = self.route(src, tgt)
-        languages = languages or [src] * len(document.paragraphs)
         segmented = [document.sentences(i, lang) for i, lang in enumerate(languages)]
         firsts = [0]  # each paragraph's first sentence number, so that a sentence's text never depends on the order
         for sentences in segmented:

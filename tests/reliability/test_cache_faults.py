@@ -21,6 +21,7 @@ from diglot.cache import ResultCache, classify
 from diglot.config import Config
 from diglot.document import read_source
 from diglot.jobs.pipeline import Pipeline
+from diglot.langid import document_languages
 from diglot.models import ModelPool
 from diglot.testing.fakes import FakeSummarizer, FakeTranslator
 from diglot.translate import Translator
@@ -96,13 +97,15 @@ def test_translation_through_a_locked_cache_is_delivered(tiny_models, seed: Path
     filled(path)
     config = Config(translate_models={"en-ru": str(tiny_models["en-ru"])}, num_beams=1)
     document = read_source(str(seed))
-    expected = Translator(config, pool=ModelPool(device="cpu")).translate(document, src="en", tgt="ru")
+    expected = Translator(config, pool=ModelPool(device="cpu")).translate(
+        document, src="en", tgt="ru", languages=document_languages(document, "en")
+    )
     other = sqlite3.connect(path)
     other.execute("BEGIN EXCLUSIVE")
     try:
         said = Warnings()
         translator = Translator(config, pool=ModelPool(device="cpu"), cache=ResultCache(path, on_warning=said))
-        result = translator.translate(document, src="en", tgt="ru")
+        result = translator.translate(document, src="en", tgt="ru", languages=document_languages(document, "en"))
     finally:
         other.rollback()
         other.close()
@@ -190,7 +193,9 @@ def test_full_disk_keeps_reading_and_delivers(tiny_models, seed: Path, tmp_path:
     document = read_source(str(seed))
     said = Warnings()
     cache = ResultCache(path, on_warning=said)
-    first = Translator(config, pool=ModelPool(device="cpu"), cache=cache).translate(document, src="en", tgt="ru")
+    first = Translator(config, pool=ModelPool(device="cpu"), cache=cache).translate(
+        document, src="en", tgt="ru", languages=document_languages(document, "en")
+    )
     real_connect = cache._connect
 
     class FullDisk:
@@ -219,10 +224,14 @@ def test_full_disk_keeps_reading_and_delivers(tiny_models, seed: Path, tmp_path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(cache, "_connect", lambda: (db := real_connect()) and FullDisk(db))
         translator = Translator(config, pool=ModelPool(device="cpu"), cache=cache)
-        cached = translator.translate(document, src="en", tgt="ru")
+        cached = translator.translate(document, src="en", tgt="ru", languages=document_languages(document, "en"))
         beams = Config(translate_models=config.translate_models, num_beams=2)
-        fresh = Translator(beams, pool=ModelPool(device="cpu"), cache=cache).translate(document, src="en", tgt="ru")
-        again = Translator(beams, pool=ModelPool(device="cpu"), cache=cache).translate(document, src="en", tgt="ru")
+        fresh = Translator(beams, pool=ModelPool(device="cpu"), cache=cache).translate(
+            document, src="en", tgt="ru", languages=document_languages(document, "en")
+        )
+        again = Translator(beams, pool=ModelPool(device="cpu"), cache=cache).translate(
+            document, src="en", tgt="ru", languages=document_languages(document, "en")
+        )
     assert cached.text == first.text and cached.cache_misses == 0  # read what it could
     assert fresh.text and fresh.cache_hits == 0  # computed the rest and delivered it
     assert again.text == fresh.text and again.cache_hits == 0  # (it could not be kept)
@@ -285,12 +294,16 @@ def test_a_disk_full_before_the_cache_opens_still_gives_every_hit(tiny_models, s
         config = Config(translate_models={"en-ru": str(tiny_models["en-ru"])}, num_beams=1)
         document = read_source(str(seed))
         cache = ResultCache(mount / "c.sqlite3")
-        first = Translator(config, pool=ModelPool(device="cpu"), cache=cache).translate(document, src="en", tgt="ru")
+        first = Translator(config, pool=ModelPool(device="cpu"), cache=cache).translate(
+            document, src="en", tgt="ru", languages=document_languages(document, "en")
+        )
         cache.close()
         _take_every_free_byte(mount)
         said = Warnings()
         cache = ResultCache(mount / "c.sqlite3", on_warning=said)
-        again = Translator(config, pool=ModelPool(device="cpu"), cache=cache).translate(document, src="en", tgt="ru")
+        again = Translator(config, pool=ModelPool(device="cpu"), cache=cache).translate(
+            document, src="en", tgt="ru", languages=document_languages(document, "en")
+        )
         assert (again.cache_hits, again.cache_misses) == (first.cache_misses, 0) and again.text == first.text
         assert len(said) == 1 and "full disk" in said[0]
         cache.close()

@@ -16,6 +16,7 @@ from diglot.backends import GenerationOptions
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import Document
+from diglot.langid import document_languages
 from diglot.model_files import revision
 from diglot.models import ModelPool, is_available, load_model, local_folder
 from diglot.translate import Translator
@@ -116,7 +117,7 @@ def test_a_rebuilt_conversion_never_serves_results_cached_from_the_one_before(mo
     document = Document(paragraphs=tuple(SENTENCES))
     pool = ModelPool(device="cpu")
     translator = Translator(Config(), pool=pool, model=model_ref, cache=cache)
-    first = translator.translate(document, src="en", tgt="ru")
+    first = translator.translate(document, src="en", tgt="ru", languages=document_languages(document, "en"))
     assert first.backend == "ctranslate2"
     identity = pool.identity(model_ref)
     keys = [cache_key("translate", identity, translator.num_beams, _INPUT_FORM, "en", "ru", s) for s in SENTENCES]
@@ -125,7 +126,7 @@ def test_a_rebuilt_conversion_never_serves_results_cached_from_the_one_before(mo
     cache.put_many("translation", dict.fromkeys(keys, "НЕВЕРНО"))
     ct2.remove_conversions()  # what `diglot cache clear --conversions` does
     again = Translator(Config(), pool=ModelPool(device="cpu"), model=model_ref, cache=cache).translate(
-        document, src="en", tgt="ru"
+        document, src="en", tgt="ru", languages=document_languages(document, "en")
     )
     assert "НЕВЕРНО" not in again.text
     assert again.text == first.text

@@ -74,7 +74,7 @@ def cyrillic(text: str) -> bool:
 def in_order(app, target: str) -> Translation:
     """The article translated in order, with no reader (a fresh pipeline on the same tiny models)."""
     pipeline = default_engines(load_config(), use_cache=False)
-    return pipeline.translate(app.article, target, languages=app.paragraph_languages)
+    return pipeline.translate(app.article, target)
 
 
 async def jump_to_the_end(app, pilot, held: HeldWindows):

@@ -33,7 +33,7 @@ class LinkingSummarizer:
 
     method = "abstractive"
 
-    def summarize(self, document: Document, *, length: str = "medium", **_: Any) -> Summary:
+    def summarize(self, document: Document, *, languages: Sequence[str], length: str = "medium", **_: Any) -> Summary:
         summary = Summary(
             text=join_sentences(SUMMARY),
             sentences=SUMMARY,
@@ -43,7 +43,7 @@ class LinkingSummarizer:
             source_language="en",
             model="fake/summarizer",
         )
-        return with_trust(summary, article_sentences(document))
+        return with_trust(summary, article_sentences(document, languages))
 
 
 class LoopingTranslator(FakeTranslator):
@@ -57,7 +57,7 @@ class LoopingTranslator(FakeTranslator):
         tgt: str,
         cancel: threading.Event | None = None,
         on_paragraph: Callable[[int, TranslatedParagraph], None] | None = None,
-        languages: Sequence[str] | None = None,
+        languages: Sequence[str],
         reading: ReadingPosition | None = None,
     ) -> Translation:
         def flagged(index: int, paragraph: TranslatedParagraph) -> None:

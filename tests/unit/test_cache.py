@@ -11,6 +11,7 @@ import pytest
 from diglot.cache import ResultCache, cache_key
 from diglot.config import Config
 from diglot.document import read_source
+from diglot.langid import document_languages
 from diglot.models import ModelPool, load_model
 from diglot.summarize import load_summarizer
 from diglot.translate import Translator
@@ -46,13 +47,13 @@ def test_cached_translation_loads_no_model(tiny_models, seed: Path, tmp_path: Pa
     document = read_source(str(seed))
     loads: list[str] = []
     first = Translator(config, pool=counting_pool(loads), cache=ResultCache(tmp_path / "c.sqlite3"))
-    cold = first.translate(document, src="en", tgt="ru")
+    cold = first.translate(document, src="en", tgt="ru", languages=document_languages(document, "en"))
     sentences = sum(len(p.sentences) for p in cold.paragraphs)
     assert (cold.cache_hits, cold.cache_misses) == (0, sentences) and loads == [str(tiny_models["en-ru"])]
 
     loads.clear()  # a new process: new pool, same cache file
     second = Translator(config, pool=counting_pool(loads), cache=ResultCache(tmp_path / "c.sqlite3"))
-    warm = second.translate(document, src="en", tgt="ru")
+    warm = second.translate(document, src="en", tgt="ru", languages=document_languages(document, "en"))
     assert (warm.cache_hits, warm.cache_misses) == (sentences, 0) and loads == []
     assert warm.text == cold.text and warm.backend == cold.backend
 
@@ -62,13 +63,13 @@ def test_cache_keys_include_the_options(tiny_models, seed: Path, tmp_path: Path)
     cache = ResultCache(tmp_path / "c.sqlite3")
     pairs = {"en-ru": str(tiny_models["en-ru"])}
     Translator(Config(translate_models=pairs, num_beams=1), pool=ModelPool(device="cpu"), cache=cache).translate(
-        document, src="en", tgt="ru"
+        document, src="en", tgt="ru", languages=document_languages(document, "en")
     )
     other = Translator(Config(translate_models=pairs, num_beams=2), pool=ModelPool(device="cpu"), cache=cache)
-    assert other.translate(document, src="en", tgt="ru").cache_hits == 0
+    assert other.translate(document, src="en", tgt="ru", languages=document_languages(document, "en")).cache_hits == 0
     transformers = ModelPool(device="cpu", backend="transformers")
     plain = Translator(Config(translate_models=pairs, num_beams=1), pool=transformers, cache=cache)
-    assert plain.translate(document, src="en", tgt="ru").cache_hits == 0
+    assert plain.translate(document, src="en", tgt="ru", languages=document_languages(document, "en")).cache_hits == 0
 
 
 def test_cached_summary_loads_no_model(tiny_models, seed: Path, tmp_path: Path):
@@ -76,13 +77,13 @@ def test_cached_summary_loads_no_model(tiny_models, seed: Path, tmp_path: Path):
     document = read_source(str(seed))
     loads: list[str] = []
     cold = load_summarizer(config=config, pool=counting_pool(loads), cache=ResultCache(tmp_path / "c.sqlite3"))
-    first = cold.summarize(document, length="short")
+    first = cold.summarize(document, length="short", languages=["en"] * len(document.paragraphs))
     assert not first.cached and loads
     loads.clear()
     warm = load_summarizer(config=config, pool=counting_pool(loads), cache=ResultCache(tmp_path / "c.sqlite3"))
-    second = warm.summarize(document, length="short")
+    second = warm.summarize(document, length="short", languages=["en"] * len(document.paragraphs))
     assert second.cached and loads == [] and second.text == first.text and second.chunks == first.chunks
-    assert not warm.summarize(document, length="long").cached
+    assert not warm.summarize(document, length="long", languages=["en"] * len(document.paragraphs)).cached
 
 
 def test_cli_reports_cache_hits(capsys, seed: Path, tiny_config):
@@ -248,7 +249,7 @@ def test_a_cached_run_finds_the_languages_in_the_cache_not_by_detecting_again(
     import diglot.jobs.pipeline
     import diglot.langid
     from diglot.document import Document
-    from diglot.jobs.pipeline import Article, Pipeline
+    from diglot.jobs.pipeline import Pipeline
 
     calls: list[str] = []
     real_document, real_paragraph = diglot.jobs.pipeline.article_language, diglot.langid.detect_language
@@ -269,7 +270,7 @@ def test_a_cached_run_finds_the_languages_in_the_cache_not_by_detecting_again(
 
     def languages(pipeline: Pipeline) -> tuple[object, list[str]]:
         guess = pipeline.identify(document)
-        return guess, list(pipeline.paragraph_languages(Article(document, guess)))
+        return guess, list(pipeline.article(document, language=guess).paragraph_languages)
 
     monkeypatch.setenv("DIGLOT_CACHE_DIR", str(tmp_path))
     first = languages(Pipeline(Config()))

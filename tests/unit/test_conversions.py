@@ -60,11 +60,13 @@ TORCH_FREE = """
 import json, sys
 from diglot.config import Config
 from diglot.document import Document
+from diglot.langid import document_languages
 from diglot.models import ModelPool
 from diglot.translate import Translator
 pool = ModelPool(device="cpu", backend="auto")
 translator = Translator(Config(), pool=pool, model=sys.argv[1])
-result = translator.translate(Document(paragraphs=("Putin met Li in Moscow.", "Привет, мир!")), src="en", tgt="ru")
+document = Document(paragraphs=("Putin met Li in Moscow.", "Привет, мир!"))
+result = translator.translate(document, src="en", tgt="ru", languages=document_languages(document, "en"))
 heavy = [m for m in ("torch", "transformers") if m in sys.modules]
 print(json.dumps({"text": result.text, "backend": result.backend, "heavy": heavy}))
 """
@@ -204,7 +206,7 @@ def test_a_transformers_fallback_is_cached_under_transformers(tiny_models, tmp_p
     translator = Translator(Config(), pool=pool, model=ref, cache=cache)
     predicted = pool.identity(ref)
     assert predicted.backend == "ctranslate2"  # what auto would use, before trying
-    translation = translator.translate(Document(paragraphs=(SENTENCES[0],)), src="en", tgt="ru")
+    translation = translator.translate(Document(paragraphs=(SENTENCES[0],)), src="en", tgt="ru", languages=["en"])
     assert translation.backend == "transformers"
     actual = ModelIdentity(ref, predicted.revision, "transformers", "float32")
     from diglot.translate.translator import _INPUT_FORM
@@ -224,9 +226,13 @@ def test_a_summary_from_the_fallback_is_labelled_and_cached_as_transformers(tiny
     pool = ModelPool(device="cpu")
     summarizer = load_summarizer(model=ref, pool=pool, cache=cache)
     document = Document(paragraphs=("Putin met Li in Moscow on Sunday. The talks went on for hours.",))
-    summary = summarizer.summarize(document, source_language="en", length="short")
+    summary = summarizer.summarize(
+        document, source_language="en", length="short", languages=["en"] * len(document.paragraphs)
+    )
     assert summary.backend == "transformers"
-    again = load_summarizer(model=ref, pool=pool, cache=cache).summarize(document, source_language="en", length="short")
+    again = load_summarizer(model=ref, pool=pool, cache=cache).summarize(
+        document, source_language="en", length="short", languages=["en"] * len(document.paragraphs)
+    )
     assert again.cached and again.text == summary.text
 
 

@@ -155,7 +155,7 @@ def test_only_prose_reaches_the_model_and_structure_comes_back(config, name, mod
     document = read_source(str(DOCUMENTS / name))
     src, tgt = LANGUAGE[name]
     translator = FakeTranslator(config, MODELS[model])
-    translation = translator.translate(document, src=src, tgt=tgt, detect_paragraphs=False)
+    translation = translator.translate(document, src=src, tgt=tgt, languages=[src] * len(document.paragraphs))
     source_shape = Shape(document.blocks)
     # The model saw prose only: no code, no address, no markup characters, no bullets or column rules.
     seen = "\n".join(translator.inputs)
@@ -183,7 +183,9 @@ def test_only_prose_reaches_the_model_and_structure_comes_back(config, name, mod
 
 def test_code_blocks_are_not_counted_as_paragraphs_already_in_the_target_language(config):
     document = read_source(str(DOCUMENTS / "guide_en.md"))
-    translation = FakeTranslator(config, _translated).translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    translation = FakeTranslator(config, _translated).translate(
+        document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs)
+    )
     code = [i for i in range(len(document.paragraphs)) if document.code_block(i) is not None]
     assert code and all(translation.paragraphs[i].source_language == "en" for i in code)
     assert translation.kept_paragraphs == 0  # no "2 paragraphs already in Russian" note for an English guide
@@ -197,7 +199,7 @@ def test_translating_a_guide_notes_no_paragraph_kept(capsys, tiny_config):
 def test_links_are_carried_onto_unchanged_words_else_appended(config):
     document = load_document("Install [Example](https://e.x/a) with **care** now.\n", source="d.md", markdown=True)
     translator = FakeTranslator(config, lambda s: s.replace("Install", "Установите").replace("care", "осторожно"))
-    translation = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    translation = translator.translate(document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs))
     written = write_document(document, translation, "md")
     # "Example" is unchanged in the translation: linked there; "care" is not: appended with its own words.
     assert written == "Установите [Example](https://e.x/a) with осторожно now (**care**).\n"
@@ -223,7 +225,9 @@ def test_html_page_keeps_headings_lists_code_tables_and_links(config):
     ]
     for unwanted in ("Home", "All rights reserved", "Privacy"):
         assert unwanted not in document.text
-    translation = FakeTranslator(config, _translated).translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    translation = FakeTranslator(config, _translated).translate(
+        document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs)
+    )
     page = write_document(document, translation, "html")
     assert page.startswith("<!DOCTYPE html>") and '<html lang="ru">' in page
     assert "<pre><code>pip install example==2.0\nexample migrate checks.toml\n</code></pre>" in page
@@ -332,7 +336,9 @@ def test_an_extractive_summary_never_picks_code_tables_or_headings():
     from diglot.summarize.extractive import ExtractiveSummarizer
 
     document = read_source(str(DOCUMENTS / "guide_en.md"))
-    summary = ExtractiveSummarizer().summarize(document, length="long", source_language="en")
+    summary = ExtractiveSummarizer().summarize(
+        document, length="long", source_language="en", languages=["en"] * len(document.paragraphs)
+    )
     paragraphs = range(len(document.paragraphs))
     prose = {s for i in paragraphs if document.is_prose(i, headings=False) for s in document.sentences(i)}
     assert summary.sentences and set(summary.sentences) <= prose
@@ -352,7 +358,7 @@ def test_the_abstractive_model_reads_prose_only(tiny_models):
         return real(paragraphs, *args, **kwargs)
 
     summarizer._summarize = spy  # type: ignore[method-assign]
-    summarizer.summarize(document, length="short", source_language="en")
+    summarizer.summarize(document, length="short", source_language="en", languages=["en"] * len(document.paragraphs))
     text = "\n".join(seen)
     assert "## Install" in text and "Rules are read in order." in text  # headings as context, list items
     assert "example --version" not in text and "Skips the slow checks" not in text and "{*" not in text

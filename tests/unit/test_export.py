@@ -52,7 +52,7 @@ def test_formats(tmp_path: Path, seed: Path):
     from diglot.document import read_source
 
     document = read_source(str(seed))
-    summary = ExtractiveSummarizer().summarize(document)
+    summary = ExtractiveSummarizer().summarize(document, languages=["en"] * len(document.paragraphs))
     data = export_dict(document, LanguageGuess("en", 0.99, "langdetect"), summary=summary)
     written = valid_result(json.loads(render(data, "json")))
     assert written["summary"]["sentences"] == list(summary.sentences) and written["translation"] is None

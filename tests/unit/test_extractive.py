@@ -73,7 +73,9 @@ def articles(seed: Path, data: Path) -> dict[str, tuple[object, str]]:
 @pytest.mark.parametrize(("article", "length"), sorted(BEFORE))
 def test_same_choices_as_before(articles, article: str, length: str) -> None:
     document, language = articles[article]
-    summary = ExtractiveSummarizer().summarize(document, length=length, source_language=language)
+    summary = ExtractiveSummarizer().summarize(
+        document, length=length, source_language=language, languages=[language] * len(document.paragraphs)
+    )
     assert [s[: len(p)] for s, p in zip(summary.sentences, BEFORE[article, length], strict=True)] == BEFORE[
         article, length
     ]
@@ -106,7 +108,9 @@ def test_a_long_article_gets_a_bounded_graph(monkeypatch) -> None:
     # At most _NEIGHBOURS chosen per sentence, and the graph is undirected.
     assert graph.nnz <= 2 * extractive._NEIGHBOURS * len(sentences)
     assert (graph != graph.T).nnz == 0 and graph.diagonal().sum() == 0
-    summary = ExtractiveSummarizer().summarize(document, source_language="en")
+    summary = ExtractiveSummarizer().summarize(
+        document, source_language="en", languages=["en"] * len(document.paragraphs)
+    )
     assert len(summary.sentences) == 4 and all(s in sentences for s in summary.sentences)
 
 
@@ -128,7 +132,9 @@ def test_cancelled_while_ranking(articles, monkeypatch, full_graph_limit: int) -
     document, language = articles["seed"]
     cancel = CancelAfter(2)
     with pytest.raises(Cancelled):
-        ExtractiveSummarizer().summarize(document, source_language=language, cancel=cancel)
+        ExtractiveSummarizer().summarize(
+            document, source_language=language, cancel=cancel, languages=[language] * len(document.paragraphs)
+        )
     assert cancel.checks == 2  # checked inside the ranking, and stopped at once
 
 

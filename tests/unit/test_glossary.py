@@ -267,7 +267,7 @@ def test_every_term_comes_out_as_the_glossary_says(tmp_path, config, model, mark
     )
     document = load_document(text, source="a.md" if markdown else "a.txt", markdown=markdown)
     translator = FakeTranslator(config, MODELS[model], glossary=glossary)
-    translation = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    translation = translator.translate(document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs))
     seen = "\n".join(translator.inputs)
     assert "Gazprom" not in seen and "Kubernetes" not in seen and "Times" not in seen  # the model never saw them
     pairs = [pair for p in translation.paragraphs for pair in p.sentences]
@@ -296,7 +296,7 @@ def test_terms_in_code_stay_code_and_structure_survives(tmp_path, config):
     glossary = load_glossary([_write(tmp_path / "t.csv", "source,target\nexample,пример\n")])
     document = read_source(str(DOCUMENTS / "guide_en.md"))
     translator = FakeTranslator(config, _translated, glossary=glossary)
-    translation = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    translation = translator.translate(document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs))
     pairs = [pair for p in translation.paragraphs for pair in p.sentences]
     code = [pair for pair in pairs if pair.source.startswith("pip install example")]
     assert code and all(pair.target == pair.source for pair in code)  # inside a code block: kept as code
@@ -312,7 +312,7 @@ def test_the_cache_keeps_the_model_output_and_the_terms_are_put_back_after_it(tm
     outputs = []
     for glossary in (first, second, without, first):
         translator = FakeTranslator(config, _translated, glossary=glossary, cache=cache)
-        translation = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+        translation = translator.translate(document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs))
         outputs.append((translation.text, translation.cache_hits, translator.inputs))
     assert outputs[0] == ("Газпром Жmoved Жto Kubernetes.", 0, ["moved to {0}."])
     # Other targets for the same terms: the model's output for the same masked text is reused.
@@ -326,11 +326,11 @@ def test_tiny_models_keep_every_term(tmp_path, config):
     path = _write(tmp_path / "t.csv", "source,target\nGazprom,Газпром\nKubernetes,\n北京,Beijing\n")
     translator = Translator(config, pool=ModelPool(device="cpu"), glossary=load_glossary([path]))
     english = load_document("Gazprom runs Kubernetes in the cloud. Kubernetes is fast.\n", source="a.txt")
-    translation = translator.translate(english, src="en", tgt="ru", detect_paragraphs=False)
+    translation = translator.translate(english, src="en", tgt="ru", languages=["en"] * len(english.paragraphs))
     first, second = translation.paragraphs[0].sentences
     assert "Газпром" in first.target and "Kubernetes" in first.target and "Kubernetes" in second.target
     chinese = load_document("我住在北京。北京很大。\n", source="z.txt")
-    translation = translator.translate(chinese, src="zh", tgt="en", detect_paragraphs=False)
+    translation = translator.translate(chinese, src="zh", tgt="en", languages=["zh"] * len(chinese.paragraphs))
     assert all("Beijing" in pair.target for pair in translation.paragraphs[0].sentences)
 
 
@@ -459,9 +459,9 @@ def test_translating_together_sends_what_each_translation_sends(tmp_path, config
         load_document("Read `code` at Gazprom.\n", source="b.md", markdown=True),
     ]
     translator = FakeTranslator(config, _translated, glossary=glossary)
-    jobs = [TranslationJob(document, "en", "ru", detect_paragraphs=False) for document in documents]
+    jobs = [TranslationJob(document, "en", "ru", ["en"] * len(document.paragraphs)) for document in documents]
     with translator.together(jobs):
-        made = [translator.translate(d, src="en", tgt="ru", detect_paragraphs=False) for d in documents]
+        made = [translator.translate(d, src="en", tgt="ru", languages=["en"] * len(d.paragraphs)) for d in documents]
     # Each sentence reached the model once, as its translation reads it: terms and code as placeholders.
     assert sorted(translator.inputs) == sorted(["moved to {0}.", "Nothing here.", "Read {0} at {1}."])
     assert made[0].paragraphs[0].sentences[0].target == "Газпром Жmoved Жto Kubernetes."
@@ -486,7 +486,7 @@ def test_links_and_emphasis_on_a_term_are_carried_onto_its_target(tmp_path, conf
     glossary = load_glossary([_write(tmp_path / "t.csv", "source,target\nGazprom,Газпром\n")])
     document = load_document("**Gazprom** grew, said [Gazprom](https://g.com) today.\n", source="a.md", markdown=True)
     translator = FakeTranslator(config, _translated, glossary=glossary)
-    translation = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    translation = translator.translate(document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs))
     # Not appended with the source's words in parentheses: the marks are on the terms' targets.
     assert write_document(document, translation, "md") == "**Газпром** Жgrew, Жsaid [Газпром](https://g.com) Жtoday.\n"
     assert not [f for f in translation.paragraphs[0].sentences[0].flags if f.kind in ("markup", "glossary")]
@@ -496,6 +496,10 @@ def test_the_article_s_own_braces_are_not_taken_for_placeholders(tmp_path, confi
     glossary = load_glossary([_write(tmp_path / "t.csv", "source,target\nGazprom,Газпром\n")])
     document = load_document("Gazprom logs {0} and {1} here. Write {0} for the first.\n", source="a.txt")
     translator = FakeTranslator(config, _translated, glossary=glossary)
-    first, second = translator.translate(document, src="en", tgt="ru", detect_paragraphs=False).paragraphs[0].sentences
+    first, second = (
+        translator.translate(document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs))
+        .paragraphs[0]
+        .sentences
+    )
     assert first.target == "Газпром Жlogs {0} Жand {1} Жhere." and second.target == "Жwrite {0} Жfor Жthe Жfirst."
     assert [f for pair in (first, second) for f in pair.flags if f.kind in ("markup", "glossary")] == []

@@ -10,7 +10,7 @@ import pytest
 from diglot.config import Config
 from diglot.document import Document
 from diglot.jobs.pipeline import Article, Pipeline
-from diglot.langid import UNKNOWN, detect_language, detector_languages, voting_text
+from diglot.langid import UNKNOWN, detect_language, detector_languages, document_languages, voting_text
 from diglot.models import ModelPool
 from diglot.translate import Translator
 
@@ -78,7 +78,7 @@ def _page(tmp_path: Path, text: str) -> Article:
 def test_a_documentation_page_is_in_its_prose_language_in_every_paragraph(tmp_path: Path, page: str, code: str):
     article = _page(tmp_path, page)
     assert article.language.code == code
-    languages = Pipeline(Config(), use_cache=False).paragraph_languages(article)
+    languages = article.paragraph_languages
     document = article.document
     prose = [languages[i] for i in range(len(document.paragraphs)) if not document.unit(i).verbatim]  # type: ignore[union-attr]
     assert prose and set(prose) == {code}
@@ -117,7 +117,7 @@ def test_translating_an_unknown_language_fails_in_one_line(tmp_path: Path, capsy
 def test_an_unknown_paragraph_in_an_english_article_is_kept_and_flagged(tiny_models):
     document = Document(paragraphs=(ENGLISH, AMHARIC, ENGLISH))
     translator = Translator(Config(translate_models={"en-ru": str(tiny_models["en-ru"])}, num_beams=1))
-    translation = translator.translate(document, src="en", tgt="ru")
+    translation = translator.translate(document, src="en", tgt="ru", languages=document_languages(document, "en"))
     first, unknown, last = translation.paragraphs
     assert first.route.steps and last.route.steps
     assert unknown.source_language == UNKNOWN and unknown.text == AMHARIC
@@ -132,7 +132,9 @@ def _mixed_translator(tiny_models) -> Translator:
 
 def test_a_mixed_article_is_translated_where_a_model_serves_the_paragraph(tiny_models):
     document = Document(paragraphs=(RUSSIAN, ENGLISH, RUSSIAN, RUSSIAN))
-    translation = _mixed_translator(tiny_models).translate(document, src="ru", tgt="zh")
+    translation = _mixed_translator(tiny_models).translate(
+        document, src="ru", tgt="zh", languages=document_languages(document, "ru")
+    )
     kinds = [(p.source_language, bool(p.route.steps)) for p in translation.paragraphs]
     assert kinds == [("ru", False), ("en", True), ("ru", False), ("ru", False)]
     kept = translation.paragraphs[0]
@@ -145,7 +147,9 @@ def test_an_article_no_paragraph_of_which_can_be_translated_still_fails(tiny_mod
     from diglot.errors import ModelUnavailable
 
     with pytest.raises(ModelUnavailable, match="opus-mt-ru-en"):
-        _mixed_translator(tiny_models).translate(Document(paragraphs=(RUSSIAN, RUSSIAN)), src="ru", tgt="zh")
+        _mixed_translator(tiny_models).translate(
+            Document(paragraphs=(RUSSIAN, RUSSIAN)), src="ru", tgt="zh", languages=["ru", "ru"]
+        )
 
 
 def test_the_command_line_notes_the_paragraphs_kept_untranslated(tmp_path: Path, capsys, tiny_models, monkeypatch):

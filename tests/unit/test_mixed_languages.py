@@ -9,7 +9,7 @@ import pytest
 from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import ModelUnavailable
-from diglot.langid import paragraph_languages, script_profile
+from diglot.langid import document_languages, paragraph_languages, script_profile
 from diglot.models import ModelPool
 from diglot.segment import paragraph_sentences, split_sentences
 from diglot.translate import Translator
@@ -51,14 +51,18 @@ def tiny_translator(tiny_models) -> Translator:
 def test_paragraphs_already_in_the_target_language_are_kept(tiny_models, data: Path) -> None:
     russian = read_source(str(data / "ru.txt")).paragraphs
     document = Document(paragraphs=("Putin meets Li in Moscow", *russian))
-    translation = tiny_translator(tiny_models).translate(document, src="ru", tgt="ru")
+    translation = tiny_translator(tiny_models).translate(
+        document, src="ru", tgt="ru", languages=document_languages(document, "ru")
+    )
     assert translation.kept_paragraphs == 0  # a Russian article "into Russian": nothing to say
     headline, *rest = translation.paragraphs
     assert headline.source_language == "en" and headline.route.kind == "direct"
     assert script_profile(headline.text)["CYRILLIC"] > 0  # the tiny en-ru model's output
     assert [p.text for p in rest] == list(russian) and all(p.route.kind == "same" for p in rest)
 
-    into_english = tiny_translator(tiny_models).translate(document, src="ru", tgt="en")
+    into_english = tiny_translator(tiny_models).translate(
+        document, src="ru", tgt="en", languages=document_languages(document, "ru")
+    )
     assert into_english.kept_paragraphs == 1
     assert into_english.paragraphs[0].text == "Putin meets Li in Moscow"
     assert [p.route.kind for p in into_english.paragraphs] == ["same", "direct", "direct", "direct"]
@@ -71,7 +75,9 @@ def test_each_paragraph_is_segmented_by_its_own_language(tiny_models) -> None:
         ["Am 3. Oktober ist Feiertag.", "Die Ämter sind zu."],
         ["Am 3.", "Oktober ist Feiertag.", "Die Ämter sind zu."],
     ]
-    translation = tiny_translator(tiny_models).translate(Document(paragraphs=(german,)), src="de", tgt="de")
+    translation = tiny_translator(tiny_models).translate(
+        Document(paragraphs=(german,)), src="de", tgt="de", languages=["de"]
+    )
     assert [pair.source for pair in translation.paragraphs[0].sentences] == [
         "Am 3. Oktober ist Feiertag.",
         "Die Ämter sind zu.",
@@ -103,12 +109,16 @@ def test_the_command_line_notes_kept_paragraphs(capsys, tiny_models, data: Path,
 def test_a_paragraph_whose_language_has_no_model_is_translated_as_the_article(tiny_models) -> None:
     # No Greek model here (nor m2m100): the caption goes through en->ru rather than failing the article.
     document = Document(paragraphs=(LONG_EN, "Η Ακρόπολη", LONG_EN))
-    translation = tiny_translator(tiny_models).translate(document, src="en", tgt="ru")
+    translation = tiny_translator(tiny_models).translate(
+        document, src="en", tgt="ru", languages=document_languages(document, "en")
+    )
     assert [p.source_language for p in translation.paragraphs] == ["en", "en", "en"]
     assert all(script_profile(p.text)["CYRILLIC"] > 0 for p in translation.paragraphs)
     # The article's own language without a model still fails, naming it.
     with pytest.raises(ModelUnavailable, match="opus-mt-en-de"):
-        tiny_translator(tiny_models).translate(document, src="en", tgt="de")
+        tiny_translator(tiny_models).translate(
+            document, src="en", tgt="de", languages=document_languages(document, "en")
+        )
 
 
 # An English article with a Russian paragraph whose abbreviations ("им.", "проф.")
@@ -133,16 +143,15 @@ def test_the_extractive_summary_is_made_of_the_translations_sentences(tiny_model
     document = Document(paragraphs=MIXED_RUSSIAN)
     article = Article(document, pipeline.identify(document))
     assert article.language.code == "en"
-    languages = list(pipeline.paragraph_languages(article))
-    assert languages == ["en", "en", "ru", "en"]
+    assert list(article.paragraph_languages) == ["en", "en", "ru", "en"]
     assert split_sentences(MIXED_RUSSIAN[2], "en") != RUSSIAN_SENTENCES  # the split this is about
-    translation = pipeline.translate(article, "ru", languages=languages)
+    translation = pipeline.translate(article, "ru")
     shown = [pair.source for p in translation.paragraphs for pair in p.sentences]
     assert shown == [MIXED_RUSSIAN[0], MIXED_RUSSIAN[1], *RUSSIAN_SENTENCES, MIXED_RUSSIAN[3]]
     # Five sentences: a long summary takes them all, split as the translation split them,
-    # whether the caller passes the languages (the app, once known) or the pipeline finds them.
-    for given in (languages, None):
-        summary = pipeline.summarize(article, method="extractive", length="long", languages=given)
+    # whichever of the two asks for the article's languages first.
+    for each in (article, Article(document, article.language)):
+        summary = pipeline.summarize(each, method="extractive", length="long")
         assert list(summary.sentences) == shown
         assert [link.text for s in summary.support for link in s.sources] == shown
         assert [link.sentence for s in summary.support for link in s.sources] == list(range(len(shown)))
@@ -155,7 +164,7 @@ def test_a_huge_articles_summary_splits_its_paragraphs_by_their_script(tiny_mode
     # Past DETECTED_PARAGRAPHS no paragraph is run through langdetect (too slow
     # for thousands); a Cyrillic paragraph is still split by Russian rules.
     monkeypatch.setattr(diglot.jobs.pipeline, "DETECTED_PARAGRAPHS", 2)
-    monkeypatch.setattr(diglot.jobs.pipeline.Pipeline, "paragraph_languages", _never)
+    monkeypatch.setattr(diglot.jobs.pipeline.Article, "paragraph_languages", property(_never))
     pipeline = Pipeline(Config(), use_cache=False, translator=tiny_translator(tiny_models))
     document = Document(paragraphs=MIXED_RUSSIAN)
     article = Article(document, pipeline.identify(document))

@@ -114,7 +114,7 @@ def test_the_model_reads_no_unk_and_the_reader_sees_the_article(
 
     model.encode = spy  # type: ignore[method-assign]
     document = read_source(str(NEWS))
-    translation = translator.translate(document, src="en", tgt="mg", detect_paragraphs=False)
+    translation = translator.translate(document, src="en", tgt="mg", languages=["en"] * len(document.paragraphs))
     assert encoded and all(tokenizer.unk_token_id not in ids for ids in encoded)
     # The source side of every pair is the article's own text, curly quotes and all.
     for paragraph, original in zip(translation.paragraphs, document.paragraphs, strict=True):

@@ -11,7 +11,7 @@ import pytest
 from diglot.config import Config
 from diglot.errors import Cancelled, ModelUnavailable
 from diglot.jobs.pipeline import Article, ArticleResult, Pipeline
-from diglot.langid import script_profile
+from diglot.langid import document_languages, script_profile
 from diglot.models import ModelPool, load_model
 from diglot.summarize import load_summarizer
 from diglot.translate import Translator
@@ -40,11 +40,26 @@ def test_every_default_engine_honours_the_configured_backend(tiny_models, seed: 
     assert pipeline.translate(article, "ru").backend == "transformers"
     assert pipeline.summarize(article, length="short").backend == "transformers"
     # Built on their own, without a pool, they follow the config too.
-    assert Translator(config).translate(article.document, src="en", tgt="ru").backend == "transformers"
+    assert (
+        Translator(config)
+        .translate(article.document, src="en", tgt="ru", languages=document_languages(article.document, "en"))
+        .backend
+        == "transformers"
+    )
     summarizer = load_summarizer(config=config)
-    assert summarizer.summarize(article.document, length="short", source_language="en").backend == "transformers"
+    assert (
+        summarizer.summarize(
+            article.document, length="short", source_language="en", languages=["en"] * len(article.document.paragraphs)
+        ).backend
+        == "transformers"
+    )
     default = tiny_config(tiny_models)
-    assert Translator(default).translate(article.document, src="en", tgt="ru").backend == "ctranslate2"
+    assert (
+        Translator(default)
+        .translate(article.document, src="en", tgt="ru", languages=document_languages(article.document, "en"))
+        .backend
+        == "ctranslate2"
+    )
 
 
 def test_one_pipeline_serves_many_articles_and_loads_each_model_once(tiny_models, seed: Path, data: Path):

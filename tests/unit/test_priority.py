@@ -79,7 +79,7 @@ def test_the_first_window_of_a_translation_is_urgent_and_the_rest_is_not(tiny_mo
     translator = Translator(config, pool=ModelPool(device="cpu"))
     seen = urgency_of_each_call(translator)
     paragraphs = tuple(f"Paragraph {i} is here. It has two sentences." for i in range(6))
-    translator.translate(Document(paragraphs=paragraphs), src="en", tgt="ru")
+    translator.translate(Document(paragraphs=paragraphs), languages=["en"] * len(paragraphs), src="en", tgt="ru")
     assert seen[0] == 1 and len(seen) > 1 and set(seen[1:]) == {0}
 
 
@@ -97,12 +97,16 @@ def test_urgency_starts_with_the_translation_job_and_ends_after_the_first_paragr
     shown = []
     paragraphs = tuple(f"Paragraph {i} is here." for i in range(4))
     translator.translate(
-        Document(paragraphs=paragraphs), src="en", tgt="ru", on_paragraph=lambda i, p: shown.append(GATE.urgent_jobs)
+        Document(paragraphs=paragraphs),
+        languages=["en"] * len(paragraphs),
+        src="en",
+        tgt="ru",
+        on_paragraph=lambda i, p: shown.append(GATE.urgent_jobs),
     )
     assert seen == [1] and shown[0] == 1 and set(shown[1:]) == {0}
     assert GATE.urgent_jobs == 0
     with pytest.raises(DiglotError):  # no model for it
-        translator.translate(Document(paragraphs=paragraphs), src="en", tgt="xx")
+        translator.translate(Document(paragraphs=paragraphs), languages=["en"] * len(paragraphs), src="en", tgt="xx")
     assert GATE.urgent_jobs == 0  # released when the job fails too
 
 
@@ -135,7 +139,9 @@ def test_a_summary_pivot_translation_is_not_urgent(tiny_models):
         num_beams=1,
     )
     paragraphs = tuple(f"Параграф {i}: сегодня в Москве прошли переговоры о торговле." for i in range(3))
-    summarizer.summarize(Document(paragraphs=paragraphs), length="short", source_language="ru")
+    summarizer.summarize(
+        Document(paragraphs=paragraphs), length="short", source_language="ru", languages=["ru"] * len(paragraphs)
+    )
     assert seen and set(seen) == {0} and loads == [0]
 
 
@@ -186,7 +192,9 @@ def test_no_batch_of_a_translation_waits_for_its_own_urgency(tiny_models, monkey
     paragraphs = tuple(f"Paragraph {i} is here. It has two sentences." for i in range(12))
     for _ in range(2):  # a fresh thread's first translation too
         thread = threading.Thread(
-            target=lambda: translator.translate(Document(paragraphs=paragraphs), src="en", tgt="ru")
+            target=lambda: translator.translate(
+                Document(paragraphs=paragraphs), languages=["en"] * len(paragraphs), src="en", tgt="ru"
+            )
         )
         thread.start()
         thread.join(300)

@@ -6,6 +6,7 @@ import pytest
 
 from diglot.config import Config
 from diglot.document import read_source
+from diglot.langid import document_languages
 from diglot.quality import (
     LENGTH_RATIO_LIMIT,
     REPEATED_WORD_RUN,
@@ -122,7 +123,7 @@ def test_tiny_models_loops_and_wrong_scripts_are_flagged(tiny_models, seed: Path
     translator = Translator(Config(translate_models=pairs, num_beams=1))
     document = read_source(str(seed))
     for tgt in ("ru", "zh"):
-        translation = translator.translate(document, src="en", tgt=tgt)
+        translation = translator.translate(document, src="en", tgt=tgt, languages=document_languages(document, "en"))
         pairs_out = [pair for p in translation.paragraphs for pair in p.sentences]
         assert translation.flagged == len(pairs_out) > 0
         found = {flag.kind for pair in pairs_out for flag in pair.flags}

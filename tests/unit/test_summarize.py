@@ -17,7 +17,7 @@ from diglot.translate import Translator
 def test_extractive_picks_article_sentences(seed: Path, data: Path, name: str, lang: str):
     path = seed if name == "seed" else data / name
     document = read_source(str(path))
-    summary = ExtractiveSummarizer().summarize(document)
+    summary = ExtractiveSummarizer().summarize(document, languages=[lang] * len(document.paragraphs))
     article = {s for p in document.paragraphs for s in split_sentences(p)}
     assert summary.method == "extractive" and summary.language == lang and summary.model is None
     assert 3 <= len(summary.sentences) <= 5
@@ -29,18 +29,25 @@ def test_extractive_picks_article_sentences(seed: Path, data: Path, name: str, l
 
 def test_extractive_lengths(seed: Path):
     document = read_source(str(seed))
-    counts = [len(ExtractiveSummarizer().summarize(document, length=n).sentences) for n in ("short", "medium", "long")]
+    counts = [
+        len(ExtractiveSummarizer().summarize(document, length=n, languages=["en"] * len(document.paragraphs)).sentences)
+        for n in ("short", "medium", "long")
+    ]
     assert counts == [3, 4, 6]
 
 
 def test_extractive_seed_summary_starts_with_the_lead(seed: Path):
-    summary = ExtractiveSummarizer().summarize(read_source(str(seed)))
+    document = read_source(str(seed))
+    summary = ExtractiveSummarizer().summarize(document, languages=["en"] * len(document.paragraphs))
     assert summary.sentences[0].startswith("Russian President Vladimir Putin and China's Defense Minister")
 
 
 def test_abstractive_with_a_tiny_bart(tiny_models, seed: Path):
     model = load_model(str(tiny_models["summarize"]), device="cpu")
-    summary = AbstractiveSummarizer(model, num_beams=1).summarize(read_source(str(seed)), length="short")
+    document = read_source(str(seed))
+    summary = AbstractiveSummarizer(model, num_beams=1).summarize(
+        document, length="short", languages=["en"] * len(document.paragraphs)
+    )
     assert summary.method == "abstractive" and summary.model == str(tiny_models["summarize"])
     assert summary.text and summary.backend == "ctranslate2"  # the default where the architecture allows
 
@@ -48,7 +55,9 @@ def test_abstractive_with_a_tiny_bart(tiny_models, seed: Path):
 def test_abstractive_with_a_tiny_t5(tiny_models, data: Path):
     model = load_model(str(tiny_models["t5"]), device="cpu")
     document = read_source(str(data / "zh.txt"))
-    summary = AbstractiveSummarizer(model, num_beams=1).summarize(document, source_language="en")
+    summary = AbstractiveSummarizer(model, num_beams=1).summarize(
+        document, source_language="en", languages=["en"] * len(document.paragraphs)
+    )
     assert summary.text and summary.model == str(tiny_models["t5"])
 
 
@@ -72,7 +81,10 @@ def test_long_document_every_chunk_is_summarised(tiny_models, seed: Path):
     inputs = record_inputs(model)
     progress = []
     summary = AbstractiveSummarizer(model, num_beams=1).summarize(
-        document, length="short", on_progress=lambda done, total: progress.append((done, total))
+        document,
+        length="short",
+        on_progress=lambda done, total: progress.append((done, total)),
+        languages=["en"] * len(document.paragraphs),
     )
     article_tokens = model.count_tokens(document.text)
     assert article_tokens > 5 * model.input_budget
@@ -96,7 +108,7 @@ def test_summary_cache_keys_the_paragraph_languages_that_split_the_article(tiny_
     document = Document(paragraphs=(ABBREVIATED,) * 4)
     inputs = record_inputs(model)
 
-    def summarize(languages: list[str] | None, cache: ResultCache | None):
+    def summarize(languages: list[str], cache: ResultCache | None):
         inputs.clear()
         summary = AbstractiveSummarizer(model, num_beams=1, cache=cache).summarize(
             document, length="short", source_language="en", languages=languages
@@ -111,9 +123,8 @@ def test_summary_cache_keys_the_paragraph_languages_that_split_the_article(tiny_
     # Split by Russian rules, the article is summarised anew, not answered with the English-split summary.
     assert not russian.cached
     assert (russian.text, russian.partials) == (fresh.text, fresh.partials) != (english.text, english.partials)
-    # The same split comes back from the cache, without the model: no languages
-    # means the model's own (English) rules, which ["en"] * 4 also names.
-    for languages, made in ((None, english), (["en"] * 4, english), (["ru"] * 4, russian)):
+    # The same split comes back from the cache, without the model.
+    for languages, made in ((["en"] * 4, english), (["ru"] * 4, russian)):
         again, again_inputs = summarize(languages, cache)
         assert again.cached and again_inputs == [] and again.text == made.text
 
@@ -123,14 +134,16 @@ def test_non_english_goes_through_the_english_pivot(tiny_models, data: Path):
     pool = ModelPool(device="cpu")
     model = pool.get(str(tiny_models["summarize"]))
     summarizer = AbstractiveSummarizer(model, pivot=Translator(config, pool=pool), num_beams=1)
-    summary = summarizer.summarize(read_source(str(data / "zh.txt")))
+    document = read_source(str(data / "zh.txt"))
+    summary = summarizer.summarize(document, languages=["zh"] * len(document.paragraphs))
     assert summary.source_language == "zh" and summary.language == "en"
     assert summary.pivot_model == str(tiny_models["zh-en"])
 
 
 def test_missing_model_falls_back_to_a_labelled_extractive_summary(seed: Path):
     summarizer = load_summarizer(config=Config(device="cpu"))
-    summary = summarizer.summarize(read_source(str(seed)))
+    document = read_source(str(seed))
+    summary = summarizer.summarize(document, languages=["en"] * len(document.paragraphs))
     assert summary.method == "extractive"
     assert "sshleifer/distilbart-cnn-12-6" in summary.note and "diglot models pull" in summary.note
 
@@ -140,7 +153,8 @@ def test_missing_pivot_falls_back_too(tiny_models, data: Path):
     summarizer = load_summarizer(
         config=Config(summarize_model=str(tiny_models["summarize"])), pool=pool, pivot=Translator(Config(), pool=pool)
     )
-    summary = summarizer.summarize(read_source(str(data / "ru.txt")))
+    document = read_source(str(data / "ru.txt"))
+    summary = summarizer.summarize(document, languages=["ru"] * len(document.paragraphs))
     assert summary.method == "extractive" and "opus-mt-ru-en" in summary.note and summary.language == "ru"
 
 
@@ -149,4 +163,7 @@ def test_cancel_stops_summarising(tiny_models, seed: Path):
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(Cancelled):
-        AbstractiveSummarizer(model, num_beams=1).summarize(read_source(str(seed)), cancel=cancel)
+        document = read_source(str(seed))
+        AbstractiveSummarizer(model, num_beams=1).summarize(
+            document, cancel=cancel, languages=["en"] * len(document.paragraphs)
+        )

@@ -90,10 +90,11 @@ def test_chinese_summary_of_a_chinese_article():
 
 
 def test_extractive_links_are_exact(seed: Path, data: Path):
-    for path in (seed, data / "ru.txt", data / "zh.txt"):
+    for path, language in ((seed, "en"), (data / "ru.txt", "ru"), (data / "zh.txt", "zh")):
         document = read_source(str(path))
-        article = article_sentences(document)
-        summary = ExtractiveSummarizer().summarize(document)
+        languages = [language] * len(document.paragraphs)
+        article = article_sentences(document, languages)
+        summary = ExtractiveSummarizer().summarize(document, languages=languages)
         assert len(summary.support) == len(summary.sentences) > 0
         for sentence, support in zip(summary.sentences, summary.support, strict=True):
             (link,) = support.sources
@@ -108,15 +109,17 @@ def test_exact_support_takes_repeated_sentences_in_turn():
 
 def test_article_sentences_number_paragraphs_in_reading_order():
     document = Document(paragraphs=("One is here. Two is here.", "Three is here."))
-    assert article_sentences(document) == ["One is here.", "Two is here.", "Three is here."]
+    assert article_sentences(document, ["en", "en"]) == ["One is here.", "Two is here.", "Three is here."]
 
 
 def test_tiny_abstractive_summary_is_linked_and_flagged(tiny_models, seed: Path):
     """Random words from the article's vocabulary: every sentence gets an entry; links point at real sentences."""
     model = load_model(str(tiny_models["summarize"]), device="cpu")
     document = read_source(str(seed))
-    summary = AbstractiveSummarizer(model, num_beams=1).summarize(document, length="short")
-    article = article_sentences(document)
+    summary = AbstractiveSummarizer(model, num_beams=1).summarize(
+        document, length="short", languages=["en"] * len(document.paragraphs)
+    )
+    article = article_sentences(document, ["en"] * len(document.paragraphs))
     assert len(summary.support) == len(summary.flags) == len(summary.sentences) > 0
     for support in summary.support:
         assert all(article[link.sentence] == link.text for link in support.sources)
@@ -133,8 +136,9 @@ def test_tiny_pivot_summary_links_back_to_the_russian_sentences(tiny_models, dat
         pool.get(str(tiny_models["summarize"])), pivot=Translator(config, pool=pool), num_beams=1
     )
     document = read_source(str(data / "ru.txt"))
-    summary = summarizer.summarize(document, length="short")
-    article = article_sentences(document)
+    languages = ["ru"] * len(document.paragraphs)
+    summary = summarizer.summarize(document, length="short", languages=languages)
+    article = article_sentences(document, languages)
     assert summary.source_language == "ru" and len(summary.support) == len(summary.sentences)
     linked = [link for support in summary.support for link in support.sources]
     assert all(article[link.sentence] == link.text for link in linked)
@@ -147,6 +151,6 @@ def test_cached_summary_gets_its_links_again(tiny_models, seed: Path, tmp_path: 
     model = load_model(str(tiny_models["summarize"]), device="cpu")
     summarizer = AbstractiveSummarizer(model, num_beams=1, cache=ResultCache(tmp_path / "cache.sqlite"))
     document = read_source(str(seed))
-    first = summarizer.summarize(document, length="short")
-    again = summarizer.summarize(document, length="short")
+    first = summarizer.summarize(document, length="short", languages=["en"] * len(document.paragraphs))
+    again = summarizer.summarize(document, length="short", languages=["en"] * len(document.paragraphs))
     assert again.cached and again.support == first.support and again.flags == first.flags

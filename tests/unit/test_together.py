@@ -13,6 +13,7 @@ from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import ModelUnavailable
 from diglot.generation import Seq2SeqModel
+from diglot.langid import document_languages
 from diglot.models import ModelPool
 from diglot.normalize import model_inputs
 from diglot.segment import split_sentences
@@ -80,7 +81,7 @@ def test_together_translates_many_documents_in_shared_batches_and_translate_read
     t = translator(tiny_models)
     route = t.route("en", "ru")
     calls = Calls(monkeypatch, t.pool.get(str(tiny_models["en-ru"])))
-    jobs = [TranslationJob(d, "en", "ru", detect_paragraphs=False) for d in documents]
+    jobs = [TranslationJob(d, "en", "ru", ["en"] * len(d.paragraphs)) for d in documents]
     sentences = [s for d in documents for p in d.paragraphs for s in split_sentences(p, "en")]
     with t.together(jobs):
         assert len(calls.texts) == 1  # every sentence of the six documents, in one call
@@ -88,7 +89,7 @@ def test_together_translates_many_documents_in_shared_batches_and_translate_read
         assert calls.texts[0] == model_inputs(list(dict.fromkeys(sentences)), "marian", "en")
         shared = dict(zip(sentences, t.translate_sentences(sentences, route), strict=True))
         assert len(calls.texts) == 1  # read back from what was made, not made again
-        inside = [t.translate(d, src="en", tgt="ru", detect_paragraphs=False) for d in documents]
+        inside = [t.translate(d, src="en", tgt="ru", languages=["en"] * len(d.paragraphs)) for d in documents]
     assert len(calls.texts) == 1
     for translation in inside:
         assert all(pair.target == shared[pair.source] for p in translation.paragraphs for pair in p.sentences)
@@ -97,7 +98,7 @@ def test_together_translates_many_documents_in_shared_batches_and_translate_read
     # Outside the block each document is its own work again: its windows, one call each at least.
     calls.texts.clear()
     for document in documents:
-        t.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+        t.translate(document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs))
     assert len(calls.texts) >= len(documents)
 
 
@@ -105,12 +106,15 @@ def test_a_document_together_cannot_translate_fails_on_its_own_and_the_others_ar
     english, german = articles(seed, 2)
     t = translator(tiny_models)  # en-ru only: nothing translates German
     with pytest.raises(ModelUnavailable) as alone:
-        t.translate(german, src="de", tgt="ru", detect_paragraphs=False)
-    jobs = [TranslationJob(german, "de", "ru", detect_paragraphs=False), TranslationJob(english, "en", "ru")]
+        t.translate(german, src="de", tgt="ru", languages=["de"] * len(german.paragraphs))
+    jobs = [
+        TranslationJob(german, "de", "ru", ["de"] * len(german.paragraphs)),
+        TranslationJob(english, "en", "ru", document_languages(english, "en")),
+    ]
     with t.together(jobs):
         with pytest.raises(ModelUnavailable) as inside:
-            t.translate(german, src="de", tgt="ru", detect_paragraphs=False)
-        made = t.translate(english, src="en", tgt="ru", detect_paragraphs=False)
+            t.translate(german, src="de", tgt="ru", languages=["de"] * len(german.paragraphs))
+        made = t.translate(english, src="en", tgt="ru", languages=["en"] * len(english.paragraphs))
     assert str(inside.value) == str(alone.value)
     assert len(made.paragraphs) == 2 and all(pair.target for p in made.paragraphs for pair in p.sentences)
 
@@ -119,15 +123,17 @@ def test_inside_together_the_result_cache_still_counts_what_it_gave(tiny_models,
     first, second = articles(seed, 2)
     cache = ResultCache(tmp_path / "results.sqlite3")
     t = translator(tiny_models, cache=cache)
-    before = t.translate(first, src="en", tgt="ru", detect_paragraphs=False)
-    jobs = [TranslationJob(d, "en", "ru", detect_paragraphs=False) for d in (first, second)]
+    before = t.translate(first, src="en", tgt="ru", languages=["en"] * len(first.paragraphs))
+    jobs = [TranslationJob(d, "en", "ru", ["en"] * len(d.paragraphs)) for d in (first, second)]
     with t.together(jobs):
-        again = t.translate(first, src="en", tgt="ru", detect_paragraphs=False)
-        fresh = t.translate(second, src="en", tgt="ru", detect_paragraphs=False)
+        again = t.translate(first, src="en", tgt="ru", languages=["en"] * len(first.paragraphs))
+        fresh = t.translate(second, src="en", tgt="ru", languages=["en"] * len(second.paragraphs))
     assert again.paragraphs == before.paragraphs
     assert (again.cache_hits, again.cache_misses) == (3, 0)  # "<sentence> Story 0." and "<sentence>"
     assert (fresh.cache_hits, fresh.cache_misses) == (0, 3)
-    assert t.translate(second, src="en", tgt="ru", detect_paragraphs=False).cache_hits == 3  # kept in the cache too
+    assert (
+        t.translate(second, src="en", tgt="ru", languages=["en"] * len(second.paragraphs)).cache_hits == 3
+    )  # kept in the cache too
 
 
 def test_what_together_made_is_seen_only_by_the_thread_that_opened_it(
@@ -136,12 +142,16 @@ def test_what_together_made_is_seen_only_by_the_thread_that_opened_it(
     (document,) = articles(seed, 1)
     t = translator(tiny_models)
     calls = Calls(monkeypatch, t.pool.get(str(tiny_models["en-ru"])))
-    with t.together([TranslationJob(document, "en", "ru", detect_paragraphs=False)]):
+    with t.together([TranslationJob(document, "en", "ru", ["en"] * len(document.paragraphs))]):
         made = len(calls.texts)
-        other = threading.Thread(target=t.translate, args=(document,), kwargs={"src": "en", "tgt": "ru"})
+        other = threading.Thread(
+            target=t.translate,
+            args=(document,),
+            kwargs={"src": "en", "tgt": "ru", "languages": ["en"] * len(document.paragraphs)},
+        )
         other.start()
         other.join()
         assert len(calls.texts) > made  # the other thread translated it itself
         made = len(calls.texts)
-        t.translate(document, src="en", tgt="ru", detect_paragraphs=False)
+        t.translate(document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs))
         assert len(calls.texts) == made  # this thread read it back

@@ -6,7 +6,7 @@ import pytest
 from diglot.config import Config
 from diglot.document import Document, read_source
 from diglot.errors import Cancelled, ModelUnavailable
-from diglot.langid import script_profile
+from diglot.langid import document_languages, script_profile
 from diglot.models import ModelPool
 from diglot.translate import Translator
 
@@ -21,7 +21,11 @@ def test_en_to_ru_keeps_paragraphs_and_sentences(tiny_models, seed: Path):
     document = read_source(str(seed))
     done = []
     translation = tiny_translator(tiny_models).translate(
-        document, src="en", tgt="ru", on_paragraph=lambda i, p: done.append(i)
+        document,
+        src="en",
+        tgt="ru",
+        on_paragraph=lambda i, p: done.append(i),
+        languages=document_languages(document, "en"),
     )
     assert len(translation.paragraphs) == len(document.paragraphs) == 7
     assert done == list(range(7))
@@ -44,7 +48,8 @@ def test_en_to_zh_uses_the_target_token(tiny_models, seed: Path):
         return result
 
     model.encode = spy  # type: ignore[method-assign]
-    translation = translator.translate(read_source(str(seed)), src="en", tgt="zh")
+    doc = read_source(str(seed))
+    translation = translator.translate(doc, src="en", tgt="zh", languages=document_languages(doc, "en"))
     token = model.tokenizer.token_id(">>cmn_Hans<<")
     assert encoded and all(ids[0] == token for ids in encoded)
     profile = script_profile(translation.text)
@@ -52,7 +57,10 @@ def test_en_to_zh_uses_the_target_token(tiny_models, seed: Path):
 
 
 def test_ru_to_zh_pivots_through_english(tiny_models, data: Path):
-    translation = tiny_translator(tiny_models).translate(read_source(str(data / "ru.txt")), src="ru", tgt="zh")
+    doc = read_source(str(data / "ru.txt"))
+    translation = tiny_translator(tiny_models).translate(
+        doc, src="ru", tgt="zh", languages=document_languages(doc, "ru")
+    )
     route = translation.routes[0]
     assert route.kind == "pivot"
     assert [(s.src, s.tgt) for s in route.steps] == [("ru", "en"), ("en", "zh")]
@@ -61,38 +69,47 @@ def test_ru_to_zh_pivots_through_english(tiny_models, data: Path):
 
 def test_multilingual_fallback(tiny_models, data: Path):
     translator = tiny_translator(tiny_models)
-    translation = translator.translate(read_source(str(data / "zh.txt")), src="zh", tgt="ru")
+    doc = read_source(str(data / "zh.txt"))
+    translation = translator.translate(doc, src="zh", tgt="ru", languages=document_languages(doc, "zh"))
     # zh-en then en-ru is preferred over the multilingual model.
     assert translation.routes[0].kind == "pivot"
     config = Config(multilingual_model=str(tiny_models["multilingual"]), num_beams=1)
+    doc = read_source(str(data / "zh.txt"))
     translation = Translator(config, pool=translator.pool).translate(
-        read_source(str(data / "zh.txt")), src="zh", tgt="ru"
+        doc, src="zh", tgt="ru", languages=document_languages(doc, "zh")
     )
     assert translation.routes[0].kind == "multilingual" and all(p.text for p in translation.paragraphs)
 
 
 def test_explicit_model(tiny_models, seed: Path):
     translator = Translator(Config(num_beams=1), model=str(tiny_models["en-ru"]))
-    assert translator.translate(read_source(str(seed)), src="en", tgt="ru").models == (str(tiny_models["en-ru"]),)
+    doc = read_source(str(seed))
+    assert translator.translate(doc, src="en", tgt="ru", languages=document_languages(doc, "en")).models == (
+        str(tiny_models["en-ru"]),
+    )
 
 
 def test_a_paragraph_in_the_target_language_is_kept(tiny_models, data: Path):
     russian = (data / "ru.txt").read_text(encoding="utf-8").split("\n\n")[0]
     document = Document(paragraphs=("The ministers met in Moscow on Sunday to talk about military ties.", russian))
-    translation = tiny_translator(tiny_models).translate(document, src="en", tgt="ru")
+    translation = tiny_translator(tiny_models).translate(
+        document, src="en", tgt="ru", languages=document_languages(document, "en")
+    )
     assert translation.paragraphs[1].text == russian and translation.paragraphs[1].route.kind == "same"
     assert translation.paragraphs[0].route.kind == "direct"
 
 
 def test_missing_model_raises_before_any_work(seed: Path):
+    doc = read_source(str(seed))
     with pytest.raises(ModelUnavailable, match="Helsinki-NLP/opus-mt-en-ru"):
-        Translator(Config()).translate(read_source(str(seed)), src="en", tgt="ru")
+        Translator(Config()).translate(doc, src="en", tgt="ru", languages=document_languages(doc, "en"))
 
 
 def test_model_that_cannot_produce_the_target(tiny_models, seed: Path):
     translator = Translator(Config(), model=str(tiny_models["en-zh"]))
     with pytest.raises(ModelUnavailable, match="cannot translate into 'de'"):
-        translator.translate(read_source(str(seed)), src="en", tgt="de")
+        doc = read_source(str(seed))
+        translator.translate(doc, src="en", tgt="de", languages=document_languages(doc, "en"))
 
 
 def test_cancel(tiny_models, seed: Path):
@@ -111,8 +128,14 @@ def test_cancel(tiny_models, seed: Path):
         old = module._WINDOW_SENTENCES
         module._WINDOW_SENTENCES = 1
         try:
+            doc = read_source(str(seed))
             translator.translate(
-                read_source(str(seed)), src="en", tgt="ru", cancel=cancel, on_paragraph=stop_after_first
+                doc,
+                src="en",
+                tgt="ru",
+                languages=document_languages(doc, "en"),
+                cancel=cancel,
+                on_paragraph=stop_after_first,
             )
         finally:
             module._WINDOW_SENTENCES = old
@@ -124,7 +147,7 @@ def test_long_sentence_is_translated_in_pieces(tiny_models):
     model = translator.pool.get(str(tiny_models["en-ru"]))
     sentence = " ".join(["Putin met Li in Moscow and they discussed cooperation"] * 30) + "."
     assert model.count_tokens(sentence) > model.input_budget
-    translation = translator.translate(Document(paragraphs=(sentence,)), src="en", tgt="ru")
+    translation = translator.translate(Document(paragraphs=(sentence,)), src="en", tgt="ru", languages=["en"])
     assert len(translation.paragraphs[0].sentences) == 1 and translation.paragraphs[0].sentences[0].target
 
 
@@ -153,7 +176,13 @@ def test_the_first_paragraph_is_delivered_before_the_rest_is_translated(tiny_mod
         return real(sentences, route, **kwargs)
 
     translator.translate_sentences = spy  # type: ignore[method-assign]
-    translator.translate(document, src="en", tgt="ru", on_paragraph=lambda i, p: events.append(("shown", i)))
+    translator.translate(
+        document,
+        src="en",
+        tgt="ru",
+        on_paragraph=lambda i, p: events.append(("shown", i)),
+        languages=document_languages(document, "en"),
+    )
     from diglot.segment import split_sentences
 
     first_paragraph = len(split_sentences(document.paragraphs[0]))
@@ -184,7 +213,9 @@ def test_the_paragraphs_on_screen_are_translated_first_and_the_result_is_the_in_
     from diglot.translate.windows import ReadingPosition
 
     document = long_document(120, seed)
-    in_order = tiny_translator(tiny_models).translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    in_order = tiny_translator(tiny_models).translate(
+        document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs)
+    )
 
     cache = ResultCache(tmp_path / "results.sqlite3")
     reading = ReadingPosition()
@@ -194,7 +225,7 @@ def test_the_paragraphs_on_screen_are_translated_first_and_the_result_is_the_in_
         document,
         src="en",
         tgt="ru",
-        detect_paragraphs=False,
+        languages=["en"] * len(document.paragraphs),
         reading=reading,
         on_paragraph=lambda i, p: arrived.append(i),
     )
@@ -206,7 +237,9 @@ def test_the_paragraphs_on_screen_are_translated_first_and_the_result_is_the_in_
     assert (followed.cache_hits, followed.cache_misses) == (0, 240)
 
     # What the cache kept is what an in-order run makes: read back, in order, all of it.
-    again = tiny_translator(tiny_models, cache=cache).translate(document, src="en", tgt="ru", detect_paragraphs=False)
+    again = tiny_translator(tiny_models, cache=cache).translate(
+        document, src="en", tgt="ru", languages=["en"] * len(document.paragraphs)
+    )
     assert again.paragraphs == in_order.paragraphs and (again.cache_hits, again.cache_misses) == (240, 0)
 
 
@@ -217,12 +250,16 @@ def test_a_very_long_paragraph_is_translated_and_handed_on_piece_by_piece(tiny_m
     document = Document(paragraphs=("Before it.", " ".join(sentences), "After it."))
     seen: list[tuple[int, int]] = []
     translation = tiny_translator(tiny_models).translate(
-        document, src="en", tgt="ru", on_paragraph=lambda i, p: seen.append((i, len(p.sentences)))
+        document,
+        src="en",
+        tgt="ru",
+        on_paragraph=lambda i, p: seen.append((i, len(p.sentences))),
+        languages=document_languages(document, "en"),
     )
     growing = [count for i, count in seen if i == 1]
     assert growing == [*range(PIECE, len(sentences), PIECE), len(sentences)]  # each piece, then the whole
     assert [pair.source for pair in translation.paragraphs[1].sentences] == sentences
     whole = tiny_translator(tiny_models).translate(
-        Document(paragraphs=(" ".join(sentences),)), src="en", tgt="ru", detect_paragraphs=False
+        Document(paragraphs=(" ".join(sentences),)), src="en", tgt="ru", languages=["en"]
     )
     assert translation.paragraphs[1].targets == whole.paragraphs[0].targets  # the same text as in one go

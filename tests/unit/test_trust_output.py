@@ -25,7 +25,8 @@ def run_json(capsys, *argv: str) -> dict:
 def test_extractive_summary_json_links_every_sentence_exactly(capsys, seed: Path):
     data = run_json(capsys, "summarize", str(seed), "--method", "extractive")
     summary = data["summary"]
-    article = article_sentences(read_source(str(seed)))
+    document = read_source(str(seed))
+    article = article_sentences(document, ["en"] * len(document.paragraphs))
     assert len(summary["support"]) == len(summary["flags"]) == len(summary["sentences"]) > 0
     for sentence, support in zip(summary["sentences"], summary["support"], strict=True):
         (link,) = support["sources"]
@@ -37,7 +38,8 @@ def test_extractive_summary_json_links_every_sentence_exactly(capsys, seed: Path
 def test_abstractive_summary_json_has_links_and_flags(capsys, seed: Path, tiny_config):
     data = run_json(capsys, "summarize", str(seed), "--length", "short")
     summary = data["summary"]
-    article = article_sentences(read_source(str(seed)))
+    document = read_source(str(seed))
+    article = article_sentences(document, ["en"] * len(document.paragraphs))
     assert len(summary["support"]) == len(summary["sentences"])
     assert all(article[link["sentence"]] == link["text"] for s in summary["support"] for link in s["sources"])
     # The random tiny BART loops: its sentences carry repetition flags, counted.
@@ -56,8 +58,10 @@ def test_translation_json_lists_flags_per_sentence(capsys, seed: Path, tiny_conf
 
 def hand_made(seed: Path):
     document = read_source(str(seed))
-    summary = ExtractiveSummarizer().summarize(document, length="short")
-    made_up = SentenceSupport((SourceLink(4, article_sentences(document)[4], 0.3),), 0.25)
+    summary = ExtractiveSummarizer().summarize(document, length="short", languages=["en"] * len(document.paragraphs))
+    made_up = SentenceSupport(
+        (SourceLink(4, article_sentences(document, ["en"] * len(document.paragraphs))[4], 0.3),), 0.25
+    )
     summary = dataclasses.replace(summary, support=(*summary.support[:-1], made_up))
     route = Route("direct", (Step("m", "en", "ru"),))
     flag = QualityFlag("repetition", "repeats “шли” 4 times in a row")
@@ -80,7 +84,9 @@ def test_exports_show_sources_unsupported_and_flagged(tmp_path: Path, seed: Path
     export(tmp_path / "out.json", data)
     written = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert written["summary"]["support"][-1] == {
-        "sources": [{"sentence": 4, "text": article_sentences(document)[4], "score": 0.3}],
+        "sources": [
+            {"sentence": 4, "text": article_sentences(document, ["en"] * len(document.paragraphs))[4], "score": 0.3}
+        ],
         "support": 0.25,
         "unsupported": True,
     }
