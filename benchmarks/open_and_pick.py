@@ -116,7 +116,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         from benchmarks.tables import write_json
 
-        write_json(args.json, "open_and_pick", "python -m benchmarks.open_and_pick --json PATH", {"rows": rows})
+        command = "python -m benchmarks.open_and_pick --json docs/benchmarks/open_and_pick.json"
+        write_json(args.json, "open_and_pick", command, {"rows": rows})
     return 0
 
 

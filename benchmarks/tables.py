@@ -198,6 +198,14 @@ def render_long_article(data: dict[str, Any]) -> list[str]:
     ]
 
 
+def render_open_and_pick(data: dict[str, Any]) -> list[str]:
+    rows = [
+        (r["article"], f"{r['bytes']:,}", f"{r['paragraphs']:,}", _f(r["first_paint_s"], 3), _f(r["picker_s"], 3))
+        for r in data["rows"]
+    ]
+    return list(_table(("article", "bytes", "paragraphs", "first paint s", "t to picker s"), rows))
+
+
 DOCUMENTS_HEADER = ("input", "MB", "paragraphs", "read s", "read in app s", "first paint s", "whole in s", "target", "")
 
 
@@ -255,6 +263,7 @@ RENDERERS: dict[str, Callable[[dict[str, Any]], list[str]]] = {
     "extractive": render_extractive,
     "glossary": render_glossary,
     "long_article": render_long_article,
+    "open_and_pick": render_open_and_pick,
     "documents": render_documents,
     "pdf_readers": render_pdf_readers,
     "books": render_books,
