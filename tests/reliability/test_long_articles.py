@@ -217,7 +217,7 @@ def test_a_five_megabyte_paragraph_splits_into_sentences_in_linear_time():
 async def test_a_long_paragraph_drawn_in_pieces_reads_as_one_paragraph(tmp_path: Path):
     """A paragraph of many sentences is laid out in pieces: no blank line inside it, its sentences numbered
     through, the paragraphs after it where they were."""
-    from diglot.tui.widgets.sentence_pane import PIECE_SENTENCES
+    from diglot.tui.widgets.pane_blocks import PIECE_SENTENCES
 
     count = 2 * PIECE_SENTENCES + 5  # three pieces
     long = " ".join(f"Sentence {n} of the long paragraph." for n in range(count))

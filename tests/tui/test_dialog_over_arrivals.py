@@ -103,9 +103,9 @@ async def test_the_article_is_not_laid_out_under_a_dialog_and_is_once_it_closes(
         await until(pilot, lambda: bool(pane.sentences), what="the first paint")
         await pilot.press("t")
         await until(pilot, lambda: isinstance(app.screen, LanguagePicker), what="the picker")
-        laid_out = len(pane._tops)
+        laid_out = len(pane._layout.tops)
         assert laid_out < len(long.paragraphs)
         pane._layout_slice()  # what the timer calls: under the dialog it lays out nothing, and schedules nothing
-        assert len(pane._tops) == laid_out and not pane._layout_pending
+        assert len(pane._layout.tops) == laid_out and not pane._layout_pending
         await pilot.press("escape")
-        await until(pilot, lambda: len(pane._tops) > laid_out, what="layout to go on")
+        await until(pilot, lambda: len(pane._layout.tops) > laid_out, what="layout to go on")

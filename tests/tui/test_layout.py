@@ -65,9 +65,9 @@ async def test_cursor_sentence_scrolls_into_view_when_stacked(make):
             await pilot.press("down")
         await pilot.pause()
         cursor = pane.cursor
-        number = pane._block_of(cursor)
+        number = pane._layout.block_of(cursor)
         assert number is not None
-        top, height = pane._tops[number], pane._heights[number]
+        top, height = pane._layout.tops[number], pane._layout.heights[number]
         assert pane.scroll_y > 0
         first, last = pane.scroll_y, pane.scroll_y + pane.scrollable_content_region.height
         assert top < last and top + height > first  # the cursor's paragraph is on screen

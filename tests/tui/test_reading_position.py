@@ -293,7 +293,7 @@ async def test_a_scroll_past_the_end_sees_the_last_paragraph_and_no_paragraph_af
         await pilot.pause()
         pane = app.original_pane
         pane._lay_out(40)
-        end = pane._tops[-1] + pane._heights[-1]
+        end = pane._layout.tops[-1] + pane._layout.heights[-1]
         pane.virtual_size = Size(pane.virtual_size.width, end + 500)  # as an estimate too large would make it
         pane.scroll_to(y=end + 100, animate=False, immediate=True, force=True)
         assert pane.scroll_offset.y == end + 100

@@ -185,7 +185,7 @@ async def test_an_extractive_summary_shows_its_sentences_as_the_article_does(mak
         assert app.summary is not None and app.summary.method == "extractive"
         sentences = app.summary_pane.sentences
         assert "Example is a small tool for fast data checks." in sentences
-        block = app.summary_pane._block(0)
+        block = app.summary_pane._layout.block(0)
         marks = app.summary_pane._decorate(0, block.sentences)
         fast, code = block.plain.index("fast data"), block.plain.index("pip install example --upgrade")
         # As in the article: "fast" strong, the inline code marked.

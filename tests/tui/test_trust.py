@@ -138,9 +138,9 @@ async def test_gutter_marks_every_row_of_a_flagged_sentence(make):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         pane = app.translation_pane
-        rows = pane._block(0).sentence_rows(pane._width)
+        rows = pane._layout.block(0).sentence_rows(pane._layout.width)
         assert rows[0].start == 0 and rows[1].start >= rows[0].stop - 1
-        lines = [pane.render_line(y) for y in range(pane._heights[0])]  # the first paragraph, as drawn
+        lines = [pane.render_line(y) for y in range(pane._layout.heights[0])]  # the first paragraph, as drawn
         marked = [i for i, line in enumerate(lines) if line.text[:1] in "!│"]
         assert marked and marked[0] == rows[1].start and lines[rows[1].start].text.startswith("! ")
         # The mark is on the row the flagged sentence starts on, as Textual wrapped it.
@@ -153,8 +153,8 @@ async def test_clicking_a_marked_paragraph_still_finds_the_sentence(make):
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         pane = app.translation_pane
-        block = pane._block(0)
-        rows = block.sentence_rows(pane._width)
+        block = pane._layout.block(0)
+        rows = block.sentence_rows(pane._layout.width)
         row = rows[1].start
         # Past the gutter, and past the first sentence where both share the row.
         x = 3 + (len(block.sentences[0]) + 1 if rows[0][-1] == row else 0)

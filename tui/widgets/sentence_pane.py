@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
@@ -20,8 +19,9 @@ from textual.screen import Screen
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from diglot.segment import join_sentences, sentence_gap
+from diglot.segment import join_sentences
 from diglot.terminal_text import printable
+from diglot.tui.widgets.pane_blocks import PaneBlocks
 from diglot.tui.widgets.paragraph import Paragraph
 
 # Background layout works in slices of this many seconds, one every LAYOUT_EVERY_S,
@@ -33,30 +33,8 @@ LAYOUT_EVERY_S = 0.04
 SCROLLBAR_EVERY_S = 0.5
 # Cells left of the text when the pane has gutter marks: a mark and a space.
 GUTTER = 2
-# Rendered paragraphs kept; a screen shows a few dozen at most.
+# Rendered blocks kept; a screen shows a few dozen at most.
 STRIP_CACHE_SIZE = 256
-# A paragraph of more sentences than this is laid out, drawn and re-drawn (a cursor move) in pieces of this
-# many sentences, one under the other with no blank line between: the reader sees one paragraph, and a
-# 5 MB paragraph costs a key or a paint no more than a short one does.
-PIECE_SENTENCES = 48
-
-
-def _pieces(sentences: Sequence[str], first: int, *, verbatim: bool = False) -> list[tuple[Paragraph, int]]:
-    """A paragraph as the blocks it is laid out in, each with where its text starts in the paragraph's.
-
-    One block for a paragraph of up to PIECE_SENTENCES sentences (a code block is one, ``verbatim``: its lines
-    not wrapped); else one per PIECE_SENTENCES of them.
-    """
-    if len(sentences) <= PIECE_SENTENCES:
-        return [(Paragraph(sentences, first, verbatim=verbatim), 0)]
-    pieces: list[tuple[Paragraph, int]] = []
-    offset = 0
-    for start in range(0, len(sentences), PIECE_SENTENCES):
-        piece = Paragraph(sentences[start : start + PIECE_SENTENCES], first + start)
-        pieces.append((piece, offset))
-        if start + PIECE_SENTENCES < len(sentences):
-            offset += len(piece.plain) + len(sentence_gap(piece.sentences[-1], sentences[start + PIECE_SENTENCES]))
-    return pieces
 
 
 Decorate = Callable[[int, Sequence[str]], Sequence[tuple[int, int, str]]]
@@ -159,18 +137,7 @@ class SentencePane(ScrollView, can_focus=True):
         self.message: str | None = None
         self._error = False
         self._note: str | None = None
-        self._paragraphs: Sequence[Sequence[str]] = []
-        # Paragraphs met so far, in order, each knowing its first sentence's index.
-        self._blocks: list[Paragraph] = []
-        # A long paragraph is several blocks (``_pieces``): each block's paragraph, and where its text starts
-        # in its paragraph's; each paragraph met's first block.
-        self._block_paragraph: list[int] = []
-        self._block_offset: list[int] = []
-        self._paragraph_block: list[int] = []
-        # For the first len(_tops) blocks: the line each starts on, and its height, at _width.
-        self._tops: list[int] = []
-        self._heights: list[int] = []
-        self._width = 0
+        self._layout = PaneBlocks()  # the paragraphs as blocks, met and laid out as far as needed
         self._header: list[Strip] = []
         self._strips: dict[int, list[Strip]] = {}
         self._layout_pending = False  # a background layout slice is due
@@ -183,7 +150,6 @@ class SentencePane(ScrollView, can_focus=True):
         self._pending: Callable[[int], bool] | None = None  # which paragraphs are still to come
         # A structured document's marks: (start, end, role) in a paragraph's text, role a component class's end.
         self._decorate: Decorate | None = None
-        self._verbatim: Callable[[int], bool] | None = None  # which paragraphs are code blocks (lines not wrapped)
         self._placing = 0  # scrolls under way that keep or show the reader's place: no move of the reader's
         self._reader_scrolled = False  # whether the last scroll was the reader's
         # Whether the last scroll left the end of the content on screen: a reader there stays
@@ -215,10 +181,9 @@ class SentencePane(ScrollView, can_focus=True):
         ``verbatim(number)`` says which paragraphs are code blocks, whose lines are never wrapped.
         """
         self._reset(message=None, note=note)
-        self._paragraphs = paragraphs
+        self._layout = PaneBlocks(paragraphs, verbatim)
         self._pending = pending
         self._decorate = decorate
-        self._verbatim = verbatim
         self._content_changed()
         with self._keeping_place():
             self.scroll_home(animate=False, immediate=True)
@@ -234,15 +199,14 @@ class SentencePane(ScrollView, can_focus=True):
         if self.message is not None:
             return
         cursor, top, pending, decorate = self.cursor, self.scroll_offset.y, self._pending, self._decorate
-        verbatim = self._verbatim
+        verbatim = self._layout.verbatim
         self._reset(message=None, note=self._note)
-        self._paragraphs = paragraphs
+        self._layout = PaneBlocks(paragraphs, verbatim)
         self._pending = pending
         self._decorate = decorate
-        self._verbatim = verbatim
         self._content_changed()
         self._check_width()
-        self._lay_out_through_line(top + 2 * max(1, self.size.height))
+        self._layout.lay_out_through_line(top + 2 * max(1, self.size.height))
         self._update_virtual_size()
         with self._keeping_place():
             self.scroll_to(y=top, animate=False, immediate=True)
@@ -253,17 +217,18 @@ class SentencePane(ScrollView, can_focus=True):
         """Add one paragraph at the end (a translation arriving paragraph by paragraph)."""
         if self.message is not None:
             self._reset(message=None, note=None)
-        if not isinstance(self._paragraphs, list):
-            self._paragraphs = list(self._paragraphs)
+        layout = self._layout
+        if not isinstance(layout.paragraphs, list):
+            layout.paragraphs = list(layout.paragraphs)
         self._count = self.sentence_count + len(sentences)
-        self._paragraphs.append(tuple(sentences))
+        layout.paragraphs.append(tuple(sentences))
         if (
-            len(self._paragraph_block) == len(self._paragraphs) - 1
-            and len(self._tops) == len(self._blocks)
-            and self._near_screen(self._bottom())
+            len(layout.paragraph_block) == len(layout.paragraphs) - 1
+            and len(layout.tops) == len(layout.blocks)
+            and self._near_screen(layout.bottom())
         ):
-            self._meet(len(self._paragraphs))
-            self._lay_out(len(self._blocks))  # the end is in view: show it at once
+            layout.meet(len(layout.paragraphs))
+            self._lay_out(len(layout.blocks))  # the end is in view: show it at once
             self.refresh()
         self._update_virtual_size_soon()
         self._schedule_layout()
@@ -283,36 +248,16 @@ class SentencePane(ScrollView, can_focus=True):
         # Not merely the last paragraph's start on screen: a reader at the top of a pane that has only
         # just overflowed would be carried to the end as the paragraphs below arrived.
         at_end = self.max_scroll_y > 0 and (self._at_end or top >= self.max_scroll_y)
-        moved = shift = 0  # lines the screen's content moved down; lines later paragraphs moved down
-        after = 0  # the block after the last one drawn anew
-        for number in numbers:
-            if number >= len(self._paragraph_block):
-                break  # not met yet: read from the sequence when first needed
-            start = self._paragraph_block[number]
-            end = start + self._paragraph_blocks(number)
-            pieces = _pieces(self._paragraphs[number], self._blocks[start].first)
-            if len(pieces) != end - start or len(pieces[-1][0].sentences) != len(self._blocks[end - 1].sentences):
-                # Later paragraphs' sentence numbers moved: made and laid out anew from here.
-                del self._blocks[start:], self._block_paragraph[start:], self._block_offset[start:]
-                del self._paragraph_block[number:], self._tops[start:], self._heights[start:]
-                self._strips.clear()
-                self._exact = False
-                self._schedule_layout()
-                break
-            for block_number, (block, offset) in enumerate(pieces, start):
-                self._blocks[block_number], self._block_offset[block_number] = block, offset
-                self._strips.pop(block_number, None)
-                if block_number < len(self._tops):
-                    grown = block.height(self._width) - self._heights[block_number]
-                    if self._tops[block_number] < top:  # starts above the screen (old lines)
-                        moved += grown
-                    self._tops[block_number] += shift
-                    self._heights[block_number] += grown
-                    shift += grown
-            after = end
-        if shift:
-            after = min(after, len(self._tops))
-            self._tops[after:] = [line + shift for line in self._tops[after:]]
+        renewed = self._layout.renew(numbers, top)
+        if renewed is None:  # later paragraphs' sentence numbers moved: made and laid out anew from there
+            self._strips.clear()
+            self._exact = False
+            self._schedule_layout()
+            moved = 0
+        else:
+            blocks, moved = renewed
+            for number in blocks:
+                self._strips.pop(number, None)
         self._count = None
         self._update_virtual_size()
         if moved or at_end:
@@ -323,7 +268,7 @@ class SentencePane(ScrollView, can_focus=True):
 
     def _update_virtual_size_soon(self) -> None:
         """Correct the scrollbar at most every SCROLLBAR_EVERY_S: each correction lays out the whole screen."""
-        if not self._exact and self._all_laid_out():
+        if not self._exact and self._layout.all_laid_out():
             self._exact = True  # new content fully measured: its exact size at once
             self._sized_at = time.perf_counter()
             self._update_virtual_size()
@@ -356,17 +301,16 @@ class SentencePane(ScrollView, can_focus=True):
         self.gutter_marks = {}
         self._count = None
         self.set_reactive(SentencePane.linked, ())
-        self._paragraphs, self._blocks = [], []
-        self._block_paragraph, self._block_offset, self._paragraph_block = [], [], []
+        self._layout = PaneBlocks()
         self._pending = None
         self._at_end = self._reader_scrolled = False
-        self._tops, self._heights, self._header = [], [], []
+        self._header = []
         self._strips.clear()
         self.set_reactive(SentencePane.cursor, -1)
         self.set_reactive(SentencePane.aligned, -1)
 
     def _content_changed(self) -> None:
-        self._width = 0  # lay out afresh at the next render
+        self._layout.width = 0  # lay out afresh at the next render
         self._exact = False
         self._update_virtual_size()
         self.refresh()
@@ -375,25 +319,25 @@ class SentencePane(ScrollView, can_focus=True):
     @property
     def paragraph_sentences(self) -> Sequence[Sequence[str]]:
         """The paragraphs shown, each a sequence of sentences."""
-        return self._paragraphs
+        return self._layout.paragraphs
 
     @property
     def sentences(self) -> list[str]:
         """Every sentence shown, in order (splits every paragraph of a lazy sequence)."""
-        return [sentence for paragraph in self._paragraphs for sentence in paragraph]
+        return [sentence for paragraph in self._layout.paragraphs for sentence in paragraph]
 
     @property
     def plain_text(self) -> str:
         """What the pane shows, as text: paragraphs separated by blank lines."""
         if self.message is not None:
             return self.message
-        return "\n\n".join(join_sentences(p) for p in self._paragraphs)
+        return "\n\n".join(join_sentences(p) for p in self._layout.paragraphs)
 
     @property
     def sentence_count(self) -> int:
         """How many sentences the pane shows (counted once, then kept up as paragraphs arrive)."""
         if self._count is None:
-            self._count = sum(len(paragraph) for paragraph in self._paragraphs)
+            self._count = sum(len(paragraph) for paragraph in self._layout.paragraphs)
         return self._count
 
     # Gutter ----------------------------------------------------------------
@@ -403,7 +347,7 @@ class SentencePane(ScrollView, can_focus=True):
         had = bool(self.gutter_marks)
         self.gutter_marks = dict(marks)
         if had != bool(marks):
-            self._width = 0  # the text column narrows (or widens) by the gutter: lay out again
+            self._layout.width = 0  # the text column narrows (or widens) by the gutter: lay out again
         self._strips.clear()
         self.refresh()
 
@@ -422,7 +366,7 @@ class SentencePane(ScrollView, can_focus=True):
 
     def has_sentence(self, index: int) -> bool:
         """Whether sentence ``index`` exists (splitting only as far as needed to know)."""
-        return index >= 0 and self._block_of(index) is not None
+        return index >= 0 and self._layout.block_of(index) is not None
 
     def align_with(self, index: int) -> None:
         """Highlight sentence ``index`` as aligned with another pane's cursor, if this pane has it."""
@@ -430,98 +374,37 @@ class SentencePane(ScrollView, can_focus=True):
 
     def visible_paragraphs(self) -> range:
         """The paragraphs on screen (none while a message is shown)."""
-        if self.message is not None or not self._paragraphs:
+        if self.message is not None or not self._layout.paragraphs:
             return range(0)
+        self._check_width()
         top = self.scroll_offset.y
-        bottom = top + max(1, self.scrollable_content_region.height)
-        self._lay_out_through_line(bottom)
-        if not self._tops:
-            return range(0, 1)  # a note fills the screen
-        first = max(0, bisect_right(self._tops, top) - 1)
-        if first < len(self._tops) and self._tops[first] + self._heights[first] <= top:
-            first += 1  # the blank line after a paragraph is at the top
-        first = min(first, len(self._tops) - 1)  # scrolled past the end (before a scroll is pulled back)
-        last = max(first, bisect_right(self._tops, bottom - 1) - 1)
-        return range(self._block_paragraph[first], self._block_paragraph[last] + 1)
+        return self._layout.paragraphs_between(top, top + max(1, self.scrollable_content_region.height))
 
     def paragraph_of(self, index: int) -> int | None:
         """The number of the paragraph holding sentence ``index`` (None: no such sentence)."""
-        block = self._block_of(index)
-        return None if block is None else self._block_paragraph[block]
+        block = self._layout.block_of(index)
+        return None if block is None else self._layout.block_paragraph[block]
 
     def first_sentence(self, number: int) -> int:
         """The index of paragraph ``number``'s first sentence."""
-        return self._blocks[self._first_block(number)].first
+        layout = self._layout
+        return layout.blocks[layout.first_block(number)].first
 
     def scroll_to_paragraph(self, number: int) -> None:
         """Put paragraph ``number`` at the top of the screen (as far as the content allows).
 
         For a front end showing the reader's place: no ``ViewMoved`` follows.
         """
-        if self.message is not None or not 0 <= number < len(self._paragraphs):
+        if self.message is not None or not 0 <= number < len(self._layout.paragraphs):
             return
-        block = self._first_block(number)
+        block = self._layout.first_block(number)
         self._lay_out(block + 1)
         self._update_virtual_size()
         # Forced: a pane that has just changed content has not shown its scrollbar yet.
         with self._keeping_place():
-            self.scroll_to(y=self._tops[block], animate=False, immediate=True, force=True)
+            self.scroll_to(y=self._layout.tops[block], animate=False, immediate=True, force=True)
 
-    # Blocks and layout -----------------------------------------------------------
-
-    def _meet(self, paragraphs: int) -> None:
-        """Make the blocks of the first ``paragraphs`` paragraphs (their sentences split), in order."""
-        paragraphs = min(paragraphs, len(self._paragraphs))
-        while len(self._paragraph_block) < paragraphs:
-            number = len(self._paragraph_block)
-            previous = self._blocks[-1] if self._blocks else None
-            first = previous.first + len(previous.sentences) if previous else 0
-            self._paragraph_block.append(len(self._blocks))
-            verbatim = self._verbatim is not None and self._verbatim(number)
-            for block, offset in _pieces(self._paragraphs[number], first, verbatim=verbatim):
-                self._blocks.append(block)
-                self._block_paragraph.append(number)
-                self._block_offset.append(offset)
-
-    def _has_block(self, number: int) -> bool:
-        """Whether block ``number`` exists (making the paragraphs' blocks up to it)."""
-        while len(self._blocks) <= number and len(self._paragraph_block) < len(self._paragraphs):
-            self._meet(len(self._paragraph_block) + 1)
-        return number < len(self._blocks)
-
-    def _block(self, number: int) -> Paragraph:
-        """Block ``number``, made (and its paragraph's sentences split) on first use, in order."""
-        self._has_block(number)
-        return self._blocks[number]
-
-    def _first_block(self, paragraph: int) -> int:
-        """The number of paragraph ``paragraph``'s first block."""
-        self._meet(paragraph + 1)
-        return self._paragraph_block[paragraph]
-
-    def _paragraph_blocks(self, paragraph: int) -> int:
-        """How many blocks paragraph ``paragraph`` (met) is."""
-        start = self._paragraph_block[paragraph]
-        end = self._paragraph_block[paragraph + 1] if paragraph + 1 < len(self._paragraph_block) else len(self._blocks)
-        return end - start
-
-    def _all_laid_out(self) -> bool:
-        return len(self._paragraph_block) >= len(self._paragraphs) and len(self._tops) >= len(self._blocks)
-
-    def _block_of(self, index: int) -> int | None:
-        """The number of the block holding sentence ``index``, or None if there is no such sentence."""
-        while not self._blocks or self._blocks[-1].first + len(self._blocks[-1].sentences) <= index:
-            if len(self._paragraph_block) >= len(self._paragraphs):
-                return None
-            self._meet(len(self._paragraph_block) + 1)
-        low, high = 0, len(self._blocks) - 1
-        while low < high:  # binary search over the paragraphs' first sentences
-            middle = (low + high + 1) // 2
-            if self._blocks[middle].first <= index:
-                low = middle
-            else:
-                high = middle - 1
-        return low
+    # Layout -------------------------------------------------------------------
 
     def _text_width(self) -> int:
         return max(1, self.scrollable_content_region.width - self._gutter_width())
@@ -529,12 +412,11 @@ class SentencePane(ScrollView, can_focus=True):
     def _check_width(self) -> None:
         """Start the layout afresh when the width changed (a resize)."""
         width = self._text_width()
-        if width != self._width:
-            self._width = width
+        if width != self._layout.width:
             self._exact = False
-            self._tops, self._heights = [], []
             self._strips.clear()
             self._header = self._header_strips(width)
+            self._layout.restart(width, len(self._header))
 
     def _header_strips(self, width: int) -> list[Strip]:
         text = self.message if self.message is not None else self._note
@@ -546,51 +428,32 @@ class SentencePane(ScrollView, can_focus=True):
         strips = [Strip(line.render(self.app.console)) for line in lines]
         return strips if self.message is not None else [*strips, Strip([])]  # a blank line after a note
 
-    def _bottom(self) -> int:
-        """The line after the laid-out blocks (and after the blank line that ends a paragraph)."""
-        if not self._tops:
-            return len(self._header)
-        last = len(self._tops) - 1
-        ends = last + 1 >= len(self._blocks) or self._block_paragraph[last + 1] != self._block_paragraph[last]
-        return self._tops[last] + self._heights[last] + (1 if ends else 0)
-
     def _lay_out(self, blocks: int) -> None:
         """Work out the heights of the first ``blocks`` blocks (those not done yet)."""
         self._check_width()
-        while len(self._tops) < blocks and self._has_block(len(self._tops)):
-            top = self._bottom()
-            self._tops.append(top)
-            self._heights.append(self._blocks[len(self._heights)].height(self._width))
+        self._layout.lay_out(blocks)
 
     def _lay_out_through_line(self, line: int) -> None:
         self._check_width()
-        while self._bottom() <= line and self._has_block(len(self._tops)):
-            self._lay_out(len(self._tops) + 16)
+        self._layout.lay_out_through_line(line)
 
     def _update_virtual_size(self) -> None:
         """Lines laid out, plus an estimate for the blocks and paragraphs not yet measured."""
-        laid = len(self._tops)
-        remaining = len(self._blocks) - laid + len(self._paragraphs) - len(self._paragraph_block)
-        height = self._bottom() if self._width else len(self._paragraphs) * 3
-        if remaining and laid:
-            height += round(remaining * (height - len(self._header)) / laid)
-        elif remaining:
-            height += remaining * 3
-        size = Size(self._text_width(), height)
+        size = Size(self._text_width(), self._layout.estimated_height())
         if size != self.virtual_size:
             self.virtual_size = size
 
     @property
     def measured(self) -> bool:
         """Every paragraph laid out at the pane's width, and the scrollbar sized to them, not estimated."""
-        return self._exact and self._all_laid_out()
+        return self._exact and self._layout.all_laid_out()
 
     def _near_screen(self, line: int) -> bool:
         return line < self.scroll_offset.y + 2 * max(1, self.size.height)
 
     def _schedule_layout(self) -> None:
         """Lay out the rest in the background, one short slice at a time (one chain of slices at most)."""
-        if self._layout_pending or self._all_laid_out() or not self.is_mounted:
+        if self._layout_pending or self._layout.all_laid_out() or not self.is_mounted:
             return
         self._layout_pending = True
         self.set_timer(LAYOUT_EVERY_S, self._layout_slice)
@@ -605,8 +468,8 @@ class SentencePane(ScrollView, can_focus=True):
             # the dialog would open and answer slowly. Taken up again when this screen is shown (``on_mount``).
             return
         deadline = time.perf_counter() + LAYOUT_SLICE_S
-        while not self._all_laid_out() and time.perf_counter() < deadline:
-            self._lay_out(len(self._tops) + 8)
+        while not self._layout.all_laid_out() and time.perf_counter() < deadline:
+            self._lay_out(len(self._layout.tops) + 8)
         self._update_virtual_size_soon()
         self._schedule_layout()
 
@@ -657,7 +520,7 @@ class SentencePane(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
-        self._width = 0
+        self._layout.width = 0
 
     # Drawing -------------------------------------------------------------------
 
@@ -667,21 +530,21 @@ class SentencePane(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         line = self.scroll_offset.y + y
-        laid = len(self._tops)
+        laid = len(self._layout.tops)
         self._lay_out_through_line(line)
-        if len(self._tops) != laid:
+        if len(self._layout.tops) != laid:
             self.call_later(self._update_virtual_size_soon)  # not while painting
         if line < len(self._header):
             return self._finish(self._header[line])
-        number = bisect_right(self._tops, line) - 1
-        row = line - self._tops[number] if number >= 0 else -1
-        if number < 0 or row >= self._heights[number]:
-            return Strip.blank(self._width + self._gutter_width(), self._base_style)
+        found = self._layout.block_at_line(line)
+        if found is None:
+            return Strip.blank(self._layout.width + self._gutter_width(), self._base_style)
+        number, row = found
         return self._paragraph_strips(number)[row]
 
     def _finish(self, strip: Strip) -> Strip:
         """A line as painted: the pane's width, on the pane's colours."""
-        width = self._width + self._gutter_width()
+        width = self._layout.width + self._gutter_width()
         return strip.crop_extend(0, width, self._base_style).apply_style(self._base_style)
 
     def _paragraph_strips(self, number: int) -> list[Strip]:
@@ -689,15 +552,16 @@ class SentencePane(ScrollView, can_focus=True):
             if len(self._strips) >= STRIP_CACHE_SIZE:
                 self._strips.clear()
             console = self.app.console
-            block = self._block(number)
-            paragraph, offset = self._block_paragraph[number], self._block_offset[number]
+            layout = self._layout
+            block = layout.block(number)
+            paragraph, offset = layout.block_paragraph[number], layout.block_offset[number]
             base = None
             decorations: list[tuple[int, int, Style]] = []
             if self._pending is not None and self._pending(paragraph):
                 base = self.get_component_rich_style("sentence-pane--pending")
             elif self._decorate is not None:
                 # Marks are made for the whole paragraph's text; a block of a long one takes its stretch.
-                whole = self._paragraphs[paragraph] if self._paragraph_blocks(paragraph) > 1 else block.sentences
+                whole = layout.paragraphs[paragraph] if layout.paragraph_blocks(paragraph) > 1 else block.sentences
                 decorations = [
                     (
                         max(0, start - offset),
@@ -707,7 +571,8 @@ class SentencePane(ScrollView, can_focus=True):
                     for start, end, role in self._decorate(paragraph, whole)
                     if end > offset and start < offset + len(block.plain)
                 ]
-            lines = [Strip(line.render(console)) for line in block.lines(self._width, self._marks(), base, decorations)]
+            drawn = block.lines(layout.width, self._marks(), base, decorations)
+            lines = [Strip(line.render(console)) for line in drawn]
             if self.gutter_marks:
                 lines = self._with_gutter(block, lines)
             strips = self._strips[number] = [self._finish(line) for line in lines]
@@ -717,7 +582,7 @@ class SentencePane(ScrollView, can_focus=True):
         """Each line after a two-cell column: a flagged sentence's glyph on its first row, a bar on the rest."""
         style = self.get_component_rich_style("sentence-pane--flag", partial=True)
         glyphs: dict[int, str] = {}
-        for index, rows in block.sentence_rows(self._width).items():
+        for index, rows in block.sentence_rows(self._layout.width).items():
             if index in self.gutter_marks:
                 glyphs.setdefault(rows[0], self.gutter_marks[index][0])
                 for row in rows[1:]:
@@ -742,14 +607,15 @@ class SentencePane(ScrollView, can_focus=True):
         return marks
 
     def _refresh_marks(self, old: int, new: int) -> None:
+        layout = self._layout
         for index in (old, new):
-            if index >= 0 and (number := self._block_of(index)) is not None:
+            if index >= 0 and (number := layout.block_of(index)) is not None:
                 self._strips.pop(number, None)
         self.refresh()
-        if new >= 0 and (number := self._block_of(new)) is not None:
+        if new >= 0 and (number := layout.block_of(new)) is not None:
             self._lay_out(number + 1)
             self._update_virtual_size()
-            region = Region(0, self._tops[number], self._width, self._heights[number])
+            region = Region(0, layout.tops[number], layout.width, layout.heights[number])
             self.scroll_to_region(region, animate=False, immediate=True, force=True)
 
     def watch_cursor(self, old: int, index: int) -> None:
@@ -762,15 +628,15 @@ class SentencePane(ScrollView, can_focus=True):
 
     def watch_linked(self, old: tuple[int, ...], linked: tuple[int, ...]) -> None:
         for index in old:
-            if (number := self._block_of(index)) is not None:
+            if (number := self._layout.block_of(index)) is not None:
                 self._strips.pop(number, None)
         self._refresh_marks(-1, min(linked, default=-1))
         for index in linked:
-            if (number := self._block_of(index)) is not None:
+            if (number := self._layout.block_of(index)) is not None:
                 self._strips.pop(number, None)
 
     def action_cursor(self, step: int) -> None:
-        if self.message is not None or not self._paragraphs:
+        if self.message is not None or not self._layout.paragraphs:
             return
         if self.cursor < 0:
             self.cursor = 0 if step > 0 else self._last_sentence()
@@ -782,22 +648,20 @@ class SentencePane(ScrollView, can_focus=True):
             self.cursor = 0
 
     def _last_sentence(self) -> int:
-        self._meet(len(self._paragraphs))
-        last = self._blocks[-1]
-        return last.first + len(last.sentences) - 1
+        return self._layout.last_sentence()
 
     def action_cursor_to(self, index: int) -> None:
-        if self.message is None and self._paragraphs:
+        if self.message is None and self._layout.paragraphs:
             self.cursor = self._last_sentence() if index < 0 else index
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None or self.message is not None:
             return
-        line = offset.y + self.scroll_offset.y
-        number = bisect_right(self._tops, line) - 1
-        if number < 0 or line - self._tops[number] >= self._heights[number]:
+        found = self._layout.block_at_line(offset.y + self.scroll_offset.y)
+        if found is None:
             return  # the note, or the blank line between paragraphs
+        number, row = found
         self.focus()
         x = max(0, offset.x - self._gutter_width())
-        self.cursor = self._block(number).sentence_at(line - self._tops[number], x, self._width)
+        self.cursor = self._layout.block(number).sentence_at(row, x, self._layout.width)
