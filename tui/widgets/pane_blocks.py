@@ -124,6 +124,19 @@ class PaneBlocks:
         last = self.blocks[-1]
         return last.first + len(last.sentences) - 1
 
+    def block_marks(
+        self, number: int, decorate: Callable[[int, Sequence[str]], Sequence[tuple[int, int, str]]]
+    ) -> list[tuple[int, int, str]]:
+        """The marks ``(start, end, role)`` of block ``number``, in its own text: ``decorate`` marks its whole
+        paragraph's text (``(paragraph number, its sentences)``), and a block of a long one takes its stretch."""
+        block, paragraph, offset = self.block(number), self.block_paragraph[number], self.block_offset[number]
+        whole = self.paragraphs[paragraph] if self.paragraph_blocks(paragraph) > 1 else block.sentences
+        return [
+            (max(0, start - offset), min(len(block.plain), end - offset), role)
+            for start, end, role in decorate(paragraph, whole)
+            if end > offset and start < offset + len(block.plain)
+        ]
+
     # Laying out -------------------------------------------------------------------
 
     def restart(self, width: int, header_lines: int) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -22,7 +23,6 @@ from textual.strip import Strip
 from diglot.segment import join_sentences
 from diglot.terminal_text import printable
 from diglot.tui.widgets.pane_blocks import PaneBlocks
-from diglot.tui.widgets.paragraph import Paragraph
 
 # Background layout works in slices of this many seconds, one every LAYOUT_EVERY_S,
 # so that keys never wait longer and the UI keeps most of its time.
@@ -37,8 +37,108 @@ GUTTER = 2
 STRIP_CACHE_SIZE = 256
 
 
+# The styles a pane draws with, each set in the CSS below.
+PANE_COMPONENT_CLASSES = {
+    "sentence-pane--cursor",
+    "sentence-pane--aligned",
+    "sentence-pane--message",
+    "sentence-pane--error",
+    "sentence-pane--linked",
+    "sentence-pane--flag",
+    "sentence-pane--pending",
+    "sentence-pane--heading",
+    "sentence-pane--code",
+    "sentence-pane--inline-code",
+    "sentence-pane--link",
+    "sentence-pane--emphasis",
+    "sentence-pane--strong",
+    "sentence-pane--term",
+}
+
+PANE_CSS = """
+SentencePane { height: 1fr; padding: 0 1; overflow-x: hidden; }
+/* Every style here reads at WCAG AA (4.5:1) in every theme and under NO_COLOR (tests/tui/test_contrast.py).
+   The marks change no colour: a translucent background is lost (a mark is a partial style, without
+   alpha: $accent 40% drew light grey on full orange, 1.3:1), and a solid one fails somewhere. */
+SentencePane > .sentence-pane--cursor { text-style: reverse; }
+SentencePane > .sentence-pane--aligned { text-style: reverse; }
+SentencePane > .sentence-pane--linked { text-style: underline; }
+SentencePane > .sentence-pane--flag { color: $text-error; text-style: bold; }
+SentencePane > .sentence-pane--message { color: $text-muted; }
+SentencePane > .sentence-pane--pending { color: $text-muted; }
+SentencePane > .sentence-pane--error { color: $text-error; }
+SentencePane > .sentence-pane--heading { text-style: bold; color: $text-primary; }
+SentencePane > .sentence-pane--code { color: $text-secondary; }
+SentencePane > .sentence-pane--inline-code { color: $text-secondary; }
+SentencePane > .sentence-pane--link { color: $text-primary; text-style: underline; }
+/* ANSI themes: the terminal's palette (ansi-light's secondary is 4.0:1 on Alabaster's white). */
+SentencePane:ansi > .sentence-pane--code, SentencePane:ansi > .sentence-pane--inline-code { color: $foreground; }
+SentencePane > .sentence-pane--emphasis { text-style: italic; }
+SentencePane > .sentence-pane--strong { text-style: bold; }
+/* A glossary term (diglot.glossary), in the original and where the translation has its target. */
+SentencePane > .sentence-pane--term { text-style: bold underline; }
+"""
+
+
 Decorate = Callable[[int, Sequence[str]], Sequence[tuple[int, int, str]]]
 """``(paragraph number, its sentences)`` -> marks ``(start, end, role)`` in the sentences joined as shown."""
+
+
+def with_gutter(
+    rows: Mapping[int, Sequence[int]], lines: list[Strip], marks: dict[int, tuple[str, str]], style: Style
+) -> list[Strip]:
+    """A block's lines each after a two-cell column: a flagged sentence's glyph on its first row (``rows``: each
+    sentence's rows in the block), a bar on the rest."""
+    glyphs: dict[int, str] = {}
+    for index, sentence_rows in rows.items():
+        if index in marks:
+            glyphs.setdefault(sentence_rows[0], marks[index][0])
+            for row in sentence_rows[1:]:
+                glyphs.setdefault(row, "│")
+    blank = Strip([Segment(" " * GUTTER)])
+    return [
+        Strip.join([Strip([Segment(glyphs[row], style), Segment(" ")]) if row in glyphs else blank, line])
+        for row, line in enumerate(lines)
+    ]
+
+
+def header_lines(text: str, style: Style, console: Console, width: int, *, note: bool) -> list[Strip]:
+    """A message (the pane's whole content) or a note (before the paragraphs, a blank line after it), wrapped.
+
+    Messages quote errors, file names and model ids: their control characters are shown, not obeyed."""
+    lines = [
+        Strip(line.render(console)) for line in Text(printable(text, lines=True), style=style).wrap(console, width)
+    ]
+    return [*lines, Strip([])] if note else lines
+
+
+class SizeCorrections:
+    """When a pane's scrollbar is corrected to what has been laid out: at once when everything is, else at most
+    every SCROLLBAR_EVERY_S (each correction lays out the whole screen)."""
+
+    def __init__(self) -> None:
+        self.exact = False  # whether the size of the content shown (or resized) has been set exactly
+        self._at = 0.0  # when the size was last corrected
+        self._waiting = False  # a correction is due on a timer
+
+    def content_changed(self) -> None:
+        self.exact = False
+
+    def wait(self, all_laid_out: bool) -> float | None:
+        """Seconds to wait before correcting (0: now); None when a correction is already due."""
+        if not self.exact and all_laid_out:
+            self.exact = True  # new content fully measured: its exact size at once
+            return 0.0
+        if self._waiting:
+            return None
+        return max(0.0, self._at + SCROLLBAR_EVERY_S - time.perf_counter())
+
+    def waiting(self) -> None:
+        self._waiting = True
+
+    def corrected(self) -> None:
+        self._waiting = False
+        self._at = time.perf_counter()
 
 
 class SentencePane(ScrollView, can_focus=True):
@@ -55,45 +155,8 @@ class SentencePane(ScrollView, can_focus=True):
     one. Paragraphs may be a lazy sequence (sentences split on first access).
     """
 
-    COMPONENT_CLASSES = {
-        "sentence-pane--cursor",
-        "sentence-pane--aligned",
-        "sentence-pane--message",
-        "sentence-pane--error",
-        "sentence-pane--linked",
-        "sentence-pane--flag",
-        "sentence-pane--pending",
-        "sentence-pane--heading",
-        "sentence-pane--code",
-        "sentence-pane--inline-code",
-        "sentence-pane--link",
-        "sentence-pane--emphasis",
-        "sentence-pane--strong",
-        "sentence-pane--term",
-    }
-    DEFAULT_CSS = """
-    SentencePane { height: 1fr; padding: 0 1; overflow-x: hidden; }
-    /* Every style here reads at WCAG AA (4.5:1) in every theme and under NO_COLOR (tests/tui/test_contrast.py).
-       The marks change no colour: a translucent background is lost (a mark is a partial style, without
-       alpha: $accent 40% drew light grey on full orange, 1.3:1), and a solid one fails somewhere. */
-    SentencePane > .sentence-pane--cursor { text-style: reverse; }
-    SentencePane > .sentence-pane--aligned { text-style: reverse; }
-    SentencePane > .sentence-pane--linked { text-style: underline; }
-    SentencePane > .sentence-pane--flag { color: $text-error; text-style: bold; }
-    SentencePane > .sentence-pane--message { color: $text-muted; }
-    SentencePane > .sentence-pane--pending { color: $text-muted; }
-    SentencePane > .sentence-pane--error { color: $text-error; }
-    SentencePane > .sentence-pane--heading { text-style: bold; color: $text-primary; }
-    SentencePane > .sentence-pane--code { color: $text-secondary; }
-    SentencePane > .sentence-pane--inline-code { color: $text-secondary; }
-    SentencePane > .sentence-pane--link { color: $text-primary; text-style: underline; }
-    /* ANSI themes: the terminal's palette (ansi-light's secondary is 4.0:1 on Alabaster's white). */
-    SentencePane:ansi > .sentence-pane--code, SentencePane:ansi > .sentence-pane--inline-code { color: $foreground; }
-    SentencePane > .sentence-pane--emphasis { text-style: italic; }
-    SentencePane > .sentence-pane--strong { text-style: bold; }
-    /* A glossary term (diglot.glossary), in the original and where the translation has its target. */
-    SentencePane > .sentence-pane--term { text-style: bold underline; }
-    """
+    COMPONENT_CLASSES = PANE_COMPONENT_CLASSES
+    DEFAULT_CSS = PANE_CSS
     BINDINGS = [
         Binding("down,j", "cursor(1)", "Next sentence", show=False),
         Binding("up,k", "cursor(-1)", "Previous sentence", show=False),
@@ -141,9 +204,7 @@ class SentencePane(ScrollView, can_focus=True):
         self._header: list[Strip] = []
         self._strips: dict[int, list[Strip]] = {}
         self._layout_pending = False  # a background layout slice is due
-        self._sized_at = 0.0  # when the virtual size was last corrected
-        self._resize_pending = False
-        self._exact = False  # whether the size of the content shown (or resized) has been set exactly
+        self._sizing = SizeCorrections()
         self._base_style = Style()
         self.gutter_marks: dict[int, tuple[str, str]] = {}
         self._count: int | None = 0  # sentences shown (None: not counted yet)
@@ -251,7 +312,7 @@ class SentencePane(ScrollView, can_focus=True):
         renewed = self._layout.renew(numbers, top)
         if renewed is None:  # later paragraphs' sentence numbers moved: made and laid out anew from there
             self._strips.clear()
-            self._exact = False
+            self._sizing.content_changed()
             self._schedule_layout()
             moved = 0
         else:
@@ -267,27 +328,20 @@ class SentencePane(ScrollView, can_focus=True):
         self.refresh()
 
     def _update_virtual_size_soon(self) -> None:
-        """Correct the scrollbar at most every SCROLLBAR_EVERY_S: each correction lays out the whole screen."""
-        if not self._exact and self._layout.all_laid_out():
-            self._exact = True  # new content fully measured: its exact size at once
-            self._sized_at = time.perf_counter()
-            self._update_virtual_size()
+        """Correct the scrollbar to what is laid out, now or soon (``SizeCorrections``)."""
+        wait = self._sizing.wait(self._layout.all_laid_out())
+        if wait is None:
             return
-        if self._resize_pending:
-            return
-        wait = self._sized_at + SCROLLBAR_EVERY_S - time.perf_counter()
-        if wait <= 0 or not self.is_mounted:
-            self._sized_at = time.perf_counter()
-            self._update_virtual_size()
-            return
-        self._resize_pending = True
 
         def update() -> None:
-            self._resize_pending = False
-            self._sized_at = time.perf_counter()
+            self._sizing.corrected()
             self._update_virtual_size()
 
-        self.set_timer(wait, update)
+        if wait <= 0 or not self.is_mounted:
+            update()
+        else:
+            self._sizing.waiting()
+            self.set_timer(wait, update)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         """Replace the content with a message (loading, model missing, cancelled)."""
@@ -311,7 +365,7 @@ class SentencePane(ScrollView, can_focus=True):
 
     def _content_changed(self) -> None:
         self._layout.width = 0  # lay out afresh at the next render
-        self._exact = False
+        self._sizing.content_changed()
         self._update_virtual_size()
         self.refresh()
         self._schedule_layout()
@@ -413,7 +467,7 @@ class SentencePane(ScrollView, can_focus=True):
         """Start the layout afresh when the width changed (a resize)."""
         width = self._text_width()
         if width != self._layout.width:
-            self._exact = False
+            self._sizing.content_changed()
             self._strips.clear()
             self._header = self._header_strips(width)
             self._layout.restart(width, len(self._header))
@@ -423,10 +477,7 @@ class SentencePane(ScrollView, can_focus=True):
         if text is None:
             return []
         style = self.get_component_rich_style("sentence-pane--error" if self._error else "sentence-pane--message")
-        # Messages quote errors, file names and model ids: their control characters are shown, not obeyed.
-        lines = Text(printable(text, lines=True), style=style).wrap(self.app.console, width)
-        strips = [Strip(line.render(self.app.console)) for line in lines]
-        return strips if self.message is not None else [*strips, Strip([])]  # a blank line after a note
+        return header_lines(text, style, self.app.console, width, note=self.message is None)
 
     def _lay_out(self, blocks: int) -> None:
         """Work out the heights of the first ``blocks`` blocks (those not done yet)."""
@@ -446,7 +497,7 @@ class SentencePane(ScrollView, can_focus=True):
     @property
     def measured(self) -> bool:
         """Every paragraph laid out at the pane's width, and the scrollbar sized to them, not estimated."""
-        return self._exact and self._layout.all_laid_out()
+        return self._sizing.exact and self._layout.all_laid_out()
 
     def _near_screen(self, line: int) -> bool:
         return line < self.scroll_offset.y + 2 * max(1, self.size.height)
@@ -554,44 +605,23 @@ class SentencePane(ScrollView, can_focus=True):
             console = self.app.console
             layout = self._layout
             block = layout.block(number)
-            paragraph, offset = layout.block_paragraph[number], layout.block_offset[number]
+            paragraph = layout.block_paragraph[number]
             base = None
             decorations: list[tuple[int, int, Style]] = []
             if self._pending is not None and self._pending(paragraph):
                 base = self.get_component_rich_style("sentence-pane--pending")
             elif self._decorate is not None:
-                # Marks are made for the whole paragraph's text; a block of a long one takes its stretch.
-                whole = layout.paragraphs[paragraph] if layout.paragraph_blocks(paragraph) > 1 else block.sentences
                 decorations = [
-                    (
-                        max(0, start - offset),
-                        min(len(block.plain), end - offset),
-                        self.get_component_rich_style(f"sentence-pane--{role}", partial=True),
-                    )
-                    for start, end, role in self._decorate(paragraph, whole)
-                    if end > offset and start < offset + len(block.plain)
+                    (start, end, self.get_component_rich_style(f"sentence-pane--{role}", partial=True))
+                    for start, end, role in layout.block_marks(number, self._decorate)
                 ]
             drawn = block.lines(layout.width, self._marks(), base, decorations)
             lines = [Strip(line.render(console)) for line in drawn]
             if self.gutter_marks:
-                lines = self._with_gutter(block, lines)
+                style = self.get_component_rich_style("sentence-pane--flag", partial=True)
+                lines = with_gutter(block.sentence_rows(layout.width), lines, self.gutter_marks, style)
             strips = self._strips[number] = [self._finish(line) for line in lines]
         return strips
-
-    def _with_gutter(self, block: Paragraph, lines: list[Strip]) -> list[Strip]:
-        """Each line after a two-cell column: a flagged sentence's glyph on its first row, a bar on the rest."""
-        style = self.get_component_rich_style("sentence-pane--flag", partial=True)
-        glyphs: dict[int, str] = {}
-        for index, rows in block.sentence_rows(self._layout.width).items():
-            if index in self.gutter_marks:
-                glyphs.setdefault(rows[0], self.gutter_marks[index][0])
-                for row in rows[1:]:
-                    glyphs.setdefault(row, "│")
-        blank = Strip([Segment(" " * GUTTER)])
-        return [
-            Strip.join([Strip([Segment(glyphs[row], style), Segment(" ")]) if row in glyphs else blank, line])
-            for row, line in enumerate(lines)
-        ]
 
     # Cursor ----------------------------------------------------------------
 
