@@ -129,7 +129,7 @@ async def _drive_app(launched: float, method: str) -> dict[str, float]:
     config = load_config()
     pipeline = default_engines(config, use_cache=False)
     app = DiglotApp(read_source(str(default_article())), pipeline=pipeline, config=config, target="ru")
-    app.set_reactive(DiglotApp.method, method)
+    app.set_reactive(DiglotApp.method, "abstractive" if method == "abstractive" else "extractive")
     marks: dict[str, float] = {}
 
     def mark() -> None:

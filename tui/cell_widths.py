@@ -40,7 +40,7 @@ def use_terminal_widths() -> None:
     """Make Rich (and so Textual) measure characters with :func:`character_cells`; idempotent."""
     if rich.cells.get_character_cell_size is character_cells:
         return
-    rich.cells.get_character_cell_size = character_cells  # type: ignore[assignment]
+    rich.cells.get_character_cell_size = character_cells
     for name in _HOLDERS:
         module = sys.modules.get(name) or importlib.import_module(name)
         module.get_character_cell_size = character_cells  # type: ignore[attr-defined]

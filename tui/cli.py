@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from diglot import __version__
-from diglot.modes import BACKENDS, DEVICES, LENGTHS, METHODS, OUTPUT_FORMATS, TRANSLATED
+from diglot.modes import BACKENDS, DEVICES, LENGTHS, METHODS, OUTPUT_FORMATS, TRANSLATED, BackendChoice
 from diglot.terminal_text import json_for_terminal, printable
 from diglot.tui.cli_progress import CommandProgress, wanted
 
@@ -868,7 +868,7 @@ class _EvalProgress:
 
 def cmd_eval(args: argparse.Namespace) -> int:
     config = _load_config(args)
-    backends = list(dict.fromkeys(args.backends or [config.backend]))
+    backends: list[BackendChoice] = list(dict.fromkeys(args.backends or [config.backend]))
     run = _eval_translation if args.task == "translate" else _eval_summaries
     payload, report = run(args, config, backends)
     # Both name files and models: their control characters escaped (JSON's own way in JSON).
@@ -877,7 +877,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval_translation(args: argparse.Namespace, config: Config, backends: list[str]) -> tuple[dict[str, object], str]:
+def _eval_translation(
+    args: argparse.Namespace, config: Config, backends: list[BackendChoice]
+) -> tuple[dict[str, object], str]:
     from pathlib import Path
 
     from diglot.glossary import load_glossary
@@ -903,7 +905,9 @@ def _eval_translation(args: argparse.Namespace, config: Config, backends: list[s
     return payload, evaluate.translation_report(results, src=args.src, tgt=args.tgt)
 
 
-def _eval_summaries(args: argparse.Namespace, config: Config, backends: list[str]) -> tuple[dict[str, object], str]:
+def _eval_summaries(
+    args: argparse.Namespace, config: Config, backends: list[BackendChoice]
+) -> tuple[dict[str, object], str]:
     from pathlib import Path
 
     from diglot.jobs import evaluate

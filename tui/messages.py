@@ -1,9 +1,10 @@
-"""Messages that workers and widgets send up to the app.
+"""Messages that workers send to the reading screen (``diglot.tui.screens.reading``).
 
-Workers run in threads and post these (``post_message`` is thread-safe);
-each result carries the ``key`` of the job that made it, so the app can drop
-output that arrives after the user moved on (another language, another
-article).
+Workers run in threads and post these (``post_message`` is thread-safe) to
+the screen that shows their results, never further up (``bubble=False``): a
+screen that is gone (the app closing) drops them. Each result carries the
+``key`` of the job that made it, so the screen can drop output that arrives
+after the user moved on (another language, another article).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from diglot.translate import TranslatedParagraph, Translation
 
 
 @dataclass
-class DocumentCompleted(Message):
+class DocumentCompleted(Message, bubble=False):
     """The whole of a document shown first in part (``diglot.document.first_part``) has been read."""
 
     part: Document
@@ -31,7 +32,7 @@ class DocumentCompleted(Message):
 
 
 @dataclass
-class LanguageDetected(Message):
+class LanguageDetected(Message, bubble=False):
     """The article's language is known: ``article`` is the one every step of it uses from now.
 
     Its ``paragraph_languages`` are found as they are asked for, once (``Article.paragraph_languages``);
@@ -52,7 +53,7 @@ class LanguageDetected(Message):
 
 
 @dataclass
-class ParagraphLanguagesDetected(Message):
+class ParagraphLanguagesDetected(Message, bubble=False):
     """Every paragraph's language has been found: the original pane splits each by its own language's rules."""
 
     key: str
@@ -60,7 +61,7 @@ class ParagraphLanguagesDetected(Message):
 
 
 @dataclass
-class SummaryProgress(Message):
+class SummaryProgress(Message, bubble=False):
     """``done`` of ``total`` model inputs of a summary are finished."""
 
     key: str
@@ -72,7 +73,7 @@ class SummaryProgress(Message):
 
 
 @dataclass
-class SummaryReady(Message):
+class SummaryReady(Message, bubble=False):
     """A summary is finished."""
 
     key: str
@@ -80,7 +81,7 @@ class SummaryReady(Message):
 
 
 @dataclass
-class TranslationParagraphs(Message):
+class TranslationParagraphs(Message, bubble=False):
     """More paragraphs of a translation are finished: ``paragraphs`` from index ``first`` on.
 
     Each run is consecutive; runs come in the order they were made, which is
@@ -94,7 +95,7 @@ class TranslationParagraphs(Message):
 
 
 @dataclass
-class TranslationReady(Message):
+class TranslationReady(Message, bubble=False):
     """A whole translation is finished."""
 
     key: str
@@ -102,7 +103,7 @@ class TranslationReady(Message):
 
 
 @dataclass
-class ModelMissing(Message):
+class ModelMissing(Message, bubble=False):
     """A job cannot run: ``error`` names the model and the command that fetches it."""
 
     key: str
@@ -111,7 +112,7 @@ class ModelMissing(Message):
 
 
 @dataclass
-class JobFailed(Message):
+class JobFailed(Message, bubble=False):
     """A job failed for another reason; ``message``: one line for the user; ``status``: a few words for the info bar."""
 
     key: str
@@ -121,7 +122,7 @@ class JobFailed(Message):
 
 
 @dataclass
-class ModelOffer(Message):
+class ModelOffer(Message, bubble=False):
     """What downloading the missing models would take (``remotes``: RemoteModel), or why it cannot be known."""
 
     models: tuple[str, ...]
@@ -130,7 +131,7 @@ class ModelOffer(Message):
 
 
 @dataclass
-class DownloadProgress(Message):
+class DownloadProgress(Message, bubble=False):
     """``done`` of ``total`` bytes of ``model_id`` are downloaded."""
 
     model_id: str
@@ -142,7 +143,7 @@ class DownloadProgress(Message):
 
 
 @dataclass
-class DownloadFinished(Message):
+class DownloadFinished(Message, bubble=False):
     """A download ended: every model in place, or ``error`` (one line), or ``cancelled``."""
 
     models: tuple[str, ...]
@@ -151,7 +152,7 @@ class DownloadFinished(Message):
 
 
 @dataclass
-class StageChanged(Message):
+class StageChanged(Message, bubble=False):
     """A long one-time stage (a model conversion) ``started`` or ended."""
 
     description: str

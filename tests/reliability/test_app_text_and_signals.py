@@ -78,7 +78,9 @@ def test_a_crash_exits_non_zero(monkeypatch: pytest.MonkeyPatch, seed: Path, cap
     def crash(self) -> None:
         raise RuntimeError("a bug in a handler")
 
-    monkeypatch.setattr(DiglotApp, "update_info", crash)
+    from diglot.tui.screens.reading import ReadingScreen
+
+    monkeypatch.setattr(ReadingScreen, "update_info", crash)
     monkeypatch.setattr(DiglotApp, "run", lambda self: App.run(self, headless=True, size=SIZE))
     assert main(["open", str(seed), "--from", "en"]) == 1
 

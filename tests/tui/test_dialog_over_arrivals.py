@@ -73,8 +73,9 @@ async def test_paragraphs_that_arrive_under_the_picker_are_drawn_once_it_closes(
         turnstile.let(10)
         await until(pilot, lambda: turnstile.passed == 13, what="10 more paragraphs made")
         # Made and handed to the app, but not drawn: the pane, its count and its gutter wait for the dialog.
-        await until(pilot, lambda: len(app._unseen_arrivals) >= 1, what="the app to receive them")
-        await until(pilot, lambda: sum(len(m.paragraphs) for m in app._unseen_arrivals) == 10, what="all 10")
+        arrivals = app.reading_screen.translation_job.arrivals
+        await until(pilot, lambda: len(arrivals.unseen) >= 1, what="the app to receive them")
+        await until(pilot, lambda: sum(len(m.paragraphs) for m in arrivals.unseen) == 10, what="all 10")
         await pilot.pause()
         assert len(drawn) == shown_before
         assert pane.border_subtitle == f"3/{PARAGRAPHS} paragraphs"

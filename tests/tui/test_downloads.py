@@ -79,7 +79,7 @@ async def test_download_shows_bytes_and_speed_and_esc_cancels(make, fake_hub, ti
         assert "/s" in transfer.label_text
         await pilot.press("escape")
         await until(pilot, lambda: "cancelled" in app.translation_pane.plain_text, 20)
-        assert not transfer.has_class("-active") and not app.downloading
+        assert not transfer.has_class("-active") and not app.reading_screen.downloads.running
         assert not is_available(MODEL)  # nothing half-written that loads
         await settle(app, pilot)  # the summary's worker, still running, finishes before the app closes
 

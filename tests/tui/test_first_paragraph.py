@@ -44,7 +44,7 @@ async def test_a_translation_cancelled_before_its_first_paragraph_lets_go_of_the
 async def test_an_app_that_ends_before_its_translation_runs_leaves_the_gate_free(make):
     """Other jobs in the process (another app, the batch) never wait for a translation that did not run."""
     app = make(fake_engines())
-    app.translate = lambda *args, **kwargs: None  # the worker is asked for, and never runs
+    app.reading_screen.translation_job._translate = lambda *args, **kwargs: None  # asked for, never runs
     async with app.run_test(size=SIZE) as pilot:
         await until(pilot, lambda: app.guess is not None)
         assert GATE.urgent_jobs == 1  # held from the moment the translation was asked for

@@ -70,8 +70,8 @@ async def test_terms_are_marked_and_g_adds_one_that_only_its_sentences_are_trans
     app, translator = _app(make, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
-        await until(pilot, lambda: app.translation is not None and app.glossary is not None)
-        sources = app._article_sentences[0]
+        await until(pilot, lambda: app.translation is not None and app.reading_screen.glossary is not None)
+        sources = app.reading_screen.article_sentences[0]
         targets = app.translation.paragraphs[0].targets
         assert _marked(app.original_pane, 0, sources) == ["Putin", "Rosoboronexport"]
         assert _marked(app.translation_pane, 0, targets) == ["Путин", "Rosoboronexport"]
@@ -121,7 +121,7 @@ def test_snapshot_marked_terms(snap_compare, make, tmp_path):
 
     async def run_before(pilot):
         await settle(app, pilot)
-        await until(pilot, lambda: app.translation is not None and app.glossary is not None)
+        await until(pilot, lambda: app.translation is not None and app.reading_screen.glossary is not None)
         await settle(app, pilot)
         # Laid out in full: the scroll bars' size and place are final.
         await until(pilot, lambda: app.original_pane.measured)
@@ -136,7 +136,7 @@ def test_snapshot_add_term_dialog(snap_compare, make, tmp_path, monkeypatch):
 
     async def run_before(pilot):
         await settle(app, pilot)
-        await until(pilot, lambda: app.translation is not None and app.glossary is not None)
+        await until(pilot, lambda: app.translation is not None and app.reading_screen.glossary is not None)
         await pilot.press("g")
         await until(pilot, lambda: isinstance(app.screen, GlossaryDialog))
         await until(pilot, lambda: app.original_pane.measured)

@@ -178,16 +178,17 @@ def test_translation_arriving_where_the_reader_is(snap_compare, make, seed):
         )
 
     async def run_before(pilot):
+        await until(pilot, lambda: bool(app.screen.query("#original")), what="the reading screen's panes")
         original = app.original_pane
         # The article laid out in full: the reader's scroll goes to the same paragraph each time.
         await until(pilot, lambda: original.measured and app.translation_pane.plain_text.startswith("Translating"))
         original.scroll_to(y=original.max_scroll_y * 3 // 5, animate=False, immediate=True)  # the reader scrolls
         await until(pilot, lambda: app.reading.view is not None)
         view = app.reading.view
-        app.post_message(TranslationParagraphs(app.translation_key, 0, (arrived(0),), 200))
+        app.screen.post_message(TranslationParagraphs(app.translation_key, 0, (arrived(0),), 200))
         first = view.start + 2  # two paragraphs at the top of the screen still pending
         run = tuple(arrived(n) for n in range(first, first + 20))
-        app.post_message(TranslationParagraphs(app.translation_key, first, run, 200))
+        app.screen.post_message(TranslationParagraphs(app.translation_key, first, run, 200))
         shown = lambda: app.translation_pane.paragraph_sentences  # noqa: E731
         await until(pilot, lambda: len(shown()) == 200 and PENDING not in shown()[first + 19])
         await pilot.pause()  # the pane's scroll to the reader's place, after the paragraphs

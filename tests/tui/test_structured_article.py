@@ -140,12 +140,12 @@ async def test_a_chapter_is_summarised_on_its_own_and_the_whole_again(make):
         await pilot.press("C", "down", "s")
         assert not isinstance(app.screen, PartsDialog)
         await settle(app, pilot)
-        assert app.summary_part == "chapter 2: Part 2"
+        assert app.reading_screen.summary_job.part == "chapter 2: Part 2"
         assert app.summary.sentences == ("# Part 2", "Chapter 2 says 0.", "Then more.")  # its own first sentences
         assert "chapter 2: Part 2" in str(app.summary_pane.border_title)
         await pilot.press("C", "a")
         await settle(app, pilot)
-        assert app.summary_part is None and app.summary.sentences[0] == "# Part 1"
+        assert app.reading_screen.summary_job.part is None and app.summary.sentences[0] == "# Part 1"
 
 
 async def test_a_code_block_keeps_its_lines_unwrapped_and_v_shows_it_whole(make, monkeypatch):

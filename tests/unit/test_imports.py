@@ -59,7 +59,7 @@ def test_first_paint_of_the_app_imports_no_ml_library():
         "pipeline = default_engines(Config())\n"
         "pipeline.summarizer = lambda method: (_ for _ in ()).throw(SystemExit('no model calls here'))\n"
         "app = DiglotApp(read_source(str(default_article())), pipeline=pipeline)\n"
-        "app.detect = lambda key, document: None  # stop before any model work\n"
+        "app.reading_screen.detect = lambda key, document: None  # stop before any model work\n"
         "async def first_paint():\n"
         "    async with app.run_test(size=(140, 45)) as pilot:\n"
         "        await pilot.pause()\n"

@@ -13,7 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet
 
-from diglot.export import SUFFIXES
+from diglot.export import EXPORT_FORMATS, SUFFIXES, ExportFormat
+from diglot.modes import one_of
 from diglot.terminal_text import printable
 from diglot.tui.widgets.path_input import PathInput
 
@@ -23,13 +24,18 @@ class ExportRequest:
     """Where to write and in which format (markdown, json, text)."""
 
     path: Path
-    fmt: str
+    fmt: ExportFormat
     bilingual: bool = False
     """Markdown and HTML: each block of the article followed by its translation."""
 
 
 # The formats offered, in order: id (ExportRequest.fmt) and name.
-FORMATS = (("markdown", "Markdown"), ("json", "JSON"), ("text", "Plain text"), ("html", "HTML"))
+FORMATS: tuple[tuple[ExportFormat, str], ...] = (
+    ("markdown", "Markdown"),
+    ("json", "JSON"),
+    ("text", "Plain text"),
+    ("html", "HTML"),
+)
 
 
 class ExportDialog(ModalScreen[ExportRequest | None]):
@@ -51,7 +57,7 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
     ExportDialog #error { color: $error; height: auto; }
     """
 
-    def __init__(self, suggested: Path, *, fmt: str = "markdown", bilingual: bool = False) -> None:
+    def __init__(self, suggested: Path, *, fmt: ExportFormat = "markdown", bilingual: bool = False) -> None:
         super().__init__()
         self.suggested = suggested
         self.initial_format = fmt if fmt in dict(FORMATS) else "markdown"
@@ -77,9 +83,9 @@ class ExportDialog(ModalScreen[ExportRequest | None]):
                 yield Button("Export", id="export", variant="primary")
 
     @property
-    def fmt(self) -> str:
+    def fmt(self) -> ExportFormat:
         pressed = self.query_one(RadioSet).pressed_button
-        return pressed.id if pressed and pressed.id else "markdown"
+        return one_of(pressed.id if pressed else None, EXPORT_FORMATS) or "markdown"
 
     @on(RadioSet.Changed)
     def _format_changed(self) -> None:
