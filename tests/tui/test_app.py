@@ -140,7 +140,7 @@ async def test_click_puts_the_cursor_on_a_sentence(make):
         left, top = pane.content_region.x - pane.region.x, pane.content_region.y - pane.region.y
         await pilot.click(pane, offset=(left + 2, top))  # the first line of the first paragraph
         assert pane.cursor == 0 and app.translation_pane.aligned == 0
-        last_row = pane._heights[0] - 1
+        last_row = pane._layout.heights[0] - 1
         await pilot.click(pane, offset=(left + 2, top + last_row))
         assert pane.cursor == 1 and app.translation_pane.aligned == 1
         await pilot.click(pane, offset=(left + 2, top + last_row + 1))  # the blank line after it: nothing
