@@ -265,9 +265,7 @@ class DiglotApp(App[int]):
                 self.target = code
 
         configured = (code for pair in self.config.translate_models for code in pair.split("-"))
-        picker = LanguagePicker(
-            self.target, languages=served_languages(configured), favourites=self.config.favourite_targets
-        )
+        picker = LanguagePicker(self.target, served_languages(configured), favourites=self.config.favourite_targets)
         self.push_screen(picker, chosen)
 
     def _step_language(self, step: int) -> None:

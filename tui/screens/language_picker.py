@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from diglot.languages import Language, folded, served_languages
+from diglot.languages import Language, folded
 
 
 def _matches(language: Language, query: str) -> bool:
@@ -59,14 +59,10 @@ class LanguagePicker(ModalScreen[str | None]):
     LanguagePicker OptionList { height: 1fr; }
     """
 
-    def __init__(
-        self, current: str, languages: Sequence[Language] | None = None, *, favourites: Sequence[str] = ()
-    ) -> None:
+    def __init__(self, current: str, offered: Sequence[Language], *, favourites: Sequence[str] = ()) -> None:
         super().__init__()
         self.current = current
-        self.favourites, self.others = _favourites_first(
-            languages if languages is not None else served_languages(), favourites
-        )
+        self.favourites, self.others = _favourites_first(offered, favourites)
         self._name_cells = max((cell_len(lang.name) for lang in (*self.favourites, *self.others)), default=0)
         self._code_cells = max((cell_len(lang.code) for lang in (*self.favourites, *self.others)), default=0)
 

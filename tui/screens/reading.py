@@ -78,13 +78,14 @@ class ReaderSettings(Protocol):
     def method(self) -> Method: ...
 
 
-def _paragraph_sentences(document: Document, languages: Sequence[str] | None = None) -> SplitParagraphs:
-    """Sentences per paragraph, split exactly as the translator splits them (for alignment), when shown.
+def _sentences_by_script(document: Document) -> SplitParagraphs:
+    """Sentences per paragraph before the article's paragraph languages are known: each paragraph's script
+    decides how it is split."""
+    return SplitParagraphs(document.paragraphs, lambda index, _paragraph: document.sentences(index))
 
-    Before the languages are known, each paragraph's script decides.
-    """
-    if languages is None:
-        return SplitParagraphs(document.paragraphs, lambda index, _paragraph: document.sentences(index))
+
+def _sentences_by_language(document: Document, languages: Sequence[str]) -> SplitParagraphs:
+    """Sentences per paragraph, split exactly as the translator splits them (for alignment), when shown."""
     return SplitParagraphs(document.paragraphs, lambda index, _paragraph: document.sentences(index, languages[index]))
 
 
@@ -252,7 +253,7 @@ class ReadingScreen(Screen[None]):
         self.summary_job.key = self.translation_job.key = ""
         self.app.sub_title = document.name
         self.reading = ReadingPosition()  # a new article: the reader is at its start
-        self.article_sentences = _paragraph_sentences(document)
+        self.article_sentences = _sentences_by_script(document)
         self.original_pane.show_paragraphs(
             self.article_sentences, decorate=self._original_marks(), verbatim=self.code_blocks()
         )
@@ -323,7 +324,7 @@ class ReadingScreen(Screen[None]):
         # the reader's place and cursor stay. The translation, running
         # already, has split each paragraph the same way.
         previous = self.article_sentences
-        self.article_sentences = _paragraph_sentences(self.document, message.languages)
+        self.article_sentences = _sentences_by_language(self.document, message.languages)
         self.original_pane.resplit(self.article_sentences)
         arriving = self.translation_job.arrivals.resplit(previous, self.article_sentences)
         if arriving is not None and self.translation_job.shown is None:
