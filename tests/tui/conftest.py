@@ -40,12 +40,16 @@ async def settle(app, pilot) -> None:
         await pilot.pause()
 
 
-async def until(pilot, condition: Callable[[], bool], seconds: float = 60, what: str = "the state") -> None:
+async def until(
+    pilot, condition: Callable[[], bool], seconds: float = 60, what: str | Callable[[], str] = "the state"
+) -> None:
     """Let the app run until ``condition`` holds: wait on the state, not on a guess of how long it takes.
 
-    ``seconds`` only bounds a hang; a loaded machine just takes longer.
+    ``seconds`` only bounds a hang; a loaded machine just takes longer. ``what`` names the state awaited in
+    the failure (a function: called then, to describe the state as it stands).
     """
     deadline = time.monotonic() + seconds
     while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting {seconds:.0f} s for {what}"
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out waiting {seconds:.0f} s for {what() if callable(what) else what}")
         await pilot.pause(0.02)

@@ -33,9 +33,16 @@ async def test_every_pane_line_fits_inside_its_borders(make, size):
         width, height = size
         panes = [app.original_pane, app.summary_pane, app.translation_pane]
         stacked = width < 120
+
         # Panes lay out and size their scrollbars in slices, on timers: a scrollbar that appears narrows the
         # text, and the width is read once that has settled. Lines wrap; nothing runs off to the right.
-        what = "every pane measured, with nothing off to its right"
+        def what() -> str:
+            state = [
+                (p.id, p.measured, p.max_scroll_x, p.virtual_size.width, p.scrollable_content_region.width)
+                for p in panes
+            ]
+            return f"every pane measured, nothing off to its right; (pane, measured, max_scroll_x, widths): {state}"
+
         await until(pilot, lambda: all(pane.measured and pane.max_scroll_x == 0 for pane in panes), what=what)
         for pane in panes:
             region = pane.region
