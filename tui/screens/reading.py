@@ -538,9 +538,11 @@ class ReadingScreen(Screen[None]):
 
     def _publish_reading(self) -> None:
         pane, self._reading_timer = self._moved_pane, None
-        if pane is None or pane.message is not None:
-            return  # a message (translating…, cancelled) is no place in the article
-        if pane is self.translation_pane and self.settings.translated != "article":
+        if pane is None or not pane.is_attached or pane.message is not None:
+            # Gone (the app closing: a scroll just before ``q``), or a message (translating…, cancelled): no
+            # place in the article.
+            return
+        if pane.id == "translation" and self.settings.translated != "article":
             return
         view = pane.visible_paragraphs()
         if view:
