@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,7 @@ from pathlib import Path
 from benchmarks import feel
 from benchmarks.memory import peak_rss_mb
 from benchmarks.models import FULL, Scale, Workload, build_bart, build_marian
+from benchmarks.tables import machine
 from benchmarks.worker import Row
 from diglot.cache import cache_dir
 from diglot.errors import DiglotError
@@ -191,18 +191,6 @@ def run(*, repeats: int = 3, scale: Scale = FULL, whole_process: bool = True, re
             rows += feel.measure(marian, bart, env, repeats)
     app_limits = tuple(feel.limits(rows)) if whole_process and reader else ()
     return Report(machine(), tuple(rows), tuple(checks(rows)), peak_rss_mb(), time.perf_counter() - start, app_limits)
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
 def _figure(value: float | None) -> str:
