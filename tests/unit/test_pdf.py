@@ -170,14 +170,14 @@ def test_a_typeset_two_column_paper() -> None:
     assert [b.level for b in blocks if b.kind == "heading"] == [1, 2, 2, 2, 2, 2, 2]
 
 
-# Bad input: one line each, quickly.
+# Bad input: one line each, never a hang.
 
 
 def _one_line(data: bytes, source: str = "bad.pdf", reader=read_pdf, **options) -> str:
     started = time.perf_counter()
     with pytest.raises(InputError) as caught:
         reader(data, source, **options)
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 60  # a bound on a hang (a damaged file read for ever), not a measure
     message = str(caught.value)
     assert "\n" not in message and message.startswith(f"{source}: ")
     return message
