@@ -42,8 +42,10 @@ def _cut(text: str, cells: int, *, keep_end: bool = False) -> str:
         return text
     characters = list(reversed(text)) if keep_end else list(text)
     kept: list[str] = []
+    used = 0  # cells the characters kept take
     for character in characters:
-        if cell_len("".join(kept)) + cell_len(character) > cells - 1:
+        used += cell_len(character)
+        if used > cells - 1:
             break
         kept.append(character)
     return "…" + "".join(reversed(kept)) if keep_end else "".join(kept) + "…"
